@@ -1,0 +1,71 @@
+//! Findings: what is missing, malformed or contradictory, for the reviewer.
+
+use crate::model::Location;
+use serde::Serialize;
+
+/// The contract's `rule` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    Missing,
+    Invalid,
+    Contradiction,
+    BelowThreshold,
+    Unrecognized,
+}
+
+/// Ordered so that `max` is the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Review,
+    Reject,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Absent only for a finding about the whole document (no item recognized).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<u32>,
+    pub rule: Rule,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<u32>,
+    pub message: String,
+    /// The answer the finding is about, as written (an extension of the contract).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// Where that answer is in the file (an extension of the contract).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
+}
+
+/// The contract's `verdict`: the worst severity found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Review,
+    Reject,
+}
+
+impl Verdict {
+    pub fn of(findings: &[Finding]) -> Verdict {
+        match findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Reject) => Verdict::Reject,
+            Some(Severity::Review) => Verdict::Review,
+            _ => Verdict::Pass,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Review => "review",
+            Verdict::Reject => "reject",
+        }
+    }
+}

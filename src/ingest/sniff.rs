@@ -1,0 +1,150 @@
+//! Deciding a file's format from its content.
+//!
+//! Applicants rename files, mail clients strip extensions, and a PDF saved as `.xlsx`
+//! must still be read as a PDF. The extension is used only where the content cannot
+//! tell (an xlsx and an xlsm differ by one content type).
+
+use std::io::{Cursor, Read};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Xlsx,
+    Xlsm,
+    Xls,
+    Ods,
+    Docx,
+    Pdf,
+    /// A legacy binary Word document (.doc): recognized, not read.
+    Doc,
+    /// An OOXML file wrapped in an encrypted compound file (a password-protected
+    /// workbook or document).
+    EncryptedOffice,
+}
+
+impl Format {
+    /// The name used in the output's `source.format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsm => "xlsm",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Doc => "doc",
+            Format::EncryptedOffice => "encrypted-office",
+        }
+    }
+}
+
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// The format of `bytes`, or `None` when it is none that kaiji reads.
+pub fn sniff(bytes: &[u8], extension: &str) -> Option<Format> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if find(head, b"%PDF-").is_some() {
+        return Some(Format::Pdf);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return Some(sniff_compound_file(bytes));
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        return sniff_zip(bytes, extension);
+    }
+    None
+}
+
+/// A compound (OLE) file holds an .xls, a .doc, or an encrypted OOXML package; its
+/// directory names its streams in UTF-16LE.
+fn sniff_compound_file(bytes: &[u8]) -> Format {
+    let has_stream = |name: &str| {
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        find(bytes, &utf16).is_some()
+    };
+    if has_stream("EncryptedPackage") {
+        Format::EncryptedOffice
+    } else if has_stream("WordDocument") {
+        Format::Doc
+    } else {
+        Format::Xls
+    }
+}
+
+fn sniff_zip(bytes: &[u8], extension: &str) -> Option<Format> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    if let Ok(mut entry) = archive.by_name("mimetype") {
+        let mut mimetype = Vec::new();
+        // The mimetype entry is a few dozen bytes; read no more than that.
+        let _ = (&mut entry).take(128).read_to_end(&mut mimetype);
+        if mimetype.starts_with(ODS_MIMETYPE) {
+            return Some(Format::Ods);
+        }
+        return None;
+    }
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    let has = |wanted: &str| names.iter().any(|n| n == wanted);
+    if has("word/document.xml") {
+        return Some(Format::Docx);
+    }
+    if names.iter().any(|n| n.starts_with("xl/workbook.")) {
+        let macro_enabled = has("xl/vbaProject.bin") || extension.eq_ignore_ascii_case("xlsm");
+        return Some(if macro_enabled {
+            Format::Xlsm
+        } else {
+            Format::Xlsx
+        });
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_is_recognized_whatever_the_extension() {
+        assert_eq!(sniff(b"%PDF-1.7\n...", "xlsx"), Some(Format::Pdf));
+    }
+
+    #[test]
+    fn plain_text_is_not_a_supported_format() {
+        assert_eq!(sniff("申請書です".as_bytes(), "xlsx"), None);
+        assert_eq!(sniff(b"", "pdf"), None);
+    }
+
+    #[test]
+    fn compound_files_are_told_apart_by_their_streams() {
+        let mut bytes = OLE_MAGIC.to_vec();
+        bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&bytes, "xlsx"), Some(Format::EncryptedOffice));
+        let mut bytes = OLE_MAGIC.to_vec();
+        bytes.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&bytes, "bin"), Some(Format::Xls));
+    }
+
+    #[test]
+    fn a_zip_that_is_no_office_file_is_not_supported() {
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            writer
+                .start_file("readme.txt", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut writer, b"hello").unwrap();
+            writer.finish().unwrap();
+        }
+        assert_eq!(sniff(buffer.get_ref(), "docx"), None);
+    }
+}

@@ -1,0 +1,496 @@
+//! Number formats of the numeric cells of an .xls (BIFF8) workbook.
+//!
+//! calamine reads .xls values but exposes no number formats, so a date shown as
+//! 「2009/04/01」 or a rate shown as 「99.95%」 would come out as 2009/4/1 or 0.9995.
+//! This walks the BIFF records itself: the globals substream gives the format codes
+//! (FORMAT), the cell formats (XF) and the sheets (BOUNDSHEET); each sheet substream
+//! gives the XF index of every numeric cell. Anything unexpected ends the walk.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+/// (sheet name, row, col) (0-based, absolute) → number format code, for every numeric
+/// cell of an .xls (BIFF8) workbook. No entry means General.
+pub type CellFormats = HashMap<(String, u32, u32), String>;
+
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const FORMAT: u16 = 0x041E;
+const XF: u16 = 0x00E0;
+const BOUNDSHEET: u16 = 0x0085;
+const NUMBER: u16 = 0x0203;
+const RK: u16 = 0x027E;
+const MULRK: u16 = 0x00BD;
+const FORMULA: u16 = 0x0006;
+/// BOF version of BIFF8, the only layout parsed here.
+const BIFF8: u16 = 0x0600;
+
+/// Reads the number formats of an .xls workbook; any problem gives an empty map
+/// (the cells are then rendered as General).
+pub fn read(bytes: &[u8]) -> CellFormats {
+    workbook_stream(bytes)
+        .map(|stream| walk(&stream))
+        .unwrap_or_default()
+}
+
+/// The workbook stream of the compound file, at most as long as the file itself.
+fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|name| file.is_stream(name))?;
+    let stream = file.open_stream(name).ok()?;
+    let mut data = Vec::new();
+    stream
+        .take(bytes.len() as u64)
+        .read_to_end(&mut data)
+        .ok()?;
+    Some(data)
+}
+
+/// Walks a BIFF8 workbook stream: globals first, then each sheet's substream.
+fn walk(stream: &[u8]) -> CellFormats {
+    let mut cells = CellFormats::new();
+    let is_biff8 = Records::at(stream, 0)
+        .next()
+        .is_some_and(|(typ, body)| typ == BOF && u16_at(body, 0) == Some(BIFF8));
+    if !is_biff8 {
+        return cells;
+    }
+    let mut custom: HashMap<u16, String> = HashMap::new();
+    let mut xf_formats: Vec<u16> = Vec::new();
+    let mut sheets: Vec<(usize, String)> = Vec::new();
+    for (typ, body) in substream(stream, 0) {
+        match typ {
+            FORMAT => {
+                if let Some((ifmt, code)) = parse_format(body) {
+                    custom.insert(ifmt, code);
+                }
+            }
+            // A short XF still takes its index, so later ones keep theirs.
+            XF => xf_formats.push(u16_at(body, 2).unwrap_or(0)),
+            BOUNDSHEET => {
+                if let Some(sheet) = parse_boundsheet(body) {
+                    sheets.push(sheet);
+                }
+            }
+            _ => {}
+        }
+    }
+    let code_of = |ixfe: u16| -> Option<&str> {
+        let ifmt = *xf_formats.get(usize::from(ixfe))?;
+        custom
+            .get(&ifmt)
+            .map(String::as_str)
+            .or_else(|| builtin(ifmt))
+            .filter(|code| !code.eq_ignore_ascii_case("general"))
+    };
+    for (offset, name) in sheets {
+        for (typ, body) in substream(stream, offset) {
+            numeric_cells(typ, body, |row, col, ixfe| {
+                if let Some(code) = code_of(ixfe) {
+                    cells.insert(
+                        (name.clone(), u32::from(row), u32::from(col)),
+                        code.to_string(),
+                    );
+                }
+            });
+        }
+    }
+    cells
+}
+
+/// BIFF records (type, data) from an offset until the data runs out or a record
+/// claims more bytes than remain.
+struct Records<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Records<'a> {
+    fn at(data: &'a [u8], pos: usize) -> Self {
+        Records { data, pos }
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.pos.checked_add(4)?;
+        let header = self.data.get(self.pos..start)?;
+        let typ = u16::from_le_bytes([*header.first()?, *header.get(1)?]);
+        let len = usize::from(u16::from_le_bytes([*header.get(2)?, *header.get(3)?]));
+        let end = start.checked_add(len)?;
+        let body = self.data.get(start..end)?;
+        self.pos = end;
+        Some((typ, body))
+    }
+}
+
+/// The records of the substream whose BOF is at `offset`, up to its EOF; nested
+/// substreams (embedded charts) are skipped. Nothing if `offset` holds no BOF.
+fn substream(data: &[u8], offset: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut depth = 0u32;
+    Records::at(data, offset)
+        .map(move |(typ, body)| {
+            match typ {
+                BOF => depth += 1,
+                EOF => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            (depth, typ, body)
+        })
+        .take_while(|&(depth, _, _)| depth > 0)
+        .filter(|&(depth, typ, _)| depth == 1 && typ != BOF)
+        .map(|(_, typ, body)| (typ, body))
+}
+
+/// Calls `f(row, col, ixfe)` for each numeric cell a record holds.
+fn numeric_cells(typ: u16, body: &[u8], mut f: impl FnMut(u16, u16, u16)) {
+    let cell = || Some((u16_at(body, 0)?, u16_at(body, 2)?, u16_at(body, 4)?));
+    match typ {
+        NUMBER | RK => {
+            if let Some((row, col, ixfe)) = cell() {
+                f(row, col, ixfe);
+            }
+        }
+        // A cached result whose last two bytes are 0xFFFF is a string, boolean,
+        // error or empty; anything else is a number.
+        FORMULA => {
+            if let Some((row, col, ixfe)) = cell()
+                && body
+                    .get(12..14)
+                    .is_some_and(|marker| marker != [0xFF, 0xFF])
+            {
+                f(row, col, ixfe);
+            }
+        }
+        // row, first col, then [ixfe u16, rk u32] per cell, then last col.
+        MULRK => {
+            let (Some(row), Some(first_col)) = (u16_at(body, 0), u16_at(body, 2)) else {
+                return;
+            };
+            let entries = body
+                .get(4..body.len().saturating_sub(2))
+                .unwrap_or_default();
+            for (i, entry) in entries.chunks_exact(6).enumerate() {
+                let col = u16::try_from(i).ok().and_then(|i| first_col.checked_add(i));
+                if let (Some(col), Some(ixfe)) = (col, u16_at(entry, 0)) {
+                    f(row, col, ixfe);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// FORMAT: ifmt, then an XLUnicodeString (cch u16, flags u8, chars).
+fn parse_format(body: &[u8]) -> Option<(u16, String)> {
+    let ifmt = u16_at(body, 0)?;
+    let cch = usize::from(u16_at(body, 2)?);
+    let flags = *body.get(4)?;
+    Some((ifmt, unicode_chars(body.get(5..)?, cch, flags & 1 != 0)?))
+}
+
+/// BOUNDSHEET: BOF offset u32, visibility u8, type u8, then a ShortXLUnicodeString
+/// (cch u8, flags u8, chars).
+fn parse_boundsheet(body: &[u8]) -> Option<(usize, String)> {
+    let offset = usize::try_from(u32::from_le_bytes(body.get(0..4)?.try_into().ok()?)).ok()?;
+    let cch = usize::from(*body.get(6)?);
+    let flags = *body.get(7)?;
+    Some((offset, unicode_chars(body.get(8..)?, cch, flags & 1 != 0)?))
+}
+
+/// `cch` characters, UTF-16LE or compressed (Latin-1, one byte each).
+fn unicode_chars(data: &[u8], cch: usize, utf16: bool) -> Option<String> {
+    if utf16 {
+        let bytes = data.get(..cch.checked_mul(2)?)?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(data.get(..cch)?.iter().map(|&b| char::from(b)).collect())
+    }
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    let bytes = data.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([*bytes.first()?, *bytes.get(1)?]))
+}
+
+/// The built-in format codes (ifmt < 164) as a Japanese-locale Excel shows them.
+/// FORMAT records, when present, take precedence.
+fn builtin(ifmt: u16) -> Option<&'static str> {
+    const GENGO_DATE: &str = "[$-411]ge.m.d";
+    const GENGO_DATE_LONG: &str = "[$-411]ggge\"年\"m\"月\"d\"日\"";
+    const YEAR_MONTH: &str = "yyyy\"年\"m\"月\"";
+    const MONTH_DAY: &str = "m\"月\"d\"日\"";
+    Some(match ifmt {
+        0 => "General",
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        5 => "¥#,##0;¥-#,##0",
+        6 => "¥#,##0;[Red]¥-#,##0",
+        7 => "¥#,##0.00;¥-#,##0.00",
+        8 => "¥#,##0.00;[Red]¥-#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        14 => "yyyy/m/d",
+        15 => "d-mmm-yy",
+        16 => "d-mmm",
+        17 => "mmm-yy",
+        18 => "h:mm AM/PM",
+        19 => "h:mm:ss AM/PM",
+        20 => "h:mm",
+        21 => "h:mm:ss",
+        22 => "yyyy/m/d h:mm",
+        27 | 36 | 50 | 57 => GENGO_DATE,
+        28 | 29 | 51 | 54 | 58 => GENGO_DATE_LONG,
+        30 => "m/d/yy",
+        31 => "yyyy\"年\"m\"月\"d\"日\"",
+        32 => "h\"時\"mm\"分\"",
+        33 => "h\"時\"mm\"分\"ss\"秒\"",
+        34 | 52 | 55 => YEAR_MONTH,
+        35 | 53 | 56 => MONTH_DAY,
+        37 => "#,##0 ;(#,##0)",
+        38 => "#,##0 ;[Red](#,##0)",
+        39 => "#,##0.00;(#,##0.00)",
+        40 => "#,##0.00;[Red](#,##0.00)",
+        45 => "mm:ss",
+        46 => "[h]:mm:ss",
+        47 => "mm:ss.0",
+        48 => "##0.0E+0",
+        49 => "@",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::numfmt::{self, DateTime};
+    use super::*;
+
+    fn record(typ: u16, body: &[u8]) -> Vec<u8> {
+        let mut out = typ.to_le_bytes().to_vec();
+        out.extend((body.len() as u16).to_le_bytes());
+        out.extend(body);
+        out
+    }
+
+    fn bof(dt: u16) -> Vec<u8> {
+        let mut body = BIFF8.to_le_bytes().to_vec();
+        body.extend(dt.to_le_bytes());
+        body.extend([0; 12]);
+        record(BOF, &body)
+    }
+
+    fn cell(typ: u16, row: u16, col: u16, ixfe: u16, tail: &[u8]) -> Vec<u8> {
+        let mut body = [row, col, ixfe]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<u8>>();
+        body.extend(tail);
+        record(typ, &body)
+    }
+
+    fn xf(ifmt: u16) -> Vec<u8> {
+        let mut body = vec![0, 0];
+        body.extend(ifmt.to_le_bytes());
+        body.extend([0; 16]);
+        record(XF, &body)
+    }
+
+    fn format(ifmt: u16, code: &str, utf16: bool) -> Vec<u8> {
+        let mut body = ifmt.to_le_bytes().to_vec();
+        if utf16 {
+            let units: Vec<u16> = code.encode_utf16().collect();
+            body.extend((units.len() as u16).to_le_bytes());
+            body.push(1);
+            body.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        } else {
+            body.extend((code.len() as u16).to_le_bytes());
+            body.push(0);
+            body.extend(code.as_bytes());
+        }
+        record(FORMAT, &body)
+    }
+
+    fn boundsheet(offset: u32, name: &str) -> Vec<u8> {
+        let units: Vec<u16> = name.encode_utf16().collect();
+        let mut body = offset.to_le_bytes().to_vec();
+        body.extend([0, 0, units.len() as u8, 1]);
+        body.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        record(BOUNDSHEET, &body)
+    }
+
+    /// A workbook stream with one sheet 「開示項目」 holding the given cell records.
+    /// XF 0 is General, 1 the custom "yyyy/mm/dd", 2 built-in 10 (0.00%), 3 a custom
+    /// UTF-16 format.
+    fn workbook(sheet_records: &[Vec<u8>]) -> Vec<u8> {
+        let globals_without_sheet = [
+            bof(0x0005),
+            format(164, "yyyy/mm/dd", false),
+            format(165, "#,##0\"円\"", true),
+            xf(0),
+            xf(164),
+            xf(10),
+            xf(165),
+            record(0x003C, b"ignored"),
+        ]
+        .concat();
+        let sheet_len = boundsheet(0, "開示項目").len() + record(EOF, &[]).len();
+        let offset = (globals_without_sheet.len() + sheet_len) as u32;
+        let mut stream = [
+            globals_without_sheet,
+            boundsheet(offset, "開示項目"),
+            record(EOF, &[]),
+        ]
+        .concat();
+        stream.extend(bof(0x0010));
+        for r in sheet_records {
+            stream.extend(r);
+        }
+        stream.extend(record(EOF, &[]));
+        stream
+    }
+
+    fn get(cells: &CellFormats, row: u32, col: u32) -> Option<&str> {
+        cells
+            .get(&("開示項目".to_string(), row, col))
+            .map(String::as_str)
+    }
+
+    #[test]
+    fn maps_numeric_cells_to_their_format_codes() {
+        let mut mulrk = [4u16, 1]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<u8>>();
+        for ixfe in [2u16, 0, 3] {
+            mulrk.extend(ixfe.to_le_bytes());
+            mulrk.extend([0; 4]);
+        }
+        mulrk.extend(3u16.to_le_bytes());
+        let numeric_result = 1.5f64.to_le_bytes();
+        let string_result = [0, 0, 0, 0, 0, 0, 0xFF, 0xFF];
+        let stream = workbook(&[
+            cell(NUMBER, 7, 3, 1, &0.0f64.to_le_bytes()),
+            cell(RK, 99, 3, 2, &[0; 4]),
+            record(MULRK, &mulrk),
+            cell(
+                FORMULA,
+                5,
+                0,
+                3,
+                &[numeric_result.as_slice(), &[0; 6]].concat(),
+            ),
+            cell(
+                FORMULA,
+                5,
+                1,
+                3,
+                &[string_result.as_slice(), &[0; 6]].concat(),
+            ),
+            cell(NUMBER, 6, 0, 0, &0.0f64.to_le_bytes()),
+            cell(NUMBER, 6, 1, 42, &0.0f64.to_le_bytes()),
+        ]);
+        let cells = walk(&stream);
+        assert_eq!(get(&cells, 7, 3), Some("yyyy/mm/dd"));
+        assert_eq!(get(&cells, 99, 3), Some("0.00%"));
+        assert_eq!(get(&cells, 4, 1), Some("0.00%"));
+        assert_eq!(get(&cells, 4, 2), None, "General is left out");
+        assert_eq!(get(&cells, 4, 3), Some("#,##0\"円\""));
+        assert_eq!(get(&cells, 5, 0), Some("#,##0\"円\""));
+        assert_eq!(
+            get(&cells, 5, 1),
+            None,
+            "a string formula result is not numeric"
+        );
+        assert_eq!(get(&cells, 6, 0), None);
+        assert_eq!(get(&cells, 6, 1), None, "an unknown XF index is General");
+        assert_eq!(cells.len(), 5);
+    }
+
+    #[test]
+    fn stops_at_the_sheet_eof_and_skips_embedded_substreams() {
+        let stream = workbook(&[
+            cell(NUMBER, 0, 0, 1, &[0; 8]),
+            bof(0x0020),
+            cell(NUMBER, 1, 0, 1, &[0; 8]),
+            record(EOF, &[]),
+            cell(NUMBER, 2, 0, 1, &[0; 8]),
+            record(EOF, &[]),
+            cell(NUMBER, 3, 0, 1, &[0; 8]),
+        ]);
+        let cells = walk(&stream);
+        let mut rows: Vec<u32> = cells.keys().map(|(_, row, _)| *row).collect();
+        rows.sort();
+        assert_eq!(rows, [0, 2]);
+    }
+
+    #[test]
+    fn hostile_input_gives_what_was_read_so_far_or_nothing() {
+        let stream = workbook(&[
+            cell(NUMBER, 0, 0, 1, &[0; 8]),
+            cell(NUMBER, 1, 0, 1, &[0; 8]),
+        ]);
+        for cut in 0..stream.len() {
+            let cells = walk(&stream[..cut]);
+            assert!(cells.len() <= 2);
+        }
+        // A record claiming more data than the stream holds ends the walk.
+        let mut lying = workbook(&[cell(NUMBER, 0, 0, 1, &[0; 8])]);
+        lying.truncate(lying.len() - 4);
+        lying.extend([0x03, 0x02, 0xFF, 0xFF, 1, 0]);
+        assert_eq!(walk(&lying).len(), 1);
+        // Short records, a sheet offset past the end, garbage.
+        let short = [
+            bof(0x0005),
+            record(XF, &[1]),
+            record(FORMAT, &[164, 0, 9]),
+            boundsheet(u32::MAX, "x"),
+        ]
+        .concat();
+        assert!(walk(&short).is_empty());
+        assert!(read(b"not a compound file").is_empty());
+        assert!(read(&[]).is_empty());
+        // Not BIFF8.
+        let mut biff5 = workbook(&[cell(NUMBER, 0, 0, 1, &[0; 8])]);
+        biff5[4..6].copy_from_slice(&0x0500u16.to_le_bytes());
+        assert!(walk(&biff5).is_empty());
+    }
+
+    #[test]
+    fn reads_the_legacy_fixture() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/spreadsheets/legacy-numbered.xls"
+        );
+        let bytes = std::fs::read(path).expect("fixture");
+        let cells = read(&bytes);
+        let sheet = "開示項目".to_string();
+        // Item 77.1 at D100: 0.9995 shown as 99.95%.
+        let percent = cells
+            .get(&(sheet.clone(), 99, 3))
+            .expect("D100 has a format");
+        assert!(percent.contains('%'), "{percent}");
+        assert_eq!(numfmt::format_number(0.9995, Some(percent)), "99.95%");
+        // Item 3.1 at D8: 2009-04-01 shown as 2009/04/01.
+        let date = cells.get(&(sheet, 7, 3)).expect("D8 has a format");
+        let value = DateTime {
+            date: (2009, 4, 1),
+            hour: 0,
+            minute: 0,
+            second: 0,
+        };
+        assert_eq!(numfmt::format_date(value, Some(date)), "2009/04/01");
+    }
+}

@@ -1,0 +1,695 @@
+//! Locating answers in row-shaped regions: worksheets, Word tables, PDF rows.
+//!
+//! A region is read in four passes:
+//! 1. header rows (通番 | 審査対象項目 | 記述内容 | 申請内容 | 添付書類) give column roles
+//!    where a form has them;
+//! 2. item-number cues are collected per cell; strong ones (「（2：必須開示項目）」, No.2)
+//!    count anywhere, bare numbers only in the column that holds item numbers (from the
+//!    header, or the column whose numbers rise down the sheet), and a number whose
+//!    title names another item is read as that item;
+//! 3. the answer column is the header's, or the column that holds most of what is
+//!    neither a number, a title nor a label inside the items;
+//! 4. each item's rows are split into fields by 【記述内容N】 markers, by the catalog's
+//!    labels, or by order, and answer cells that continue on unlabelled rows are joined.
+
+use super::cues::{self, FieldMarker, ItemCue, Strength};
+use super::{Collector, LocateNote, LocatedField, NoteKind, excerpt};
+use crate::catalog::{Catalog, Item};
+use crate::model::{Block, Location, Region};
+use crate::text::{fold, similarity};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Number,
+    Title,
+    Label,
+    Answer,
+    /// A header word that names the answer column only when no other column does.
+    WeakAnswer,
+    Attachment,
+}
+
+/// The role a header cell gives its column. Header cells are short words; a cell that
+/// says more (「役員（7：選択開示項目）」, 「記述内容：役員数」) is content, not a header.
+fn header_role(folded: &str) -> Option<Role> {
+    let words =
+        folded.trim_matches(|c: char| matches!(c, '【' | '】' | '[' | ']' | '(' | ')' | '*' | '※'));
+    if words.chars().count() > 10 || cues::item_cue(words).is_some() {
+        return None;
+    }
+    let has = |candidates: &[&str]| candidates.iter().any(|w| words.contains(w));
+    if has(&["添付", "備考", "参考資料", "参照資料", "証跡", "エビデンス"]) {
+        Some(Role::Attachment)
+    } else if matches!(
+        words,
+        "記述内容" | "記述内容(記入事項)" | "記入事項" | "記載事項"
+    ) {
+        Some(Role::Label)
+    } else if has(&[
+        "申請内容",
+        "回答",
+        "記入欄",
+        "記述欄",
+        "記載内容",
+        "申請者記入",
+        "記入内容",
+    ]) {
+        Some(Role::Answer)
+    } else if matches!(words, "開示内容" | "開示情報" | "内容") {
+        // The guide's own words for what is to be disclosed: an answer column in some
+        // forms, the label column in others. Used only where nothing says 回答.
+        Some(Role::WeakAnswer)
+    } else if has(&["審査対象項目", "項目名", "開示項目", "審査項目"]) || words == "項目"
+    {
+        Some(Role::Title)
+    } else if matches!(words, "no" | "no." | "番号" | "項番" | "#" | "通番")
+        || words.starts_with("通番")
+    {
+        Some(Role::Number)
+    } else {
+        None
+    }
+}
+
+/// Column roles of a header row: at least two roles, one of them for the content, and
+/// nearly every cell of the row a header word.
+fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
+    let mut roles: HashMap<u32, Role> = folded_row
+        .iter()
+        .filter_map(|(col, text)| Some((*col, header_role(text)?)))
+        .collect();
+    let has_answer = roles.values().any(|r| *r == Role::Answer);
+    let weak_answers = roles.values().filter(|r| **r == Role::WeakAnswer).count();
+    for role in roles.values_mut().filter(|r| **r == Role::WeakAnswer) {
+        // Beside a real answer column the weak word is a label; alone it is the answer.
+        *role = if has_answer {
+            Role::Label
+        } else {
+            Role::Answer
+        };
+    }
+    if weak_answers > 1 && !has_answer {
+        // Several weak words: the content decides which column holds the answers.
+        roles.retain(|_, role| *role != Role::Answer);
+    }
+    let distinct = |role| roles.values().any(|r| *r == role);
+    let content = distinct(Role::Answer) || distinct(Role::Label) || distinct(Role::Title);
+    let kinds = [
+        Role::Number,
+        Role::Title,
+        Role::Label,
+        Role::Answer,
+        Role::Attachment,
+    ]
+    .into_iter()
+    .filter(|r| distinct(*r))
+    .count();
+    (kinds >= 2 && content && roles.len() + 1 >= folded_row.len()).then_some(roles)
+}
+
+/// How well a cell names an item: 1 for its title, high for a title inside a longer
+/// heading, the bigram similarity otherwise.
+fn title_score(folded: &str, item: &Item) -> f64 {
+    // 「(1) 開示情報の日付」 names its item once the number is set aside.
+    let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
+    let whole = cues::strip_heading_marks(&unnumbered);
+    let before_brackets = whole
+        .split(['(', '（'])
+        .next()
+        .unwrap_or(&whole)
+        .to_string();
+    std::iter::once(&item.title)
+        .chain(item.aliases.iter())
+        .map(|title| {
+            let title = fold(title);
+            [whole.as_str(), before_brackets.as_str()]
+                .iter()
+                .filter(|text| !text.is_empty())
+                .map(|text| {
+                    if *text == title {
+                        1.0
+                    } else if title.chars().count() >= 2 && text.starts_with(&title) {
+                        0.9
+                    } else {
+                        similarity(text, &title)
+                    }
+                })
+                .fold(0.0, f64::max)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The item a cell names by its exact title, when exactly one item has that title.
+fn item_named_by(folded: &str, catalog: &Catalog) -> Option<u32> {
+    let text = cues::strip_heading_marks(folded);
+    let text = text.split(['(', '（']).next().unwrap_or(&text);
+    if text.chars().count() < 2 {
+        return None;
+    }
+    let named: Vec<u32> = catalog
+        .items
+        .iter()
+        .filter(|item| {
+            std::iter::once(&item.title)
+                .chain(item.aliases.iter())
+                .any(|t| fold(t) == text)
+        })
+        .map(|item| item.number)
+        .collect();
+    match named.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
+/// Which field of `item` a label names, by marker or by the catalog's wording. A cell
+/// that reads more like the item's title than like any of its labels is no label.
+fn label_index(folded: &str, item: &Item) -> Option<u32> {
+    match cues::field_marker(folded) {
+        Some(FieldMarker::Numbered(n)) => return Some(n),
+        Some(FieldMarker::Unnumbered) if item.fields.len() == 1 => return Some(1),
+        _ => {}
+    }
+    let text = folded
+        .trim_start_matches(['【', '['])
+        .split_once(['】', ']'])
+        .map_or(folded, |(_, after)| after);
+    let (best, score) = item
+        .fields
+        .iter()
+        .map(|field| (field.index, similarity(text, &fold(&field.label))))
+        .fold(
+            (0, 0.0),
+            |acc, next| if next.1 > acc.1 { next } else { acc },
+        );
+    (score >= 0.45 && score > title_score(text, item)).then_some(best)
+}
+
+fn is_strong_cue(folded: &str) -> bool {
+    cues::item_cue(folded).is_some_and(|cue| cue.strength == Strength::Strong)
+}
+
+fn is_note(folded: &str) -> bool {
+    [
+        "※",
+        "(注",
+        "注)",
+        "注:",
+        "記入例",
+        "(参考",
+        "【説明",
+        "(以下",
+        "以下、",
+    ]
+    .iter()
+    .any(|p| folded.starts_with(p))
+}
+
+struct Cell<'a> {
+    block: &'a Block,
+    folded: String,
+}
+
+/// An item's first row, as decided by pass 2.
+struct ItemStart {
+    row: usize,
+    number: u32,
+    /// The column of the cell that carried the number.
+    cue_column: u32,
+    confidence: f64,
+}
+
+/// The guide's section headings (「2.2 事業所・事業」, 「(1) 事業所等の概要」), folded, with
+/// and without their numbering: a form repeats them between items, and a heading row
+/// ends the item above it.
+pub(super) struct Sections(HashSet<String>);
+
+impl Sections {
+    pub(super) fn of(catalog: &Catalog) -> Sections {
+        let mut names = HashSet::new();
+        for heading in catalog.items.iter().flat_map(|item| item.section.iter()) {
+            let folded = fold(heading);
+            names.insert(without_numbering(&folded).to_string());
+            names.insert(folded);
+        }
+        Sections(names)
+    }
+
+    fn contains(&self, folded: &str) -> bool {
+        let bare = without_numbering(folded);
+        self.0.contains(folded) || (!bare.is_empty() && self.0.contains(bare))
+    }
+}
+
+/// 「(2)事業の概要」 → 「事業の概要」, 「2.2事業所・事業」 → 「事業所・事業」.
+fn without_numbering(folded: &str) -> &str {
+    folded.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')'))
+}
+
+pub(super) fn locate_region(
+    region: &Region,
+    catalog: &Catalog,
+    sections: &Sections,
+    collector: &mut Collector,
+) {
+    let rows: Vec<Vec<Cell>> = region
+        .rows
+        .iter()
+        .map(|row| {
+            row.blocks
+                .iter()
+                .map(|block| Cell {
+                    folded: fold(&block.text),
+                    block,
+                })
+                .collect()
+        })
+        .collect();
+
+    // Pass 1: the header in effect at each row; consecutive header rows combine.
+    let mut header_at: Vec<Option<HashMap<u32, Role>>> = Vec::with_capacity(rows.len());
+    let mut is_header: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut current: Option<HashMap<u32, Role>> = None;
+    let mut previous_was_header = false;
+    for row in &rows {
+        let folded: Vec<(u32, String)> = row
+            .iter()
+            .map(|c| (c.block.column, c.folded.clone()))
+            .collect();
+        match header_roles(&folded) {
+            Some(roles) => {
+                let mut combined = if previous_was_header {
+                    current.take().unwrap_or_default()
+                } else {
+                    HashMap::new()
+                };
+                combined.extend(roles);
+                current = Some(combined);
+                previous_was_header = true;
+                header_at.push(None);
+                is_header.push(true);
+            }
+            None => {
+                previous_was_header = false;
+                header_at.push(current.clone());
+                is_header.push(false);
+            }
+        }
+    }
+    let role_of = |row: usize, column: u32| {
+        header_at[row]
+            .as_ref()
+            .and_then(|roles| roles.get(&column).copied())
+    };
+    let column_with = |row: usize, role: Role| {
+        header_at[row]
+            .as_ref()
+            .and_then(|roles| roles.iter().find(|(_, r)| **r == role).map(|(c, _)| *c))
+    };
+
+    // Pass 2: item-number cues.
+    struct Candidate {
+        row: usize,
+        column: u32,
+        cue: ItemCue,
+        confirmed: bool,
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        if is_header[r] {
+            continue;
+        }
+        for (i, cell) in row.iter().enumerate() {
+            if role_of(r, cell.block.column) == Some(Role::Answer) {
+                continue;
+            }
+            let Some(cue) = cues::item_cue(&cell.folded) else {
+                continue;
+            };
+            let Some(item) = catalog.item(cue.number) else {
+                continue;
+            };
+            let confirmed = (!cue.rest.is_empty() && title_score(&cue.rest, item) >= 0.5)
+                || row
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && title_score(&other.folded, item) >= 0.6);
+            // 「(2) 所属団体」 is a section heading, not item 2, unless item 2 is meant.
+            if !confirmed && sections.contains(&cell.folded) {
+                continue;
+            }
+            candidates.push(Candidate {
+                row: r,
+                column: cell.block.column,
+                cue,
+                confirmed,
+            });
+        }
+    }
+    let inferred_number_column =
+        rising_number_column(candidates.iter().map(|c| (c.row, c.column, c.cue.number)));
+    let accepts = |c: &Candidate| {
+        if c.cue.strength == Strength::Strong || c.confirmed {
+            return true;
+        }
+        match column_with(c.row, Role::Number) {
+            Some(column) => {
+                column == c.column
+                    || (role_of(c.row, c.column) == Some(Role::Title) && !c.cue.rest.is_empty())
+            }
+            None => inferred_number_column == Some(c.column),
+        }
+    };
+    let mut starts: Vec<ItemStart> = Vec::new();
+    let mut best_per_row: HashMap<usize, &Candidate> = HashMap::new();
+    for candidate in candidates.iter().filter(|c| accepts(c)) {
+        let rank = |c: &Candidate| {
+            (
+                c.cue.strength == Strength::Strong || c.confirmed,
+                std::cmp::Reverse(c.column),
+            )
+        };
+        best_per_row
+            .entry(candidate.row)
+            .and_modify(|best| {
+                if rank(candidate) > rank(best) {
+                    *best = candidate;
+                }
+            })
+            .or_insert(candidate);
+    }
+    let mut chosen: Vec<&Candidate> = best_per_row.into_values().collect();
+    chosen.sort_by_key(|c| c.row);
+    for candidate in chosen {
+        let (number, confidence) =
+            match renamed_by_title(&rows[candidate.row], &candidate.cue, catalog) {
+                Some(other) => {
+                    collector.notes.push(LocateNote {
+                        kind: NoteKind::NumberDisagreesWithTitle,
+                        item: other,
+                        field: None,
+                        message: format!(
+                            "通番{}の行の表題は項目{}（{}）のものです。項目{}として読みました。",
+                            candidate.cue.number,
+                            other,
+                            catalog.item(other).map_or("", |i| i.title.as_str()),
+                            other
+                        ),
+                        at: rows[candidate.row].first().map(|c| c.block.at.clone()),
+                    });
+                    (other, 0.8)
+                }
+                None => (candidate.cue.number, 1.0),
+            };
+        // A number repeated on every row of an item continues the item.
+        if starts.last().is_some_and(|s| s.number == number) {
+            continue;
+        }
+        starts.push(ItemStart {
+            row: candidate.row,
+            number,
+            cue_column: candidate.column,
+            confidence,
+        });
+    }
+    if starts.is_empty() {
+        return;
+    }
+
+    // Pass 3: the answer column, where no header names it.
+    let inferred_answer_column = infer_answer_column(&rows, &starts, catalog, sections, &role_of);
+
+    // Pass 4: fields.
+    for (k, start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
+        let Some(item) = catalog.item(start.number) else {
+            continue;
+        };
+        let answer_column = column_with(start.row, Role::Answer).or(inferred_answer_column);
+        let Some(answer_column) = answer_column else {
+            continue;
+        };
+        let other_columns: Vec<u32> = header_at[start.row]
+            .iter()
+            .flat_map(|roles| roles.iter())
+            .filter(|(_, role)| matches!(role, Role::Number | Role::Title | Role::Attachment))
+            .map(|(column, _)| *column)
+            .collect();
+        read_item_fields(
+            &rows[start.row..end],
+            start,
+            item,
+            answer_column,
+            &other_columns,
+            sections,
+            collector,
+        );
+    }
+}
+
+/// The column whose bare numbers rise down the region the longest (at least three):
+/// the item-number column of a form with no header.
+fn rising_number_column(cues: impl Iterator<Item = (usize, u32, u32)>) -> Option<u32> {
+    let mut by_column: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (_, column, number) in cues {
+        by_column.entry(column).or_default().push(number);
+    }
+    by_column
+        .into_iter()
+        .map(|(column, numbers)| (longest_rising_run(&numbers), column))
+        .filter(|(length, _)| *length >= 3)
+        .max_by_key(|(length, column)| (*length, std::cmp::Reverse(*column)))
+        .map(|(_, column)| column)
+}
+
+/// The length of the longest strictly increasing subsequence.
+fn longest_rising_run(numbers: &[u32]) -> usize {
+    let mut tails: Vec<u32> = Vec::new();
+    for &n in numbers {
+        match tails.binary_search(&n) {
+            Ok(_) => {}
+            Err(position) if position == tails.len() => tails.push(n),
+            Err(position) => tails[position] = n,
+        }
+    }
+    tails.len()
+}
+
+/// The item a row's own title names when it is not the item its number says (the
+/// guide's stray 「時刻同期（78）」 beside item 96 is the case in point).
+fn renamed_by_title(row: &[Cell], cue: &ItemCue, catalog: &Catalog) -> Option<u32> {
+    let number = cue.number;
+    let item = catalog.item(number)?;
+    let texts = std::iter::once(cue.rest.as_str()).chain(row.iter().map(|c| c.folded.as_str()));
+    let mut confirmed_elsewhere = false;
+    let mut named = None;
+    for text in texts.filter(|t| !t.is_empty()) {
+        if title_score(text, item) >= 0.5 {
+            confirmed_elsewhere = true;
+        }
+        if let Some(other) = item_named_by(text, catalog) {
+            named.get_or_insert(other);
+        }
+    }
+    match named {
+        Some(other) if other != number && !confirmed_elsewhere => Some(other),
+        _ => None,
+    }
+}
+
+fn infer_answer_column(
+    rows: &[Vec<Cell>],
+    starts: &[ItemStart],
+    catalog: &Catalog,
+    sections: &Sections,
+    role_of: &dyn Fn(usize, u32) -> Option<Role>,
+) -> Option<u32> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for (k, start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
+        let Some(item) = catalog.item(start.number) else {
+            continue;
+        };
+        for (r, row) in rows.iter().enumerate().take(end).skip(start.row) {
+            for cell in row {
+                let column = cell.block.column;
+                let other_role = matches!(
+                    role_of(r, column),
+                    Some(Role::Number | Role::Title | Role::Label | Role::Attachment)
+                );
+                if column == start.cue_column
+                    || other_role
+                    || is_strong_cue(&cell.folded)
+                    || title_score(&cell.folded, item) >= 0.6
+                    || label_index(&cell.folded, item).is_some()
+                    || is_note(&cell.folded)
+                    || sections.contains(&cell.folded)
+                {
+                    continue;
+                }
+                *counts.entry(column).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(column, count)| (*count, std::cmp::Reverse(*column)))
+        .map(|(column, _)| column)
+}
+
+/// An answer being assembled from one or more cells.
+struct Pending {
+    index: u32,
+    parts: Vec<String>,
+    at: Option<Location>,
+    labelled: bool,
+}
+
+/// Reads the fields of one item from its rows. `other_columns` are the header's
+/// number, title and attachment columns, which never hold a label.
+fn read_item_fields(
+    rows: &[Vec<Cell>],
+    start: &ItemStart,
+    item: &Item,
+    answer_column: u32,
+    other_columns: &[u32],
+    sections: &Sections,
+    collector: &mut Collector,
+) {
+    let mut pending: Option<Pending> = None;
+    let mut highest_index = 0;
+    let flush = |pending: &mut Option<Pending>, collector: &mut Collector| {
+        let Some(p) = pending.take() else { return };
+        let raw = p.parts.join("\n").trim().to_string();
+        let Some(at) = p.at else { return };
+        if raw.is_empty() {
+            return;
+        }
+        if item.field(p.index).is_none() {
+            collector.notes.push(LocateNote {
+                kind: NoteKind::UnknownField,
+                item: item.number,
+                field: Some(p.index),
+                message: format!(
+                    "項目{}に記述内容{}はありません（「{}」）。",
+                    item.number,
+                    p.index,
+                    excerpt(&raw)
+                ),
+                at: Some(at),
+            });
+            return;
+        }
+        collector.add(
+            item.number,
+            LocatedField {
+                index: p.index,
+                raw,
+                at,
+                confidence: start.confidence,
+            },
+        );
+    };
+    for (offset, row) in rows.iter().enumerate() {
+        // A section heading below an item ends it (some headings are also an item's
+        // title: 「(5) 契約者数」 above item 91 「契約者数」).
+        if offset > 0
+            && row
+                .iter()
+                .any(|c| sections.contains(&c.folded) && title_score(&c.folded, item) < 0.9)
+        {
+            break;
+        }
+        // A lone cell merged across the sheet is a banner between items, not an answer;
+        // nor is the cell that carried the item number, or a section heading.
+        let banner = offset > 0 && row.len() == 1 && row[0].block.column_span > 2;
+        let is_cue_cell = |c: &Cell| offset == 0 && c.block.column == start.cue_column;
+        let starts_another_item = |c: &Cell| offset > 0 && is_strong_cue(&c.folded);
+        let answer = row.iter().filter(|_| !banner).find(|c| {
+            c.block.column == answer_column
+                && !is_cue_cell(c)
+                && !is_note(&c.folded)
+                && !sections.contains(&c.folded)
+                && !starts_another_item(c)
+        });
+        let label = row
+            .iter()
+            .filter(|c| c.block.column != answer_column && !other_columns.contains(&c.block.column))
+            .filter(|c| !is_cue_cell(c))
+            .find_map(|c| label_index(&c.folded, item));
+        match (label, answer) {
+            (Some(index), answer) => {
+                flush(&mut pending, collector);
+                highest_index = highest_index.max(index);
+                pending = Some(Pending {
+                    index,
+                    parts: answer
+                        .map(|a| vec![a.block.text.trim().to_string()])
+                        .unwrap_or_default(),
+                    at: answer.map(|a| a.block.at.clone()),
+                    labelled: true,
+                });
+            }
+            (None, Some(answer)) => {
+                let text = answer.block.text.trim().to_string();
+                let continues = match &pending {
+                    Some(p) => {
+                        p.labelled
+                            || item.fields.len() == 1
+                            || highest_index >= item.fields.len() as u32
+                    }
+                    None => false,
+                };
+                if continues {
+                    if let Some(p) = pending.as_mut() {
+                        if p.at.is_none() {
+                            p.at = Some(answer.block.at.clone());
+                        }
+                        p.parts.push(text);
+                    }
+                } else {
+                    flush(&mut pending, collector);
+                    highest_index += 1;
+                    pending = Some(Pending {
+                        index: highest_index,
+                        parts: vec![text],
+                        at: Some(answer.block.at.clone()),
+                        labelled: false,
+                    });
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    flush(&mut pending, collector);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rising_runs() {
+        assert_eq!(longest_rising_run(&[1, 2, 5, 3, 4, 120]), 5);
+        assert_eq!(longest_rising_run(&[]), 0);
+    }
+
+    #[test]
+    fn header_words_give_roles() {
+        let row: Vec<(u32, String)> =
+            ["通番", "審査対象項目", "記述内容", "申請内容", "添付書類等"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i as u32, fold(t)))
+                .collect();
+        let roles = header_roles(&row).unwrap();
+        assert_eq!(roles.get(&0), Some(&Role::Number));
+        assert_eq!(roles.get(&1), Some(&Role::Title));
+        assert_eq!(roles.get(&2), Some(&Role::Label));
+        assert_eq!(roles.get(&3), Some(&Role::Answer));
+        assert_eq!(roles.get(&4), Some(&Role::Attachment));
+        let answer_row: Vec<(u32, String)> = vec![(0, fold("有り")), (1, fold("株式会社サンプル"))];
+        assert!(header_roles(&answer_row).is_none());
+    }
+}

@@ -1,0 +1,144 @@
+//! Locate: which answer in the document belongs to which item and field.
+//!
+//! The locator knows the catalog (titles, field labels) but nothing of value kinds or
+//! rules. It relies on the cues a form gives (item numbers, titles, 【記述内容N】
+//! labels, header words) and never on fixed cell addresses.
+
+mod cues;
+mod grid;
+
+use crate::catalog::Catalog;
+use crate::model::{Document, Location};
+use std::collections::BTreeMap;
+
+/// How the items of a document were recognized (`form.matched_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    ItemNumbers,
+    Nothing,
+}
+
+impl MatchedBy {
+    pub fn name(self) -> &'static str {
+        match self {
+            MatchedBy::ItemNumbers => "item-numbers",
+            MatchedBy::Nothing => "none",
+        }
+    }
+}
+
+/// One answer, as written, and where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedField {
+    pub index: u32,
+    pub raw: String,
+    pub at: Location,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedItem {
+    pub number: u32,
+    pub fields: Vec<LocatedField>,
+}
+
+/// What kind of thing the locator noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// The same field answered twice with different text.
+    ConflictingAnswers,
+    /// A 記述内容 number the item does not have.
+    UnknownField,
+    /// A number whose title names another item; the title was believed.
+    NumberDisagreesWithTitle,
+}
+
+/// Something the locator noticed that a reviewer should see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocateNote {
+    pub kind: NoteKind,
+    pub item: u32,
+    pub field: Option<u32>,
+    pub message: String,
+    pub at: Option<Location>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub matched_by: MatchedBy,
+    pub items: Vec<LocatedItem>,
+    pub notes: Vec<LocateNote>,
+}
+
+/// Collects answers from all regions of a document; the first answer to a field wins.
+#[derive(Default)]
+struct Collector {
+    fields: BTreeMap<(u32, u32), LocatedField>,
+    notes: Vec<LocateNote>,
+}
+
+impl Collector {
+    fn add(&mut self, item: u32, field: LocatedField) {
+        match self.fields.get(&(item, field.index)) {
+            None => {
+                self.fields.insert((item, field.index), field);
+            }
+            Some(first) if first.raw == field.raw => {}
+            Some(first) => self.notes.push(LocateNote {
+                kind: NoteKind::ConflictingAnswers,
+                item,
+                field: Some(field.index),
+                message: format!(
+                    "記述内容{}が2か所に異なる内容で記入されています（先に記入された「{}」を採用）。",
+                    field.index,
+                    excerpt(&first.raw)
+                ),
+                at: Some(field.at),
+            }),
+        }
+    }
+
+    fn finish(self) -> Located {
+        let mut items: Vec<LocatedItem> = Vec::new();
+        for ((number, _), field) in self.fields {
+            match items.last_mut() {
+                Some(item) if item.number == number => item.fields.push(field),
+                _ => items.push(LocatedItem {
+                    number,
+                    fields: vec![field],
+                }),
+            }
+        }
+        let matched_by = if items.is_empty() {
+            MatchedBy::Nothing
+        } else {
+            MatchedBy::ItemNumbers
+        };
+        Located {
+            matched_by,
+            items,
+            notes: self.notes,
+        }
+    }
+}
+
+/// A short quotation of an answer for messages.
+pub fn excerpt(text: &str) -> String {
+    const LIMIT: usize = 40;
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= LIMIT {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(LIMIT).collect::<String>())
+    }
+}
+
+/// Finds the answers of a document by item numbers.
+pub fn locate(document: &Document, catalog: &Catalog) -> Located {
+    let mut collector = Collector::default();
+    let sections = grid::Sections::of(catalog);
+    for region in &document.regions {
+        grid::locate_region(region, catalog, &sections, &mut collector);
+    }
+    collector.finish()
+}

@@ -1,0 +1,103 @@
+//! The document model every input format is read into.
+//!
+//! A document is a list of regions (a worksheet, a Word body, a run of PDF pages); a
+//! region is a list of rows; a row is a list of blocks, left to right. A block is one
+//! piece of text with the place it came from. Spreadsheet cells, Word paragraphs and table
+//! cells, and positioned PDF text all fit this shape, so the locating stage works on one
+//! model whatever the input was.
+
+use serde::Serialize;
+
+/// Where a piece of text was found, in the terms of its own format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    /// A spreadsheet cell; `row` and `col` are 0-based absolute positions.
+    Cell { sheet: String, row: u32, col: u32 },
+    /// A Word body paragraph, 1-based.
+    Paragraph { paragraph: u32 },
+    /// A Word table cell; all 1-based.
+    TableCell { table: u32, row: u32, col: u32 },
+    /// A PDF page, 1-based.
+    Page { page: u32 },
+}
+
+impl Location {
+    /// The A1-style address of a spreadsheet cell (`E12`).
+    pub fn cell_address(row: u32, col: u32) -> String {
+        let mut letters = Vec::new();
+        let mut n = col + 1;
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            letters.push(b'A' + rem as u8);
+            n = (n - 1) / 26;
+        }
+        letters.reverse();
+        format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    }
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Location::Cell { sheet, row, col } => {
+                map.serialize_entry("sheet", sheet)?;
+                map.serialize_entry("cell", &Location::cell_address(*row, *col))?;
+            }
+            Location::Paragraph { paragraph } => map.serialize_entry("paragraph", paragraph)?,
+            Location::TableCell { table, row, col } => {
+                map.serialize_entry("table", table)?;
+                map.serialize_entry("row", row)?;
+                map.serialize_entry("col", col)?;
+            }
+            Location::Page { page } => map.serialize_entry("page", page)?,
+        }
+        map.end()
+    }
+}
+
+/// One piece of text and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub text: String,
+    /// The column this block starts in: a grid column for spreadsheets and tables.
+    pub column: u32,
+    /// How many columns a merged cell covers (1 when not merged).
+    pub column_span: u32,
+    pub at: Location,
+}
+
+/// Blocks that stand side by side, left to right.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub blocks: Vec<Block>,
+}
+
+/// A self-contained part of a document: a worksheet, a Word body, a PDF page run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    pub name: String,
+    pub rows: Vec<Row>,
+}
+
+/// An input file as the locating stage sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub regions: Vec<Region>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_addresses_follow_spreadsheet_lettering() {
+        assert_eq!(Location::cell_address(0, 0), "A1");
+        assert_eq!(Location::cell_address(11, 4), "E12");
+        assert_eq!(Location::cell_address(0, 25), "Z1");
+        assert_eq!(Location::cell_address(0, 26), "AA1");
+        assert_eq!(Location::cell_address(0, 701), "ZZ1");
+        assert_eq!(Location::cell_address(0, 702), "AAA1");
+    }
+}

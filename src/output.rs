@@ -1,0 +1,85 @@
+//! Where results go: stdout, or a file that appears whole or not at all.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file written under a temporary name beside its destination and renamed into
+/// place on [`AtomicFile::commit`], so an interrupted run leaves the previous result
+/// (or none), never a torn one.
+pub struct AtomicFile {
+    temporary: PathBuf,
+    destination: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(destination: &Path) -> io::Result<AtomicFile> {
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary =
+            destination.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+        let file = File::create(&temporary)?;
+        Ok(AtomicFile {
+            temporary,
+            destination: destination.to_path_buf(),
+            writer: Some(BufWriter::new(file)),
+        })
+    }
+
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Some(writer) = self.writer.take() {
+            let file = writer.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&self.temporary, &self.destination)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.writer.as_mut() {
+            Some(w) => w.write(buf),
+            None => Err(io::Error::other("already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.as_mut().map_or(Ok(()), |w| w.flush())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed: the partial file is removed, the destination left untouched.
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_uncommitted_file_leaves_the_previous_result() {
+        let dir = std::env::temp_dir().join(format!("kaiji-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("out.jsonl");
+        std::fs::write(&target, "previous").unwrap();
+        {
+            let mut file = AtomicFile::create(&target).unwrap();
+            file.write_all(b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+        let mut file = AtomicFile::create(&target).unwrap();
+        file.write_all(b"new").unwrap();
+        file.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,215 @@
+//! One input file through the stages: ingest → locate → normalize, into the
+//! contract's result object. Each stage is called here and nowhere else.
+
+use crate::catalog::Catalog;
+use crate::findings::{Finding, Rule, Severity, Verdict};
+use crate::ingest::{self, IngestError, Limits};
+use crate::locate::{self, LocateNote, MatchedBy, NoteKind};
+use crate::model::Location;
+use crate::normalize::{self, Value};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+pub const SCHEMA: &str = "kaiji/1";
+pub const FORM_KIND: &str = "iot-cloud-iaas-paas";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub path: String,
+    pub format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Form {
+    pub kind: &'static str,
+    pub matched_by: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldResult {
+    pub index: u32,
+    pub raw: String,
+    pub value: Value,
+    pub at: Location,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    pub number: u32,
+    pub title: String,
+    pub fields: Vec<FieldResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentResult {
+    pub schema: &'static str,
+    pub source: Source,
+    pub form: Form,
+    pub items: Vec<ItemResult>,
+    pub findings: Vec<Finding>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorResult {
+    pub schema: &'static str,
+    pub source: Source,
+    pub error: IngestError,
+}
+
+/// What one input gives: a result, or the reason it could not be processed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Document(Box<DocumentResult>),
+    Error(ErrorResult),
+}
+
+impl Outcome {
+    pub fn source(&self) -> &Source {
+        match self {
+            Outcome::Document(d) => &d.source,
+            Outcome::Error(e) => &e.source,
+        }
+    }
+}
+
+/// Processes one file. `shown_path` is the path as the user gave it, for the output.
+pub fn process(path: &Path, shown_path: &str, catalog: &Catalog, limits: &Limits) -> Outcome {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let input = match ingest::load(path, limits) {
+        Ok(input) => input,
+        Err(error) => {
+            let source = Source {
+                path: shown_path.to_string(),
+                format: extension,
+                sha256: None,
+            };
+            return Outcome::Error(ErrorResult {
+                schema: SCHEMA,
+                source,
+                error,
+            });
+        }
+    };
+    let source = Source {
+        path: shown_path.to_string(),
+        format: input.format.map_or(extension, |f| f.name().to_string()),
+        sha256: Some(hex(&Sha256::digest(&input.bytes))),
+    };
+    let document = match ingest::read_bytes(&input, limits) {
+        Ok(document) => document,
+        Err(error) => {
+            return Outcome::Error(ErrorResult {
+                schema: SCHEMA,
+                source,
+                error,
+            });
+        }
+    };
+    let located = locate::locate(&document, catalog);
+    let mut findings: Vec<Finding> = located.notes.iter().map(note_finding).collect();
+    let mut items = Vec::with_capacity(located.items.len());
+    for located_item in located.items {
+        let Some(item) = catalog.item(located_item.number) else {
+            continue;
+        };
+        let mut fields = Vec::with_capacity(located_item.fields.len());
+        for located_field in located_item.fields {
+            let Some(field) = item.field(located_field.index) else {
+                continue;
+            };
+            let value = match normalize::normalize(&located_field.raw, field) {
+                Ok(value) => value,
+                Err(invalid) => {
+                    findings.push(Finding {
+                        item: Some(item.number),
+                        field: Some(field.index),
+                        rule: Rule::Invalid,
+                        severity: Severity::Review,
+                        related: Vec::new(),
+                        message: format!(
+                            "{}（{}）の記述内容{}「{}」を読み取れません。{}の形で記入されているか確認してください。",
+                            item.title,
+                            item.number,
+                            field.index,
+                            locate::excerpt(&located_field.raw),
+                            invalid.expected
+                        ),
+                        quote: Some(located_field.raw.clone()),
+                        at: Some(located_field.at.clone()),
+                    });
+                    Value::Text
+                }
+            };
+            fields.push(FieldResult {
+                index: located_field.index,
+                raw: located_field.raw,
+                value,
+                at: located_field.at,
+                confidence: located_field.confidence,
+            });
+        }
+        items.push(ItemResult {
+            number: item.number,
+            title: item.title.clone(),
+            fields,
+        });
+    }
+    let (kind, matched_by) = match located.matched_by {
+        MatchedBy::ItemNumbers => (FORM_KIND, "item-numbers"),
+        MatchedBy::Nothing => {
+            findings.push(Finding {
+                item: None,
+                field: None,
+                rule: Rule::Unrecognized,
+                severity: Severity::Review,
+                related: Vec::new(),
+                message:
+                    "申請書の審査対象項目が一つも見つかりません。申請書の様式か確認してください。"
+                        .to_string(),
+                quote: None,
+                at: None,
+            });
+            ("unknown", "none")
+        }
+    };
+    let verdict = Verdict::of(&findings);
+    Outcome::Document(Box::new(DocumentResult {
+        schema: SCHEMA,
+        source,
+        form: Form { kind, matched_by },
+        items,
+        findings,
+        verdict,
+    }))
+}
+
+fn note_finding(note: &LocateNote) -> Finding {
+    let rule = match note.kind {
+        NoteKind::ConflictingAnswers => Rule::Contradiction,
+        NoteKind::UnknownField | NoteKind::NumberDisagreesWithTitle => Rule::Unrecognized,
+    };
+    Finding {
+        item: Some(note.item),
+        field: note.field,
+        rule,
+        severity: Severity::Review,
+        related: Vec::new(),
+        message: note.message.clone(),
+        quote: None,
+        at: note.at.clone(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
