@@ -107,8 +107,20 @@ pub fn load(path: &Path, limits: &Limits) -> Result<Input, IngestError> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| IngestError::new(ErrorKind::Unreadable, format!("cannot read: {e}")))?;
+    if bytes.is_empty() {
+        return Err(IngestError::new(ErrorKind::Unreadable, "the file is empty"));
+    }
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let format = sniff::sniff(&bytes, extension);
+    let format = match sniff::sniff(&bytes, extension) {
+        sniff::Sniffed::Format(format) => Some(format),
+        sniff::Sniffed::Unknown => None,
+        sniff::Sniffed::Damaged => {
+            return Err(IngestError::new(
+                ErrorKind::Unreadable,
+                "a damaged zip container (truncated or corrupt)",
+            ));
+        }
+    };
     Ok(Input { bytes, format })
 }
 

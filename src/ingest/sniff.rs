@@ -41,19 +41,29 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
-/// The format of `bytes`, or `None` when it is none that kaiji reads.
-pub fn sniff(bytes: &[u8], extension: &str) -> Option<Format> {
+/// What the content of a file says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    Format(Format),
+    /// A container kaiji reads, too damaged to tell more (a truncated zip).
+    Damaged,
+    /// None of the formats kaiji reads.
+    Unknown,
+}
+
+/// The format of `bytes`.
+pub fn sniff(bytes: &[u8], extension: &str) -> Sniffed {
     let head = &bytes[..bytes.len().min(1024)];
     if find(head, b"%PDF-").is_some() {
-        return Some(Format::Pdf);
+        return Sniffed::Format(Format::Pdf);
     }
     if bytes.starts_with(OLE_MAGIC) {
-        return Some(sniff_compound_file(bytes));
+        return Sniffed::Format(sniff_compound_file(bytes));
     }
     if bytes.starts_with(ZIP_MAGIC) {
         return sniff_zip(bytes, extension);
     }
-    None
+    Sniffed::Unknown
 }
 
 /// A compound (OLE) file holds an .xls, a .doc, or an encrypted OOXML package; its
@@ -72,16 +82,18 @@ fn sniff_compound_file(bytes: &[u8]) -> Format {
     }
 }
 
-fn sniff_zip(bytes: &[u8], extension: &str) -> Option<Format> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+fn sniff_zip(bytes: &[u8], extension: &str) -> Sniffed {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Sniffed::Damaged;
+    };
     if let Ok(mut entry) = archive.by_name("mimetype") {
         let mut mimetype = Vec::new();
         // The mimetype entry is a few dozen bytes; read no more than that.
         let _ = (&mut entry).take(128).read_to_end(&mut mimetype);
         if mimetype.starts_with(ODS_MIMETYPE) {
-            return Some(Format::Ods);
+            return Sniffed::Format(Format::Ods);
         }
-        return None;
+        return Sniffed::Unknown;
     }
     let names: Vec<String> = archive
         .file_names()
@@ -90,17 +102,17 @@ fn sniff_zip(bytes: &[u8], extension: &str) -> Option<Format> {
         .collect();
     let has = |wanted: &str| names.iter().any(|n| n == wanted);
     if has("word/document.xml") {
-        return Some(Format::Docx);
+        return Sniffed::Format(Format::Docx);
     }
     if names.iter().any(|n| n.starts_with("xl/workbook.")) {
         let macro_enabled = has("xl/vbaProject.bin") || extension.eq_ignore_ascii_case("xlsm");
-        return Some(if macro_enabled {
+        return Sniffed::Format(if macro_enabled {
             Format::Xlsm
         } else {
             Format::Xlsx
         });
     }
-    None
+    Sniffed::Unknown
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -115,23 +127,30 @@ mod tests {
 
     #[test]
     fn pdf_is_recognized_whatever_the_extension() {
-        assert_eq!(sniff(b"%PDF-1.7\n...", "xlsx"), Some(Format::Pdf));
+        assert_eq!(
+            sniff(b"%PDF-1.7\n...", "xlsx"),
+            Sniffed::Format(Format::Pdf)
+        );
     }
 
     #[test]
     fn plain_text_is_not_a_supported_format() {
-        assert_eq!(sniff("申請書です".as_bytes(), "xlsx"), None);
-        assert_eq!(sniff(b"", "pdf"), None);
+        assert_eq!(sniff("申請書です".as_bytes(), "xlsx"), Sniffed::Unknown);
+        assert_eq!(sniff(b"", "pdf"), Sniffed::Unknown);
+        assert_eq!(sniff(b"PK\x03\x04truncated", "xlsx"), Sniffed::Damaged);
     }
 
     #[test]
     fn compound_files_are_told_apart_by_their_streams() {
         let mut bytes = OLE_MAGIC.to_vec();
         bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(sniff(&bytes, "xlsx"), Some(Format::EncryptedOffice));
+        assert_eq!(
+            sniff(&bytes, "xlsx"),
+            Sniffed::Format(Format::EncryptedOffice)
+        );
         let mut bytes = OLE_MAGIC.to_vec();
         bytes.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(sniff(&bytes, "bin"), Some(Format::Xls));
+        assert_eq!(sniff(&bytes, "bin"), Sniffed::Format(Format::Xls));
     }
 
     #[test]
@@ -145,6 +164,6 @@ mod tests {
             std::io::Write::write_all(&mut writer, b"hello").unwrap();
             writer.finish().unwrap();
         }
-        assert_eq!(sniff(buffer.get_ref(), "docx"), None);
+        assert_eq!(sniff(buffer.get_ref(), "docx"), Sniffed::Unknown);
     }
 }

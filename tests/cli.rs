@@ -1,0 +1,169 @@
+//! The command line as users and other tools see it: exit codes, one result per input,
+//! output formats, and files written whole.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kaiji(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kaiji"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("kaiji runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kaiji-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+fn lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
+}
+
+const OFFICIAL: &str = "fixtures/spreadsheets/official-layout.xlsx";
+
+#[test]
+fn extract_writes_one_json_line_per_input() {
+    let output = kaiji(&[
+        "extract",
+        OFFICIAL,
+        "fixtures/spreadsheets/split-sheets.ods",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let results = lines(&output);
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["schema"], "kaiji/1");
+    assert_eq!(results[0]["source"]["format"], "xlsx");
+    assert_eq!(results[1]["source"]["format"], "ods");
+    assert_eq!(results[0]["form"]["matched_by"], "item-numbers");
+    assert!(
+        results[0]["items"]
+            .as_array()
+            .is_some_and(|items| items.len() > 100)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "no progress bar when stderr is not a terminal"
+    );
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_batch_goes_on() {
+    let dir = scratch("batch");
+    std::fs::copy(OFFICIAL, dir.join("a.xlsx")).unwrap();
+    std::fs::write(dir.join("b.xlsx"), "this is plain text named .xlsx").unwrap();
+    std::fs::write(dir.join("c.pdf.xlsx"), b"%PDF-1.4\n%broken").unwrap();
+    std::fs::write(dir.join("d empty.ods"), b"").unwrap();
+    let truncated = std::fs::read(OFFICIAL).unwrap();
+    std::fs::write(
+        dir.join("e truncated.xlsx"),
+        &truncated[..truncated.len() / 2],
+    )
+    .unwrap();
+    let output = kaiji(&["extract", dir.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "some input could not be read"
+    );
+    let results = lines(&output);
+    let kinds: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            let name = Path::new(r["source"]["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                name,
+                r["error"]["kind"].as_str().unwrap_or("ok").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("a.xlsx".to_string(), "ok".to_string()),
+            ("b.xlsx".to_string(), "unsupported".to_string()),
+            ("c.pdf.xlsx".to_string(), "unsupported".to_string()),
+            ("d empty.ods".to_string(), "unreadable".to_string()),
+            ("e truncated.xlsx".to_string(), "unreadable".to_string()),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = scratch("output");
+    let target = dir.join("result.json");
+    let output = kaiji(&[
+        "extract",
+        "--format",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+        OFFICIAL,
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn csv_has_a_row_per_answer() {
+    let output = kaiji(&["extract", "--format", "csv", OFFICIAL]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("\u{feff}path,format,item,title,field,raw"));
+    assert!(text.contains("fixtures/spreadsheets/official-layout.xlsx,xlsx,2,事業者名,1,株式会社ソラリンク・クラウド,text,"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(kaiji(&["extract"]).status.code(), Some(2));
+    assert_eq!(kaiji(&["no-such-command"]).status.code(), Some(2));
+    assert_eq!(
+        kaiji(&["extract", "--format", "xml", OFFICIAL])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_missing_path_is_an_unreadable_input() {
+    let output = kaiji(&["extract", "no/such/file.xlsx"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(lines(&output)[0]["error"]["kind"], "unreadable");
+}
+
+#[test]
+fn catalog_lists_all_items() {
+    let output = kaiji(&["catalog", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let catalog: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let items = catalog["item"].as_array().unwrap();
+    assert_eq!(items.len(), 133);
+    assert_eq!(items[5]["category"], "mixed");
+    assert!(
+        catalog["decision"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty())
+    );
+}
