@@ -12,12 +12,13 @@
 //! 4. each item's rows are split into fields by 【記述内容N】 markers, by the catalog's
 //!    labels, or by order, and answer cells that continue on unlabelled rows are joined.
 
-use super::cues::{self, FieldMarker, ItemCue, Strength};
-use super::{Collector, LocateNote, LocatedField, NoteKind, excerpt};
-use crate::catalog::{Catalog, Item};
-use crate::model::{Block, Location, Region};
-use crate::text::{fold, similarity};
-use std::collections::{HashMap, HashSet};
+use super::Collector;
+use super::assemble::ItemAnswers;
+use super::cues::{self, ItemCue, Strength};
+use super::matching::{Vocabulary, is_note, is_strong_cue};
+use crate::model::{Block, Region};
+use crate::text::fold;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -108,104 +109,6 @@ fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
     (kinds >= 2 && content && roles.len() + 1 >= folded_row.len()).then_some(roles)
 }
 
-/// How well a cell names an item: 1 for its title, high for a title inside a longer
-/// heading, the bigram similarity otherwise.
-fn title_score(folded: &str, item: &Item) -> f64 {
-    // 「(1) 開示情報の日付」 names its item once the number is set aside.
-    let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
-    let whole = cues::strip_heading_marks(&unnumbered);
-    let before_brackets = whole
-        .split(['(', '（'])
-        .next()
-        .unwrap_or(&whole)
-        .to_string();
-    std::iter::once(&item.title)
-        .chain(item.aliases.iter())
-        .map(|title| {
-            let title = fold(title);
-            [whole.as_str(), before_brackets.as_str()]
-                .iter()
-                .filter(|text| !text.is_empty())
-                .map(|text| {
-                    if *text == title {
-                        1.0
-                    } else if title.chars().count() >= 2 && text.starts_with(&title) {
-                        0.9
-                    } else {
-                        similarity(text, &title)
-                    }
-                })
-                .fold(0.0, f64::max)
-        })
-        .fold(0.0, f64::max)
-}
-
-/// The item a cell names by its exact title, when exactly one item has that title.
-fn item_named_by(folded: &str, catalog: &Catalog) -> Option<u32> {
-    let text = cues::strip_heading_marks(folded);
-    let text = text.split(['(', '（']).next().unwrap_or(&text);
-    if text.chars().count() < 2 {
-        return None;
-    }
-    let named: Vec<u32> = catalog
-        .items
-        .iter()
-        .filter(|item| {
-            std::iter::once(&item.title)
-                .chain(item.aliases.iter())
-                .any(|t| fold(t) == text)
-        })
-        .map(|item| item.number)
-        .collect();
-    match named.as_slice() {
-        [only] => Some(*only),
-        _ => None,
-    }
-}
-
-/// Which field of `item` a label names, by marker or by the catalog's wording. A cell
-/// that reads more like the item's title than like any of its labels is no label.
-fn label_index(folded: &str, item: &Item) -> Option<u32> {
-    match cues::field_marker(folded) {
-        Some(FieldMarker::Numbered(n)) => return Some(n),
-        Some(FieldMarker::Unnumbered) if item.fields.len() == 1 => return Some(1),
-        _ => {}
-    }
-    let text = folded
-        .trim_start_matches(['【', '['])
-        .split_once(['】', ']'])
-        .map_or(folded, |(_, after)| after);
-    let (best, score) = item
-        .fields
-        .iter()
-        .map(|field| (field.index, similarity(text, &fold(&field.label))))
-        .fold(
-            (0, 0.0),
-            |acc, next| if next.1 > acc.1 { next } else { acc },
-        );
-    (score >= 0.45 && score > title_score(text, item)).then_some(best)
-}
-
-fn is_strong_cue(folded: &str) -> bool {
-    cues::item_cue(folded).is_some_and(|cue| cue.strength == Strength::Strong)
-}
-
-fn is_note(folded: &str) -> bool {
-    [
-        "※",
-        "(注",
-        "注)",
-        "注:",
-        "記入例",
-        "(参考",
-        "【説明",
-        "(以下",
-        "以下、",
-    ]
-    .iter()
-    .any(|p| folded.starts_with(p))
-}
-
 struct Cell<'a> {
     block: &'a Block,
     folded: String,
@@ -220,39 +123,8 @@ struct ItemStart {
     confidence: f64,
 }
 
-/// The guide's section headings (「2.2 事業所・事業」, 「(1) 事業所等の概要」), folded, with
-/// and without their numbering: a form repeats them between items, and a heading row
-/// ends the item above it.
-pub(super) struct Sections(HashSet<String>);
-
-impl Sections {
-    pub(super) fn of(catalog: &Catalog) -> Sections {
-        let mut names = HashSet::new();
-        for heading in catalog.items.iter().flat_map(|item| item.section.iter()) {
-            let folded = fold(heading);
-            names.insert(without_numbering(&folded).to_string());
-            names.insert(folded);
-        }
-        Sections(names)
-    }
-
-    fn contains(&self, folded: &str) -> bool {
-        let bare = without_numbering(folded);
-        self.0.contains(folded) || (!bare.is_empty() && self.0.contains(bare))
-    }
-}
-
-/// 「(2)事業の概要」 → 「事業の概要」, 「2.2事業所・事業」 → 「事業所・事業」.
-fn without_numbering(folded: &str) -> &str {
-    folded.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')'))
-}
-
-pub(super) fn locate_region(
-    region: &Region,
-    catalog: &Catalog,
-    sections: &Sections,
-    collector: &mut Collector,
-) {
+pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector: &mut Collector) {
+    let catalog = vocabulary.catalog;
     let rows: Vec<Vec<Cell>> = region
         .rows
         .iter()
@@ -330,13 +202,13 @@ pub(super) fn locate_region(
             let Some(item) = catalog.item(cue.number) else {
                 continue;
             };
-            let confirmed = (!cue.rest.is_empty() && title_score(&cue.rest, item) >= 0.5)
-                || row
-                    .iter()
-                    .enumerate()
-                    .any(|(j, other)| j != i && title_score(&other.folded, item) >= 0.6);
+            let confirmed = (!cue.rest.is_empty()
+                && vocabulary.title_score(&cue.rest, item.number) >= 0.5)
+                || row.iter().enumerate().any(|(j, other)| {
+                    j != i && vocabulary.title_score(&other.folded, item.number) >= 0.6
+                });
             // 「(2) 所属団体」 is a section heading, not item 2, unless item 2 is meant.
-            if !confirmed && sections.contains(&cell.folded) {
+            if !confirmed && vocabulary.is_section(&cell.folded) {
                 continue;
             }
             candidates.push(Candidate {
@@ -382,26 +254,11 @@ pub(super) fn locate_region(
     let mut chosen: Vec<&Candidate> = best_per_row.into_values().collect();
     chosen.sort_by_key(|c| c.row);
     for candidate in chosen {
-        let (number, confidence) =
-            match renamed_by_title(&rows[candidate.row], &candidate.cue, catalog) {
-                Some(other) => {
-                    collector.notes.push(LocateNote {
-                        kind: NoteKind::NumberDisagreesWithTitle,
-                        item: other,
-                        field: None,
-                        message: format!(
-                            "通番{}の行の表題は項目{}（{}）のものです。項目{}として読みました。",
-                            candidate.cue.number,
-                            other,
-                            catalog.item(other).map_or("", |i| i.title.as_str()),
-                            other
-                        ),
-                        at: rows[candidate.row].first().map(|c| c.block.at.clone()),
-                    });
-                    (other, 0.8)
-                }
-                None => (candidate.cue.number, 1.0),
-            };
+        let row = &rows[candidate.row];
+        let renamed =
+            vocabulary.renamed_by_title(&candidate.cue, row.iter().map(|c| c.folded.as_str()));
+        let at = row.first().map(|c| &c.block.at);
+        let (number, confidence) = collector.item_number(&candidate.cue, renamed, at, catalog);
         // A number repeated on every row of an item continues the item.
         if starts.last().is_some_and(|s| s.number == number) {
             continue;
@@ -418,14 +275,11 @@ pub(super) fn locate_region(
     }
 
     // Pass 3: the answer column, where no header names it.
-    let inferred_answer_column = infer_answer_column(&rows, &starts, catalog, sections, &role_of);
+    let inferred_answer_column = infer_answer_column(&rows, &starts, vocabulary, &role_of);
 
     // Pass 4: fields.
     for (k, start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
-        let Some(item) = catalog.item(start.number) else {
-            continue;
-        };
         let answer_column = column_with(start.row, Role::Answer).or(inferred_answer_column);
         let Some(answer_column) = answer_column else {
             continue;
@@ -439,10 +293,9 @@ pub(super) fn locate_region(
         read_item_fields(
             &rows[start.row..end],
             start,
-            item,
             answer_column,
             &other_columns,
-            sections,
+            vocabulary,
             collector,
         );
     }
@@ -476,41 +329,16 @@ fn longest_rising_run(numbers: &[u32]) -> usize {
     tails.len()
 }
 
-/// The item a row's own title names when it is not the item its number says (the
-/// guide's stray 「時刻同期（78）」 beside item 96 is the case in point).
-fn renamed_by_title(row: &[Cell], cue: &ItemCue, catalog: &Catalog) -> Option<u32> {
-    let number = cue.number;
-    let item = catalog.item(number)?;
-    let texts = std::iter::once(cue.rest.as_str()).chain(row.iter().map(|c| c.folded.as_str()));
-    let mut confirmed_elsewhere = false;
-    let mut named = None;
-    for text in texts.filter(|t| !t.is_empty()) {
-        if title_score(text, item) >= 0.5 {
-            confirmed_elsewhere = true;
-        }
-        if let Some(other) = item_named_by(text, catalog) {
-            named.get_or_insert(other);
-        }
-    }
-    match named {
-        Some(other) if other != number && !confirmed_elsewhere => Some(other),
-        _ => None,
-    }
-}
-
 fn infer_answer_column(
     rows: &[Vec<Cell>],
     starts: &[ItemStart],
-    catalog: &Catalog,
-    sections: &Sections,
+    vocabulary: &Vocabulary,
     role_of: &dyn Fn(usize, u32) -> Option<Role>,
 ) -> Option<u32> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for (k, start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
-        let Some(item) = catalog.item(start.number) else {
-            continue;
-        };
+        let number = start.number;
         for (r, row) in rows.iter().enumerate().take(end).skip(start.row) {
             for cell in row {
                 let column = cell.block.column;
@@ -521,10 +349,10 @@ fn infer_answer_column(
                 if column == start.cue_column
                     || other_role
                     || is_strong_cue(&cell.folded)
-                    || title_score(&cell.folded, item) >= 0.6
-                    || label_index(&cell.folded, item).is_some()
+                    || vocabulary.title_score(&cell.folded, number) >= 0.6
+                    || vocabulary.label_index(&cell.folded, number).is_some()
                     || is_note(&cell.folded)
-                    || sections.contains(&cell.folded)
+                    || vocabulary.is_section(&cell.folded)
                 {
                     continue;
                 }
@@ -538,66 +366,28 @@ fn infer_answer_column(
         .map(|(column, _)| column)
 }
 
-/// An answer being assembled from one or more cells.
-struct Pending {
-    index: u32,
-    parts: Vec<String>,
-    at: Option<Location>,
-    labelled: bool,
-}
-
 /// Reads the fields of one item from its rows. `other_columns` are the header's
 /// number, title and attachment columns, which never hold a label.
 fn read_item_fields(
     rows: &[Vec<Cell>],
     start: &ItemStart,
-    item: &Item,
     answer_column: u32,
     other_columns: &[u32],
-    sections: &Sections,
+    vocabulary: &Vocabulary,
     collector: &mut Collector,
 ) {
-    let mut pending: Option<Pending> = None;
-    let mut highest_index = 0;
-    let flush = |pending: &mut Option<Pending>, collector: &mut Collector| {
-        let Some(p) = pending.take() else { return };
-        let raw = p.parts.join("\n").trim().to_string();
-        let Some(at) = p.at else { return };
-        if raw.is_empty() {
-            return;
-        }
-        if item.field(p.index).is_none() {
-            collector.notes.push(LocateNote {
-                kind: NoteKind::UnknownField,
-                item: item.number,
-                field: Some(p.index),
-                message: format!(
-                    "項目{}に記述内容{}はありません（「{}」）。",
-                    item.number,
-                    p.index,
-                    excerpt(&raw)
-                ),
-                at: Some(at),
-            });
-            return;
-        }
-        collector.add(
-            item.number,
-            LocatedField {
-                index: p.index,
-                raw,
-                at,
-                confidence: start.confidence,
-            },
-        );
+    let Some(item) = vocabulary.catalog.item(start.number) else {
+        return;
     };
+    let mut answers = ItemAnswers::new(item, start.confidence);
     for (offset, row) in rows.iter().enumerate() {
         // A section heading below an item ends it (some headings are also an item's
         // title: 「(5) 契約者数」 above item 91 「契約者数」).
         if offset > 0
-            && row
-                .iter()
-                .any(|c| sections.contains(&c.folded) && title_score(&c.folded, item) < 0.9)
+            && row.iter().any(|c| {
+                vocabulary.is_section(&c.folded)
+                    && vocabulary.title_score(&c.folded, item.number) < 0.9
+            })
         {
             break;
         }
@@ -610,59 +400,27 @@ fn read_item_fields(
             c.block.column == answer_column
                 && !is_cue_cell(c)
                 && !is_note(&c.folded)
-                && !sections.contains(&c.folded)
+                && !vocabulary.is_section(&c.folded)
                 && !starts_another_item(c)
         });
         let label = row
             .iter()
             .filter(|c| c.block.column != answer_column && !other_columns.contains(&c.block.column))
             .filter(|c| !is_cue_cell(c))
-            .find_map(|c| label_index(&c.folded, item));
+            .find_map(|c| vocabulary.label_index(&c.folded, item.number));
         match (label, answer) {
-            (Some(index), answer) => {
-                flush(&mut pending, collector);
-                highest_index = highest_index.max(index);
-                pending = Some(Pending {
-                    index,
-                    parts: answer
-                        .map(|a| vec![a.block.text.trim().to_string()])
-                        .unwrap_or_default(),
-                    at: answer.map(|a| a.block.at.clone()),
-                    labelled: true,
-                });
-            }
+            (Some(index), answer) => answers.labelled(
+                index,
+                answer.map(|a| (a.block.text.as_str(), &a.block.at)),
+                collector,
+            ),
             (None, Some(answer)) => {
-                let text = answer.block.text.trim().to_string();
-                let continues = match &pending {
-                    Some(p) => {
-                        p.labelled
-                            || item.fields.len() == 1
-                            || highest_index >= item.fields.len() as u32
-                    }
-                    None => false,
-                };
-                if continues {
-                    if let Some(p) = pending.as_mut() {
-                        if p.at.is_none() {
-                            p.at = Some(answer.block.at.clone());
-                        }
-                        p.parts.push(text);
-                    }
-                } else {
-                    flush(&mut pending, collector);
-                    highest_index += 1;
-                    pending = Some(Pending {
-                        index: highest_index,
-                        parts: vec![text],
-                        at: Some(answer.block.at.clone()),
-                        labelled: false,
-                    });
-                }
+                answers.unlabelled(&answer.block.text, &answer.block.at, collector)
             }
             (None, None) => {}
         }
     }
-    flush(&mut pending, collector);
+    answers.finish(collector);
 }
 
 #[cfg(test)]

@@ -4,8 +4,11 @@
 //! rules. It relies on the cues a form gives (item numbers, titles, 【記述内容N】
 //! labels, header words) and never on fixed cell addresses.
 
+mod assemble;
 mod cues;
+mod flow;
 mod grid;
+mod matching;
 
 use crate::catalog::Catalog;
 use crate::model::{Document, Location};
@@ -98,6 +101,34 @@ impl Collector {
         }
     }
 
+    /// The item a heading stands for: its number, or the item its title names when the
+    /// two disagree (noted for the reviewer, with a lower confidence).
+    fn item_number(
+        &mut self,
+        cue: &cues::ItemCue,
+        renamed: Option<u32>,
+        at: Option<&Location>,
+        catalog: &Catalog,
+    ) -> (u32, f64) {
+        let Some(other) = renamed else {
+            return (cue.number, 1.0);
+        };
+        self.notes.push(LocateNote {
+            kind: NoteKind::NumberDisagreesWithTitle,
+            item: other,
+            field: None,
+            message: format!(
+                "通番{}の見出しの表題は項目{}（{}）のものです。項目{}として読みました。",
+                cue.number,
+                other,
+                catalog.item(other).map_or("", |i| i.title.as_str()),
+                other
+            ),
+            at: at.cloned(),
+        });
+        (other, 0.8)
+    }
+
     fn finish(self) -> Located {
         let mut items: Vec<LocatedItem> = Vec::new();
         for ((number, _), field) in self.fields {
@@ -136,9 +167,20 @@ pub fn excerpt(text: &str) -> String {
 /// Finds the answers of a document by item numbers.
 pub fn locate(document: &Document, catalog: &Catalog) -> Located {
     let mut collector = Collector::default();
-    let sections = grid::Sections::of(catalog);
+    let vocabulary = matching::Vocabulary::new(catalog);
     for region in &document.regions {
-        grid::locate_region(region, catalog, &sections, &mut collector);
+        // Paragraphs (one block a row) read as a flow of headings, labels and answers;
+        // anything with columns reads as a grid.
+        let single_blocks = region
+            .rows
+            .iter()
+            .filter(|row| row.blocks.len() <= 1)
+            .count();
+        if single_blocks * 10 >= region.rows.len() * 9 {
+            flow::locate_flow(region, &vocabulary, &mut collector);
+        } else {
+            grid::locate_region(region, &vocabulary, &mut collector);
+        }
     }
     collector.finish()
 }

@@ -1,0 +1,125 @@
+//! Putting an item's answers together from the pieces a layout gives: a labelled
+//! answer, its continuation lines or rows, an unlabelled answer taking the next field.
+
+use super::{Collector, LocateNote, LocatedField, NoteKind, excerpt};
+use crate::catalog::Item;
+use crate::model::Location;
+
+/// An answer being assembled from one or more pieces.
+struct Pending {
+    index: u32,
+    parts: Vec<String>,
+    at: Option<Location>,
+    /// Started by a label (【記述内容N】 or the catalog's wording), so unlabelled pieces
+    /// after it continue it.
+    labelled: bool,
+}
+
+/// Assembles the fields of one item, in the order the layout gives them.
+pub(super) struct ItemAnswers<'a> {
+    item: &'a Item,
+    confidence: f64,
+    pending: Option<Pending>,
+    highest_index: u32,
+}
+
+impl<'a> ItemAnswers<'a> {
+    pub fn new(item: &'a Item, confidence: f64) -> ItemAnswers<'a> {
+        ItemAnswers {
+            item,
+            confidence,
+            pending: None,
+            highest_index: 0,
+        }
+    }
+
+    pub fn number(&self) -> u32 {
+        self.item.number
+    }
+
+    /// A label names field `index`; `answer` is the text beside it, if any.
+    pub fn labelled(
+        &mut self,
+        index: u32,
+        answer: Option<(&str, &Location)>,
+        collector: &mut Collector,
+    ) {
+        self.flush(collector);
+        self.highest_index = self.highest_index.max(index);
+        self.pending = Some(Pending {
+            index,
+            parts: answer
+                .map(|(text, _)| vec![text.trim().to_string()])
+                .unwrap_or_default(),
+            at: answer.map(|(_, at)| at.clone()),
+            labelled: true,
+        });
+    }
+
+    /// An answer piece with no label of its own: it continues the answer in progress
+    /// when that was labelled (or the item has no other field left), else it answers
+    /// the next field.
+    pub fn unlabelled(&mut self, text: &str, at: &Location, collector: &mut Collector) {
+        let continues = self.pending.as_ref().is_some_and(|p| {
+            p.labelled
+                || self.item.fields.len() == 1
+                || self.highest_index >= self.item.fields.len() as u32
+        });
+        match self.pending.as_mut().filter(|_| continues) {
+            Some(pending) => {
+                pending.at.get_or_insert_with(|| at.clone());
+                pending.parts.push(text.trim().to_string());
+            }
+            None => {
+                self.flush(collector);
+                self.highest_index += 1;
+                self.pending = Some(Pending {
+                    index: self.highest_index,
+                    parts: vec![text.trim().to_string()],
+                    at: Some(at.clone()),
+                    labelled: false,
+                });
+            }
+        }
+    }
+
+    /// Hands the answers over; call when the item's pieces end.
+    pub fn finish(mut self, collector: &mut Collector) {
+        self.flush(collector);
+    }
+
+    fn flush(&mut self, collector: &mut Collector) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let raw = pending.parts.join("\n").trim().to_string();
+        let Some(at) = pending.at else { return };
+        if raw.is_empty() {
+            return;
+        }
+        if self.item.field(pending.index).is_none() {
+            collector.notes.push(LocateNote {
+                kind: NoteKind::UnknownField,
+                item: self.item.number,
+                field: Some(pending.index),
+                message: format!(
+                    "項目{}に記述内容{}はありません（「{}」）。",
+                    self.item.number,
+                    pending.index,
+                    excerpt(&raw)
+                ),
+                at: Some(at),
+            });
+            return;
+        }
+        collector.add(
+            self.item.number,
+            LocatedField {
+                index: pending.index,
+                raw,
+                at,
+                confidence: self.confidence,
+            },
+        );
+    }
+}

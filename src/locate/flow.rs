@@ -1,0 +1,184 @@
+//! Locating answers in a flow of paragraphs: the guide-like layout of Word documents
+//! and of PDFs made from them.
+//!
+//! ```text
+//! ① 事業者名（2：必須開示項目）          ← a heading with the item number
+//! 【記述内容1】 事業者の正式名称（商号）  ← a field label
+//! 株式会社サンプル                       ← the answer, one or more paragraphs
+//! 【記述内容2】 法人番号
+//! 1234567890123
+//! ```
+//!
+//! A heading carries a strong cue (the number with its category, No.2, 通番2) or a
+//! number confirmed by the item's title (「2. 事業者名」); a bare number is an answer
+//! here, never a heading. Section headings, notes and the guide's 【説明】 end an answer.
+
+use super::Collector;
+use super::assemble::ItemAnswers;
+use super::cues::{self, Strength};
+use super::matching::{Vocabulary, is_note};
+use crate::model::Region;
+use crate::text::fold;
+
+pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &mut Collector) {
+    let catalog = vocabulary.catalog;
+    let mut answers: Option<ItemAnswers> = None;
+    // Inside the guide's explanation (【説明】) or a note: not an answer until the next
+    // label or heading.
+    let mut in_explanation = false;
+    for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
+        let folded = fold(&block.text);
+        if folded.is_empty() {
+            continue;
+        }
+        if let Some(cue) = cues::item_cue(&folded).filter(|cue| {
+            cue.strength == Strength::Strong
+                || (!cue.rest.is_empty() && vocabulary.title_score(&cue.rest, cue.number) >= 0.6)
+        }) {
+            let renamed = vocabulary.renamed_by_title(&cue, std::iter::empty());
+            let (number, confidence) =
+                collector.item_number(&cue, renamed, Some(&block.at), catalog);
+            if let Some(previous) = answers.take() {
+                previous.finish(collector);
+            }
+            answers = catalog
+                .item(number)
+                .map(|item| ItemAnswers::new(item, confidence));
+            in_explanation = false;
+            continue;
+        }
+        let Some(current) = answers.as_mut() else {
+            continue;
+        };
+        if vocabulary.is_section(&folded) {
+            if let Some(previous) = answers.take() {
+                previous.finish(collector);
+            }
+            continue;
+        }
+        if folded.starts_with("【説明") || is_note(&folded) {
+            in_explanation = true;
+            continue;
+        }
+        if cues::field_marker(&folded).is_some() {
+            if let Some(index) = vocabulary.label_index(&folded, current.number()) {
+                current.labelled(index, None, collector);
+                in_explanation = false;
+            }
+            continue;
+        }
+        if !in_explanation {
+            current.unlabelled(&block.text, &block.at, collector);
+        }
+    }
+    if let Some(last) = answers {
+        last.finish(collector);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::Catalog;
+    use crate::locate::locate;
+    use crate::model::{Block, Document, Location, Region, Row};
+
+    fn paragraphs(lines: &[&str]) -> Document {
+        let rows = lines
+            .iter()
+            .zip(1u32..)
+            .map(|(text, paragraph)| Row {
+                blocks: vec![Block {
+                    text: text.to_string(),
+                    column: 0,
+                    column_span: 1,
+                    at: Location::Paragraph { paragraph },
+                }],
+            })
+            .collect();
+        Document {
+            regions: vec![Region {
+                name: "本文".into(),
+                rows,
+            }],
+        }
+    }
+
+    fn answers(document: &Document) -> Vec<(u32, u32, String, Location)> {
+        locate(document, Catalog::builtin())
+            .items
+            .into_iter()
+            .flat_map(|item| {
+                item.fields
+                    .into_iter()
+                    .map(move |f| (item.number, f.index, f.raw, f.at))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn guide_like_paragraphs() {
+        let document = paragraphs(&[
+            "２．２ 事業所・事業",
+            "（１）事業所等の概要",
+            "① 事業者名（2：必須開示項目）",
+            "【記述内容1】 事業者の正式名称（商号）",
+            "株式会社サンプル",
+            "【記述内容2】 法人番号",
+            "１２３４５６７８９０１２３",
+            "② 設立年月日（3：必須開示項目）",
+            "【記述内容】 事業者の設立年月日（西暦）",
+            "【説明】 貴社の設立年月日を西暦で記述してください。",
+            "【記述内容】 事業者の設立年月日（西暦）",
+            "2009年4月1日",
+            "（２）事業の概要",
+            "① 主な事業の概要（5: 必須開示項目）",
+            "【記述内容】 事業者の主な事業の概要",
+            "IoTプラットフォームの提供。",
+            "データセンターの運営。",
+            "※ 100字以内",
+        ]);
+        let found = answers(&document);
+        let short: Vec<(u32, u32, &str)> = found
+            .iter()
+            .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
+            .collect();
+        assert_eq!(
+            short,
+            [
+                (2, 1, "株式会社サンプル"),
+                (2, 2, "１２３４５６７８９０１２３"),
+                (3, 1, "2009年4月1日"),
+                (5, 1, "IoTプラットフォームの提供。\nデータセンターの運営。"),
+            ]
+        );
+        assert_eq!(found[0].3, Location::Paragraph { paragraph: 5 });
+    }
+
+    #[test]
+    fn a_heading_whose_title_names_another_item_is_read_as_that_item() {
+        let document = paragraphs(&[
+            "② 時刻同期（78：必須開示項目）",
+            "【記述内容】システムの時刻同期方法",
+            "NTP",
+        ]);
+        let located = locate(&document, Catalog::builtin());
+        assert_eq!(located.items.first().map(|i| i.number), Some(96));
+        assert_eq!(located.items[0].fields[0].confidence, 0.8);
+        assert_eq!(located.notes.len(), 1);
+    }
+
+    #[test]
+    fn a_bare_number_paragraph_is_an_answer_not_a_heading() {
+        let document = paragraphs(&[
+            "② 使用データセンター（93：必須開示項目）",
+            "【記述内容】使用データセンターの数",
+            "2",
+            "以上",
+        ]);
+        let short: Vec<(u32, u32, String)> = answers(&document)
+            .into_iter()
+            .map(|(n, i, raw, _)| (n, i, raw))
+            .collect();
+        assert_eq!(short, [(93, 1, "2\n以上".to_string())]);
+    }
+}

@@ -1,0 +1,221 @@
+//! What the catalog says, folded once, and the tests that compare a form's text with
+//! it: does this cell name item N, which field does this label name, is this a section
+//! heading.
+
+use super::cues::{self, FieldMarker, ItemCue, Strength};
+use crate::catalog::Catalog;
+use crate::text::{fold, similarity};
+use std::collections::{HashMap, HashSet};
+
+pub(super) struct Vocabulary<'c> {
+    pub catalog: &'c Catalog,
+    /// Per item (index = number - 1): the folded title and aliases.
+    titles: Vec<Vec<String>>,
+    /// Per item: the folded field labels, in field order.
+    labels: Vec<Vec<String>>,
+    /// Folded title → the items that carry it (several share 「その他サービス」).
+    by_title: HashMap<String, Vec<u32>>,
+    /// The guide's section headings, folded, with and without their numbering.
+    sections: HashSet<String>,
+}
+
+impl<'c> Vocabulary<'c> {
+    pub fn new(catalog: &'c Catalog) -> Vocabulary<'c> {
+        let titles: Vec<Vec<String>> = catalog
+            .items
+            .iter()
+            .map(|item| {
+                std::iter::once(&item.title)
+                    .chain(&item.aliases)
+                    .map(|t| fold(t))
+                    .collect()
+            })
+            .collect();
+        let labels = catalog
+            .items
+            .iter()
+            .map(|item| item.fields.iter().map(|f| fold(&f.label)).collect())
+            .collect();
+        let mut by_title: HashMap<String, Vec<u32>> = HashMap::new();
+        for (item, names) in catalog.items.iter().zip(&titles) {
+            for name in names {
+                let numbers = by_title.entry(name.clone()).or_default();
+                if !numbers.contains(&item.number) {
+                    numbers.push(item.number);
+                }
+            }
+        }
+        let mut sections = HashSet::new();
+        for heading in catalog.items.iter().flat_map(|item| item.section.iter()) {
+            let folded = fold(heading);
+            sections.insert(without_numbering(&folded).to_string());
+            sections.insert(folded);
+        }
+        Vocabulary {
+            catalog,
+            titles,
+            labels,
+            by_title,
+            sections,
+        }
+    }
+
+    fn titles_of(&self, number: u32) -> &[String] {
+        number
+            .checked_sub(1)
+            .and_then(|i| self.titles.get(i as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// How well a cell names an item: 1 for its title, 0.9 for a title at the start of a
+    /// longer heading, the bigram similarity otherwise.
+    pub fn title_score(&self, folded: &str, number: u32) -> f64 {
+        // 「(1) 開示情報の日付」 names its item once the number is set aside.
+        let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
+        let whole = cues::strip_heading_marks(&unnumbered);
+        let before_brackets = whole.split('(').next().unwrap_or(&whole);
+        let mut best: f64 = 0.0;
+        for title in self.titles_of(number) {
+            for text in [whole.as_str(), before_brackets]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+            {
+                let score = if text == title {
+                    1.0
+                } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
+                    0.9
+                } else {
+                    similarity(text, title)
+                };
+                best = best.max(score);
+            }
+        }
+        best
+    }
+
+    /// The item a cell names by its exact title, when exactly one item has that title.
+    pub fn item_named_by(&self, folded: &str) -> Option<u32> {
+        let text = cues::strip_heading_marks(folded);
+        let text = text.split('(').next().unwrap_or(&text);
+        if text.chars().count() < 2 {
+            return None;
+        }
+        match self.by_title.get(text).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// Which field of item `number` a label names, by marker or by the catalog's
+    /// wording. A cell that reads more like the item's title than like any of its labels
+    /// is no label.
+    pub fn label_index(&self, folded: &str, number: u32) -> Option<u32> {
+        let labels = number
+            .checked_sub(1)
+            .and_then(|i| self.labels.get(i as usize))?;
+        match cues::field_marker(folded) {
+            Some(FieldMarker::Numbered(n)) => return Some(n),
+            Some(FieldMarker::Unnumbered) if labels.len() == 1 => return Some(1),
+            _ => {}
+        }
+        let text = folded
+            .trim_start_matches(['【', '['])
+            .split_once(['】', ']'])
+            .map_or(folded, |(_, after)| after);
+        let (best, score) = labels
+            .iter()
+            .zip(1u32..)
+            .map(|(label, index)| (index, similarity(text, label)))
+            .fold(
+                (0, 0.0),
+                |acc, next| if next.1 > acc.1 { next } else { acc },
+            );
+        (score >= 0.45 && score > self.title_score(text, number)).then_some(best)
+    }
+
+    /// Whether a cell is one of the guide's section headings (「2.2 事業所・事業」,
+    /// 「(1) 事業所等の概要」), which forms repeat between items.
+    pub fn is_section(&self, folded: &str) -> bool {
+        let bare = without_numbering(folded);
+        self.sections.contains(folded) || (!bare.is_empty() && self.sections.contains(bare))
+    }
+
+    /// The item a heading's own title names when it is not the item its number says
+    /// (the guide's stray 「時刻同期（78）」 beside item 96 is the case in point).
+    /// `texts` are the folded cells around the number.
+    pub fn renamed_by_title<'t>(
+        &self,
+        cue: &'t ItemCue,
+        texts: impl Iterator<Item = &'t str>,
+    ) -> Option<u32> {
+        let mut confirmed = false;
+        let mut named = None;
+        for text in std::iter::once(cue.rest.as_str())
+            .chain(texts)
+            .filter(|t| !t.is_empty())
+        {
+            confirmed |= self.title_score(text, cue.number) >= 0.5;
+            if let Some(other) = self.item_named_by(text) {
+                named.get_or_insert(other);
+            }
+        }
+        named.filter(|other| *other != cue.number && !confirmed)
+    }
+}
+
+/// 「(2)事業の概要」 → 「事業の概要」, 「2.2事業所・事業」 → 「事業所・事業」.
+fn without_numbering(folded: &str) -> &str {
+    folded.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')'))
+}
+
+pub(super) fn is_strong_cue(folded: &str) -> bool {
+    cues::item_cue(folded).is_some_and(|cue| cue.strength == Strength::Strong)
+}
+
+/// Notes, examples and explanations a form carries between answers.
+pub(super) fn is_note(folded: &str) -> bool {
+    [
+        "※",
+        "(注",
+        "注)",
+        "注:",
+        "記入例",
+        "(参考",
+        "【説明",
+        "(以下",
+        "以下、",
+    ]
+    .iter()
+    .any(|p| folded.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_labels_and_sections() {
+        let vocabulary = Vocabulary::new(Catalog::builtin());
+        assert_eq!(vocabulary.title_score(&fold("事業者名"), 2), 1.0);
+        assert_eq!(vocabulary.title_score(&fold("(1) 開示情報の日付"), 1), 1.0);
+        assert!(vocabulary.title_score(&fold("時刻同期"), 78) < 0.3);
+        assert_eq!(vocabulary.item_named_by(&fold("時刻同期")), Some(96));
+        assert_eq!(
+            vocabulary.item_named_by(&fold("その他サービス")),
+            None,
+            "four items share it"
+        );
+        assert_eq!(
+            vocabulary.label_index(&fold("【記述内容２】法人番号"), 2),
+            Some(2)
+        );
+        assert_eq!(vocabulary.label_index(&fold("法人番号"), 2), Some(2));
+        assert_eq!(
+            vocabulary.label_index(&fold("情報セキュリティに関する組織体制の有無"), 22),
+            Some(2)
+        );
+        assert!(vocabulary.is_section(&fold("２．２ 事業所・事業")));
+        assert!(vocabulary.is_section(&fold("（１）事業所等の概要")));
+        assert!(!vocabulary.is_section(&fold("事業者名")));
+    }
+}
