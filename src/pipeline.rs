@@ -127,7 +127,11 @@ pub fn process(path: &Path, shown_path: &str, catalog: &Catalog, limits: &Limits
             let Some(field) = item.field(located_field.index) else {
                 continue;
             };
-            let value = match normalize::normalize(&located_field.raw, field) {
+            let value = match normalize::normalize(
+                &located_field.raw,
+                field,
+                located_field.label.as_deref(),
+            ) {
                 Ok(value) => value,
                 Err(invalid) => {
                     findings.push(Finding {

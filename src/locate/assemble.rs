@@ -10,9 +10,9 @@ struct Pending {
     index: u32,
     parts: Vec<String>,
     at: Option<Location>,
-    /// Started by a label (【記述内容N】 or the catalog's wording), so unlabelled pieces
-    /// after it continue it.
-    labelled: bool,
+    /// The label that started it (【記述内容N】 or the catalog's wording), after which
+    /// unlabelled pieces continue it.
+    label: Option<String>,
 }
 
 /// Assembles the fields of one item, in the order the layout gives them.
@@ -37,10 +37,11 @@ impl<'a> ItemAnswers<'a> {
         self.item.number
     }
 
-    /// A label names field `index`; `answer` is the text beside it, if any.
+    /// A label (`label`, naming field `index`); `answer` is the text beside it, if any.
     pub fn labelled(
         &mut self,
         index: u32,
+        label: &str,
         answer: Option<(&str, &Location)>,
         collector: &mut Collector,
     ) {
@@ -52,7 +53,7 @@ impl<'a> ItemAnswers<'a> {
                 .map(|(text, _)| vec![text.trim().to_string()])
                 .unwrap_or_default(),
             at: answer.map(|(_, at)| at.clone()),
-            labelled: true,
+            label: Some(label.trim().to_string()),
         });
     }
 
@@ -61,7 +62,7 @@ impl<'a> ItemAnswers<'a> {
     /// the next field.
     pub fn unlabelled(&mut self, text: &str, at: &Location, collector: &mut Collector) {
         let continues = self.pending.as_ref().is_some_and(|p| {
-            p.labelled
+            p.label.is_some()
                 || self.item.fields.len() == 1
                 || self.highest_index >= self.item.fields.len() as u32
         });
@@ -77,7 +78,7 @@ impl<'a> ItemAnswers<'a> {
                     index: self.highest_index,
                     parts: vec![text.trim().to_string()],
                     at: Some(at.clone()),
-                    labelled: false,
+                    label: None,
                 });
             }
         }
@@ -119,6 +120,7 @@ impl<'a> ItemAnswers<'a> {
                 raw,
                 at,
                 confidence: self.confidence,
+                label: pending.label,
             },
         );
     }

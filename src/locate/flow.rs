@@ -62,7 +62,7 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
         }
         if cues::field_marker(&folded).is_some() {
             if let Some(index) = vocabulary.label_index(&folded, current.number()) {
-                current.labelled(index, None, collector);
+                current.labelled(index, &block.text, None, collector);
                 in_explanation = false;
             }
             continue;

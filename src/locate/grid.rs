@@ -407,10 +407,16 @@ fn read_item_fields(
             .iter()
             .filter(|c| c.block.column != answer_column && !other_columns.contains(&c.block.column))
             .filter(|c| !is_cue_cell(c))
-            .find_map(|c| vocabulary.label_index(&c.folded, item.number));
+            .find_map(|c| {
+                Some((
+                    vocabulary.label_index(&c.folded, item.number)?,
+                    c.block.text.as_str(),
+                ))
+            });
         match (label, answer) {
-            (Some(index), answer) => answers.labelled(
+            (Some((index, label)), answer) => answers.labelled(
                 index,
+                label,
                 answer.map(|a| (a.block.text.as_str(), &a.block.at)),
                 collector,
             ),

@@ -37,6 +37,8 @@ pub struct LocatedField {
     pub raw: String,
     pub at: Location,
     pub confidence: f64,
+    /// The label the form wrote for this answer (a 記述内容 cell or line), if any.
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

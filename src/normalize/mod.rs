@@ -14,8 +14,11 @@ mod quantity;
 use crate::catalog::{Field, ValueKind};
 use serde::Serialize;
 
+pub use choice::parse_choices;
 pub use date::parse_date;
-pub use money::parse_money;
+pub use flags::{parse_permission, parse_presence};
+pub use money::{Money, parse_money, parse_money_under_label};
+pub use quantity::{parse_duration, parse_number, parse_percent};
 
 /// The contract's `value` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,12 +107,13 @@ impl Invalid {
     }
 }
 
-/// Types one answer according to its catalog field.
-pub fn normalize(raw: &str, field: &Field) -> Result<Value, Invalid> {
+/// Types one answer according to its catalog field. `label` is the label the form
+/// wrote beside the answer, which may state a unit once for its figures.
+pub fn normalize(raw: &str, field: &Field, label: Option<&str>) -> Result<Value, Invalid> {
     match field.kind {
         ValueKind::Text => Ok(Value::Text),
         ValueKind::Date => parse_date(raw).map(|date| Value::Date { date }),
-        ValueKind::Money => parse_money(raw).map(|money| Value::Money {
+        ValueKind::Money => parse_money_under_label(raw, label).map(|money| Value::Money {
             yen: money.yen,
             period: money.period,
         }),

@@ -40,6 +40,30 @@ fn unit_factor(unit: &str) -> Option<i128> {
     })
 }
 
+/// Reads an amount whose unit may be stated once in its label or header
+/// (「売上高（単位：千円）」): the label's unit applies only when the answer names none.
+pub fn parse_money_under_label(raw: &str, label: Option<&str>) -> Result<Money, Invalid> {
+    let money = parse_money(raw)?;
+    let label_unit = label.and_then(|label| {
+        let label = prepare(label);
+        let c = UNIT_NOTE.captures(&label)?;
+        unit_factor(c.get(1).or(c.get(2))?.as_str())
+    });
+    let answer = prepare(raw);
+    let names_its_unit =
+        answer.contains(['円', '¥', '￥', '万', '億', '兆']) || answer.contains("JPY");
+    match label_unit {
+        Some(factor) if !names_its_unit => {
+            let yen = i128::from(money.yen)
+                .checked_mul(factor)
+                .and_then(|y| i64::try_from(y).ok());
+            let yen = yen.ok_or_else(|| Invalid::expected("金額"))?;
+            Ok(Money { yen, ..money })
+        }
+        _ => Ok(money),
+    }
+}
+
 pub fn parse_money(raw: &str) -> Result<Money, Invalid> {
     let expected = || Invalid::expected("金額（例: 1,234,567円、12億3,456万円、500千円）");
     let mut text = prepare(raw);
@@ -220,6 +244,35 @@ mod tests {
             assert_eq!(money.yen, *yen, "{raw}");
             assert_eq!(money.period.as_deref(), *period, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_unit_stated_in_the_label_applies_to_bare_figures() {
+        let in_thousands = Some("売上高（単位：千円）");
+        assert_eq!(
+            parse_money_under_label("1,234,567", in_thousands).map(|m| m.yen),
+            Ok(1_234_567_000)
+        );
+        assert_eq!(
+            parse_money_under_label("1,234,567(2024年3月期)", in_thousands).map(|m| m.yen),
+            Ok(1_234_567_000)
+        );
+        assert_eq!(
+            parse_money_under_label("1,234,567円", in_thousands).map(|m| m.yen),
+            Ok(1_234_567)
+        );
+        assert_eq!(
+            parse_money_under_label("1,234", Some("資本金（百万円）")).map(|m| m.yen),
+            Ok(1_234_000_000)
+        );
+        assert_eq!(
+            parse_money_under_label("1,234", Some("資本金")).map(|m| m.yen),
+            Ok(1_234)
+        );
+        assert_eq!(
+            parse_money_under_label("1,234", None).map(|m| m.yen),
+            Ok(1_234)
+        );
     }
 
     #[test]
