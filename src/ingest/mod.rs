@@ -4,6 +4,7 @@
 //! ties. Each format has its own module; adding one is a new file and a line in
 //! [`read_bytes`]. Nothing here knows about items or rules.
 
+mod docx;
 mod numfmt;
 mod ods_display;
 pub mod sniff;
@@ -27,13 +28,17 @@ pub struct Limits {
     pub max_xml_bytes: u64,
 }
 
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        max_file_bytes: 256 * 1024 * 1024,
+        max_cells: 2_000_000,
+        max_xml_bytes: 512 * 1024 * 1024,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_file_bytes: 256 * 1024 * 1024,
-            max_cells: 2_000_000,
-            max_xml_bytes: 512 * 1024 * 1024,
-        }
+        Limits::DEFAULT
     }
 }
 
@@ -130,6 +135,7 @@ pub fn read_bytes(input: &Input, limits: &Limits) -> Result<Document, IngestErro
         Some(format @ (Format::Xlsx | Format::Xlsm | Format::Xls | Format::Ods)) => {
             spreadsheet::read(&input.bytes, format, limits)
         }
+        Some(Format::Docx) => docx::read(&input.bytes, limits),
         Some(Format::EncryptedOffice) => Err(IngestError::new(
             ErrorKind::Encrypted,
             "the file is a password-protected Office document",
