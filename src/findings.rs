@@ -14,13 +14,39 @@ pub enum Rule {
     Unrecognized,
 }
 
+impl Rule {
+    /// The contract's name for the rule.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Missing => "missing",
+            Rule::Invalid => "invalid",
+            Rule::Contradiction => "contradiction",
+            Rule::BelowThreshold => "below-threshold",
+            Rule::Unrecognized => "unrecognized",
+        }
+    }
+}
+
 /// Ordered so that `max` is the worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
     Review,
     Reject,
+}
+
+impl Severity {
+    /// The contract's name for the severity.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Review => "review",
+            Severity::Reject => "reject",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,8 +69,9 @@ pub struct Finding {
     pub at: Option<Location>,
 }
 
-/// The contract's `verdict`: the worst severity found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The contract's `verdict`: the worst severity found. Ordered so that `max` is the
+/// worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,

@@ -5,7 +5,9 @@
 //! [`locate`] finds the answer to each catalog item, [`normalize`] types each answer,
 //! and [`report`] writes the contract's JSON and CSV.
 
+pub mod answers;
 pub mod catalog;
+pub mod check;
 pub mod era;
 pub mod findings;
 pub mod ingest;

@@ -3,9 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use kaiji::catalog::Catalog;
-use kaiji::ingest::Limits;
+use kaiji::check::{self, CrossChecks};
+use kaiji::findings::Verdict;
 use kaiji::output::AtomicFile;
-use kaiji::pipeline::{self, Outcome};
+use kaiji::pipeline::{self, Outcome, Setup, Stages};
 use kaiji::{inputs, report};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -35,24 +36,64 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Extract, then check each application against the guide's rules.
+    Check {
+        /// Files or directories (walked recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Jsonl)]
+        format: CheckFormat,
+        /// Write the results to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Also write the pre-screening report for the whole batch (one HTML file).
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
+        /// Also write every finding as CSV, for spreadsheets.
+        #[arg(long, value_name = "FILE.csv")]
+        findings_csv: Option<PathBuf>,
+        /// Exit 4 when any document's verdict is this bad or worse.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// Print the item catalog the tool works from.
     Catalog {
-        #[arg(long, value_enum, default_value_t = CatalogFormat::Json)]
-        format: CatalogFormat,
+        #[arg(long, value_enum, default_value_t = JsonOnly::Json)]
+        format: JsonOnly,
+    },
+    /// Print every rule the checker runs.
+    Rules {
+        #[arg(long, value_enum, default_value_t = JsonOnly::Json)]
+        format: JsonOnly,
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExtractFormat {
     Jsonl,
     Json,
     Csv,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum CatalogFormat {
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Jsonl,
     Json,
 }
+
+#[derive(Clone, Copy, ValueEnum)]
+enum JsonOnly {
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Reject,
+    Review,
+}
+
+/// Exit status when `--fail-on` is met (the contract's 4).
+const FAILED_ON: u8 = 4;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,10 +102,44 @@ fn main() -> ExitCode {
             paths,
             format,
             output,
-        } => extract(&paths, format, output),
+        } => {
+            let format = match format {
+                ExtractFormat::Jsonl => Format::Jsonl,
+                ExtractFormat::Json => Format::Json,
+                ExtractFormat::Csv => Format::Csv,
+            };
+            run(&paths, Stages::Extract, format, output, &Extras::default())
+        }
+        Command::Check {
+            paths,
+            format,
+            output,
+            report,
+            findings_csv,
+            fail_on,
+        } => {
+            let format = match format {
+                CheckFormat::Jsonl => Format::Jsonl,
+                CheckFormat::Json => Format::Json,
+            };
+            run(
+                &paths,
+                Stages::Check,
+                format,
+                output,
+                &Extras {
+                    report,
+                    findings_csv,
+                    fail_on,
+                },
+            )
+        }
         Command::Catalog {
-            format: CatalogFormat::Json,
-        } => print_catalog(),
+            format: JsonOnly::Json,
+        } => print_json(Catalog::builtin()),
+        Command::Rules {
+            format: JsonOnly::Json,
+        } => print_json(&check::rules(Catalog::builtin(), CrossChecks::builtin())),
     };
     match result {
         Ok(code) => code,
@@ -77,11 +152,26 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_catalog() -> io::Result<ExitCode> {
+fn print_json(value: &impl serde::Serialize) -> io::Result<ExitCode> {
     let mut stdout = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, Catalog::builtin()).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut stdout, value).map_err(io::Error::other)?;
     writeln!(stdout)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Jsonl,
+    Json,
+    Csv,
+}
+
+/// The batch-wide outputs of `kaiji check`.
+#[derive(Default)]
+struct Extras {
+    report: Option<PathBuf>,
+    findings_csv: Option<PathBuf>,
+    fail_on: Option<FailOn>,
 }
 
 /// Where results are written: stdout or a file committed at the end.
@@ -113,13 +203,14 @@ impl Sink {
     }
 }
 
-fn extract(
+fn run(
     paths: &[PathBuf],
-    format: ExtractFormat,
+    stages: Stages,
+    format: Format,
     output: Option<PathBuf>,
+    extras: &Extras,
 ) -> io::Result<ExitCode> {
-    let catalog = Catalog::builtin();
-    let limits = Limits::default();
+    let setup = Setup::builtin(stages);
     let files = inputs::collect(paths);
     let progress = ProgressBar::new(files.len() as u64);
     progress.set_style(
@@ -127,32 +218,59 @@ fn extract(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut sink = Sink::open(output)?;
-    if let ExtractFormat::Csv = format {
+    if format == Format::Csv {
         report::csv::write_answers_header(sink.writer())?;
     }
+    // Kept only for the outputs that need the whole batch at once.
+    let keep_all =
+        format == Format::Json || extras.report.is_some() || extras.findings_csv.is_some();
     let mut collected: Vec<Outcome> = Vec::new();
     let mut errors = 0usize;
+    let mut worst = Verdict::Pass;
     for file in &files {
         let shown = file.to_string_lossy();
-        let outcome = pipeline::process(file, &shown, catalog, &limits);
-        if let Outcome::Error(e) = &outcome {
-            errors += 1;
-            progress.set_message(format!("読めないファイル {errors} 件"));
-            progress.suspend(|| eprintln!("kaiji: {}: {}", e.source.path, e.error));
+        let outcome = pipeline::process(file, &shown, &setup);
+        match &outcome {
+            Outcome::Error(e) => {
+                errors += 1;
+                progress.set_message(format!("読めないファイル {errors} 件"));
+                progress.suspend(|| eprintln!("kaiji: {}: {}", e.source.path, e.error));
+            }
+            Outcome::Document(d) => worst = worst.max(d.verdict),
         }
         match format {
-            ExtractFormat::Jsonl => report::write_jsonl(sink.writer(), &outcome)?,
-            ExtractFormat::Csv => report::csv::write_answers(sink.writer(), &outcome)?,
-            ExtractFormat::Json => collected.push(outcome),
+            Format::Jsonl => report::write_jsonl(sink.writer(), &outcome)?,
+            Format::Csv => report::csv::write_answers(sink.writer(), &outcome)?,
+            Format::Json => {}
+        }
+        if keep_all {
+            collected.push(outcome);
         }
         progress.inc(1);
     }
-    if let ExtractFormat::Json = format {
+    if format == Format::Json {
         report::write_json(sink.writer(), &collected)?;
     }
     sink.finish()?;
+    if let Some(path) = &extras.findings_csv {
+        let mut file = AtomicFile::create(path)?;
+        report::csv::write_findings(&mut file, &collected, setup.catalog)?;
+        file.commit()?;
+    }
+    if let Some(path) = &extras.report {
+        let mut file = AtomicFile::create(path)?;
+        report::html::write_html(&mut file, &collected, setup.catalog)?;
+        file.commit()?;
+    }
     progress.finish_and_clear();
-    Ok(if errors > 0 {
+    let failed_on = match extras.fail_on {
+        Some(FailOn::Reject) => worst == Verdict::Reject,
+        Some(FailOn::Review) => worst >= Verdict::Review,
+        None => false,
+    };
+    Ok(if failed_on {
+        ExitCode::from(FAILED_ON)
+    } else if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

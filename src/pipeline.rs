@@ -1,11 +1,13 @@
-//! One input file through the stages: ingest → locate → normalize, into the
+//! One input file through the stages: ingest → locate → normalize (→ check), into the
 //! contract's result object. Each stage is called here and nowhere else.
 
+use crate::answers::Answers;
+pub use crate::answers::{FieldResult, ItemResult};
 use crate::catalog::Catalog;
+use crate::check::{self, CrossChecks};
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::{self, IngestError, Limits};
 use crate::locate::{self, LocateNote, MatchedBy, NoteKind};
-use crate::model::Location;
 use crate::normalize::{self, Value};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -26,22 +28,6 @@ pub struct Source {
 pub struct Form {
     pub kind: &'static str,
     pub matched_by: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldResult {
-    pub index: u32,
-    pub raw: String,
-    pub value: Value,
-    pub at: Location,
-    pub confidence: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ItemResult {
-    pub number: u32,
-    pub title: String,
-    pub fields: Vec<FieldResult>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,8 +64,40 @@ impl Outcome {
     }
 }
 
+/// How far to take a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stages {
+    /// Find and type the answers (`kaiji extract`).
+    Extract,
+    /// Also run the checker's rules (`kaiji check`).
+    Check,
+}
+
+/// What the stages work from: the catalog, the cross-item checks, the limits.
+#[derive(Clone, Copy)]
+pub struct Setup<'a> {
+    pub catalog: &'a Catalog,
+    pub cross_checks: &'a CrossChecks,
+    pub limits: &'a Limits,
+    pub stages: Stages,
+}
+
+impl Setup<'static> {
+    /// The built-in catalog and checks with default limits.
+    pub fn builtin(stages: Stages) -> Setup<'static> {
+        static LIMITS: Limits = Limits::DEFAULT;
+        Setup {
+            catalog: Catalog::builtin(),
+            cross_checks: CrossChecks::builtin(),
+            limits: &LIMITS,
+            stages,
+        }
+    }
+}
+
 /// Processes one file. `shown_path` is the path as the user gave it, for the output.
-pub fn process(path: &Path, shown_path: &str, catalog: &Catalog, limits: &Limits) -> Outcome {
+pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
+    let (catalog, limits) = (setup.catalog, setup.limits);
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -169,7 +187,16 @@ pub fn process(path: &Path, shown_path: &str, catalog: &Catalog, limits: &Limits
         });
     }
     let (kind, matched_by) = match located.matched_by {
-        MatchedBy::ItemNumbers => (FORM_KIND, "item-numbers"),
+        MatchedBy::ItemNumbers => {
+            if setup.stages == Stages::Check {
+                findings.extend(check::check(
+                    &Answers::new(&items),
+                    catalog,
+                    setup.cross_checks,
+                ));
+            }
+            (FORM_KIND, "item-numbers")
+        }
         MatchedBy::Nothing => {
             findings.push(Finding {
                 item: None,

@@ -167,3 +167,92 @@ fn catalog_lists_all_items() {
             .is_some_and(|d| !d.is_empty())
     );
 }
+
+#[test]
+fn check_reports_findings_and_fail_on_sets_the_exit_status() {
+    // legacy-numbered.xls leaves a required item blank: a reject.
+    let rejected = "fixtures/spreadsheets/legacy-numbered.xls";
+    let output = kaiji(&["check", OFFICIAL, rejected]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "findings alone do not fail the run"
+    );
+    let results = lines(&output);
+    assert_eq!(results[0]["verdict"], "pass");
+    assert_eq!(results[1]["verdict"], "reject");
+    let missing = results[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "missing")
+        .expect("a missing finding");
+    assert_eq!(missing["item"], 61);
+    assert_eq!(missing["severity"], "reject");
+
+    assert_eq!(
+        kaiji(&["check", "--fail-on", "reject", rejected])
+            .status
+            .code(),
+        Some(4)
+    );
+    assert_eq!(
+        kaiji(&["check", "--fail-on", "reject", OFFICIAL])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        kaiji(&[
+            "check",
+            "--fail-on",
+            "review",
+            "fixtures/spreadsheets/split-sheets.ods"
+        ])
+        .status
+        .code(),
+        Some(4)
+    );
+}
+
+#[test]
+fn check_writes_a_findings_csv() {
+    let dir = scratch("findings");
+    let csv = dir.join("findings.csv");
+    let output = kaiji(&[
+        "check",
+        "--findings-csv",
+        csv.to_str().unwrap(),
+        "fixtures/spreadsheets/legacy-numbered.xls",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}path,verdict,item,title,field,rule,severity,message"));
+    assert!(
+        text.contains(",reject,61,その他サービス,1,missing,reject,"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let output = kaiji(&["rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    for id in [
+        "required-missing",
+        "guide-condition-29-1",
+        "length-limit",
+        "present-without-detail",
+        "profit-within-sales",
+    ] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+}

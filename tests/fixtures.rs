@@ -2,9 +2,7 @@
 //! its producer says it holds: the same items and fields, the same raw text at the
 //! same place, and the same values where the expectation states one.
 
-use kaiji::catalog::Catalog;
-use kaiji::ingest::Limits;
-use kaiji::pipeline::{self, Outcome};
+use kaiji::pipeline::{self, Outcome, Setup, Stages};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,12 +60,7 @@ fn check_fixture(expected_path: &Path) -> Vec<String> {
         .as_str()
         .expect("source.path")
         .to_string();
-    let outcome = pipeline::process(
-        &root.join(&shown),
-        &shown,
-        Catalog::builtin(),
-        &Limits::default(),
-    );
+    let outcome = pipeline::process(&root.join(&shown), &shown, &Setup::builtin(Stages::Extract));
     let Outcome::Document(document) = outcome else {
         return vec![format!("{shown}: not read: {outcome:?}")];
     };

@@ -1,6 +1,7 @@
 //! CSV for spreadsheets: one row per answered field (extract) or per finding (check).
 //! UTF-8 with a byte-order mark, which Excel needs to read Japanese text correctly.
 
+use crate::catalog::Catalog;
 use crate::model::Location;
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
@@ -75,6 +76,65 @@ pub fn write_answers(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The column headers of the findings table.
+const FINDING_COLUMNS: [&str; 11] = [
+    "path", "verdict", "item", "title", "field", "rule", "severity", "message", "quote",
+    "location", "related",
+];
+
+/// Every finding of a batch, one row each, for spreadsheets; a file that could not be
+/// read gets one row with its error as the message.
+pub fn write_findings(
+    out: &mut dyn Write,
+    outcomes: &[Outcome],
+    catalog: &Catalog,
+) -> io::Result<()> {
+    write!(out, "{BOM}")?;
+    write_row(out, &FINDING_COLUMNS.map(String::from))?;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Error(e) => {
+                let mut row = vec![String::new(); FINDING_COLUMNS.len()];
+                row[0] = e.source.path.clone();
+                row[1] = "error".into();
+                row[5] = e.error.kind.name().into();
+                row[7] = e.error.message.clone();
+                write_row(out, &row)?;
+            }
+            Outcome::Document(d) => {
+                for finding in &d.findings {
+                    let title = finding
+                        .item
+                        .and_then(|n| catalog.item(n))
+                        .map_or(String::new(), |i| i.title.clone());
+                    write_row(
+                        out,
+                        &[
+                            d.source.path.clone(),
+                            d.verdict.name().into(),
+                            finding.item.map_or(String::new(), |n| n.to_string()),
+                            title,
+                            finding.field.map_or(String::new(), |n| n.to_string()),
+                            finding.rule.name().into(),
+                            finding.severity.name().into(),
+                            finding.message.clone(),
+                            finding.quote.clone().unwrap_or_default(),
+                            finding.at.as_ref().map_or(String::new(), location_text),
+                            finding
+                                .related
+                                .iter()
+                                .map(u32::to_string)
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        ],
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A location as a reviewer would say it: 申請書!E12, 段落 12, 表1 行3 列2, 3ページ.

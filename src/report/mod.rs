@@ -2,6 +2,7 @@
 //! looks inside a file or decides a finding.
 
 pub mod csv;
+pub mod html;
 
 use crate::pipeline::Outcome;
 use std::io::{self, Write};

@@ -1,0 +1,139 @@
+//! A 「有り」 that stops short, a 「無し」 that goes on.
+//!
+//! Many items ask 「…の有無と、「有り」の場合は文書名」 (the catalog's
+//! `detail_when_present`). A bare 「有り」 leaves out what the guide asks for; a 「無し」
+//! followed by a document name or details contradicts itself. Both go to a reviewer.
+
+use super::{RuleDescription, about};
+use crate::answers::Answers;
+use crate::catalog::{Catalog, ValueKind};
+use crate::findings::{Finding, Rule, Severity};
+use crate::normalize::Value;
+use crate::text::fold;
+
+/// What may follow a 「無し」 without contradicting it: plans, reasons, 「該当なし」.
+const HEDGES: &[&str] = &[
+    "予定",
+    "検討",
+    "整備中",
+    "準備中",
+    "策定中",
+    "今後",
+    "ため",
+    "無し",
+    "なし",
+    "ない",
+    "該当",
+    "未",
+    "不要",
+];
+
+/// Words that name a document or a concrete measure.
+const DETAILS: &[&str] = &[
+    "規程",
+    "規定",
+    "方針",
+    "マニュアル",
+    "手順書",
+    "要領",
+    "基準",
+    "契約書",
+    "約款",
+    "規約",
+    "委員会",
+    "部",
+    "室",
+    "文書名",
+    "「",
+    "『",
+];
+
+pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) {
+    for item in &catalog.items {
+        for field in item.fields.iter().filter(|f| f.kind == ValueKind::Presence) {
+            let Some(detail) = field.detail_when_present.as_deref() else {
+                continue;
+            };
+            let Some(answer) = answers.get(item.number, field.index) else {
+                continue;
+            };
+            let rest = after_the_answer_word(&answer.raw);
+            let name = format!("{}（{}）の記述内容{}", item.title, item.number, field.index);
+            match answer.value {
+                Value::Presence { present: true } if rest.chars().count() < 2 => findings.push(about(
+                    Some(answer),
+                    item.number,
+                    Some(field.index),
+                    Rule::Missing,
+                    Severity::Review,
+                    format!("{name}は「有り」ですが、「有り」の場合に求められる{detail}が記入されていません。"),
+                )),
+                Value::Presence { present: false }
+                    if DETAILS.iter().any(|w| rest.contains(w)) && !HEDGES.iter().any(|w| rest.contains(w)) =>
+                {
+                    findings.push(about(
+                        Some(answer),
+                        item.number,
+                        Some(field.index),
+                        Rule::Contradiction,
+                        Severity::Review,
+                        format!("{name}は「無し」ですが、{detail}に当たる内容が続いています。"),
+                    ))
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The folded text after the leading 有り／無し word and its punctuation.
+fn after_the_answer_word(raw: &str) -> String {
+    let text = fold(raw);
+    let words = [
+        "有り", "あり", "有", "無し", "なし", "無", "○", "×", "有無:",
+    ];
+    let mut rest = text.as_str();
+    for word in words {
+        if let Some(after) = rest.strip_prefix(word) {
+            rest = after;
+            break;
+        }
+    }
+    rest.trim_matches(|c: char| {
+        matches!(
+            c,
+            '(' | ')' | ':' | '、' | '。' | '・' | '-' | '/' | '[' | ']'
+        )
+    })
+    .to_string()
+}
+
+pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
+    let items: Vec<u32> = catalog
+        .items
+        .iter()
+        .filter(|i| {
+            i.fields
+                .iter()
+                .any(|f| f.kind == ValueKind::Presence && f.detail_when_present.is_some())
+        })
+        .map(|i| i.number)
+        .collect();
+    vec![
+        RuleDescription {
+            id: "present-without-detail".into(),
+            rule: Rule::Missing,
+            severity: Severity::Review,
+            items: items.clone(),
+            description: "「有り」の場合に求められる内容（文書名、市場名、責任者名 等）が無い。"
+                .into(),
+        },
+        RuleDescription {
+            id: "absent-with-detail".into(),
+            rule: Rule::Contradiction,
+            severity: Severity::Review,
+            items,
+            description: "「無し」の後に文書名や具体的な内容が続いている。".into(),
+        },
+    ]
+}

@@ -1,0 +1,314 @@
+//! The checker on a real application: the clean fixture passes, and each defect
+//! planted in it is found at the right item with the right rule.
+
+use kaiji::answers::{Answers, FieldResult, ItemResult};
+use kaiji::catalog::Catalog;
+use kaiji::check::{self, CrossChecks};
+use kaiji::findings::{Finding, Rule, Severity, Verdict};
+use kaiji::model::Location;
+use kaiji::normalize::{self, Value};
+use kaiji::pipeline::{self, Outcome, Setup, Stages};
+use std::path::Path;
+
+fn clean_application() -> Vec<ItemResult> {
+    let shown = "fixtures/spreadsheets/official-layout.xlsx";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(shown);
+    match pipeline::process(&path, shown, &Setup::builtin(Stages::Extract)) {
+        Outcome::Document(document) => document.items,
+        Outcome::Error(error) => panic!("fixture not read: {error:?}"),
+    }
+}
+
+/// Writes `raw` as the answer to `item`.`field` (typed as the pipeline would), or
+/// removes the answer when `raw` is `None`.
+fn answer(items: &mut Vec<ItemResult>, item: u32, field: u32, raw: Option<&str>) {
+    let catalog = Catalog::builtin();
+    let entry = match items.iter().position(|i| i.number == item) {
+        Some(position) => &mut items[position],
+        None => {
+            let title = catalog
+                .item(item)
+                .map(|i| i.title.clone())
+                .unwrap_or_default();
+            items.push(ItemResult {
+                number: item,
+                title,
+                fields: Vec::new(),
+            });
+            items.last_mut().unwrap()
+        }
+    };
+    entry.fields.retain(|f| f.index != field);
+    if let Some(raw) = raw {
+        let catalog_field = catalog
+            .item(item)
+            .and_then(|i| i.field(field))
+            .expect("a catalog field");
+        let value = normalize::normalize(raw, catalog_field, None).unwrap_or(Value::Text);
+        entry.fields.push(FieldResult {
+            index: field,
+            raw: raw.to_string(),
+            value,
+            at: Location::Cell {
+                sheet: "申請書".into(),
+                row: 0,
+                col: 3,
+            },
+            confidence: 1.0,
+        });
+    }
+}
+
+fn findings(items: &[ItemResult]) -> Vec<Finding> {
+    check::check(
+        &Answers::new(items),
+        Catalog::builtin(),
+        CrossChecks::builtin(),
+    )
+}
+
+#[test]
+fn the_clean_application_passes() {
+    let items = clean_application();
+    let found = findings(&items);
+    let worth_a_look: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.severity >= Severity::Review)
+        .collect();
+    assert!(worth_a_look.is_empty(), "{worth_a_look:#?}");
+    assert_eq!(Verdict::of(&found), Verdict::Pass);
+}
+
+/// (item, field, new answer or None to erase, expected item, expected rule, expected severity)
+type Planted = (u32, u32, Option<&'static str>, u32, Rule, Severity);
+
+const PLANTED: &[Planted] = &[
+    (9, 1, None, 9, Rule::Missing, Severity::Reject),
+    (2, 2, Some("－"), 2, Rule::Missing, Severity::Reject),
+    (128, 2, None, 128, Rule::Missing, Severity::Reject),
+    (
+        29,
+        1,
+        Some("無し"),
+        29,
+        Rule::BelowThreshold,
+        Severity::Reject,
+    ),
+    (
+        87,
+        3,
+        Some("否"),
+        87,
+        Rule::BelowThreshold,
+        Severity::Reject,
+    ),
+    (
+        127,
+        1,
+        Some("なし"),
+        127,
+        Rule::BelowThreshold,
+        Severity::Reject,
+    ),
+    (
+        130,
+        1,
+        Some("事前告知は行わない"),
+        130,
+        Rule::BelowThreshold,
+        Severity::Reject,
+    ),
+    (
+        131,
+        1,
+        Some("無し"),
+        131,
+        Rule::BelowThreshold,
+        Severity::Reject,
+    ),
+    (
+        5,
+        1,
+        Some(
+            "IoTクラウドプラットフォームの提供、データセンターの運営、システムインテグレーション、IoT機器の販売・保守、ネットワーク構築、セキュリティ運用監視、コンサルティング、教育研修サービス、ソフトウェア開発受託、その他これらに付帯する一切の事業を営んでいます。",
+        ),
+        5,
+        Rule::Invalid,
+        Severity::Review,
+    ),
+    (
+        1,
+        1,
+        Some("令和6年6月1日"),
+        1,
+        Rule::Invalid,
+        Severity::Review,
+    ),
+    (117, 1, Some("④"), 117, Rule::Invalid, Severity::Review),
+    (117, 1, Some("①②"), 117, Rule::Invalid, Severity::Review),
+    (16, 1, Some("①⑤"), 16, Rule::Invalid, Severity::Review),
+    (
+        79,
+        1,
+        Some("SSAE16取得済み"),
+        79,
+        Rule::Invalid,
+        Severity::Review,
+    ),
+    (
+        3,
+        1,
+        Some("2020年1月1日"),
+        3,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        10,
+        1,
+        Some("30,000,000,000円（2024年3月期）"),
+        10,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        12,
+        1,
+        Some("120%（2024年3月期）"),
+        12,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        15,
+        1,
+        Some("無し（東証スタンダード市場）"),
+        15,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        23,
+        1,
+        Some("無し（個人情報保護規程 第3条）"),
+        23,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        93,
+        1,
+        Some("3拠点"),
+        93,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        92,
+        1,
+        Some("米国"),
+        92,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        77,
+        3,
+        Some("無し"),
+        77,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (22, 1, Some("有り"), 22, Rule::Missing, Severity::Review),
+    (
+        62,
+        1,
+        Some("無し"),
+        62,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        17,
+        1,
+        Some("無し"),
+        15,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+    (
+        86,
+        3,
+        Some("無し"),
+        86,
+        Rule::Contradiction,
+        Severity::Review,
+    ),
+];
+
+#[test]
+fn each_planted_defect_is_found_where_it_was_planted() {
+    let clean = clean_application();
+    let mut missed = Vec::new();
+    for &(item, field, raw, expected_item, rule, severity) in PLANTED {
+        let mut items = clean.clone();
+        answer(&mut items, item, field, raw);
+        let found = findings(&items);
+        let hit = found
+            .iter()
+            .any(|f| f.item == Some(expected_item) && f.rule == rule && f.severity == severity);
+        if !hit {
+            missed.push(format!("{item}.{field} = {raw:?}: expected {rule:?}/{severity:?} at {expected_item}, got {found:#?}"));
+        }
+        let noise: Vec<&Finding> = found
+            .iter()
+            .filter(|f| {
+                f.severity >= Severity::Review
+                    && f.item != Some(expected_item)
+                    && !f.related.contains(&expected_item)
+            })
+            .collect();
+        if !noise.is_empty() {
+            missed.push(format!(
+                "{item}.{field} = {raw:?}: unrelated findings {noise:#?}"
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n\n"));
+}
+
+#[test]
+fn the_individual_applicants_exemption_is_not_a_blank() {
+    let mut items = clean_application();
+    answer(&mut items, 11, 1, Some("個人事業であるため回答できない"));
+    let found = findings(&items);
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.item == Some(11) && f.severity == Severity::Reject),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_failure_notice_exception_goes_to_a_reviewer() {
+    let mut items = clean_application();
+    answer(
+        &mut items,
+        131,
+        1,
+        Some("無し（利用者への影響が無い障害のため）"),
+    );
+    let found = findings(&items);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.item == Some(131) && f.severity == Severity::Review),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.item == Some(131) && f.severity == Severity::Reject)
+    );
+}
