@@ -6,6 +6,7 @@
 //! and [`report`] writes the contract's JSON and CSV.
 
 pub mod answers;
+pub mod batch;
 pub mod catalog;
 pub mod check;
 pub mod era;

@@ -1,13 +1,11 @@
 //! The `kaiji` command line (see the contract in the README).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+use kaiji::batch::{self, Batch, Format};
 use kaiji::catalog::Catalog;
 use kaiji::check::{self, CrossChecks};
 use kaiji::findings::Verdict;
-use kaiji::output::AtomicFile;
-use kaiji::pipeline::{self, Outcome, Setup, Stages};
-use kaiji::{inputs, report};
+use kaiji::pipeline::Stages;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,7 +106,15 @@ fn main() -> ExitCode {
                 ExtractFormat::Json => Format::Json,
                 ExtractFormat::Csv => Format::Csv,
             };
-            run(&paths, Stages::Extract, format, output, &Extras::default())
+            let batch = Batch {
+                paths,
+                stages: Stages::Extract,
+                format,
+                output,
+                report: None,
+                findings_csv: None,
+            };
+            run(&batch, None)
         }
         Command::Check {
             paths,
@@ -123,15 +129,15 @@ fn main() -> ExitCode {
                 CheckFormat::Json => Format::Json,
             };
             run(
-                &paths,
-                Stages::Check,
-                format,
-                output,
-                &Extras {
+                &Batch {
+                    paths,
+                    stages: Stages::Check,
+                    format,
+                    output,
                     report,
                     findings_csv,
-                    fail_on,
                 },
+                fail_on,
             )
         }
         Command::Catalog {
@@ -152,127 +158,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs a batch; the exit status follows the contract.
+fn run(batch: &Batch, fail_on: Option<FailOn>) -> io::Result<ExitCode> {
+    let summary = batch::run(batch)?;
+    let failed_on = match fail_on {
+        Some(FailOn::Reject) => summary.worst == Verdict::Reject,
+        Some(FailOn::Review) => summary.worst >= Verdict::Review,
+        None => false,
+    };
+    Ok(if failed_on {
+        ExitCode::from(FAILED_ON)
+    } else if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn print_json(value: &impl serde::Serialize) -> io::Result<ExitCode> {
     let mut stdout = io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, value).map_err(io::Error::other)?;
     writeln!(stdout)?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Jsonl,
-    Json,
-    Csv,
-}
-
-/// The batch-wide outputs of `kaiji check`.
-#[derive(Default)]
-struct Extras {
-    report: Option<PathBuf>,
-    findings_csv: Option<PathBuf>,
-    fail_on: Option<FailOn>,
-}
-
-/// Where results are written: stdout or a file committed at the end.
-enum Sink {
-    Stdout(io::BufWriter<io::Stdout>),
-    File(AtomicFile),
-}
-
-impl Sink {
-    fn open(output: Option<PathBuf>) -> io::Result<Sink> {
-        Ok(match output {
-            Some(path) => Sink::File(AtomicFile::create(&path)?),
-            None => Sink::Stdout(io::BufWriter::new(io::stdout())),
-        })
-    }
-
-    fn writer(&mut self) -> &mut dyn Write {
-        match self {
-            Sink::Stdout(w) => w,
-            Sink::File(f) => f,
-        }
-    }
-
-    fn finish(self) -> io::Result<()> {
-        match self {
-            Sink::Stdout(mut w) => w.flush(),
-            Sink::File(f) => f.commit(),
-        }
-    }
-}
-
-fn run(
-    paths: &[PathBuf],
-    stages: Stages,
-    format: Format,
-    output: Option<PathBuf>,
-    extras: &Extras,
-) -> io::Result<ExitCode> {
-    let setup = Setup::builtin(stages);
-    let files = inputs::collect(paths);
-    let progress = ProgressBar::new(files.len() as u64);
-    progress.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} 件  {per_sec}  残り {eta}  {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let mut sink = Sink::open(output)?;
-    if format == Format::Csv {
-        report::csv::write_answers_header(sink.writer())?;
-    }
-    // Kept only for the outputs that need the whole batch at once.
-    let keep_all =
-        format == Format::Json || extras.report.is_some() || extras.findings_csv.is_some();
-    let mut collected: Vec<Outcome> = Vec::new();
-    let mut errors = 0usize;
-    let mut worst = Verdict::Pass;
-    for file in &files {
-        let shown = file.to_string_lossy();
-        let outcome = pipeline::process(file, &shown, &setup);
-        match &outcome {
-            Outcome::Error(e) => {
-                errors += 1;
-                progress.set_message(format!("読めないファイル {errors} 件"));
-                progress.suspend(|| eprintln!("kaiji: {}: {}", e.source.path, e.error));
-            }
-            Outcome::Document(d) => worst = worst.max(d.verdict),
-        }
-        match format {
-            Format::Jsonl => report::write_jsonl(sink.writer(), &outcome)?,
-            Format::Csv => report::csv::write_answers(sink.writer(), &outcome)?,
-            Format::Json => {}
-        }
-        if keep_all {
-            collected.push(outcome);
-        }
-        progress.inc(1);
-    }
-    if format == Format::Json {
-        report::write_json(sink.writer(), &collected)?;
-    }
-    sink.finish()?;
-    if let Some(path) = &extras.findings_csv {
-        let mut file = AtomicFile::create(path)?;
-        report::csv::write_findings(&mut file, &collected, setup.catalog)?;
-        file.commit()?;
-    }
-    if let Some(path) = &extras.report {
-        let mut file = AtomicFile::create(path)?;
-        report::html::write_html(&mut file, &collected, setup.catalog)?;
-        file.commit()?;
-    }
-    progress.finish_and_clear();
-    let failed_on = match extras.fail_on {
-        Some(FailOn::Reject) => worst == Verdict::Reject,
-        Some(FailOn::Review) => worst >= Verdict::Review,
-        None => false,
-    };
-    Ok(if failed_on {
-        ExitCode::from(FAILED_ON)
-    } else if errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
