@@ -3,7 +3,7 @@
 use crate::model::Location;
 use crate::normalize::Value;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldResult {
@@ -24,6 +24,7 @@ pub struct ItemResult {
 /// The answers of a document, looked up by item and field.
 pub struct Answers<'a> {
     by_field: HashMap<(u32, u32), &'a FieldResult>,
+    places: Option<&'a BTreeMap<u32, Location>>,
 }
 
 impl<'a> Answers<'a> {
@@ -36,7 +37,21 @@ impl<'a> Answers<'a> {
                     .map(move |field| ((item.number, field.index), field))
             })
             .collect();
-        Answers { by_field }
+        Answers {
+            by_field,
+            places: None,
+        }
+    }
+
+    /// Adds where each item starts in the file, for findings about blank answers.
+    pub fn with_places(mut self, places: &'a BTreeMap<u32, Location>) -> Answers<'a> {
+        self.places = Some(places);
+        self
+    }
+
+    /// Where an item starts in the file, if the document shows it.
+    pub fn place(&self, item: u32) -> Option<&'a Location> {
+        self.places?.get(&item)
     }
 
     pub fn get(&self, item: u32, field: u32) -> Option<&'a FieldResult> {

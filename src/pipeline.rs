@@ -190,7 +190,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         MatchedBy::ItemNumbers => {
             if setup.stages == Stages::Check {
                 findings.extend(check::check(
-                    &Answers::new(&items),
+                    &Answers::new(&items).with_places(&located.places),
                     catalog,
                     setup.cross_checks,
                 ));

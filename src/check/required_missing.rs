@@ -40,7 +40,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                 .reject_if
                 .first()
                 .map_or("未記入の場合は非認定となります。", String::as_str);
-            findings.push(about(
+            let mut finding = about(
                 answer,
                 item.number,
                 Some(field.index),
@@ -50,7 +50,12 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                     "{}（{}: 必須開示項目）{which}が未記入です。手引き: 「{because}」",
                     item.title, item.number
                 ),
-            ));
+            );
+            // A field with no answer at all: point at the item's row or heading.
+            if finding.at.is_none() {
+                finding.at = answers.place(item.number).cloned();
+            }
+            findings.push(finding);
         }
     }
 }

@@ -257,7 +257,10 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
         let row = &rows[candidate.row];
         let renamed =
             vocabulary.renamed_by_title(&candidate.cue, row.iter().map(|c| c.folded.as_str()));
-        let at = row.first().map(|c| &c.block.at);
+        let at = row
+            .iter()
+            .find(|c| c.block.column == candidate.column)
+            .map(|c| &c.block.at);
         let (number, confidence) = collector.item_number(&candidate.cue, renamed, at, catalog);
         // A number repeated on every row of an item continues the item.
         if starts.last().is_some_and(|s| s.number == number) {

@@ -73,6 +73,9 @@ pub struct Located {
     pub matched_by: MatchedBy,
     pub items: Vec<LocatedItem>,
     pub notes: Vec<LocateNote>,
+    /// Where each item found in the document starts (its number or heading), answered
+    /// or not: a blank required item can still be pointed at.
+    pub places: BTreeMap<u32, Location>,
 }
 
 /// Collects answers from all regions of a document; the first answer to a field wins.
@@ -80,6 +83,7 @@ pub struct Located {
 struct Collector {
     fields: BTreeMap<(u32, u32), LocatedField>,
     notes: Vec<LocateNote>,
+    places: BTreeMap<u32, Location>,
 }
 
 impl Collector {
@@ -103,6 +107,13 @@ impl Collector {
         }
     }
 
+    /// Records where an item starts; the first place seen wins.
+    fn place(&mut self, item: u32, at: Option<&Location>) {
+        if let Some(at) = at {
+            self.places.entry(item).or_insert_with(|| at.clone());
+        }
+    }
+
     /// The item a heading stands for: its number, or the item its title names when the
     /// two disagree (noted for the reviewer, with a lower confidence).
     fn item_number(
@@ -112,6 +123,7 @@ impl Collector {
         at: Option<&Location>,
         catalog: &Catalog,
     ) -> (u32, f64) {
+        self.place(renamed.unwrap_or(cue.number), at);
         let Some(other) = renamed else {
             return (cue.number, 1.0);
         };
@@ -151,6 +163,7 @@ impl Collector {
             matched_by,
             items,
             notes: self.notes,
+            places: self.places,
         }
     }
 }
