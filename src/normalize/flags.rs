@@ -46,13 +46,34 @@ pub fn parse_presence(raw: &str) -> Result<bool, Invalid> {
     let text = strip_question(&folded);
     // Negatives first: 「無し」 must not be read as the 「有」 of 「有無」, and
     // 「実施していない」 starts like 「実施」.
-    if ABSENT.iter().any(|w| text.starts_with(&fold(w))) {
+    if ABSENT.iter().any(|w| starts_with_word(text, w)) {
         return Ok(false);
     }
-    if PRESENT.iter().any(|w| text.starts_with(&fold(w))) {
+    if PRESENT.iter().any(|w| starts_with_word(text, w)) {
         return Ok(true);
     }
     Err(Invalid::expected("「有り」または「無し」"))
+}
+
+/// Whether `text` starts with the answer word `word` standing on its own: 「有（…）」
+/// and 「有り」 are answers, 「有償」 and 「無停電」 are other words that begin alike.
+fn starts_with_word(text: &str, word: &str) -> bool {
+    let word = fold(word);
+    let Some(rest) = text.strip_prefix(word.as_str()) else {
+        return false;
+    };
+    let next = rest.chars().next();
+    let single_kanji =
+        word.chars().count() == 1 && word.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let ascii_word = word.chars().all(|c| c.is_ascii_alphabetic());
+    match next {
+        None => true,
+        Some(c) if single_kanji => {
+            !(('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3040}'..='\u{30ff}').contains(&c))
+        }
+        Some(c) if ascii_word => !c.is_ascii_alphanumeric(),
+        Some(_) => true,
+    }
 }
 
 /// Whether the answer allows something.
@@ -129,7 +150,15 @@ mod tests {
         ] {
             assert_eq!(parse_presence(raw), Ok(false), "{raw}");
         }
-        for raw in ["", "検討中", "情報セキュリティ基本方針"] {
+        for raw in [
+            "",
+            "検討中",
+            "情報セキュリティ基本方針",
+            "有償にて対応",
+            "無停電電源装置を設置",
+            "none",
+            "yesterday",
+        ] {
             assert!(parse_presence(raw).is_err(), "{raw}");
         }
     }
