@@ -19,6 +19,8 @@ pub enum Strength {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemCue {
     pub number: u32,
+    /// The field, where the number names one too (「2-1」, 「No.2-2」).
+    pub field: Option<u32>,
     pub strength: Strength,
     /// The folded text after the number (a title written in the same cell), if any.
     pub rest: String,
@@ -42,6 +44,7 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
             let title = strip_heading_marks(&folded[..at]);
             Some(ItemCue {
                 number: in_range(number)?,
+                field: None,
                 strength: Strength::Strong,
                 rest: title,
             })
@@ -57,12 +60,27 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
     let rest = PREFIXES.iter().find_map(|p| folded.strip_prefix(p))?;
     let rest = rest.trim_start_matches([':', '.']);
     let (number, rest) = leading_digits(rest)?;
+    let (field, rest) = field_suffix(rest);
     let rest = rest.trim_start_matches(['.', ':', ')', '、']);
     Some(ItemCue {
         number: in_range(number)?,
+        field,
         strength: Strength::Strong,
         rest: rest.to_string(),
     })
+}
+
+/// 「-2」 after an item number names its field: 「2-2」 is item 2, 記述内容2. Only a
+/// whole cell counts, so that 「3-4月」 stays text.
+fn field_suffix(rest: &str) -> (Option<u32>, &str) {
+    let parsed = rest
+        .strip_prefix(['-', '_'])
+        .and_then(leading_digits)
+        .filter(|(field, after)| (1..=9).contains(field) && after.is_empty());
+    match parsed {
+        Some((field, after)) => (Some(field), after),
+        None => (None, rest),
+    }
 }
 
 /// 「2」, 「2.」, 「(2)」, 「[2]」, 「【2】」, or a number before a title: 「2. 事業者名」,
@@ -72,6 +90,7 @@ fn leading_number_cue(folded: &str) -> Option<ItemCue> {
         .strip_prefix(['(', '[', '【', '〔', '<', '«'])
         .unwrap_or(folded);
     let (number, rest) = leading_digits(body)?;
+    let (field, rest) = field_suffix(rest);
     let rest = rest
         .strip_prefix([')', ']', '】', '〕', '>', '»'])
         .unwrap_or(rest);
@@ -84,6 +103,7 @@ fn leading_number_cue(folded: &str) -> Option<ItemCue> {
     let rest = rest.trim_start_matches(['.', ':', '、']);
     Some(ItemCue {
         number: in_range(number)?,
+        field,
         strength: Strength::Weak,
         rest: rest.to_string(),
     })
@@ -166,6 +186,16 @@ mod tests {
         assert_eq!(cue("役員（7: 選択開示項目）"), Some((7, Strong)));
         assert_eq!(cue("2. 事業者名").map(|c| c.0), Some(2));
         assert_eq!(cue("【4】事業所").map(|c| c.0), Some(4));
+        assert_eq!(
+            item_cue(&fold("2-2")).map(|c| (c.number, c.field)),
+            Some((2, Some(2)))
+        );
+        assert_eq!(
+            item_cue(&fold("No.24－1")).map(|c| (c.number, c.field)),
+            Some((24, Some(1)))
+        );
+        assert_eq!(item_cue(&fold("2")).map(|c| c.field), Some(None));
+        assert_eq!(cue("3-4月"), None);
     }
 
     #[test]

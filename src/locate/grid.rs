@@ -29,6 +29,8 @@ enum Role {
     /// A header word that names the answer column only when no other column does.
     WeakAnswer,
     Attachment,
+    /// 大項目, 中項目: the guide's section headings.
+    Section,
 }
 
 /// The role a header cell gives its column. Header cells are short words; a cell that
@@ -52,20 +54,30 @@ fn header_role(folded: &str) -> Option<Role> {
         "回答",
         "記入欄",
         "記述欄",
+        "記載欄",
         "記載内容",
         "申請者記入",
         "記入内容",
+        "入力欄",
     ]) {
         Some(Role::Answer)
     } else if matches!(words, "開示内容" | "開示情報" | "内容") {
         // The guide's own words for what is to be disclosed: an answer column in some
         // forms, the label column in others. Used only where nothing says 回答.
         Some(Role::WeakAnswer)
-    } else if has(&["審査対象項目", "項目名", "開示項目", "審査項目"]) || words == "項目"
+    } else if matches!(
+        words,
+        "大項目" | "中項目" | "区分" | "分類" | "カテゴリ" | "カテゴリー" | "章" | "節"
+    ) {
+        // Section columns: they hold the guide's headings, never a label or an answer.
+        Some(Role::Section)
+    } else if has(&["審査対象項目", "項目名", "開示項目", "審査項目", "小項目"]) || words == "項目"
     {
         Some(Role::Title)
-    } else if matches!(words, "no" | "no." | "番号" | "項番" | "#" | "通番")
+    } else if matches!(words, "no" | "no." | "#" | "通番")
         || words.starts_with("通番")
+        || words.ends_with("番号")
+        || words.ends_with("項番")
     {
         Some(Role::Number)
     } else {
@@ -80,6 +92,7 @@ fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
         .iter()
         .filter_map(|(col, text)| Some((*col, header_role(text)?)))
         .collect();
+    let header_words = roles.len();
     let has_answer = roles.values().any(|r| *r == Role::Answer);
     let weak_answers = roles.values().filter(|r| **r == Role::WeakAnswer).count();
     for role in roles.values_mut().filter(|r| **r == Role::WeakAnswer) {
@@ -106,7 +119,7 @@ fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
     .into_iter()
     .filter(|r| distinct(*r))
     .count();
-    (kinds >= 2 && content && roles.len() + 1 >= folded_row.len()).then_some(roles)
+    (kinds >= 2 && content && header_words + 1 >= folded_row.len()).then_some(roles)
 }
 
 struct Cell<'a> {
@@ -290,7 +303,12 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
         let other_columns: Vec<u32> = header_at[start.row]
             .iter()
             .flat_map(|roles| roles.iter())
-            .filter(|(_, role)| matches!(role, Role::Number | Role::Title | Role::Attachment))
+            .filter(|(_, role)| {
+                matches!(
+                    role,
+                    Role::Number | Role::Title | Role::Attachment | Role::Section
+                )
+            })
             .map(|(column, _)| *column)
             .collect();
         read_item_fields(
@@ -347,7 +365,9 @@ fn infer_answer_column(
                 let column = cell.block.column;
                 let other_role = matches!(
                     role_of(r, column),
-                    Some(Role::Number | Role::Title | Role::Label | Role::Attachment)
+                    Some(
+                        Role::Number | Role::Title | Role::Label | Role::Attachment | Role::Section
+                    )
                 );
                 if column == start.cue_column
                     || other_role
@@ -384,14 +404,17 @@ fn read_item_fields(
     };
     let mut answers = ItemAnswers::new(item, start.confidence);
     for (offset, row) in rows.iter().enumerate() {
-        // A section heading below an item ends it (some headings are also an item's
-        // title: 「(5) 契約者数」 above item 91 「契約者数」).
-        if offset > 0
+        // A row of nothing but section headings below an item ends it (some headings
+        // are also an item's title: 「(5) 契約者数」 above item 91 「契約者数」). Headings
+        // repeated in 大項目／中項目 columns beside the answers do not.
+        let heading_row = row
+            .iter()
+            .all(|c| vocabulary.is_section(&c.folded) || is_note(&c.folded))
             && row.iter().any(|c| {
                 vocabulary.is_section(&c.folded)
                     && vocabulary.title_score(&c.folded, item.number) < 0.9
-            })
-        {
+            });
+        if offset > 0 && heading_row {
             break;
         }
         // A lone cell merged across the sheet is a banner between items, not an answer;
@@ -406,6 +429,14 @@ fn read_item_fields(
                 && !vocabulary.is_section(&c.folded)
                 && !starts_another_item(c)
         });
+        // 「2-1」 in the number column names the field as a label would.
+        let numbered_field = row
+            .iter()
+            .filter(|c| c.block.column == start.cue_column)
+            .find_map(|c| {
+                let cue = cues::item_cue(&c.folded).filter(|cue| cue.number == item.number)?;
+                Some((cue.field?, c.block.text.as_str()))
+            });
         let label = row
             .iter()
             .filter(|c| c.block.column != answer_column && !other_columns.contains(&c.block.column))
@@ -415,7 +446,8 @@ fn read_item_fields(
                     vocabulary.label_index(&c.folded, item.number)?,
                     c.block.text.as_str(),
                 ))
-            });
+            })
+            .or(numbered_field);
         match (label, answer) {
             (Some((index, label)), answer) => answers.labelled(
                 index,
