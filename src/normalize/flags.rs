@@ -102,8 +102,23 @@ pub fn parse_permission(raw: &str) -> Result<bool, Invalid> {
     Err(Invalid::expected("「可」または「否」"))
 }
 
+/// The ticked option of a check-box answer (「☑有り　□無し」 → 「有り」), or the
+/// answer itself.
+fn ticked(folded: &str) -> &str {
+    const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
+    match folded.find(TICKS) {
+        Some(at) if folded.contains(['□', '☐']) => {
+            let after = &folded[at..];
+            let option = after.trim_start_matches(TICKS);
+            option.split(['□', '☐']).next().unwrap_or(option)
+        }
+        _ => folded,
+    }
+}
+
 /// Drops a restated question in front of the answer: 「有無：有り」, 「可否: 可」.
 fn strip_question(folded: &str) -> &str {
+    let folded = ticked(folded);
     let text = folded.trim_start_matches(['【', '[', '(', '「']);
     for prefix in ["有無", "可否", "回答"] {
         if let Some(rest) = text.strip_prefix(prefix) {
@@ -132,6 +147,8 @@ mod tests {
             "有無：有り",
             "実施している",
             "はい",
+            "☑有り　□無し",
+            "□無し ☑有り（ISMS）",
         ] {
             assert_eq!(parse_presence(raw), Ok(true), "{raw}");
         }
