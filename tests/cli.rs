@@ -92,7 +92,7 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
         [
             ("a.xlsx".to_string(), "ok".to_string()),
             ("b.xlsx".to_string(), "unsupported".to_string()),
-            ("c.pdf.xlsx".to_string(), "unsupported".to_string()),
+            ("c.pdf.xlsx".to_string(), "unreadable".to_string()),
             ("d empty.ods".to_string(), "unreadable".to_string()),
             ("e truncated.xlsx".to_string(), "unreadable".to_string()),
         ]

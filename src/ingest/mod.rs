@@ -7,6 +7,7 @@
 mod docx;
 mod numfmt;
 mod ods_display;
+mod pdf;
 pub mod sniff;
 mod spreadsheet;
 mod xls_formats;
@@ -26,6 +27,11 @@ pub struct Limits {
     pub max_cells: u64,
     /// Largest XML part inflated from a zip package, in bytes.
     pub max_xml_bytes: u64,
+    /// Most pages read from one PDF.
+    pub max_pages: u32,
+    /// Largest decoded content of one PDF page (its content streams and the forms it
+    /// draws), in bytes.
+    pub max_stream_bytes: u64,
 }
 
 impl Limits {
@@ -33,6 +39,8 @@ impl Limits {
         max_file_bytes: 256 * 1024 * 1024,
         max_cells: 2_000_000,
         max_xml_bytes: 512 * 1024 * 1024,
+        max_pages: 5000,
+        max_stream_bytes: 64 * 1024 * 1024,
     };
 }
 
@@ -136,6 +144,7 @@ pub fn read_bytes(input: &Input, limits: &Limits) -> Result<Document, IngestErro
             spreadsheet::read(&input.bytes, format, limits)
         }
         Some(Format::Docx) => docx::read(&input.bytes, limits),
+        Some(Format::Pdf) => pdf::read(&input.bytes, limits),
         Some(Format::EncryptedOffice) => Err(IngestError::new(
             ErrorKind::Encrypted,
             "the file is a password-protected Office document",

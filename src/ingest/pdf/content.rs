@@ -1,0 +1,925 @@
+//! Walking a page's content streams: where every piece of text is drawn, and the
+//! straight lines and rectangles that may be a table's ruling.
+//!
+//! The walker tracks the graphics state (q/Q, cm), the text state (BT/ET, Tf, Td,
+//! TD, Tm, T*, TL, Tc, Tw, Tz, Ts) and the text matrix through Tj, TJ, ' and ", with
+//! each code's advance from the font's widths, so every glyph gets its position in
+//! page space. Form XObjects are followed with their /Matrix. Text is collected as
+//! runs: glyphs that follow each other on one baseline with no gap, cut at spaces.
+
+use super::fonts::{self, Font, get, get_dict, number};
+use super::lexer::{Lexer, Operand};
+use crate::ingest::{ErrorKind, IngestError};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// An affine matrix [a b c d e f]: (x, y) → (a·x + c·y + e, b·x + d·y + f).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Matrix([f32; 6]);
+
+impl Matrix {
+    pub const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    /// `self` then `other` (`self × other` in the PDF's row-vector convention).
+    fn then(&self, other: &Matrix) -> Matrix {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = other.0;
+        Matrix([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+
+    fn apply(&self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    fn translate(tx: f32, ty: f32) -> Matrix {
+        Matrix([1.0, 0.0, 0.0, 1.0, tx, ty])
+    }
+
+    fn is_finite(&self) -> bool {
+        self.0.iter().all(|v| v.is_finite())
+    }
+}
+
+/// Text drawn on one baseline without a gap, in page space (y up).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub x0: f32,
+    pub x1: f32,
+    /// The baseline.
+    pub y: f32,
+    /// The font size in page space.
+    pub size: f32,
+    pub text: String,
+    /// The width of the run's first unit a line breaker keeps whole: a word of
+    /// Latin text, or one ideographic character with the punctuation that may not
+    /// start a line after it.
+    pub first_unit: f32,
+    /// The width of the first glyph.
+    pub first_glyph: f32,
+    /// A space was drawn right before / after the run on its line.
+    pub space_before: bool,
+    pub space_after: bool,
+}
+
+/// A straight axis-aligned line drawn on the page (a stroke, or the edge of a fill).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub horizontal: bool,
+    /// y of a horizontal rule, x of a vertical one.
+    pub at: f32,
+    pub from: f32,
+    pub to: f32,
+}
+
+/// What one page draws.
+#[derive(Debug, Default)]
+pub struct PageContent {
+    pub runs: Vec<Run>,
+    pub rules: Vec<Rule>,
+    /// Glyphs shown (spaces excluded), and those whose text could not be decoded.
+    pub glyphs: usize,
+    pub undecodable: usize,
+    /// The fonts that had undecodable glyphs, with why.
+    pub undecodable_fonts: Vec<(String, &'static str)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum FontKey {
+    Object(ObjectId),
+    /// A font dictionary written directly into a resource dictionary, by address.
+    Direct(usize),
+}
+
+/// What is decoded once per document: fonts and Form XObject contents.
+#[derive(Default)]
+pub struct Cache {
+    fonts: HashMap<FontKey, Rc<Font>>,
+    forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+}
+
+#[derive(Clone)]
+struct GraphicsState {
+    ctm: Matrix,
+    font: Option<Rc<Font>>,
+    size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    /// Tz / 100.
+    scale: f32,
+    leading: f32,
+    rise: f32,
+    /// The fill colour is white (fills of it are invisible on paper).
+    white_fill: bool,
+}
+
+impl GraphicsState {
+    fn new(ctm: Matrix) -> Self {
+        GraphicsState {
+            ctm,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            scale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+            white_fill: false,
+        }
+    }
+}
+
+/// A run being built.
+struct OpenRun {
+    run: Run,
+    /// The first unit is still growing; `last` is its last character.
+    unit_open: bool,
+    last: char,
+}
+
+const MAX_STACK: usize = 256;
+const MAX_FORM_DEPTH: usize = 16;
+const MAX_RULES: usize = 200_000;
+
+struct Walker<'a> {
+    doc: &'a Document,
+    cache: &'a mut Cache,
+    out: PageContent,
+    gs: GraphicsState,
+    stack: Vec<GraphicsState>,
+    /// `q` operators beyond MAX_STACK, whose `Q` must be ignored too.
+    ignored_saves: usize,
+    tm: Matrix,
+    tlm: Matrix,
+    path: Vec<(f32, f32, f32, f32)>,
+    /// Rectangles of the current path, for telling thin ones (drawn lines) apart.
+    rects: Vec<[f32; 4]>,
+    current: (f32, f32),
+    start: (f32, f32),
+    open: Option<OpenRun>,
+    /// Where the last space drawn ended: (baseline, x).
+    last_space: Option<(f32, f32)>,
+    forms: Vec<ObjectId>,
+    /// Content bytes still allowed on this page (the page and every form it draws).
+    budget: u64,
+    limit: u64,
+    page_area: f32,
+    text: String,
+}
+
+/// Walks one page. `budget` bounds the content interpreted (the page's streams and
+/// every drawing of a form).
+pub fn walk_page(
+    doc: &Document,
+    page: ObjectId,
+    cache: &mut Cache,
+    budget: u64,
+) -> Result<PageContent, IngestError> {
+    let too_large = || {
+        IngestError::new(
+            ErrorKind::TooLarge,
+            format!("a page's content is larger than {budget} bytes (max_stream_bytes)"),
+        )
+    };
+    let limit = usize::try_from(budget).unwrap_or(usize::MAX);
+    let content = match doc.get_page_content_with_limit(page, limit) {
+        Ok(content) => content,
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            return Err(too_large());
+        }
+        Err(_) => Vec::new(),
+    };
+    let page_dict = doc.get_dictionary(page).ok();
+    let (ctm, area) = page_dict.map_or((Matrix::IDENTITY, 0.0), |p| page_space(doc, p));
+    let mut walker = Walker {
+        doc,
+        cache,
+        out: PageContent::default(),
+        gs: GraphicsState::new(ctm),
+        stack: Vec::new(),
+        ignored_saves: 0,
+        tm: Matrix::IDENTITY,
+        tlm: Matrix::IDENTITY,
+        path: Vec::new(),
+        rects: Vec::new(),
+        current: (0.0, 0.0),
+        start: (0.0, 0.0),
+        open: None,
+        last_space: None,
+        forms: Vec::new(),
+        budget,
+        limit: budget,
+        page_area: area,
+        text: String::new(),
+    };
+    walker.charge(content.len())?;
+    let resources = page_resources(doc, page);
+    walker.run(&content, &resources)?;
+    walker.close_run();
+    Ok(walker.out)
+}
+
+/// The matrix from default user space to an upright page (its /Rotate applied, the
+/// crop box's corner at the origin), and the page's area.
+fn page_space(doc: &Document, page: &Dictionary) -> (Matrix, f32) {
+    // /MediaBox, /CropBox and /Rotate are inherited through the page tree.
+    let mut node = Some(page);
+    let mut media: Option<[f32; 4]> = None;
+    let mut crop: Option<[f32; 4]> = None;
+    let mut rotate: Option<i64> = None;
+    for _ in 0..32 {
+        let Some(dict) = node else { break };
+        let rect = |key: &[u8]| -> Option<[f32; 4]> {
+            let Some(Object::Array(a)) = get(doc, dict, key) else {
+                return None;
+            };
+            let v: Vec<f32> = a.iter().filter_map(|o| number(doc, o)).collect();
+            (v.len() == 4).then(|| {
+                [
+                    v[0].min(v[2]),
+                    v[1].min(v[3]),
+                    v[0].max(v[2]),
+                    v[1].max(v[3]),
+                ]
+            })
+        };
+        media = media.or_else(|| rect(b"MediaBox"));
+        crop = crop.or_else(|| rect(b"CropBox"));
+        if rotate.is_none()
+            && let Some(Object::Integer(r)) = get(doc, dict, b"Rotate")
+        {
+            rotate = Some(*r);
+        }
+        node = get_dict(doc, dict, b"Parent");
+    }
+    let [x0, y0, x1, y1] = crop.or(media).unwrap_or([0.0, 0.0, 612.0, 792.0]);
+    let (w, h) = (x1 - x0, y1 - y0);
+    let shift = Matrix::translate(-x0, -y0);
+    let turn = match rotate.unwrap_or(0).rem_euclid(360) {
+        90 => Matrix([0.0, -1.0, 1.0, 0.0, 0.0, w]),
+        180 => Matrix([-1.0, 0.0, 0.0, -1.0, w, h]),
+        270 => Matrix([0.0, 1.0, -1.0, 0.0, h, 0.0]),
+        _ => Matrix::IDENTITY,
+    };
+    (shift.then(&turn), (w * h).abs())
+}
+
+/// The page's resource dictionaries, nearest first: its own, then those inherited
+/// through the page tree (a looping /Parent chain ends at the first repeat).
+fn page_resources(doc: &Document, page: ObjectId) -> Vec<&Dictionary> {
+    let mut found = Vec::new();
+    let mut seen = vec![page];
+    let mut node = doc.get_dictionary(page).ok();
+    while let Some(dict) = node {
+        if let Some(resources) = get_dict(doc, dict, b"Resources") {
+            found.push(resources);
+        }
+        node = match dict.get(b"Parent") {
+            Ok(Object::Reference(id)) if !seen.contains(id) && seen.len() < 64 => {
+                seen.push(*id);
+                doc.get_dictionary(*id).ok()
+            }
+            _ => None,
+        };
+    }
+    found
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115f | 0x2e80..=0x303e | 0x3041..=0x33ff | 0x3400..=0x4dbf
+        | 0x4e00..=0x9fff | 0xa000..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff
+        | 0xfe30..=0xfe4f | 0xff00..=0xff60 | 0xffe0..=0xffe6 | 0x20000..=0x3fffd)
+}
+
+/// Characters a Japanese line may not start with (kinsoku): closing brackets and
+/// punctuation, small kana, the prolonged sound mark.
+fn is_no_start(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '・'
+            | '：'
+            | '；'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '］'
+            | '｝'
+            | 'ー'
+            | '々'
+            | 'ゝ'
+            | 'ゞ'
+            | 'ヽ'
+            | 'ヾ'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | ','
+            | '.'
+            | ')'
+            | ']'
+            | '}'
+            | '%'
+            | '％'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+    )
+}
+
+/// Characters a line may not end with: opening brackets.
+fn is_no_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '「' | '『' | '【' | '〔' | '〈' | '《' | '［' | '｛' | '(' | '[' | '{' | '＜' | '<'
+    )
+}
+
+/// Closing brackets and the ideographic comma and full stop.
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。' | '，' | '．' | '）' | '」' | '』' | '】' | '〕' | '〉' | '》' | '］' | '｝'
+    )
+}
+
+/// Whether a line breaker may break between `a` and `b` (spaces aside): next to an
+/// ideographic character, unless an opening bracket precedes or a character that may
+/// not start a line follows; nor between closing punctuation and a Latin word.
+fn may_break(a: char, b: char) -> bool {
+    let next_to_ideograph = is_wide(a) || is_wide(b);
+    let closing_before_latin = is_closing(a) && !is_wide(b);
+    next_to_ideograph && !is_no_end(a) && !is_no_start(b) && !closing_before_latin
+}
+
+fn operand_matrix(operands: &[Operand]) -> Option<Matrix> {
+    if operands.len() < 6 {
+        return None;
+    }
+    let v: Vec<f32> = operands[operands.len() - 6..]
+        .iter()
+        .filter_map(Operand::number)
+        .collect();
+    let m = Matrix(v.try_into().ok()?);
+    m.is_finite().then_some(m)
+}
+
+impl Walker<'_> {
+    fn charge(&mut self, bytes: usize) -> Result<(), IngestError> {
+        match self.budget.checked_sub(bytes as u64) {
+            Some(rest) => {
+                self.budget = rest;
+                Ok(())
+            }
+            None => Err(IngestError::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "a page's content (with the forms it draws) is larger than {} bytes (max_stream_bytes)",
+                    self.limit
+                ),
+            )),
+        }
+    }
+
+    fn run(&mut self, content: &[u8], resources: &[&Dictionary]) -> Result<(), IngestError> {
+        let mut lexer = Lexer::new(content);
+        let mut operands: Vec<Operand> = Vec::new();
+        while let Some(op) = lexer.next_operation(&mut operands) {
+            let n = |i: usize| -> Option<f32> {
+                // Operands counted from the end: the last `count` belong to the operator.
+                operands.get(i).and_then(Operand::number)
+            };
+            let last = |k: usize| -> Option<&[Operand]> {
+                operands
+                    .len()
+                    .checked_sub(k)
+                    .map(|start| &operands[start..])
+            };
+            let nums = |k: usize| -> Option<Vec<f32>> {
+                let v: Vec<f32> = last(k)?.iter().filter_map(Operand::number).collect();
+                (v.len() == k).then_some(v)
+            };
+            match op {
+                b"q" => {
+                    if self.stack.len() < MAX_STACK {
+                        self.stack.push(self.gs.clone());
+                    } else {
+                        self.ignored_saves += 1;
+                    }
+                }
+                b"Q" => {
+                    if self.ignored_saves > 0 {
+                        self.ignored_saves -= 1;
+                    } else if let Some(gs) = self.stack.pop() {
+                        self.gs = gs;
+                    }
+                }
+                b"cm" => {
+                    if let Some(m) = operand_matrix(&operands) {
+                        let ctm = m.then(&self.gs.ctm);
+                        if ctm.is_finite() {
+                            self.gs.ctm = ctm;
+                        }
+                    }
+                }
+                b"BT" => {
+                    self.tm = Matrix::IDENTITY;
+                    self.tlm = Matrix::IDENTITY;
+                }
+                b"ET" => {}
+                b"Tf" => {
+                    if let Some(size) = last(1).and_then(|o| o[0].number()) {
+                        self.gs.size = size;
+                    }
+                    if let Some(Operand::Name(name)) = last(2).map(|o| &o[0]) {
+                        self.gs.font = self.font(resources, name);
+                    }
+                }
+                b"Tc" => {
+                    if let Some(v) = nums(1) {
+                        self.gs.char_spacing = v[0];
+                    }
+                }
+                b"Tw" => {
+                    if let Some(v) = nums(1) {
+                        self.gs.word_spacing = v[0];
+                    }
+                }
+                b"Tz" => {
+                    if let Some(v) = nums(1) {
+                        self.gs.scale = v[0] / 100.0;
+                    }
+                }
+                b"TL" => {
+                    if let Some(v) = nums(1) {
+                        self.gs.leading = v[0];
+                    }
+                }
+                b"Ts" => {
+                    if let Some(v) = nums(1) {
+                        self.gs.rise = v[0];
+                    }
+                }
+                b"Td" => {
+                    if let Some(v) = nums(2) {
+                        self.move_line(v[0], v[1]);
+                    }
+                }
+                b"TD" => {
+                    if let Some(v) = nums(2) {
+                        self.gs.leading = -v[1];
+                        self.move_line(v[0], v[1]);
+                    }
+                }
+                b"Tm" => {
+                    if let Some(m) = operand_matrix(&operands) {
+                        self.tm = m;
+                        self.tlm = m;
+                    }
+                }
+                b"T*" => self.move_line(0.0, -self.gs.leading),
+                b"Tj" => {
+                    if let Some(Operand::String(s)) = operands.last() {
+                        self.show(s);
+                    }
+                }
+                b"'" => {
+                    self.move_line(0.0, -self.gs.leading);
+                    if let Some(Operand::String(s)) = operands.last() {
+                        self.show(s);
+                    }
+                }
+                b"\"" => {
+                    if let (Some(aw), Some(ac)) = (
+                        n(operands.len().wrapping_sub(3)),
+                        n(operands.len().wrapping_sub(2)),
+                    ) {
+                        self.gs.word_spacing = aw;
+                        self.gs.char_spacing = ac;
+                    }
+                    self.move_line(0.0, -self.gs.leading);
+                    if let Some(Operand::String(s)) = operands.last() {
+                        self.show(s);
+                    }
+                }
+                b"TJ" => {
+                    if let Some(Operand::Array(items)) = operands.last() {
+                        for item in items {
+                            match item {
+                                Operand::String(s) => self.show(s),
+                                Operand::Number(adjust) if adjust.is_finite() => {
+                                    let shift = -adjust / 1000.0 * self.gs.size;
+                                    let vertical =
+                                        self.gs.font.as_ref().is_some_and(|f| f.vertical);
+                                    self.tm = if vertical {
+                                        Matrix::translate(0.0, shift).then(&self.tm)
+                                    } else {
+                                        Matrix::translate(shift * self.gs.scale, 0.0).then(&self.tm)
+                                    };
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                // Paths.
+                b"m" => {
+                    if let Some(v) = nums(2) {
+                        let p = self.gs.ctm.apply(v[0], v[1]);
+                        self.current = p;
+                        self.start = p;
+                    }
+                }
+                b"l" => {
+                    if let Some(v) = nums(2) {
+                        let p = self.gs.ctm.apply(v[0], v[1]);
+                        self.segment(self.current, p);
+                        self.current = p;
+                    }
+                }
+                b"c" => {
+                    if let Some(v) = nums(6) {
+                        self.current = self.gs.ctm.apply(v[4], v[5]);
+                    }
+                }
+                b"v" | b"y" => {
+                    if let Some(v) = nums(4) {
+                        self.current = self.gs.ctm.apply(v[2], v[3]);
+                    }
+                }
+                b"h" => {
+                    self.segment(self.current, self.start);
+                    self.current = self.start;
+                }
+                b"re" => {
+                    if let Some(v) = nums(4) {
+                        let (x, y, w, h) = (v[0], v[1], v[2], v[3]);
+                        let corners = [
+                            self.gs.ctm.apply(x, y),
+                            self.gs.ctm.apply(x + w, y),
+                            self.gs.ctm.apply(x + w, y + h),
+                            self.gs.ctm.apply(x, y + h),
+                        ];
+                        let xs = corners.map(|c| c.0);
+                        let ys = corners.map(|c| c.1);
+                        let min = |a: [f32; 4]| a.iter().copied().fold(f32::INFINITY, f32::min);
+                        let max = |a: [f32; 4]| a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                        let axis_aligned = (corners[0].1 - corners[1].1).abs() < 0.5
+                            || (corners[0].0 - corners[1].0).abs() < 0.5;
+                        if axis_aligned {
+                            self.rects.push([min(xs), min(ys), max(xs), max(ys)]);
+                        }
+                        self.current = corners[0];
+                        self.start = corners[0];
+                    }
+                }
+                b"S" | b"s" => self.paint(false, op == b"s"),
+                b"f" | b"F" | b"f*" => self.paint(true, false),
+                b"B" | b"B*" => self.paint(false, false),
+                b"b" | b"b*" => self.paint(false, true),
+                b"n" => {
+                    self.path.clear();
+                    self.rects.clear();
+                }
+                // Fill colour, to leave out invisible white fills.
+                b"g" => self.gs.white_fill = nums(1).is_some_and(|v| v[0] >= 0.99),
+                b"rg" => self.gs.white_fill = nums(3).is_some_and(|v| v.iter().all(|c| *c >= 0.99)),
+                b"k" => self.gs.white_fill = nums(4).is_some_and(|v| v.iter().all(|c| *c <= 0.01)),
+                b"sc" | b"scn" => {
+                    let v: Vec<f32> = operands.iter().filter_map(Operand::number).collect();
+                    self.gs.white_fill = match v.len() {
+                        1 | 3 => v.iter().all(|c| *c >= 0.99),
+                        4 => v.iter().all(|c| *c <= 0.01),
+                        _ => false,
+                    };
+                }
+                b"cs" => self.gs.white_fill = false,
+                b"Do" => {
+                    if let Some(Operand::Name(name)) = operands.last() {
+                        self.draw_form(resources, name)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn move_line(&mut self, tx: f32, ty: f32) {
+        self.tlm = Matrix::translate(tx, ty).then(&self.tlm);
+        self.tm = self.tlm;
+    }
+
+    fn font(&mut self, resources: &[&Dictionary], name: &[u8]) -> Option<Rc<Font>> {
+        let doc = self.doc;
+        for res in resources {
+            let Some(fonts) = get_dict(doc, res, b"Font") else {
+                continue;
+            };
+            let Ok(entry) = fonts.get(name) else {
+                continue;
+            };
+            let (key, dict) = match entry {
+                Object::Reference(id) => match fonts::resolve(doc, entry) {
+                    Some(Object::Dictionary(d)) => (FontKey::Object(*id), d),
+                    _ => continue,
+                },
+                Object::Dictionary(d) => (FontKey::Direct(d as *const Dictionary as usize), d),
+                _ => continue,
+            };
+            let font = self
+                .cache
+                .fonts
+                .entry(key)
+                .or_insert_with(|| Rc::new(Font::load(doc, dict)));
+            return Some(Rc::clone(font));
+        }
+        None
+    }
+
+    fn show(&mut self, bytes: &[u8]) {
+        let Some(font) = self.gs.font.clone() else {
+            return;
+        };
+        let size = self.gs.size;
+        let mut i = 0;
+        while i < bytes.len() {
+            self.text.clear();
+            let glyph = font.glyph(&bytes[i..], &mut self.text);
+            i += glyph.len;
+            let trm = self.tm.then(&self.gs.ctm);
+            let (x, y_base) = trm.apply(0.0, 0.0);
+            if !(x.is_finite() && y_base.is_finite()) {
+                // Drawn at no real place (a degenerate or overflowing matrix).
+                self.close_run();
+                continue;
+            }
+            let page_size = (trm.0[2].hypot(trm.0[3]) * size).abs();
+            let spacing = self.gs.char_spacing
+                + if glyph.word_space {
+                    self.gs.word_spacing
+                } else {
+                    0.0
+                };
+            let (tx, ty) = if font.vertical {
+                (0.0, -(glyph.advance * size) + spacing)
+            } else {
+                ((glyph.advance * size + spacing) * self.gs.scale, 0.0)
+            };
+            let (x_end, _) = trm.apply(tx, ty);
+            self.tm = Matrix::translate(tx, ty).then(&self.tm);
+
+            // Spaces separate runs; an ideographic space (U+3000) is text.
+            let blank = glyph.decoded
+                && self
+                    .text
+                    .chars()
+                    .all(|c| c.is_whitespace() && c != '\u{3000}');
+            if blank {
+                if let Some(open) = self.open.as_mut()
+                    && (open.run.y - y_base).abs() <= 0.05 * page_size.max(1.0)
+                {
+                    open.run.space_after = true;
+                }
+                self.close_run();
+                self.last_space = Some((y_base, x_end));
+                continue;
+            }
+            let space_before = self.last_space.take().is_some_and(|(y, end)| {
+                (y - y_base).abs() <= 0.05 * page_size.max(1.0)
+                    && (x - end).abs() <= 0.5 * page_size.max(1.0)
+            });
+            self.out.glyphs += 1;
+            if !glyph.decoded {
+                self.out.undecodable += 1;
+                if !self
+                    .out
+                    .undecodable_fonts
+                    .iter()
+                    .any(|(n, _)| *n == font.name)
+                {
+                    self.out
+                        .undecodable_fonts
+                        .push((font.name.clone(), font.why_undecodable));
+                }
+                self.text.push('\u{fffd}');
+            }
+            if self.text.is_empty() {
+                continue;
+            }
+            let horizontal = !font.vertical
+                && trm.0[0] > 0.0
+                && trm.0[1].abs() <= 0.05 * trm.0[0]
+                && trm.0[2].abs() <= 0.05 * trm.0[3].abs();
+            let width = (x_end - x).max(0.0);
+            let first = self.text.chars().next().unwrap_or(' ');
+            let last = self.text.chars().last().unwrap_or(' ');
+            let joins = horizontal
+                && self.open.as_ref().is_some_and(|o| {
+                    (o.run.y - y_base).abs() <= 0.05 * page_size.max(1.0)
+                        && (o.run.size - page_size).abs() <= 0.2 * page_size.max(1.0)
+                        && x >= o.run.x1 - 0.5 * page_size
+                        && x <= o.run.x1 + 0.1 * page_size
+                });
+            if joins && let Some(open) = self.open.as_mut() {
+                open.run.text.push_str(&self.text);
+                open.run.x1 = open.run.x1.max(x + width);
+                if open.unit_open {
+                    if may_break(open.last, first) {
+                        open.unit_open = false;
+                    } else {
+                        open.run.first_unit = x + width - open.run.x0;
+                    }
+                }
+                open.last = last;
+                continue;
+            }
+            self.close_run();
+            self.open = Some(OpenRun {
+                run: Run {
+                    x0: x,
+                    x1: x + width,
+                    y: y_base,
+                    size: page_size,
+                    text: self.text.clone(),
+                    first_unit: width,
+                    first_glyph: width,
+                    space_before,
+                    space_after: false,
+                },
+                unit_open: horizontal,
+                last,
+            });
+            if !horizontal {
+                self.close_run();
+            }
+        }
+    }
+
+    fn close_run(&mut self) {
+        if let Some(open) = self.open.take() {
+            self.out.runs.push(open.run);
+        }
+    }
+
+    fn segment(&mut self, a: (f32, f32), b: (f32, f32)) {
+        if self.path.len() < MAX_RULES {
+            self.path.push((a.0, a.1, b.0, b.1));
+        }
+    }
+
+    fn paint(&mut self, fill: bool, close: bool) {
+        if close {
+            self.segment(self.current, self.start);
+        }
+        let invisible = fill && self.gs.white_fill;
+        let path = std::mem::take(&mut self.path);
+        let rects = std::mem::take(&mut self.rects);
+        if invisible || self.out.rules.len() >= MAX_RULES {
+            return;
+        }
+        for (x0, y0, x1, y1) in path {
+            self.add_rule(x0, y0, x1, y1);
+        }
+        for [x0, y0, x1, y1] in rects {
+            let (w, h) = (x1 - x0, y1 - y0);
+            // A fill covering most of the page is a background, not ruling.
+            if fill && w * h > 0.5 * self.page_area && self.page_area > 0.0 {
+                continue;
+            }
+            if h <= 2.5 && w > h {
+                let y = (y0 + y1) / 2.0;
+                self.add_rule(x0, y, x1, y);
+            } else if w <= 2.5 {
+                let x = (x0 + x1) / 2.0;
+                self.add_rule(x, y0, x, y1);
+            } else {
+                self.add_rule(x0, y0, x1, y0);
+                self.add_rule(x0, y1, x1, y1);
+                self.add_rule(x0, y0, x0, y1);
+                self.add_rule(x1, y0, x1, y1);
+            }
+        }
+    }
+
+    fn add_rule(&mut self, x0: f32, y0: f32, x1: f32, y1: f32) {
+        if self.out.rules.len() >= MAX_RULES || ![x0, y0, x1, y1].iter().all(|v| v.is_finite()) {
+            return;
+        }
+        let (dx, dy) = ((x1 - x0).abs(), (y1 - y0).abs());
+        if dy <= 0.5 && dx >= 1.0 {
+            self.out.rules.push(Rule {
+                horizontal: true,
+                at: (y0 + y1) / 2.0,
+                from: x0.min(x1),
+                to: x0.max(x1),
+            });
+        } else if dx <= 0.5 && dy >= 1.0 {
+            self.out.rules.push(Rule {
+                horizontal: false,
+                at: (x0 + x1) / 2.0,
+                from: y0.min(y1),
+                to: y0.max(y1),
+            });
+        }
+    }
+
+    fn draw_form(&mut self, resources: &[&Dictionary], name: &[u8]) -> Result<(), IngestError> {
+        let doc = self.doc;
+        let mut found: Option<ObjectId> = None;
+        for res in resources {
+            if let Some(xobjects) = get_dict(doc, res, b"XObject")
+                && let Ok(Object::Reference(id)) = xobjects.get(name)
+            {
+                found = Some(*id);
+                break;
+            }
+        }
+        let Some(id) = found else { return Ok(()) };
+        if self.forms.contains(&id) || self.forms.len() >= MAX_FORM_DEPTH {
+            return Ok(());
+        }
+        let Ok(Object::Stream(stream)) = doc.get_object(id) else {
+            return Ok(());
+        };
+        if !matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Form") {
+            return Ok(());
+        }
+        let content = match self.cache.forms.get(&id) {
+            Some(content) => Rc::clone(content),
+            None => {
+                let limit = usize::try_from(self.budget).unwrap_or(usize::MAX);
+                let data = match stream.get_plain_content_with_limit(limit) {
+                    Ok(data) => data,
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => {
+                        return self.charge(usize::MAX);
+                    }
+                    Err(_) => Vec::new(),
+                };
+                let data = Rc::new(data);
+                self.cache.forms.insert(id, Rc::clone(&data));
+                data
+            }
+        };
+        self.charge(content.len())?;
+        let matrix = match stream.dict.get(b"Matrix") {
+            Ok(Object::Array(a)) if a.len() == 6 => {
+                let v: Vec<f32> = a.iter().filter_map(|o| number(doc, o)).collect();
+                v.try_into().ok().map(Matrix).filter(Matrix::is_finite)
+            }
+            _ => None,
+        }
+        .unwrap_or(Matrix::IDENTITY);
+        let form_resources: Vec<&Dictionary> = match get_dict(doc, &stream.dict, b"Resources") {
+            Some(own) => std::iter::once(own)
+                .chain(resources.iter().copied())
+                .collect(),
+            None => resources.to_vec(),
+        };
+        self.close_run();
+        let saved = (self.gs.clone(), self.tm, self.tlm, self.stack.len());
+        self.gs.ctm = matrix.then(&self.gs.ctm);
+        self.forms.push(id);
+        let result = self.run(&content, &form_resources);
+        self.forms.pop();
+        self.close_run();
+        self.stack.truncate(saved.3);
+        (self.gs, self.tm, self.tlm) = (saved.0, saved.1, saved.2);
+        result
+    }
+}

@@ -1,0 +1,494 @@
+//! A forgiving tokenizer for content streams and CMaps.
+//!
+//! It yields operators with their operands and never fails: bytes it cannot make sense
+//! of are skipped, so one damaged operator does not lose the rest of a page. Inline
+//! images (`BI … ID … EI`) are stepped over. Nesting of arrays and dictionaries is
+//! bounded.
+
+/// One operand of an operator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Number(f32),
+    Name(Vec<u8>),
+    /// A literal or hexadecimal string, as bytes.
+    String(Vec<u8>),
+    Array(Vec<Operand>),
+    /// A dictionary; its content is not needed by any operator read here.
+    Dictionary,
+    Bool(bool),
+    Null,
+}
+
+impl Operand {
+    pub fn number(&self) -> Option<f32> {
+        match self {
+            Operand::Number(n) if n.is_finite() => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+const MAX_DEPTH: usize = 32;
+
+pub struct Lexer<'a> {
+    data: &'a [u8],
+    pos: usize,
+    max_operands: usize,
+}
+
+fn is_white(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+fn is_regular(b: u8) -> bool {
+    !is_white(b) && !is_delimiter(b)
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// What the lexer found next.
+enum Token<'a> {
+    Operand(Operand),
+    Keyword(&'a [u8]),
+    ArrayEnd,
+    DictEnd,
+    /// A byte that starts nothing; skipped.
+    Junk,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Self::with_operand_limit(data, 1 << 16)
+    }
+
+    /// A lexer that keeps at most `max_operands` operands of one operator (more are
+    /// dropped: no operator read here needs that many, except in a CMap).
+    pub fn with_operand_limit(data: &'a [u8], max_operands: usize) -> Self {
+        Lexer {
+            data,
+            pos: 0,
+            max_operands,
+        }
+    }
+
+    /// The next operator and its operands (left in `operands`, cleared first). `None` at
+    /// the end of the data.
+    pub fn next_operation(&mut self, operands: &mut Vec<Operand>) -> Option<&'a [u8]> {
+        operands.clear();
+        loop {
+            let token = self.token(0)?;
+            match token {
+                Token::Operand(operand) => {
+                    // A stream with millions of operands and no operator is hostile.
+                    if operands.len() < self.max_operands {
+                        operands.push(operand);
+                    }
+                }
+                Token::Keyword(b"BI") => {
+                    self.skip_inline_image();
+                    operands.clear();
+                }
+                Token::Keyword(keyword) => return Some(keyword),
+                Token::ArrayEnd | Token::DictEnd | Token::Junk => {}
+            }
+        }
+    }
+
+    fn skip_white(&mut self) {
+        while let Some(&b) = self.data.get(self.pos) {
+            if is_white(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while let Some(&c) = self.data.get(self.pos) {
+                    if c == b'\n' || c == b'\r' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn token(&mut self, depth: usize) -> Option<Token<'a>> {
+        self.skip_white();
+        let &b = self.data.get(self.pos)?;
+        Some(match b {
+            b'/' => {
+                self.pos += 1;
+                Token::Operand(Operand::Name(self.name()))
+            }
+            b'(' => {
+                self.pos += 1;
+                Token::Operand(Operand::String(self.literal_string()))
+            }
+            b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                self.skip_dictionary(depth);
+                Token::Operand(Operand::Dictionary)
+            }
+            b'<' => {
+                self.pos += 1;
+                Token::Operand(Operand::String(self.hex_string()))
+            }
+            b'>' if self.data.get(self.pos + 1) == Some(&b'>') => {
+                self.pos += 2;
+                Token::DictEnd
+            }
+            b'[' => {
+                self.pos += 1;
+                Token::Operand(Operand::Array(self.array(depth)))
+            }
+            b']' => {
+                self.pos += 1;
+                Token::ArrayEnd
+            }
+            b'+' | b'-' | b'.' | b'0'..=b'9' => match self.number() {
+                Some(n) => Token::Operand(Operand::Number(n)),
+                None => Token::Junk,
+            },
+            _ if is_regular(b) => {
+                let start = self.pos;
+                while self.data.get(self.pos).is_some_and(|&c| is_regular(c)) {
+                    self.pos += 1;
+                }
+                match &self.data[start..self.pos] {
+                    b"true" => Token::Operand(Operand::Bool(true)),
+                    b"false" => Token::Operand(Operand::Bool(false)),
+                    b"null" => Token::Operand(Operand::Null),
+                    keyword => Token::Keyword(keyword),
+                }
+            }
+            _ => {
+                self.pos += 1;
+                Token::Junk
+            }
+        })
+    }
+
+    fn name(&mut self) -> Vec<u8> {
+        let mut name = Vec::new();
+        while let Some(&b) = self.data.get(self.pos) {
+            if !is_regular(b) {
+                break;
+            }
+            self.pos += 1;
+            if b == b'#'
+                && let (Some(h), Some(l)) = (
+                    self.data.get(self.pos).copied().and_then(hex_value),
+                    self.data.get(self.pos + 1).copied().and_then(hex_value),
+                )
+            {
+                name.push(h << 4 | l);
+                self.pos += 2;
+            } else {
+                name.push(b);
+            }
+        }
+        name
+    }
+
+    fn number(&mut self) -> Option<f32> {
+        let start = self.pos;
+        while self
+            .data
+            .get(self.pos)
+            .is_some_and(|&c| matches!(c, b'+' | b'-' | b'.' | b'0'..=b'9'))
+        {
+            self.pos += 1;
+        }
+        let text = &self.data[start..self.pos];
+        // Lenient: "--5" or "1.2.3" happen; keep the sign and the first number in it.
+        let negative = text.first() == Some(&b'-');
+        let body: Vec<u8> = text
+            .iter()
+            .copied()
+            .skip_while(|c| matches!(c, b'+' | b'-'))
+            .take_while(|c| c.is_ascii_digit() || *c == b'.')
+            .collect();
+        let mut seen_dot = false;
+        let body: Vec<u8> = body
+            .into_iter()
+            .take_while(|c| {
+                if *c == b'.' {
+                    if seen_dot {
+                        return false;
+                    }
+                    seen_dot = true;
+                }
+                true
+            })
+            .collect();
+        let value: f32 = match std::str::from_utf8(&body).ok()? {
+            "" | "." => 0.0,
+            s => s.parse().ok()?,
+        };
+        Some(if negative { -value } else { value })
+    }
+
+    fn literal_string(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut depth = 1usize;
+        while let Some(&b) = self.data.get(self.pos) {
+            self.pos += 1;
+            match b {
+                b'(' => {
+                    depth += 1;
+                    out.push(b);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                    out.push(b);
+                }
+                b'\\' => {
+                    let Some(&e) = self.data.get(self.pos) else {
+                        break;
+                    };
+                    self.pos += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'0'..=b'7' => {
+                            let mut value = u32::from(e - b'0');
+                            for _ in 0..2 {
+                                match self.data.get(self.pos) {
+                                    Some(&d @ b'0'..=b'7') => {
+                                        value = value * 8 + u32::from(d - b'0');
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push((value & 0xff) as u8);
+                        }
+                        b'\r' => {
+                            if self.data.get(self.pos) == Some(&b'\n') {
+                                self.pos += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        other => out.push(other),
+                    }
+                }
+                b'\r' => {
+                    if self.data.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    out.push(b'\n');
+                }
+                _ => out.push(b),
+            }
+        }
+        out
+    }
+
+    fn hex_string(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut high: Option<u8> = None;
+        while let Some(&b) = self.data.get(self.pos) {
+            self.pos += 1;
+            if b == b'>' {
+                break;
+            }
+            let Some(v) = hex_value(b) else { continue };
+            match high.take() {
+                Some(h) => out.push(h << 4 | v),
+                None => high = Some(v),
+            }
+        }
+        if let Some(h) = high {
+            out.push(h << 4);
+        }
+        out
+    }
+
+    fn array(&mut self, depth: usize) -> Vec<Operand> {
+        let mut items = Vec::new();
+        if depth >= MAX_DEPTH {
+            self.skip_to_array_end();
+            return items;
+        }
+        loop {
+            let before = self.pos;
+            match self.token(depth + 1) {
+                None | Some(Token::ArrayEnd) => break,
+                Some(Token::Operand(operand)) => items.push(operand),
+                // A keyword inside an array ends it (a missing `]`): give it back.
+                Some(Token::Keyword(_)) => {
+                    self.pos = before;
+                    break;
+                }
+                Some(Token::DictEnd | Token::Junk) => {}
+            }
+        }
+        items
+    }
+
+    fn skip_to_array_end(&mut self) {
+        let mut depth = 1usize;
+        while let Some(&b) = self.data.get(self.pos) {
+            self.pos += 1;
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                b'(' => {
+                    self.literal_string();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn skip_dictionary(&mut self, depth: usize) {
+        if depth >= MAX_DEPTH {
+            // Too deep: skip bytes to the matching `>>`.
+            let mut level = 1usize;
+            while self.pos < self.data.len() {
+                if self.data[self.pos..].starts_with(b"<<") {
+                    level += 1;
+                    self.pos += 2;
+                } else if self.data[self.pos..].starts_with(b">>") {
+                    level -= 1;
+                    self.pos += 2;
+                    if level == 0 {
+                        return;
+                    }
+                } else if self.data[self.pos] == b'(' {
+                    self.pos += 1;
+                    self.literal_string();
+                } else {
+                    self.pos += 1;
+                }
+            }
+            return;
+        }
+        loop {
+            let before = self.pos;
+            match self.token(depth + 1) {
+                None | Some(Token::DictEnd) => break,
+                // A keyword inside a dictionary ends it (a missing `>>`): give it back.
+                Some(Token::Keyword(_)) => {
+                    self.pos = before;
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips an inline image: its dictionary up to `ID`, then the data up to an `EI`
+    /// that stands between white space (or the end).
+    fn skip_inline_image(&mut self) {
+        loop {
+            match self.token(0) {
+                None => return,
+                Some(Token::Keyword(b"ID")) => break,
+                Some(Token::Keyword(b"EI")) => return,
+                _ => {}
+            }
+        }
+        // One white-space byte separates ID from the data.
+        self.pos += 1;
+        let data = self.data;
+        let mut i = self.pos;
+        while i + 2 <= data.len() {
+            if &data[i..i + 2] == b"EI"
+                && (i == 0 || is_white(data[i - 1]))
+                && data.get(i + 2).is_none_or(|&c| is_white(c))
+            {
+                self.pos = i + 2;
+                return;
+            }
+            i += 1;
+        }
+        self.pos = data.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(data: &[u8]) -> Vec<(String, Vec<Operand>)> {
+        let mut lexer = Lexer::new(data);
+        let mut operands = Vec::new();
+        let mut out = Vec::new();
+        while let Some(op) = lexer.next_operation(&mut operands) {
+            out.push((String::from_utf8_lossy(op).into_owned(), operands.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn operators_with_operands() {
+        let ops = all(b"BT /F1 12 Tf 1 0 0 1 72.5 -.5 Tm [(a\\(b\\)) -250 <00410042>] TJ ET");
+        assert_eq!(ops[0].0, "BT");
+        assert_eq!(
+            ops[1].1,
+            vec![Operand::Name(b"F1".to_vec()), Operand::Number(12.0)]
+        );
+        assert_eq!(ops[2].1[5], Operand::Number(-0.5));
+        assert_eq!(
+            ops[3].1,
+            vec![Operand::Array(vec![
+                Operand::String(b"a(b)".to_vec()),
+                Operand::Number(-250.0),
+                Operand::String(vec![0, 0x41, 0, 0x42]),
+            ])]
+        );
+        assert_eq!(ops[4].0, "ET");
+    }
+
+    #[test]
+    fn inline_images_and_junk_are_skipped() {
+        let ops = all(b"q BI /W 2 /H 1 /CS /G /BPC 8 ID \x00EI\xff EI Q ) (x) Tj %c\n/N#20a BDC");
+        let names: Vec<&str> = ops.iter().map(|(o, _)| o.as_str()).collect();
+        assert_eq!(names, vec!["q", "Q", "Tj", "BDC"]);
+        assert_eq!(ops[3].1, vec![Operand::Name(b"N a".to_vec())]);
+    }
+
+    #[test]
+    fn octal_escapes_and_odd_hex() {
+        let ops = all(b"(\\101\\0611) <414> Tj");
+        assert_eq!(ops[0].1[0], Operand::String(b"A11".to_vec()));
+        assert_eq!(ops[0].1[1], Operand::String(vec![0x41, 0x40]));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let mut data = vec![b'['; 10_000];
+        data.extend(vec![b']'; 10_000]);
+        data.extend_from_slice(b" Tj <<<<<<>>>>>> (ok) Tj");
+        let ops = all(&data);
+        assert!(
+            ops.iter()
+                .any(|(o, a)| o == "Tj" && a.last() == Some(&Operand::String(b"ok".to_vec())))
+        );
+    }
+}

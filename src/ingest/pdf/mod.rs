@@ -1,0 +1,180 @@
+//! PDF through lopdf, with our own content-stream walk.
+//!
+//! lopdf parses the file (and decrypts it when the empty user password opens it); the
+//! text is not taken from its `extract_text`, which has no positions, skips Form
+//! XObjects and misreads some Type0 fonts. Instead every page's content is walked
+//! ([`content`]) with fonts decoded once per document ([`fonts`], [`cmap`]), and the
+//! positioned text is laid out into rows and blocks ([`layout`]).
+//!
+//! The whole document is one region, "PDF", its rows in reading order page by page;
+//! every block is at `Location::Page`. A document with no text at all is `no-text`
+//! (a scan); one whose text cannot be decoded is refused rather than read as garbage.
+
+mod cmap;
+mod content;
+mod encodings;
+mod fonts;
+mod layout;
+mod lexer;
+
+use super::{ErrorKind, IngestError, Limits};
+use crate::model::{Document, Region};
+use lopdf::xref::XrefRecovery;
+
+/// Above this share of undecodable or implausible characters the text is refused.
+const MAX_BAD_SHARE: f64 = 0.2;
+
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: usize::try_from(limits.max_stream_bytes).ok(),
+        ..Default::default()
+    };
+    let pdf = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
+            IngestError::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "a stream of the PDF inflates beyond {} bytes (max_stream_bytes)",
+                    limits.max_stream_bytes
+                ),
+            )
+        }
+        lopdf::Error::InvalidPassword => {
+            IngestError::new(ErrorKind::Encrypted, "the PDF is password-protected")
+        }
+        other if has_encrypt_entry(bytes) => IngestError::new(
+            ErrorKind::Encrypted,
+            format!("the PDF is encrypted and cannot be opened without a password ({other})"),
+        ),
+        other => IngestError::new(
+            ErrorKind::Unreadable,
+            format!("not a readable PDF: {other}"),
+        ),
+    })?;
+    // lopdf decrypts on load when the empty user password opens the file; an /Encrypt
+    // entry left in the trailer means it did not.
+    if pdf.is_encrypted() {
+        return Err(IngestError::new(
+            ErrorKind::Encrypted,
+            "the PDF is password-protected (it does not open with an empty password)",
+        ));
+    }
+    let pages = pdf.get_pages();
+    if pages.is_empty() {
+        return Err(IngestError::new(
+            ErrorKind::Unreadable,
+            "the PDF has no pages (damaged page tree)",
+        ));
+    }
+    if pages.len() > limits.max_pages as usize {
+        return Err(IngestError::new(
+            ErrorKind::TooLarge,
+            format!(
+                "the PDF has {} pages; the limit (max_pages) is {}",
+                pages.len(),
+                limits.max_pages
+            ),
+        ));
+    }
+
+    let mut cache = content::Cache::default();
+    let mut laid_out = Vec::with_capacity(pages.len());
+    let (mut glyphs, mut undecodable) = (0usize, 0usize);
+    let mut bad_fonts: Vec<(String, &'static str)> = Vec::new();
+    for (&number, &page) in &pages {
+        let page_content = content::walk_page(&pdf, page, &mut cache, limits.max_stream_bytes)?;
+        glyphs += page_content.glyphs;
+        undecodable += page_content.undecodable;
+        for font in &page_content.undecodable_fonts {
+            if !bad_fonts.iter().any(|(n, _)| *n == font.0) {
+                bad_fonts.push(font.clone());
+            }
+        }
+        laid_out.push(layout::page_rows(number, page_content));
+    }
+    let fonts_named = || {
+        bad_fonts
+            .iter()
+            .take(3)
+            .map(|(name, why)| format!("{name} ({why})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if glyphs == 0 && matches!(pdf.xref_recovery, Some(XrefRecovery::Reconstructed)) {
+        return Err(IngestError::new(
+            ErrorKind::Unreadable,
+            "the PDF is damaged (its cross-reference table had to be rebuilt) and no text \
+             could be read from it",
+        ));
+    }
+    if glyphs == 0 {
+        return Err(IngestError::new(
+            ErrorKind::NoText,
+            "no page has a text layer (a scanned PDF?)",
+        ));
+    }
+    if undecodable == glyphs {
+        return Err(IngestError::new(
+            ErrorKind::NoText,
+            format!(
+                "the PDF's text cannot be decoded: {}; it has no usable text layer",
+                fonts_named()
+            ),
+        ));
+    }
+    if undecodable as f64 > MAX_BAD_SHARE * glyphs as f64 {
+        return Err(IngestError::new(
+            ErrorKind::Unreadable,
+            format!(
+                "{undecodable} of {glyphs} characters cannot be decoded: {}",
+                fonts_named()
+            ),
+        ));
+    }
+
+    let rows = layout::number_columns(laid_out);
+    let (mut chars, mut implausible) = (0usize, 0usize);
+    for block in rows.iter().flat_map(|r| r.blocks.iter()) {
+        for c in block.text.chars().filter(|c| !c.is_whitespace()) {
+            chars += 1;
+            if is_implausible(c) {
+                implausible += 1;
+            }
+        }
+    }
+    if implausible as f64 > MAX_BAD_SHARE * chars as f64 {
+        return Err(IngestError::new(
+            ErrorKind::Unreadable,
+            format!(
+                "the PDF's text decodes to garbage ({implausible} of {chars} characters are \
+                 replacement, private-use or control characters)"
+            ),
+        ));
+    }
+    Ok(Document {
+        regions: vec![Region {
+            name: "PDF".to_string(),
+            rows,
+        }],
+    })
+}
+
+/// A character no real text is made of: the replacement character, private use,
+/// controls, noncharacters.
+fn is_implausible(c: char) -> bool {
+    let u = c as u32;
+    c == '\u{fffd}'
+        || (0xe000..=0xf8ff).contains(&u)
+        || u >= 0xf0000
+        || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xfdd0..=0xfdef).contains(&u)
+        || (u & 0xfffe) == 0xfffe
+}
+
+/// Whether the file's trailer names an /Encrypt dictionary.
+fn has_encrypt_entry(bytes: &[u8]) -> bool {
+    bytes.windows(8).any(|w| w == b"/Encrypt")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,569 @@
+//! Minimal PDFs built with lopdf's writer, one feature each.
+
+use super::*;
+use crate::model::{Block, Location};
+use lopdf::{Dictionary, Object, Stream, StringFormat, dictionary};
+
+/// A document whose pages have the given contents, with fonts (and other resources)
+/// made by `resources` once for all pages.
+fn pdf_with(
+    contents: &[&[u8]],
+    resources: impl FnOnce(&mut lopdf::Document) -> Dictionary,
+) -> lopdf::Document {
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let resources = resources(&mut doc);
+    let resources_id = doc.add_object(resources);
+    let mut kids = Vec::new();
+    for content in contents {
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+        });
+        kids.push(Object::Reference(page_id));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => count,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc
+}
+
+fn save(doc: &mut lopdf::Document) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("saved");
+    bytes
+}
+
+/// Resources with Helvetica (no /Widths: the standard metrics apply) as /F1.
+fn helvetica(doc: &mut lopdf::Document) -> Dictionary {
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    dictionary! { "Font" => dictionary! { "F1" => font } }
+}
+
+fn cmap_stream(doc: &mut lopdf::Document, text: &str) -> Object {
+    Object::Reference(doc.add_object(Stream::new(dictionary! {}, text.as_bytes().to_vec())))
+}
+
+/// A Type0 font over a CIDFontType2 with /DW 1000, with the given /Encoding and
+/// optional ToUnicode CMap.
+fn type0(doc: &mut lopdf::Document, encoding: &str, to_unicode: Option<&str>) -> Dictionary {
+    let descendant = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "TestGothic",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Japan1"),
+            "Supplement" => 6,
+        },
+        "DW" => 1000,
+        "W" => vec![1.into(), vec![250.into(), 333.into()].into(), 34.into(), 40.into(), 600.into()],
+    });
+    let mut font = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "TestGothic",
+        "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
+        "DescendantFonts" => vec![descendant.into()],
+    };
+    if let Some(cmap) = to_unicode {
+        font.set("ToUnicode", cmap_stream(doc, cmap));
+    }
+    let font_id = doc.add_object(font);
+    dictionary! { "Font" => dictionary! { "F1" => font_id } }
+}
+
+fn page_runs(bytes: &[u8], page: u32) -> content::PageContent {
+    let pdf = lopdf::Document::load_mem(bytes).expect("loads");
+    let pages = pdf.get_pages();
+    let mut cache = content::Cache::default();
+    content::walk_page(&pdf, pages[&page], &mut cache, 1 << 20).expect("walks")
+}
+
+fn texts(document: &Document) -> Vec<Vec<String>> {
+    document.regions[0]
+        .rows
+        .iter()
+        .map(|r| r.blocks.iter().map(|b| b.text.clone()).collect())
+        .collect()
+}
+
+fn read_default(bytes: &[u8]) -> Result<Document, IngestError> {
+    read(bytes, &Limits::default())
+}
+
+fn close(a: f32, b: f32) -> bool {
+    (a - b).abs() < 0.01
+}
+
+#[test]
+fn tj_spacing_and_positions() {
+    // Helvetica: A=667 B=667 C=722 D=722 space=278. Size 10.
+    let content = b"BT /F1 10 Tf 72 700 Td [(AB) -1000 (CD)] TJ \
+        2 Tc 0 -20 Td (AB) Tj 0 Tc \
+        10 Tw 0 -20 Td (A B) Tj 0 Tw \
+        50 Tz 0 -20 Td (AB) Tj 100 Tz \
+        14 TL T* (C) ' 3 1 (D) \" ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let c = page_runs(&save(&mut doc), 1);
+    let runs: Vec<(&str, f32, f32, f32)> = c
+        .runs
+        .iter()
+        .map(|r| (r.text.as_str(), r.x0, r.x1, r.y))
+        .collect();
+    // TJ: AB, then a 10 pt gap (1000/1000 of the size), then CD.
+    assert_eq!(runs[0].0, "AB");
+    assert!(close(runs[0].1, 72.0) && close(runs[0].2, 72.0 + 13.34) && close(runs[0].3, 700.0));
+    assert_eq!(runs[1].0, "CD");
+    assert!(close(runs[1].1, 72.0 + 13.34 + 10.0), "{runs:?}");
+    assert!(close(runs[1].2, 72.0 + 13.34 + 10.0 + 14.44));
+    // Tc: 2 pt after each glyph.
+    assert_eq!(runs[2].0, "AB");
+    assert!(close(runs[2].3, 680.0) && close(runs[2].2 - runs[2].1, 2.0 * (6.67 + 2.0)));
+    // Tw widens the space: "A", then "B" after 2.78 + 10.
+    assert_eq!((runs[3].0, runs[4].0), ("A", "B"));
+    assert!(close(runs[4].1, 72.0 + 6.67 + 2.78 + 10.0), "{runs:?}");
+    assert!(c.runs[3].space_after && c.runs[3].text == "A");
+    // Tz 50: half as wide.
+    assert!(close(runs[5].2 - runs[5].1, 6.67) && close(runs[5].3, 640.0));
+    // T* and ' move by the leading; " sets word and character spacing first.
+    assert!(runs[6].0 == "C" && close(runs[6].3, 612.0) && close(runs[6].1, 72.0));
+    assert!(runs[7].0 == "D" && close(runs[7].3, 598.0));
+
+    // In the model: the 10 pt gap (one character) splits the first line into blocks.
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(texts(&document)[0], vec!["AB", "CD"]);
+    // A space widened by Tw to more than a character separates blocks too.
+    assert_eq!(texts(&document)[2], vec!["A", "B"]);
+    assert_eq!(texts(&document)[1], vec!["AB"]);
+    assert!(
+        document.regions[0]
+            .rows
+            .iter()
+            .flat_map(|r| &r.blocks)
+            .all(|b| b.at == Location::Page { page: 1 })
+    );
+}
+
+#[test]
+fn to_unicode_bfrange_and_cid_widths() {
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfrange <0001> <0002> <30A2> <0022> <0023> [<65E5> <672C>] endbfrange\n\
+        1 beginbfchar <0030> <D83DDE00> endbfchar\n\
+        endcmap end end";
+    let content = b"BT /F1 10 Tf 100 500 Td <000100020022002300220030> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "Identity-H", Some(cmap)));
+    let bytes = save(&mut doc);
+    let c = page_runs(&bytes, 1);
+    assert_eq!(c.runs.len(), 1);
+    assert_eq!(c.runs[0].text, "アィ日本日😀");
+    // CIDs 1 and 2 are 250 and 333 wide (/W), 34 and 35 600, 48 the default 1000.
+    let width = c.runs[0].x1 - c.runs[0].x0;
+    assert!(close(width, 2.5 + 3.33 + 6.0 + 6.0 + 6.0 + 10.0), "{width}");
+    assert_eq!(c.undecodable, 0);
+    assert_eq!(
+        texts(&read_default(&bytes).expect("reads")),
+        vec![vec!["アィ日本日😀"]]
+    );
+}
+
+#[test]
+fn win_ansi_with_differences() {
+    let content = b"BT /F1 12 Tf 72 700 Td (AB\x80\x93x\xe9) Tj ET";
+    let mut doc = pdf_with(&[content], |d| {
+        let font = d.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
+            "FirstChar" => 65, "Widths" => vec![500.into(), 500.into()],
+            "Encoding" => dictionary! {
+                "Type" => "Encoding",
+                "BaseEncoding" => "WinAnsiEncoding",
+                "Differences" => vec![
+                    65.into(), Object::Name(b"uni3042".to_vec()), Object::Name(b"yen".to_vec()),
+                    120.into(), Object::Name(b"f_i".to_vec()),
+                ],
+            },
+        });
+        dictionary! { "Font" => dictionary! { "F1" => font } }
+    });
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(texts(&document), vec![vec!["あ¥€“fié"]]);
+}
+
+#[test]
+fn predefined_unijis_ucs2_without_to_unicode() {
+    // 日本 A (UCS-2 codes), as reportlab writes with UnicodeCIDFont.
+    let content = b"BT /F1 10 Tf 100 500 Td <65E5672C00200041> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "UniJIS-UCS2-H", None));
+    let bytes = save(&mut doc);
+    let c = page_runs(&bytes, 1);
+    let text: Vec<&str> = c.runs.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(text, vec!["日本", "A"]);
+    // Two full-width glyphs, then the space (CID 1: 250) and A (CID 34: 600).
+    assert!(close(c.runs[0].x1, 120.0) && close(c.runs[1].x0, 122.5));
+    assert!(close(c.runs[1].x1, 128.5));
+    assert_eq!(
+        texts(&read_default(&bytes).expect("reads")),
+        vec![vec!["日本 A"]]
+    );
+
+    // Shift_JIS through 90ms-RKSJ-H: 日本 then a single-byte A.
+    let content = b"BT /F1 10 Tf 100 500 Td <93FA967B41> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "90ms-RKSJ-H", None));
+    assert_eq!(
+        texts(&read_default(&save(&mut doc)).expect("reads")),
+        vec![vec!["日本A"]]
+    );
+
+    // EUC-JP through EUC-H.
+    let content = b"BT /F1 10 Tf 100 500 Td <C6FCCBDC> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "EUC-H", None));
+    assert_eq!(
+        texts(&read_default(&save(&mut doc)).expect("reads")),
+        vec![vec!["日本"]]
+    );
+}
+
+#[test]
+fn embedded_encoding_cmap_takes_to_unicode_first() {
+    // A Type0 font whose /Encoding is an embedded CMap (one-byte codes to CIDs): the
+    // text comes from ToUnicode, the widths from the CIDs the CMap gives.
+    let encoding = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        1 begincodespacerange <00> <FF> endcodespacerange\n\
+        1 begincidrange <41> <43> 1 endcidrange\n\
+        endcmap end end";
+    let to_unicode = "1 begincodespacerange <00> <FF> endcodespacerange\n\
+        1 beginbfrange <41> <43> <FF21> endbfrange";
+    let content = b"BT /F1 10 Tf 100 500 Td (ABC) Tj ET";
+    let mut doc = pdf_with(&[content], |d| {
+        let mut resources = type0(d, "Identity-H", Some(to_unicode));
+        let encoding = cmap_stream(d, encoding);
+        if let Ok(Object::Dictionary(fonts)) = resources.get_mut(b"Font")
+            && let Ok(Object::Reference(id)) = fonts.get(b"F1")
+            && let Ok(Object::Dictionary(font)) = d.get_object_mut(*id)
+        {
+            font.set("Encoding", encoding);
+        }
+        resources
+    });
+    let c = page_runs(&save(&mut doc), 1);
+    assert_eq!(c.runs[0].text, "ＡＢＣ");
+    // CIDs 1, 2, 3: 250, 333 (/W) and the default 1000.
+    assert!(close(c.runs[0].x1 - c.runs[0].x0, 2.5 + 3.33 + 10.0));
+}
+
+#[test]
+fn identity_h_without_to_unicode_is_not_read_as_garbage() {
+    let content = b"BT /F1 10 Tf 100 500 Td <0F3A0B21> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "Identity-H", None));
+    let error = read_default(&save(&mut doc)).expect_err("undecodable");
+    assert_eq!(error.kind, ErrorKind::NoText);
+    assert!(error.message.contains("TestGothic"), "{}", error.message);
+    assert!(error.message.contains("Identity-H"), "{}", error.message);
+}
+
+#[test]
+fn text_decoding_to_private_use_characters_is_refused() {
+    let cmap = "1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        1 beginbfrange <0001> <0010> <E000> endbfrange";
+    let content = b"BT /F1 10 Tf 100 500 Td <0001000200030004> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "Identity-H", Some(cmap)));
+    let error = read_default(&save(&mut doc)).expect_err("garbage");
+    assert_eq!(error.kind, ErrorKind::Unreadable);
+    assert!(error.message.contains("garbage"), "{}", error.message);
+}
+
+#[test]
+fn form_xobjects_are_followed_with_their_matrix() {
+    let page = b"q 1 0 0 1 100 200 cm /Fm1 Do Q BT /F1 10 Tf 72 100 Td (Page) Tj ET";
+    let mut doc = pdf_with(&[page], |d| {
+        let fonts = helvetica(d);
+        let font_dict = fonts.clone();
+        let inner_id = d.new_object_id();
+        let outer = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+                "Matrix" => vec![2.into(), 0.into(), 0.into(), 2.into(), 10.into(), 10.into()],
+                "Resources" => dictionary! {
+                    "Font" => font_dict.get(b"Font").cloned().unwrap_or(Object::Null),
+                    "XObject" => dictionary! { "Fm2" => inner_id, "Self" => inner_id },
+                },
+            },
+            b"BT /F1 10 Tf 0 0 Td (Form) Tj ET /Fm2 Do".to_vec(),
+        );
+        let outer_id = d.add_object(outer);
+        // The inner form draws itself and the outer one: a cycle, which must end.
+        let inner = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+                "Resources" => dictionary! {
+                    "Font" => font_dict.get(b"Font").cloned().unwrap_or(Object::Null),
+                    "XObject" => dictionary! { "Fm1" => outer_id, "Me" => inner_id },
+                },
+            },
+            b"BT /F1 5 Tf 0 20 Td (Inner) Tj ET /Me Do /Fm1 Do".to_vec(),
+        );
+        d.objects.insert(inner_id, Object::Stream(inner));
+        let mut resources = fonts;
+        resources.set("XObject", dictionary! { "Fm1" => outer_id });
+        resources
+    });
+    let c = page_runs(&save(&mut doc), 1);
+    let found: Vec<(&str, f32, f32, f32)> = c
+        .runs
+        .iter()
+        .map(|r| (r.text.as_str(), r.x0, r.y, r.size))
+        .collect();
+    // Form: its matrix (×2, +10) then the page's cm (+100, +200).
+    assert_eq!(found[0].0, "Form");
+    assert!(close(found[0].1, 110.0) && close(found[0].2, 210.0) && close(found[0].3, 20.0));
+    // The inner form inside the outer one: (0, 20) × 2 + 10 → (10, 50) → (110, 250).
+    assert_eq!(found[1].0, "Inner");
+    assert!(close(found[1].1, 110.0) && close(found[1].2, 250.0) && close(found[1].3, 10.0));
+    assert_eq!(found[2].0, "Page");
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+#[test]
+fn a_page_without_text_is_no_text() {
+    let mut doc = pdf_with(&[b"0 0 1 rg 10 10 100 100 re f", b"q Q"], helvetica);
+    let error = read_default(&save(&mut doc)).expect_err("no text");
+    assert_eq!(error.kind, ErrorKind::NoText);
+}
+
+fn encrypted(user_password: &str) -> Vec<u8> {
+    let content = b"BT /F1 12 Tf 72 700 Td (Secret text) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let id = Object::String(b"0123456789abcdef".to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner-secret",
+        user_password,
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .expect("encryption state");
+    doc.encrypt(&state).expect("encrypts");
+    let bytes = save(&mut doc);
+    assert!(
+        !bytes.windows(6).any(|w| w == b"Secret"),
+        "really encrypted"
+    );
+    bytes
+}
+
+#[test]
+fn encrypted_with_an_empty_user_password_is_read() {
+    let document = read_default(&encrypted("")).expect("opens with the empty password");
+    assert_eq!(texts(&document), vec![vec!["Secret text"]]);
+}
+
+#[test]
+fn encrypted_with_a_user_password_is_encrypted() {
+    let error = read_default(&encrypted("letmein")).expect_err("needs a password");
+    assert_eq!(error.kind, ErrorKind::Encrypted);
+}
+
+#[test]
+fn damaged_files_are_unreadable() {
+    for bytes in [
+        &b"%PDF-1.7\n1 0 obj << /Type /Catalog"[..],
+        b"%PDF-1.4\n%%EOF",
+    ] {
+        let error = read_default(bytes).expect_err("damaged");
+        assert_eq!(error.kind, ErrorKind::Unreadable, "{error}");
+    }
+    let mut doc = pdf_with(&[b"BT /F1 12 Tf 72 700 Td (Fine) Tj ET"], helvetica);
+    let bytes = save(&mut doc);
+    let error = read_default(&bytes[..bytes.len() / 3]).expect_err("truncated");
+    assert!(
+        matches!(error.kind, ErrorKind::Unreadable | ErrorKind::NoText),
+        "{error}"
+    );
+}
+
+#[test]
+fn limits_give_too_large() {
+    let page: &[u8] = b"BT /F1 12 Tf 72 700 Td (Page) Tj ET";
+    let mut doc = pdf_with(&[page, page, page], helvetica);
+    let bytes = save(&mut doc);
+    let limits = Limits {
+        max_pages: 2,
+        ..Limits::default()
+    };
+    let error = read(&bytes, &limits).expect_err("too many pages");
+    assert_eq!(error.kind, ErrorKind::TooLarge);
+    assert!(error.message.contains("max_pages"));
+    let limits = Limits {
+        max_stream_bytes: 20,
+        ..Limits::default()
+    };
+    let error = read(&bytes, &limits).expect_err("content too large");
+    assert_eq!(error.kind, ErrorKind::TooLarge);
+    assert!(
+        error.message.contains("max_stream_bytes"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn hostile_content_does_not_hang_or_panic() {
+    let mut content = Vec::new();
+    content.extend_from_slice(&b"q ".repeat(10_000));
+    content.extend_from_slice(&b"Q ".repeat(20_000));
+    content.extend_from_slice(b"BT /F1 12 Tf 1e38 1e38 Td (Far) Tj /Nope 3 Tf (x) Tj 99999999999999999999999999999999999999999 0 Td ");
+    content.extend_from_slice(b"[(a) 1e30 (b)] TJ 0 0 0 0 0 0 Tm (z) Tj ) ] >> ET ");
+    content.extend_from_slice(b"BT /F1 12 Tf 72 700 Td (Kept) Tj ET /Missing Do");
+    let mut doc = pdf_with(&[&content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads what it can");
+    assert!(texts(&document).iter().flatten().any(|t| t == "Kept"));
+}
+
+/// A ruled table: cell borders as lines, a header, a wrapped answer and one with an
+/// explicit line break, a number right-aligned.
+fn ruled_table() -> Vec<u8> {
+    let mut content = String::from("0.5 w\n");
+    // Columns at 50, 80, 200, 400; rows at 700, 680, 640, 600.
+    for x in [50, 80, 200, 400] {
+        content += &format!("{x} 600 m {x} 700 l S\n");
+    }
+    for y in [700, 680, 640, 600] {
+        content += &format!("50 {y} m 400 {y} l S\n");
+    }
+    let text = |x: f32, y: f32, s: &str| format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n");
+    content += &text(52.0, 686.0, "No");
+    content += &text(82.0, 686.0, "Item");
+    content += &text(202.0, 686.0, "Answer");
+    content += &text(70.0, 626.0, "1");
+    content += &text(82.0, 626.0, "Name");
+    // Wrapped: "ABCDEFGHIJ" + "KLMNOPQRST" fill the 200..400 cell (Helvetica ~6.67
+    // per capital): the first line reaches close to the right rule.
+    content += &text(202.0, 626.0, "ABCDEFGHIJKLMNOPQRSTUVWXYZAB");
+    content += &text(202.0, 614.0, "CDE");
+    content += &text(70.0, 666.0, "2");
+    content += &text(202.0, 666.0, "Line one");
+    content += &text(202.0, 654.0, "Line two");
+    content.into_bytes()
+}
+
+#[test]
+fn ruled_cells_give_columns_and_join_wrapped_lines() {
+    let mut doc = pdf_with(&[&ruled_table()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let rows: Vec<Vec<(String, u32)>> = document.regions[0]
+        .rows
+        .iter()
+        .map(|r| {
+            r.blocks
+                .iter()
+                .map(|b: &Block| (b.text.clone(), b.column))
+                .collect()
+        })
+        .collect();
+    let row = |items: &[(&str, u32)]| -> Vec<(String, u32)> {
+        items.iter().map(|(t, c)| (t.to_string(), *c)).collect()
+    };
+    assert_eq!(
+        rows,
+        vec![
+            row(&[("No", 1), ("Item", 2), ("Answer", 3)]),
+            row(&[("2", 1), ("Line one\nLine two", 3)]),
+            row(&[
+                ("1", 1),
+                ("Name", 2),
+                ("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDE", 3)
+            ]),
+        ]
+    );
+}
+
+#[test]
+fn without_ruling_left_edges_make_columns() {
+    let content = b"BT /F1 10 Tf 40 700 Td (No) Tj 60 0 Td (Item) Tj 200 0 Td (Answer) Tj ET \
+        BT /F1 10 Tf 42 680 Td (1) Tj 60 0 Td (Name) Tj 200 0 Td (Acme) Tj ET \
+        BT /F1 10 Tf 302 668 Td (second line) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let rows: Vec<Vec<(String, u32)>> = document.regions[0]
+        .rows
+        .iter()
+        .map(|r| {
+            r.blocks
+                .iter()
+                .map(|b| (b.text.clone(), b.column))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            vec![("No".into(), 0), ("Item".into(), 1), ("Answer".into(), 2)],
+            vec![("1".into(), 0), ("Name".into(), 1), ("Acme".into(), 2)],
+            vec![("second line".into(), 2)],
+        ]
+    );
+}
+
+#[test]
+fn pages_keep_their_numbers_and_order() {
+    let mut doc = pdf_with(
+        &[
+            b"BT /F1 10 Tf 72 100 Td (bottom) Tj 0 600 Td (top) Tj ET",
+            b"BT /F1 10 Tf 72 700 Td (next) Tj ET",
+        ],
+        helvetica,
+    );
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let found: Vec<(String, Location)> = document.regions[0]
+        .rows
+        .iter()
+        .flat_map(|r| r.blocks.iter().map(|b| (b.text.clone(), b.at.clone())))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("top".into(), Location::Page { page: 1 }),
+            ("bottom".into(), Location::Page { page: 1 }),
+            ("next".into(), Location::Page { page: 2 }),
+        ]
+    );
+    assert_eq!(document.regions[0].name, "PDF");
+}
+
+#[test]
+fn cyclic_page_trees_and_resources_end() {
+    let mut doc = pdf_with(&[b"BT /F1 12 Tf 72 700 Td (Loop) Tj ET"], helvetica);
+    // The page tree lists itself among its kids; the page's parent chain loops.
+    let root = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|p| p.as_reference().ok())
+        .expect("pages");
+    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(root)
+        && let Ok(Object::Array(kids)) = pages.get_mut(b"Kids")
+    {
+        kids.push(Object::Reference(root));
+        pages.set("Parent", Object::Reference(root));
+    }
+    let result = read_default(&save(&mut doc));
+    match result {
+        Ok(document) => assert!(texts(&document).iter().flatten().any(|t| t == "Loop")),
+        Err(error) => assert_eq!(error.kind, ErrorKind::Unreadable, "{error}"),
+    }
+}

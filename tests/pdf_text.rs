@@ -1,0 +1,128 @@
+//! kaiji's PDF text against poppler's: for every fixture PDF, the characters kaiji
+//! extracts on each page (all block texts) are those `pdftotext` extracts, one for one,
+//! whitespace aside. `pdftotext -layout` is used: it keeps every character of every
+//! line (the default mode drops the hyphen of a word broken across lines, `SL-` +
+//! `VIB100` becoming `SLVIB100`). Reading order differs between the two (kaiji joins
+//! the lines of a table cell, pdftotext interleaves the columns line by line), so each
+//! page is compared as a multiset of characters: nothing lost, nothing invented,
+//! nothing decoded differently.
+
+use kaiji::ingest::{self, Limits};
+use kaiji::model::Location;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(pdfs(&path));
+        } else if path.extension().is_some_and(|e| e == "pdf") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Non-whitespace characters with their counts.
+fn census(text: &str) -> BTreeMap<char, i64> {
+    let mut counts = BTreeMap::new();
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        *counts.entry(c).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// What one side has more of than the other, as "c×n" items.
+fn surplus(a: &BTreeMap<char, i64>, b: &BTreeMap<char, i64>) -> String {
+    let items: Vec<String> = a
+        .iter()
+        .filter_map(|(c, n)| {
+            let extra = n - b.get(c).copied().unwrap_or(0);
+            (extra > 0).then(|| format!("{c:?}×{extra}"))
+        })
+        .take(40)
+        .collect();
+    items.join(" ")
+}
+
+#[test]
+fn kaiji_extracts_the_same_characters_as_pdftotext() {
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        eprintln!(
+            "SKIPPED: pdftotext (poppler-utils) is not installed, so kaiji's PDF text cannot \
+             be compared with it; install poppler-utils to run this test"
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let files = pdfs(&root);
+    assert!(
+        !files.is_empty(),
+        "no fixture PDFs under {}",
+        root.display()
+    );
+    let mut problems = Vec::new();
+    for path in &files {
+        let name = path
+            .strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let output = Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(path)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        assert!(output.status.success(), "pdftotext failed on {name}");
+        let poppler = String::from_utf8(output.stdout).expect("UTF-8 from pdftotext");
+        // pdftotext ends every page with a form feed.
+        let poppler_pages: Vec<&str> = poppler.split('\u{c}').collect();
+
+        let limits = Limits::default();
+        let input = ingest::load(path, &limits).expect("loads");
+        let document = ingest::read_bytes(&input, &limits)
+            .unwrap_or_else(|e| panic!("kaiji cannot read {name}: {e}"));
+        let mut kaiji_pages: BTreeMap<u32, String> = BTreeMap::new();
+        for block in document
+            .regions
+            .iter()
+            .flat_map(|r| &r.rows)
+            .flat_map(|r| &r.blocks)
+        {
+            let Location::Page { page } = block.at else {
+                panic!("{name}: a block not located by page: {:?}", block.at);
+            };
+            kaiji_pages.entry(page).or_default().push_str(&block.text);
+        }
+        let pages = poppler_pages
+            .iter()
+            .rposition(|p| !p.trim().is_empty())
+            .map_or(0, |i| i + 1)
+            .max(kaiji_pages.keys().last().copied().unwrap_or(0) as usize);
+        for page in 1..=pages {
+            let ours = census(kaiji_pages.get(&(page as u32)).map_or("", String::as_str));
+            let theirs = census(poppler_pages.get(page - 1).copied().unwrap_or(""));
+            if ours != theirs {
+                problems.push(format!(
+                    "{name} page {page}: only kaiji has [{}]; only pdftotext has [{}]",
+                    surplus(&ours, &theirs),
+                    surplus(&theirs, &ours)
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} pages differ:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
