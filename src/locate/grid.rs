@@ -311,8 +311,14 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
             })
             .map(|(column, _)| *column)
             .collect();
+        // A header repeated inside an item (on each page of a PDF, on each printed
+        // page of a sheet) is neither a label nor an answer.
+        let body: Vec<&[Cell]> = (start.row..end)
+            .filter(|&r| !is_header[r])
+            .map(|r| rows[r].as_slice())
+            .collect();
         read_item_fields(
-            &rows[start.row..end],
+            &body,
             start,
             answer_column,
             &other_columns,
@@ -392,7 +398,7 @@ fn infer_answer_column(
 /// Reads the fields of one item from its rows. `other_columns` are the header's
 /// number, title and attachment columns, which never hold a label.
 fn read_item_fields(
-    rows: &[Vec<Cell>],
+    rows: &[&[Cell]],
     start: &ItemStart,
     answer_column: u32,
     other_columns: &[u32],
@@ -467,6 +473,78 @@ fn read_item_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn region(rows: &[&[&str]]) -> crate::model::Document {
+        use crate::model::{Block, Document, Location, Region, Row};
+        let rows = rows
+            .iter()
+            .zip(1u32..)
+            .map(|(cells, page)| Row {
+                blocks: cells
+                    .iter()
+                    .zip(0u32..)
+                    .filter(|(text, _)| !text.is_empty())
+                    .map(|(text, column)| Block {
+                        text: text.to_string(),
+                        column,
+                        column_span: 1,
+                        at: Location::Page { page },
+                    })
+                    .collect(),
+            })
+            .collect();
+        Document {
+            regions: vec![Region {
+                name: "PDF".into(),
+                rows,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_header_repeated_on_the_next_page_is_skipped() {
+        let header: &[&str] = &["通番", "審査対象項目", "記述内容", "申請内容"];
+        let document = region(&[
+            header,
+            &[
+                "22",
+                "情報セキュリティに関する組織体制の状況",
+                "情報セキュリティに関する責任者の有無と、「有り」の場合は責任者名・役職",
+                "有り（CISO 鈴木）",
+            ],
+            header,
+            &[
+                "",
+                "",
+                "情報セキュリティに関する組織体制の有無",
+                "有り（情報セキュリティ委員会）",
+            ],
+            &[
+                "23",
+                "個人情報の取扱い",
+                "個人情報の取扱いに関する規程の有無と、「有り」の場合は記載個所",
+                "有り（利用規約 第15条）",
+            ],
+        ]);
+        let located = crate::locate::locate(&document, crate::catalog::Catalog::builtin());
+        let raws: Vec<(u32, u32, &str)> = located
+            .items
+            .iter()
+            .flat_map(|i| {
+                i.fields
+                    .iter()
+                    .map(move |f| (i.number, f.index, f.raw.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            raws,
+            [
+                (22, 1, "有り（CISO 鈴木）"),
+                (22, 2, "有り（情報セキュリティ委員会）"),
+                (23, 1, "有り（利用規約 第15条）")
+            ]
+        );
+    }
 
     #[test]
     fn rising_runs() {
