@@ -8,13 +8,25 @@ use std::path::{Path, PathBuf};
 /// place on [`AtomicFile::commit`], so an interrupted run leaves the previous result
 /// (or none), never a torn one.
 pub struct AtomicFile {
-    temporary: PathBuf,
+    /// The file written; `None` when the destination is written in place.
+    temporary: Option<PathBuf>,
     destination: PathBuf,
     writer: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
     pub fn create(destination: &Path) -> io::Result<AtomicFile> {
+        // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written in place:
+        // renaming over it would replace the device with a file.
+        let special = std::fs::metadata(destination).is_ok_and(|m| !m.is_file());
+        if special {
+            let file = std::fs::OpenOptions::new().write(true).open(destination)?;
+            return Ok(AtomicFile {
+                temporary: None,
+                destination: destination.to_path_buf(),
+                writer: Some(BufWriter::new(file)),
+            });
+        }
         let name = destination
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -23,7 +35,7 @@ impl AtomicFile {
             destination.with_file_name(format!(".{name}.{}.partial", std::process::id()));
         let file = File::create(&temporary)?;
         Ok(AtomicFile {
-            temporary,
+            temporary: Some(temporary),
             destination: destination.to_path_buf(),
             writer: Some(BufWriter::new(file)),
         })
@@ -32,9 +44,14 @@ impl AtomicFile {
     pub fn commit(mut self) -> io::Result<()> {
         if let Some(writer) = self.writer.take() {
             let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
+            if self.temporary.is_some() {
+                file.sync_all()?;
+            }
         }
-        std::fs::rename(&self.temporary, &self.destination)
+        match &self.temporary {
+            Some(temporary) => std::fs::rename(temporary, &self.destination),
+            None => Ok(()),
+        }
     }
 }
 
@@ -54,8 +71,8 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Not committed: the partial file is removed, the destination left untouched.
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.temporary);
+        if let (Some(_), Some(temporary)) = (&self.writer, &self.temporary) {
+            let _ = std::fs::remove_file(temporary);
         }
     }
 }
@@ -81,5 +98,14 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_device_is_written_in_place_not_replaced() {
+        let mut file = AtomicFile::create(Path::new("/dev/null")).unwrap();
+        file.write_all(b"discarded").unwrap();
+        file.commit().unwrap();
+        let metadata = std::fs::metadata("/dev/null").unwrap();
+        assert!(!metadata.is_file(), "/dev/null is still a device");
     }
 }
