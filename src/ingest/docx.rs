@@ -12,15 +12,13 @@
 //! (cells joined by `\t`, rows by `\n`). Automatic list numbers are not in
 //! `document.xml` and are not read.
 
-use super::{ErrorKind, IngestError, Limits};
+use super::{Deadline, ErrorKind, IngestError, Limits, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::{NsReader, XmlVersion};
 use std::io::{Cursor, Read};
 
-/// Deepest element nesting accepted; Word itself stays far below this.
-const MAX_DEPTH: usize = 256;
 const DOCUMENT_PART: &str = "word/document.xml";
 /// WordprocessingML, transitional and strict.
 const WORD_NAMESPACES: [&str; 2] = [
@@ -29,10 +27,14 @@ const WORD_NAMESPACES: [&str; 2] = [
 ];
 const MARKUP_COMPATIBILITY: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
+pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Document, IngestError> {
     let xml = document_xml(bytes, limits.max_xml_bytes)?;
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
-    Walker::default().run(xml)
+    Walker {
+        max_depth: limits.max_xml_depth as usize,
+        ..Walker::default()
+    }
+    .run(xml, deadline)
 }
 
 /// The inflated main part, refused above `max_xml_bytes`.
@@ -210,13 +212,17 @@ struct Walker {
     body: Vec<Row>,
     paragraphs: u32,
     tables: u32,
+    /// Deepest element nesting accepted (`max_xml_depth`); Word stays far below it.
+    max_depth: usize,
 }
 
 impl Walker {
-    fn run(mut self, xml: &str) -> Result<Document, IngestError> {
+    fn run(mut self, xml: &str, deadline: Deadline) -> Result<Document, IngestError> {
         let mut reader = NsReader::from_str(xml);
         reader.config_mut().expand_empty_elements = true;
+        let mut ticker = Ticker::new(deadline);
         loop {
+            ticker.tick()?;
             let (namespace, event) = reader
                 .read_resolved_event()
                 .map_err(|e| unreadable(format!("{DOCUMENT_PART} is not well-formed XML: {e}")))?;
@@ -248,11 +254,12 @@ impl Walker {
     }
 
     fn start(&mut self, kind: Kind, element: &BytesStart) -> Result<(), IngestError> {
-        if self.stack.len() >= MAX_DEPTH {
+        if self.stack.len() >= self.max_depth {
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "{DOCUMENT_PART} nests elements deeper than {MAX_DEPTH} levels (depth limit)"
+                    "{DOCUMENT_PART} nests elements deeper than {} levels (max_xml_depth)",
+                    self.max_depth
                 ),
             ));
         }
@@ -634,6 +641,10 @@ mod tests {
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NAMESPACES}><w:body>{body}</w:body></w:document>"#
         );
         package(&[(DOCUMENT_PART, xml.as_bytes())])
+    }
+
+    fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
+        super::read(bytes, limits, Deadline::start(limits))
     }
 
     fn read_body(body: &str) -> Document {

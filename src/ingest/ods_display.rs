@@ -5,6 +5,7 @@
 //! cell's paragraphs. This reads those paragraphs for the typed cells only, so the
 //! answer's `raw` is what the applicant saw.
 
+use super::{Deadline, ErrorKind, IngestError, Limits, Ticker};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -13,20 +14,223 @@ use std::io::{Cursor, Read};
 /// (sheet name, row, column) → displayed text, for cells whose value type is not text.
 pub type DisplayTexts = HashMap<(String, u32, u32), String>;
 
-/// Reads the displayed text of typed cells from an ODS package; an unreadable part
-/// gives an empty map (the stored values are then used as they are).
-pub fn read(bytes: &[u8], max_xml_bytes: u64) -> DisplayTexts {
-    let mut texts = DisplayTexts::new();
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return texts;
-    };
-    let Ok(entry) = archive.by_name("content.xml") else {
-        return texts;
-    };
+/// Most spaces one `<text:s text:c="…"/>` stands for here; a cell shows no more.
+const MAX_SPACES: u32 = 1024;
+/// calamine's caps: a sheet has at most this many rows and columns.
+const MAX_ROWS: u64 = 1_048_576;
+const MAX_COLUMNS: u64 = 16_384;
+
+/// Streams `content.xml` of an ODS package (nothing if it has none).
+fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let entry = archive.by_name("content.xml").ok()?;
     let mut xml = Vec::new();
-    if entry.take(max_xml_bytes).read_to_end(&mut xml).is_err() {
-        return texts;
+    entry
+        .take(limits.max_xml_bytes)
+        .read_to_end(&mut xml)
+        .ok()?;
+    Some(xml)
+}
+
+/// Refuses, before calamine lays them out, sheets that span more than `max_cells`
+/// cells in all. calamine expands repeated rows and columns into one rectangle per
+/// sheet (a value repeated over 16,384 columns and a million rows is a few hundred
+/// bytes of XML), and keeps each row's cells up to its last non-empty one.
+pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(), IngestError> {
+    let Some(xml) = content_xml(bytes, limits) else {
+        return Ok(());
+    };
+    let mut reader = Reader::from_reader(xml.as_slice());
+    let mut buffer = Vec::new();
+    let mut ticker = Ticker::new(deadline);
+    let mut depth: u32 = 0;
+    let mut total: u64 = 0;
+    let mut sheet = SheetExtent::default();
+    // The row being read: its repeat count, next column, first and last non-empty.
+    let mut row: Option<(u64, u64, Option<u64>, u64)> = None;
+    let mut cell_depth: Option<u32> = None;
+    let mut spaces: u64 = 0;
+    loop {
+        ticker.tick()?;
+        buffer.clear();
+        let (event, empty) = match reader.read_event_into(&mut buffer) {
+            // calamine loops for ever on a table or an annotation that never ends, so a
+            // content.xml that is cut short or malformed stops here.
+            Ok(Event::Eof) if depth == 0 => break,
+            Ok(Event::Eof) => return Err(malformed("it ends inside an open element")),
+            Err(e) => return Err(malformed(&e.to_string())),
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) => {
+                depth = depth.saturating_sub(1);
+                match e.name().as_ref() {
+                    "table:table-row" => {
+                        if let Some(r) = row.take() {
+                            sheet.end_row(r);
+                        }
+                    }
+                    "table:table" => {
+                        total = total.saturating_add(sheet.cells());
+                        sheet = SheetExtent::default();
+                        check_total(total, limits)?;
+                    }
+                    _ => {}
+                }
+                if cell_depth.is_some_and(|d| depth < d) {
+                    cell_depth = None;
+                }
+                continue;
+            }
+            Ok(_) => continue,
+        };
+        if !empty {
+            depth += 1;
+            if depth > limits.max_xml_depth {
+                return Err(IngestError::new(
+                    ErrorKind::TooLarge,
+                    format!(
+                        "content.xml nests elements deeper than {} levels (max_xml_depth)",
+                        limits.max_xml_depth
+                    ),
+                ));
+            }
+        }
+        match event.name().as_ref() {
+            // calamine writes out every space of `<text:s text:c="…"/>`.
+            "text:s" => {
+                spaces = spaces.saturating_add(
+                    attribute(&event, "text:c")
+                        .and_then(|c| c.trim().parse::<u64>().ok())
+                        .unwrap_or(1),
+                );
+                if spaces > limits.max_xml_bytes {
+                    return Err(IngestError::new(
+                        ErrorKind::TooLarge,
+                        format!(
+                            "content.xml asks for more than {} spaces (max_xml_bytes)",
+                            limits.max_xml_bytes
+                        ),
+                    ));
+                }
+            }
+            "table:table-row" => {
+                let repeats = u64::from(repeat(&event, "table:number-rows-repeated"));
+                let r = (repeats, 0, None, 0);
+                if empty {
+                    sheet.end_row(r);
+                } else {
+                    row = Some(r);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" if cell_depth.is_none() => {
+                if !empty {
+                    cell_depth = Some(depth);
+                }
+                if let Some((_, column, first, last)) = row.as_mut() {
+                    let repeats = u64::from(repeat(&event, "table:number-columns-repeated"));
+                    let filled = !empty
+                        || event.attributes().flatten().any(|a| {
+                            matches!(
+                                a.key.as_ref(),
+                                "office:value-type" | "office:value" | "table:formula"
+                            )
+                        });
+                    let end = column.saturating_add(repeats).min(MAX_COLUMNS);
+                    if filled && end > *column {
+                        first.get_or_insert(*column);
+                        *last = end - 1;
+                    }
+                    *column = end;
+                }
+            }
+            _ => {}
+        }
     }
+    total = total.saturating_add(sheet.cells());
+    check_total(total, limits)
+}
+
+fn malformed(why: &str) -> IngestError {
+    IngestError::new(
+        ErrorKind::Unreadable,
+        format!("content.xml is not well-formed XML: {why}"),
+    )
+}
+
+fn check_total(total: u64, limits: &Limits) -> Result<(), IngestError> {
+    if total > limits.max_cells {
+        return Err(IngestError::new(
+            ErrorKind::TooLarge,
+            format!(
+                "the sheets span {total} cells or more (rows × columns of their used ranges, \
+                 repeats expanded); the limit (max_cells) is {}",
+                limits.max_cells
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What calamine will hold for one sheet.
+#[derive(Default)]
+struct SheetExtent {
+    /// Rows so far (repeats expanded, capped as calamine caps them).
+    rows: u64,
+    /// Rows up to and including the last non-empty one, and from the first.
+    first_row: Option<u64>,
+    last_row: u64,
+    first_col: u64,
+    last_col: u64,
+    /// Cells kept before expansion: each row element's cells up to its last
+    /// non-empty one.
+    kept: u64,
+}
+
+impl SheetExtent {
+    fn end_row(&mut self, (repeats, _, first, last): (u64, u64, Option<u64>, u64)) {
+        let repeats = repeats.min(MAX_ROWS.saturating_sub(self.rows));
+        let start = self.rows;
+        self.rows += repeats;
+        let Some(first) = first else {
+            return;
+        };
+        if repeats == 0 {
+            return;
+        }
+        if self.first_row.is_none() {
+            self.first_row = Some(start);
+            self.first_col = first;
+        }
+        self.first_col = self.first_col.min(first);
+        self.last_col = self.last_col.max(last);
+        self.last_row = self.rows - 1;
+        self.kept = self.kept.saturating_add(last + 1);
+    }
+
+    /// calamine's rectangle (values and formulas alike), or the cells it kept first.
+    fn cells(&self) -> u64 {
+        let Some(first_row) = self.first_row else {
+            return 0;
+        };
+        let area = (self.last_row - first_row + 1)
+            .saturating_mul(self.last_col.saturating_sub(self.first_col) + 1);
+        area.max(self.kept)
+    }
+}
+
+/// Reads the displayed text of typed cells from an ODS package; an unreadable part
+/// gives an empty map (the stored values are then used as they are). Only running
+/// out of time is an error.
+pub fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: Deadline,
+) -> Result<DisplayTexts, IngestError> {
+    let mut texts = DisplayTexts::new();
+    let Some(xml) = content_xml(bytes, limits) else {
+        return Ok(texts);
+    };
+    let mut ticker = Ticker::new(deadline);
     let mut reader = Reader::from_reader(xml.as_slice());
     let mut buffer = Vec::new();
     let mut sheet = String::new();
@@ -36,6 +240,7 @@ pub fn read(bytes: &[u8], max_xml_bytes: u64) -> DisplayTexts {
     let mut typed_cell: Option<(u32, String)> = None;
     let mut paragraphs_in_cell = 0;
     loop {
+        ticker.tick()?;
         let event = match reader.read_event_into(&mut buffer) {
             Ok(Event::Eof) | Err(_) => break,
             Ok(event) => event,
@@ -73,7 +278,10 @@ pub fn read(bytes: &[u8], max_xml_bytes: u64) -> DisplayTexts {
             Event::Empty(e) => {
                 if let Some((_, text)) = typed_cell.as_mut() {
                     match e.name().as_ref() {
-                        "text:s" => text.push_str(&" ".repeat(repeat(&e, "text:c") as usize)),
+                        "text:s" => {
+                            let spaces = repeat(&e, "text:c").min(MAX_SPACES);
+                            text.push_str(&" ".repeat(spaces as usize));
+                        }
                         "text:tab" => text.push('\t'),
                         "text:line-break" => text.push('\n'),
                         _ => {}
@@ -117,7 +325,7 @@ pub fn read(bytes: &[u8], max_xml_bytes: u64) -> DisplayTexts {
         }
         buffer.clear();
     }
-    texts
+    Ok(texts)
 }
 
 /// Self-closing rows and cells still move the position.

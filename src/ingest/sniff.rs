@@ -51,6 +51,11 @@ pub enum Sniffed {
     Unknown,
 }
 
+/// Whether `bytes` start as a zip package does.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP_MAGIC)
+}
+
 /// The format of `bytes`.
 pub fn sniff(bytes: &[u8], extension: &str) -> Sniffed {
     let head = &bytes[..bytes.len().min(1024)];

@@ -5,44 +5,243 @@
 //! holds its value in the top-left cell only; it is emitted once, there, with the
 //! merged width.
 
+use super::compound;
 use super::numfmt::{self, DateTime};
 use super::ods_display;
 use super::xls_formats::{self, CellFormats};
-use super::{ErrorKind, Format, IngestError, Limits};
+use super::{Deadline, ErrorKind, Format, IngestError, Limits, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
 use calamine::{Data, Dimensions, Ods, Reader, StyleRange, Xls, Xlsx};
+use quick_xml::events::Event;
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<Document, IngestError> {
+pub fn read(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+    deadline: Deadline,
+) -> Result<Document, IngestError> {
     let cursor = Cursor::new(bytes);
     match format {
         Format::Xls => {
+            // calamine follows the compound file's chains and lays out every sheet
+            // whole when it opens the file: check and measure first.
+            compound::check(bytes)?;
+            xls_formats::check_extent(bytes, limits, deadline)?;
             let mut workbook: Xls<_> =
                 Xls::new(cursor).map_err(|e| open_error(&e, is_xls_password(&e)))?;
-            let formats = xls_formats::read(bytes);
-            read_sheets(&mut workbook, limits, Some(&formats), |wb, name| {
-                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-            })
+            let formats = xls_formats::read(bytes, deadline)?;
+            read_sheets(
+                &mut workbook,
+                limits,
+                deadline,
+                Some(&formats),
+                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                dense_cells,
+            )
         }
         Format::Ods => {
+            ods_display::check_extent(bytes, limits, deadline)?;
             let mut workbook: Ods<_> = Ods::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
-            let shown = ods_display::read(bytes, limits.max_xml_bytes);
+            let shown = ods_display::read(bytes, limits, deadline)?;
             // calamine reports no merges for ODS; the covered cells are empty there, so
             // each merged value is still emitted once.
-            let mut document = read_sheets(&mut workbook, limits, None, |_, _| Vec::new())?;
+            let mut document = read_sheets(
+                &mut workbook,
+                limits,
+                deadline,
+                None,
+                |_, _| Vec::new(),
+                dense_cells,
+            )?;
             show_as_displayed(&mut document, &shown);
             Ok(document)
         }
         _ => {
+            check_shared_strings(bytes, limits, deadline)?;
             let mut workbook: Xlsx<_> = Xlsx::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::XlsxError::Password)))?;
-            read_sheets(&mut workbook, limits, None, |wb, name| {
-                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-            })
+            read_sheets(
+                &mut workbook,
+                limits,
+                deadline,
+                None,
+                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                sparse_cells,
+            )
         }
     }
+}
+
+/// A sheet's non-empty cells, (row, column) absolute and in order.
+type Cells = Vec<(u32, u32, Data)>;
+
+/// The cells of a sheet calamine has laid out (.xls, .ods: bounded beforehand by
+/// `check_extent`).
+fn dense_cells<RS, R>(
+    workbook: &mut R,
+    name: &str,
+    _budget: &mut Budget,
+) -> Result<Cells, IngestError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    let range = workbook
+        .worksheet_range(name)
+        .map_err(|e| sheet_error(name, &e))?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    Ok(range
+        .used_cells()
+        .map(|(row, col, data)| (row as u32 + r0, col as u32 + c0, data.clone()))
+        .collect())
+}
+
+/// The cells of an .xlsx sheet, streamed: calamine's `worksheet_range` would lay the
+/// sheet out as one rectangle (A1 and XFD1048576 make seventeen billion cells).
+fn sparse_cells<RS>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    budget: &mut Budget,
+) -> Result<Cells, IngestError>
+where
+    RS: std::io::Read + std::io::Seek,
+{
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet has no cells.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(sheet_error(name, &e)),
+    };
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(name, &e))? {
+        budget.element()?;
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        budget.cell()?;
+        let (row, col) = cell.get_position();
+        cells.push((row, col, Data::from(cell.get_value().clone())));
+    }
+    // Cells are written in order; a repeated address keeps its last value, as calamine.
+    cells.sort_by_key(|&(row, col, _)| (row, col));
+    let mut unique: Cells = Vec::with_capacity(cells.len());
+    for cell in cells {
+        match unique.last_mut() {
+            Some(last) if (last.0, last.1) == (cell.0, cell.1) => *last = cell,
+            _ => unique.push(cell),
+        }
+    }
+    Ok(unique)
+}
+
+/// What reading a workbook has used of its limits.
+struct Budget {
+    max_cells: u64,
+    cells: u64,
+    elements: u64,
+    ticker: Ticker,
+}
+
+impl Budget {
+    /// One more cell element, empty or not (at most 8 × `max_cells`).
+    fn element(&mut self) -> Result<(), IngestError> {
+        self.elements += 1;
+        if self.elements > self.max_cells.saturating_mul(8) {
+            return Err(IngestError::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "more than {} cell elements, empty ones included (8 × max_cells)",
+                    self.max_cells.saturating_mul(8)
+                ),
+            ));
+        }
+        self.ticker.tick()
+    }
+
+    /// One more non-empty cell.
+    fn cell(&mut self) -> Result<(), IngestError> {
+        self.cells += 1;
+        if self.cells > self.max_cells {
+            return Err(too_many_cells(self.max_cells));
+        }
+        Ok(())
+    }
+}
+
+fn too_many_cells(max_cells: u64) -> IngestError {
+    IngestError::new(
+        ErrorKind::TooLarge,
+        format!("more than {max_cells} non-empty cells (max_cells)"),
+    )
+}
+
+fn sheet_error(name: &str, error: &dyn std::fmt::Display) -> IngestError {
+    IngestError::new(
+        ErrorKind::Unreadable,
+        format!("sheet 「{name}」 cannot be read: {error}"),
+    )
+}
+
+/// calamine reserves room for as many shared strings as the part's `uniqueCount`
+/// says, before reading one: a count no workbook within `max_cells` can use is
+/// refused here.
+fn check_shared_strings(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: Deadline,
+) -> Result<(), IngestError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for name in names {
+        let Ok(entry) = archive.by_name(&name) else {
+            continue;
+        };
+        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(
+            entry.take(limits.max_xml_bytes),
+        ));
+        let mut buffer = Vec::new();
+        let mut ticker = Ticker::new(deadline);
+        loop {
+            ticker.tick()?;
+            buffer.clear();
+            match reader.read_event_into(&mut buffer) {
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    let count = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == "uniqueCount")
+                        .and_then(|a| a.value.trim().parse::<u64>().ok());
+                    if let Some(count) = count
+                        && count > limits.max_cells
+                    {
+                        return Err(IngestError::new(
+                            ErrorKind::TooLarge,
+                            format!(
+                                "{name} declares {count} shared strings; a workbook has at \
+                                 most {} non-empty cells (max_cells)",
+                                limits.max_cells
+                            ),
+                        ));
+                    }
+                    break;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the stored value of typed ODS cells with the text the sheet displays.
@@ -78,27 +277,34 @@ fn open_error(error: &dyn std::fmt::Display, password: bool) -> IngestError {
 
 /// Reads every sheet into a region. Number formats come from `cell_formats` when
 /// given (.xls, for which calamine exposes none), else from calamine's styles.
-fn read_sheets<RS, R, F>(
+fn read_sheets<RS, R, F, C>(
     workbook: &mut R,
     limits: &Limits,
+    deadline: Deadline,
     cell_formats: Option<&CellFormats>,
     merges_of: F,
+    cells_of: C,
 ) -> Result<Document, IngestError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
     F: Fn(&mut R, &str) -> Vec<Dimensions>,
+    C: Fn(&mut R, &str, &mut Budget) -> Result<Cells, IngestError>,
 {
     let mut document = Document::default();
     let mut cells_read: u64 = 0;
+    let mut budget = Budget {
+        max_cells: limits.max_cells,
+        cells: 0,
+        elements: 0,
+        ticker: Ticker::new(deadline),
+    };
+    let mut ticker = Ticker::new(deadline);
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| {
-            IngestError::new(
-                ErrorKind::Unreadable,
-                format!("sheet 「{name}」 cannot be read: {e}"),
-            )
-        })?;
+        deadline.check()?;
+        let cells = cells_of(workbook, &name, &mut budget)?;
+        deadline.check()?;
         // Styles carry the number formats; only xlsx has them, the others give none.
         let styles = workbook
             .worksheet_style(&name)
@@ -108,18 +314,15 @@ where
             .map(|m| {
                 (
                     (m.start.0, m.start.1),
-                    m.end.1.saturating_sub(m.start.1) + 1,
+                    m.end.1.saturating_sub(m.start.1).saturating_add(1),
                 )
             })
             .collect();
         let mut rows: Vec<Row> = Vec::new();
         let mut current_row: Option<u32> = None;
-        for (row, col, data) in range.used_cells() {
-            let (row, col) = (row as u32, col as u32);
-            let (row, col) = match range.start() {
-                Some((r0, c0)) => (row + r0, col + c0),
-                None => (row, col),
-            };
+        for (row, col, data) in &cells {
+            ticker.tick()?;
+            let (row, col) = (*row, *col);
             let format_code = match cell_formats {
                 Some(formats) => formats.get(&(name.clone(), row, col)).map(String::as_str),
                 None => styles
@@ -132,10 +335,7 @@ where
             };
             cells_read += 1;
             if cells_read > limits.max_cells {
-                return Err(IngestError::new(
-                    ErrorKind::TooLarge,
-                    format!("more than {} non-empty cells (max_cells)", limits.max_cells),
-                ));
+                return Err(too_many_cells(limits.max_cells));
             }
             if current_row != Some(row) {
                 rows.push(Row::default());

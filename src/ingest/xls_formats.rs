@@ -6,6 +6,7 @@
 //! (FORMAT), the cell formats (XF) and the sheets (BOUNDSHEET); each sheet substream
 //! gives the XF index of every numeric cell. Anything unexpected ends the walk.
 
+use super::{Deadline, ErrorKind, IngestError, Limits, Ticker};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -24,13 +25,165 @@ const MULRK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
 /// BOF version of BIFF8, the only layout parsed here.
 const BIFF8: u16 = 0x0600;
+const DIMENSIONS: u16 = 0x0200;
+const LABEL: u16 = 0x0204;
+const RSTRING: u16 = 0x00D6;
+const BOOLERR: u16 = 0x0205;
+const LABELSST: u16 = 0x00FD;
 
 /// Reads the number formats of an .xls workbook; any problem gives an empty map
-/// (the cells are then rendered as General).
-pub fn read(bytes: &[u8]) -> CellFormats {
-    workbook_stream(bytes)
-        .map(|stream| walk(&stream))
-        .unwrap_or_default()
+/// (the cells are then rendered as General). Only running out of time is an error.
+pub fn read(bytes: &[u8], deadline: Deadline) -> Result<CellFormats, IngestError> {
+    match workbook_stream(bytes) {
+        Some(stream) => walk(&stream, deadline),
+        None => Ok(CellFormats::new()),
+    }
+}
+
+/// Refuses, before calamine lays them out, a workbook whose sheets span more than
+/// `max_cells` cells in all (calamine makes one rectangle per sheet, and reserves one
+/// for each DIMENSIONS record), and one whose sheets overlap in the stream (calamine
+/// walks each sheet's records from its offset: a thousand sheets at one offset walk
+/// the stream a thousand times).
+pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(), IngestError> {
+    let Some(stream) = workbook_stream(bytes) else {
+        return Ok(());
+    };
+    let mut ticker = Ticker::new(deadline);
+    let mut offsets = Vec::new();
+    for (typ, body) in Records::at(&stream, 0) {
+        ticker.tick()?;
+        if typ == BOUNDSHEET
+            && let Some(offset) = body
+                .get(0..4)
+                .and_then(|b| usize::try_from(u32::from_le_bytes(b.try_into().ok()?)).ok())
+        {
+            offsets.push(offset);
+        }
+        if typ == EOF {
+            break;
+        }
+    }
+    let mut walked: u64 = 0;
+    let allowed = 2 * stream.len() as u64 + (1 << 20);
+    let mut spanned: u64 = 0;
+    for offset in offsets {
+        let mut bounds: Option<(u32, u32, u32, u32)> = None;
+        let mut reserved: u64 = 0;
+        let mut depth = 0usize;
+        let mut seen_bof = false;
+        for (typ, body) in Records::at(&stream, offset) {
+            ticker.tick()?;
+            walked += body.len() as u64 + 4;
+            if walked > allowed {
+                return Err(IngestError::new(
+                    ErrorKind::Unreadable,
+                    "the workbook's sheets overlap in its stream (damaged)",
+                ));
+            }
+            if depth > 0 {
+                match typ {
+                    BOF => depth += 1,
+                    EOF => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                BOF if seen_bof => depth += 1,
+                BOF => seen_bof = true,
+                EOF => break,
+                DIMENSIONS => reserved = reserved.max(dimensions_area(body)),
+                _ => {
+                    for (row, col) in cell_positions(typ, body) {
+                        let (row, col) = (u32::from(row), u32::from(col));
+                        bounds = Some(match bounds {
+                            None => (row, row, col, col),
+                            Some((r0, r1, c0, c1)) => {
+                                (r0.min(row), r1.max(row), c0.min(col), c1.max(col))
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        let laid_out = bounds.map_or(0, |(r0, r1, c0, c1)| {
+            u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
+        });
+        spanned = spanned.saturating_add(laid_out.max(reserved));
+        if spanned > limits.max_cells {
+            return Err(IngestError::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "the sheets span {spanned} cells or more (rows × columns of their used \
+                     ranges); the limit (max_cells) is {}",
+                    limits.max_cells
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The cells calamine reserves for a DIMENSIONS record, computed as it does (its
+/// subtractions wrap on a corrupt record, so this saturates to "too many").
+fn dimensions_area(body: &[u8]) -> u64 {
+    let u32_at = |at: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(body.get(at..at + 4)?.try_into().ok()?))
+    };
+    let (first_row, last_row, first_col, last_col) = match body.len() {
+        10 => (
+            u16_at(body, 0).map(u32::from),
+            u16_at(body, 2).map(u32::from),
+            u16_at(body, 4).map(u32::from),
+            u16_at(body, 6).map(u32::from),
+        ),
+        14 | 16 => (
+            u32_at(0),
+            u32_at(4),
+            u16_at(body, 8).map(u32::from),
+            u16_at(body, 10).map(u32::from),
+        ),
+        _ => return 0,
+    };
+    let (Some(rf), Some(rl), Some(cf), Some(cl)) = (first_row, last_row, first_col, last_col)
+    else {
+        return 0;
+    };
+    let cf = if 0xFF < cf || cl < cf { 0 } else { cf };
+    if rl == 0 || cl == 0 {
+        return 1;
+    }
+    let rows = u64::from(rl - 1)
+        .checked_sub(u64::from(rf))
+        .map_or(u64::MAX, |r| r + 1);
+    let cols = u64::from(cl - 1)
+        .checked_sub(u64::from(cf))
+        .map_or(u64::MAX, |c| c + 1);
+    rows.saturating_mul(cols)
+}
+
+/// The (row, col) of every cell a value record holds.
+fn cell_positions(typ: u16, body: &[u8]) -> Vec<(u16, u16)> {
+    let at = || u16_at(body, 0).zip(u16_at(body, 2));
+    match typ {
+        NUMBER | RK | FORMULA | LABEL | RSTRING | BOOLERR | LABELSST => at().into_iter().collect(),
+        MULRK => {
+            let (Some(row), Some(first_col)) = (u16_at(body, 0), u16_at(body, 2)) else {
+                return Vec::new();
+            };
+            let entries = body.len().saturating_sub(6) / 6;
+            if entries == 0 {
+                return Vec::new();
+            }
+            let last = u16::try_from(entries - 1)
+                .ok()
+                .and_then(|n| first_col.checked_add(n))
+                .unwrap_or(u16::MAX);
+            vec![(row, first_col), (row, last)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The workbook stream of the compound file, at most as long as the file itself.
@@ -49,18 +202,20 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Walks a BIFF8 workbook stream: globals first, then each sheet's substream.
-fn walk(stream: &[u8]) -> CellFormats {
+fn walk(stream: &[u8], deadline: Deadline) -> Result<CellFormats, IngestError> {
     let mut cells = CellFormats::new();
+    let mut ticker = Ticker::new(deadline);
     let is_biff8 = Records::at(stream, 0)
         .next()
         .is_some_and(|(typ, body)| typ == BOF && u16_at(body, 0) == Some(BIFF8));
     if !is_biff8 {
-        return cells;
+        return Ok(cells);
     }
     let mut custom: HashMap<u16, String> = HashMap::new();
     let mut xf_formats: Vec<u16> = Vec::new();
     let mut sheets: Vec<(usize, String)> = Vec::new();
     for (typ, body) in substream(stream, 0) {
+        ticker.tick()?;
         match typ {
             FORMAT => {
                 if let Some((ifmt, code)) = parse_format(body) {
@@ -87,6 +242,7 @@ fn walk(stream: &[u8]) -> CellFormats {
     };
     for (offset, name) in sheets {
         for (typ, body) in substream(stream, offset) {
+            ticker.tick()?;
             numeric_cells(typ, body, |row, col, ixfe| {
                 if let Some(code) = code_of(ixfe) {
                     cells.insert(
@@ -97,7 +253,7 @@ fn walk(stream: &[u8]) -> CellFormats {
             });
         }
     }
-    cells
+    Ok(cells)
 }
 
 /// BIFF records (type, data) from an offset until the data runs out or a record
@@ -278,6 +434,10 @@ mod tests {
     use super::super::numfmt::{self, DateTime};
     use super::*;
 
+    fn deadline() -> Deadline {
+        Deadline::start(&Limits::DEFAULT)
+    }
+
     fn record(typ: u16, body: &[u8]) -> Vec<u8> {
         let mut out = typ.to_le_bytes().to_vec();
         out.extend((body.len() as u16).to_le_bytes());
@@ -402,7 +562,7 @@ mod tests {
             cell(NUMBER, 6, 0, 0, &0.0f64.to_le_bytes()),
             cell(NUMBER, 6, 1, 42, &0.0f64.to_le_bytes()),
         ]);
-        let cells = walk(&stream);
+        let cells = walk(&stream, deadline()).unwrap();
         assert_eq!(get(&cells, 7, 3), Some("yyyy/mm/dd"));
         assert_eq!(get(&cells, 99, 3), Some("0.00%"));
         assert_eq!(get(&cells, 4, 1), Some("0.00%"));
@@ -430,7 +590,7 @@ mod tests {
             record(EOF, &[]),
             cell(NUMBER, 3, 0, 1, &[0; 8]),
         ]);
-        let cells = walk(&stream);
+        let cells = walk(&stream, deadline()).unwrap();
         let mut rows: Vec<u32> = cells.keys().map(|(_, row, _)| *row).collect();
         rows.sort();
         assert_eq!(rows, [0, 2]);
@@ -443,14 +603,14 @@ mod tests {
             cell(NUMBER, 1, 0, 1, &[0; 8]),
         ]);
         for cut in 0..stream.len() {
-            let cells = walk(&stream[..cut]);
+            let cells = walk(&stream[..cut], deadline()).unwrap();
             assert!(cells.len() <= 2);
         }
         // A record claiming more data than the stream holds ends the walk.
         let mut lying = workbook(&[cell(NUMBER, 0, 0, 1, &[0; 8])]);
         lying.truncate(lying.len() - 4);
         lying.extend([0x03, 0x02, 0xFF, 0xFF, 1, 0]);
-        assert_eq!(walk(&lying).len(), 1);
+        assert_eq!(walk(&lying, deadline()).unwrap().len(), 1);
         // Short records, a sheet offset past the end, garbage.
         let short = [
             bof(0x0005),
@@ -459,13 +619,13 @@ mod tests {
             boundsheet(u32::MAX, "x"),
         ]
         .concat();
-        assert!(walk(&short).is_empty());
-        assert!(read(b"not a compound file").is_empty());
-        assert!(read(&[]).is_empty());
+        assert!(walk(&short, deadline()).unwrap().is_empty());
+        assert!(read(b"not a compound file", deadline()).unwrap().is_empty());
+        assert!(read(&[], deadline()).unwrap().is_empty());
         // Not BIFF8.
         let mut biff5 = workbook(&[cell(NUMBER, 0, 0, 1, &[0; 8])]);
         biff5[4..6].copy_from_slice(&0x0500u16.to_le_bytes());
-        assert!(walk(&biff5).is_empty());
+        assert!(walk(&biff5, deadline()).unwrap().is_empty());
     }
 
     #[test]
@@ -475,7 +635,7 @@ mod tests {
             "/fixtures/spreadsheets/legacy-numbered.xls"
         );
         let bytes = std::fs::read(path).expect("fixture");
-        let cells = read(&bytes);
+        let cells = read(&bytes, deadline()).unwrap();
         let sheet = "開示項目".to_string();
         // Item 77.1 at D100: 0.9995 shown as 99.95%.
         let percent = cells

@@ -9,7 +9,7 @@
 
 use super::fonts::{self, Font, get, get_dict, number};
 use super::lexer::{Lexer, Operand};
-use crate::ingest::{ErrorKind, IngestError};
+use crate::ingest::{Deadline, ErrorKind, IngestError, Ticker};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -173,6 +173,8 @@ struct Walker<'a> {
     limit: u64,
     page_area: f32,
     text: String,
+    /// Checks the time limit as operators are interpreted.
+    ticker: Ticker,
 }
 
 /// Walks one page. `budget` bounds the content interpreted (the page's streams and
@@ -182,6 +184,7 @@ pub fn walk_page(
     page: ObjectId,
     cache: &mut Cache,
     budget: u64,
+    deadline: Deadline,
 ) -> Result<PageContent, IngestError> {
     let too_large = || {
         IngestError::new(
@@ -219,6 +222,7 @@ pub fn walk_page(
         limit: budget,
         page_area: area,
         text: String::new(),
+        ticker: Ticker::new(deadline),
     };
     walker.charge(content.len())?;
     let resources = page_resources(doc, page);
@@ -418,6 +422,7 @@ impl Walker<'_> {
         let mut lexer = Lexer::new(content);
         let mut operands: Vec<Operand> = Vec::new();
         while let Some(op) = lexer.next_operation(&mut operands) {
+            self.ticker.tick()?;
             let n = |i: usize| -> Option<f32> {
                 // Operands counted from the end: the last `count` belong to the operator.
                 operands.get(i).and_then(Operand::number)

@@ -17,14 +17,14 @@ mod fonts;
 mod layout;
 mod lexer;
 
-use super::{ErrorKind, IngestError, Limits};
+use super::{Deadline, ErrorKind, IngestError, Limits};
 use crate::model::{Document, Region};
 use lopdf::xref::XrefRecovery;
 
 /// Above this share of undecodable or implausible characters the text is refused.
 const MAX_BAD_SHARE: f64 = 0.2;
 
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
+pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Document, IngestError> {
     let options = lopdf::LoadOptions {
         max_decompressed_size: usize::try_from(limits.max_stream_bytes).ok(),
         ..Default::default()
@@ -59,6 +59,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
             "the PDF is password-protected (it does not open with an empty password)",
         ));
     }
+    deadline.check()?;
     let pages = pdf.get_pages();
     if pages.is_empty() {
         return Err(IngestError::new(
@@ -82,7 +83,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
     let (mut glyphs, mut undecodable) = (0usize, 0usize);
     let mut bad_fonts: Vec<(String, &'static str)> = Vec::new();
     for (&number, &page) in &pages {
-        let page_content = content::walk_page(&pdf, page, &mut cache, limits.max_stream_bytes)?;
+        deadline.check()?;
+        let page_content =
+            content::walk_page(&pdf, page, &mut cache, limits.max_stream_bytes, deadline)?;
         glyphs += page_content.glyphs;
         undecodable += page_content.undecodable;
         for font in &page_content.undecodable_fonts {

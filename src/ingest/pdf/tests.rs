@@ -1,8 +1,13 @@
 //! Minimal PDFs built with lopdf's writer, one feature each.
 
 use super::*;
+use crate::ingest::Deadline;
 use crate::model::{Block, Location};
 use lopdf::{Dictionary, Object, Stream, StringFormat, dictionary};
+
+fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
+    super::read(bytes, limits, Deadline::start(limits))
+}
 
 /// A document whose pages have the given contents, with fonts (and other resources)
 /// made by `resources` once for all pages.
@@ -88,7 +93,14 @@ fn page_runs(bytes: &[u8], page: u32) -> content::PageContent {
     let pdf = lopdf::Document::load_mem(bytes).expect("loads");
     let pages = pdf.get_pages();
     let mut cache = content::Cache::default();
-    content::walk_page(&pdf, pages[&page], &mut cache, 1 << 20).expect("walks")
+    content::walk_page(
+        &pdf,
+        pages[&page],
+        &mut cache,
+        1 << 20,
+        Deadline::start(&Limits::DEFAULT),
+    )
+    .expect("walks")
 }
 
 fn texts(document: &Document) -> Vec<Vec<String>> {
