@@ -1,15 +1,29 @@
-//! A batch: every input file through the pipeline, results written as they come, the
-//! batch-wide outputs (JSON array, report, findings CSV) at the end, and a progress bar
-//! on stderr when it is a terminal.
+//! A batch: every input file through the pipeline, in parallel, results written as they
+//! finish but always in input order, and a progress bar on stderr when it is a terminal.
+//!
+//! Workers (a rayon pool of `jobs` threads) claim inputs in order and render each result
+//! to bytes; the calling thread writes them in input order. A worker does not start an
+//! input more than [`WINDOW_PER_JOB`] × jobs positions ahead of the next one to be
+//! written, so memory is bounded by the files in flight, never by the batch. The
+//! outputs that need the whole batch get only what they use: the findings CSV is
+//! written row by row as results come, the HTML report keeps each document's source,
+//! verdict and findings (not its answers), and a JSON array is written element by
+//! element.
 
 use crate::findings::Verdict;
-use crate::inputs;
+use crate::ingest::{ErrorKind, IngestError};
+use crate::inputs::{self, Shard};
 use crate::output::AtomicFile;
-use crate::pipeline::{self, Outcome, Setup, Stages};
+use crate::pipeline::{self, ErrorResult, Outcome, SCHEMA, Setup, Source, Stages};
 use crate::report;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 /// How the per-document results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,17 +45,102 @@ pub struct Batch {
     pub report: Option<PathBuf>,
     /// Every finding as CSV.
     pub findings_csv: Option<PathBuf>,
+    /// Files processed at once; 0 for one per core.
+    pub jobs: usize,
+    /// Only this part of the inputs (`--shard K/N`). Parts after the first write no CSV
+    /// header, so that the parts' outputs concatenated equal one run's.
+    pub shard: Option<Shard>,
 }
 
-/// What a batch found, for the exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Batch {
+    /// A batch of the given paths with every option at its default: JSON lines to stdout,
+    /// one job per core, no report.
+    pub fn new(paths: Vec<PathBuf>, stages: Stages) -> Batch {
+        Batch {
+            paths,
+            stages,
+            format: Format::Jsonl,
+            output: None,
+            report: None,
+            findings_csv: None,
+            jobs: 0,
+            shard: None,
+        }
+    }
+}
+
+/// What a batch found: for the exit status and the summary at the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// Inputs taken (of this shard).
+    pub files: usize,
+    /// Inputs that gave a result.
     pub documents: usize,
     /// Inputs that could not be processed.
     pub errors: usize,
     /// The worst verdict of any document.
     pub worst: Verdict,
+    /// Documents by verdict.
+    pub reject: usize,
+    pub review: usize,
+    pub pass: usize,
+    /// Inputs that could not be processed, by kind (kinds with none left out).
+    pub error_kinds: Vec<(ErrorKind, usize)>,
+    /// Bytes of input read.
+    pub bytes: u64,
+    pub elapsed: Duration,
 }
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.elapsed.as_secs_f64();
+        let rate = if seconds > 0.0 {
+            self.files as f64 / seconds
+        } else {
+            0.0
+        };
+        write!(
+            f,
+            "{} files in {seconds:.2} s ({rate:.1} files/s, {:.1} MB/s): {} documents \
+             (reject {}, review {}, pass {}), {} errors",
+            self.files,
+            if seconds > 0.0 {
+                self.bytes as f64 / 1e6 / seconds
+            } else {
+                0.0
+            },
+            self.documents,
+            self.reject,
+            self.review,
+            self.pass,
+            self.errors,
+        )?;
+        if !self.error_kinds.is_empty() {
+            let kinds: Vec<String> = self
+                .error_kinds
+                .iter()
+                .map(|(kind, n)| format!("{} {n}", kind.name()))
+                .collect();
+            write!(f, " ({})", kinds.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// How far a worker may run ahead of the writer, in inputs per job.
+const WINDOW_PER_JOB: usize = 8;
+
+/// Stack of each worker thread: as much as the main thread has, for deep documents.
+const WORKER_STACK: usize = 8 << 20;
+
+/// The error kinds in the order the summary lists them.
+const ERROR_KINDS: [ErrorKind; 5] = [
+    ErrorKind::Unsupported,
+    ErrorKind::Unreadable,
+    ErrorKind::Encrypted,
+    ErrorKind::TooLarge,
+    ErrorKind::NoText,
+];
 
 /// Where results are written: stdout or a file committed at the end.
 enum Sink {
@@ -50,10 +149,10 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(output: Option<PathBuf>) -> io::Result<Sink> {
+    fn open(output: Option<&Path>) -> io::Result<Sink> {
         Ok(match output {
-            Some(path) => Sink::File(AtomicFile::create(&path)?),
-            None => Sink::Stdout(io::BufWriter::new(io::stdout())),
+            Some(path) => Sink::File(AtomicFile::create(path)?),
+            None => Sink::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
         })
     }
 
@@ -72,63 +171,413 @@ impl Sink {
     }
 }
 
+/// One input, processed and rendered by a worker.
+struct Done {
+    /// What goes to the results: a JSON line, CSV rows, or one element of a JSON array.
+    main: Vec<u8>,
+    /// Its rows of the findings CSV.
+    findings: Vec<u8>,
+    /// What the HTML report needs of it.
+    kept: Option<Outcome>,
+    /// Its verdict, or why it could not be processed.
+    status: Result<Verdict, (ErrorKind, String)>,
+    bytes: u64,
+}
+
+/// What the workers render, decided once for the batch.
+struct Render<'a> {
+    setup: Setup<'a>,
+    format: Format,
+    findings_csv: bool,
+    report: bool,
+    /// The BOM and header that the findings CSV writer puts before the rows.
+    findings_header: Vec<u8>,
+}
+
+impl Render<'_> {
+    fn one(&self, file: &Path) -> io::Result<Done> {
+        let shown = file.to_string_lossy();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline::process(file, &shown, &self.setup)
+        }))
+        .unwrap_or_else(|panic| internal_error(file, &shown, panic.as_ref()));
+        let mut main = Vec::new();
+        match self.format {
+            Format::Jsonl => report::write_jsonl(&mut main, &outcome)?,
+            Format::Csv => report::csv::write_answers(&mut main, &outcome)?,
+            Format::Json => {
+                let pretty = serde_json::to_vec_pretty(&outcome).map_err(io::Error::other)?;
+                indent_element(&mut main, &pretty);
+            }
+        }
+        let mut findings = Vec::new();
+        if self.findings_csv {
+            report::csv::write_findings(
+                &mut findings,
+                std::slice::from_ref(&outcome),
+                self.setup.catalog,
+            )?;
+            findings.drain(..self.findings_header.len());
+        }
+        let status = match &outcome {
+            Outcome::Document(d) => Ok(d.verdict),
+            Outcome::Error(e) => Err((
+                e.error.kind,
+                format!("kaiji: {}: {}", e.source.path, e.error),
+            )),
+        };
+        let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
+        let kept = self.report.then(|| slim(outcome));
+        Ok(Done {
+            main,
+            findings,
+            kept,
+            status,
+            bytes,
+        })
+    }
+}
+
+/// The result for a file on which a stage panicked: reported like any unreadable file,
+/// so that one such file does not stop the batch.
+fn internal_error(file: &Path, shown: &str, panic: &(dyn std::any::Any + Send)) -> Outcome {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Outcome::Error(ErrorResult {
+        schema: SCHEMA,
+        source: Source {
+            path: shown.to_string(),
+            format: file
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_lowercase(),
+            sha256: None,
+        },
+        error: IngestError::new(
+            ErrorKind::Unreadable,
+            format!("kaiji failed on this file (an internal error): {what}"),
+        ),
+    })
+}
+
+/// A result as the HTML report uses it: without its answers.
+fn slim(outcome: Outcome) -> Outcome {
+    match outcome {
+        Outcome::Document(mut d) => {
+            d.items = Vec::new();
+            Outcome::Document(d)
+        }
+        error => error,
+    }
+}
+
+/// `pretty` (one value pretty-printed) as an element of a pretty-printed array: every
+/// line indented by two spaces. JSON strings hold no raw line break, so every line break
+/// in `pretty` is the printer's.
+fn indent_element(out: &mut Vec<u8>, pretty: &[u8]) {
+    out.reserve(pretty.len() + pretty.len() / 8);
+    for line in pretty.split(|&b| b == b'\n') {
+        if !out.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b"  ");
+        out.extend_from_slice(line);
+    }
+}
+
+/// Which inputs a worker may start: those before `written` + `window`.
+struct Window {
+    written: Mutex<usize>,
+    moved: Condvar,
+    window: usize,
+    stop: AtomicBool,
+}
+
+impl Window {
+    /// Waits until input `index` may start; false when the batch is stopping.
+    fn enter(&self, index: usize) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        while index >= *written + self.window && !self.stop.load(Ordering::Relaxed) {
+            written = self.moved.wait(written).unwrap_or_else(|e| e.into_inner());
+        }
+        !self.stop.load(Ordering::Relaxed)
+    }
+
+    fn advance(&self, written: usize) {
+        *self.written.lock().unwrap_or_else(|e| e.into_inner()) = written;
+        self.moved.notify_all();
+    }
+
+    fn halt(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _guard = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        self.moved.notify_all();
+    }
+}
+
+/// The outputs, written in input order.
+struct Writer {
+    sink: Sink,
+    format: Format,
+    findings: Option<AtomicFile>,
+    kept: Vec<Outcome>,
+    written: usize,
+    summary: Summary,
+    progress: ProgressBar,
+}
+
+impl Writer {
+    fn write(&mut self, done: Done) -> io::Result<()> {
+        if self.format == Format::Json {
+            let separator: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
+            self.sink.writer().write_all(separator)?;
+        }
+        self.sink.writer().write_all(&done.main)?;
+        if let Some(file) = &mut self.findings {
+            file.write_all(&done.findings)?;
+        }
+        self.kept.extend(done.kept);
+        let summary = &mut self.summary;
+        summary.bytes += done.bytes;
+        match done.status {
+            Ok(verdict) => {
+                summary.documents += 1;
+                summary.worst = summary.worst.max(verdict);
+                match verdict {
+                    Verdict::Reject => summary.reject += 1,
+                    Verdict::Review => summary.review += 1,
+                    Verdict::Pass => summary.pass += 1,
+                }
+            }
+            Err((kind, line)) => {
+                summary.errors += 1;
+                match summary.error_kinds.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => summary.error_kinds.push((kind, 1)),
+                }
+                self.progress
+                    .set_message(format!("読めないファイル {} 件", summary.errors));
+                self.progress.suspend(|| eprintln!("{line}"));
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+}
+
 /// Runs a batch and writes its outputs.
 pub fn run(batch: &Batch) -> io::Result<Summary> {
-    let (format, setup) = (batch.format, Setup::builtin(batch.stages));
-    let files = inputs::collect(&batch.paths);
-    let progress = ProgressBar::new(files.len() as u64);
+    let started = Instant::now();
+    let setup = Setup::builtin(batch.stages);
+    // Counted first (a shard's range needs the total), then walked again as the workers
+    // ask for files: the list of a batch is never held whole.
+    let total = inputs::walk(&batch.paths).count();
+    let range = batch.shard.map_or(0..total, |shard| shard.range(total));
+    let files = inputs::walk(&batch.paths)
+        .skip(range.start)
+        .take(range.len());
+    let first_part = batch.shard.is_none_or(Shard::is_first);
+    let jobs = match batch.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let progress = ProgressBar::new(range.len() as u64);
     progress.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} 件  {per_sec}  残り {eta}  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut sink = Sink::open(batch.output.clone())?;
-    if format == Format::Csv {
-        report::csv::write_answers_header(sink.writer())?;
+    let mut findings_header = Vec::new();
+    report::csv::write_findings(&mut findings_header, &[], setup.catalog)?;
+    let render = Render {
+        setup,
+        format: batch.format,
+        findings_csv: batch.findings_csv.is_some(),
+        report: batch.report.is_some(),
+        findings_header,
+    };
+    let mut writer = Writer {
+        sink: Sink::open(batch.output.as_deref())?,
+        format: batch.format,
+        findings: batch
+            .findings_csv
+            .as_deref()
+            .map(AtomicFile::create)
+            .transpose()?,
+        kept: Vec::new(),
+        written: 0,
+        summary: Summary {
+            files: 0,
+            documents: 0,
+            errors: 0,
+            worst: Verdict::Pass,
+            reject: 0,
+            review: 0,
+            pass: 0,
+            error_kinds: Vec::new(),
+            bytes: 0,
+            elapsed: Duration::ZERO,
+        },
+        progress: progress.clone(),
+    };
+    if batch.format == Format::Csv && first_part {
+        report::csv::write_answers_header(writer.sink.writer())?;
     }
-    // Kept only for the outputs that need the whole batch at once.
-    let keep_all = format == Format::Json || batch.report.is_some() || batch.findings_csv.is_some();
-    let mut collected: Vec<Outcome> = Vec::new();
-    let mut errors = 0usize;
-    let mut worst = Verdict::Pass;
-    for file in &files {
-        let shown = file.to_string_lossy();
-        let outcome = pipeline::process(file, &shown, &setup);
-        match &outcome {
-            Outcome::Error(e) => {
-                errors += 1;
-                progress.set_message(format!("読めないファイル {errors} 件"));
-                progress.suspend(|| eprintln!("kaiji: {}: {}", e.source.path, e.error));
-            }
-            Outcome::Document(d) => worst = worst.max(d.verdict),
-        }
-        match format {
-            Format::Jsonl => report::write_jsonl(sink.writer(), &outcome)?,
-            Format::Csv => report::csv::write_answers(sink.writer(), &outcome)?,
-            Format::Json => {}
-        }
-        if keep_all {
-            collected.push(outcome);
-        }
-        progress.inc(1);
+    if let (Some(file), true) = (&mut writer.findings, first_part) {
+        file.write_all(&render.findings_header)?;
     }
-    if format == Format::Json {
-        report::write_json(sink.writer(), &collected)?;
+
+    process_in_order(files, jobs, &render, &mut writer)?;
+
+    if batch.format == Format::Json {
+        let end: &[u8] = if writer.written == 0 {
+            b"[]\n"
+        } else {
+            b"\n]\n"
+        };
+        writer.sink.writer().write_all(end)?;
     }
+    let Writer {
+        sink,
+        findings,
+        kept,
+        mut summary,
+        ..
+    } = writer;
     sink.finish()?;
-    if let Some(path) = &batch.findings_csv {
-        let mut file = AtomicFile::create(path)?;
-        report::csv::write_findings(&mut file, &collected, setup.catalog)?;
+    if let Some(file) = findings {
         file.commit()?;
     }
     if let Some(path) = &batch.report {
         let mut file = AtomicFile::create(path)?;
-        report::html::write_html(&mut file, &collected, setup.catalog)?;
+        report::html::write_html(&mut file, &kept, setup.catalog)?;
         file.commit()?;
     }
     progress.finish_and_clear();
-    Ok(Summary {
-        documents: files.len() - errors,
-        errors,
-        worst,
+    summary
+        .error_kinds
+        .sort_by_key(|(kind, _)| ERROR_KINDS.iter().position(|k| k == kind));
+    summary.files = summary.documents + summary.errors;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Every file through `render` on `jobs` workers, each result handed to `writer` in the
+/// order of `files` as soon as it and all before it are done.
+fn process_in_order(
+    files: impl Iterator<Item = PathBuf> + Send,
+    jobs: usize,
+    render: &Render,
+    writer: &mut Writer,
+) -> io::Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("kaiji-worker-{i}"))
+        .build()
+        .map_err(io::Error::other)?;
+    // The files, numbered, taken in order by whichever worker is free.
+    let files = Mutex::new(files.enumerate());
+    let claimed = AtomicUsize::new(0);
+    let window = Window {
+        written: Mutex::new(0),
+        moved: Condvar::new(),
+        window: WINDOW_PER_JOB * jobs,
+        stop: AtomicBool::new(false),
+    };
+    let (sender, results) = mpsc::channel::<(usize, io::Result<Done>)>();
+    pool.in_place_scope(|scope| {
+        for _ in 0..jobs {
+            let (sender, files, claimed, window) = (sender.clone(), &files, &claimed, &window);
+            scope.spawn(move |_| {
+                loop {
+                    let next = files.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((index, file)) = next else {
+                        break;
+                    };
+                    claimed.fetch_add(1, Ordering::Relaxed);
+                    if !window.enter(index) {
+                        break;
+                    }
+                    if sender.send((index, render.one(&file))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        // Results arrive in any order; each is written once all before it are.
+        let mut waiting: BTreeMap<usize, io::Result<Done>> = BTreeMap::new();
+        let outcome = (|| {
+            for (index, done) in &results {
+                writer.progress.inc(1);
+                waiting.insert(index, done);
+                while let Some(done) = waiting.remove(&writer.written) {
+                    writer.write(done?)?;
+                }
+                window.advance(writer.written);
+            }
+            if writer.written < claimed.load(Ordering::Relaxed) {
+                return Err(io::Error::other("a worker stopped before the batch ended"));
+            }
+            Ok(())
+        })();
+        if outcome.is_err() {
+            window.halt();
+        }
+        outcome
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_elements_make_the_same_array_as_the_whole_batch() {
+        let values = [
+            serde_json::json!({"a": 1, "b": {"c": [1, 2], "d": "x\ny"}}),
+            serde_json::json!({"e": [], "f": {}}),
+            serde_json::json!("s"),
+        ];
+        for n in 0..=values.len() {
+            let whole = serde_json::to_vec_pretty(&values[..n]).unwrap();
+            let mut parts = Vec::new();
+            for (i, value) in values[..n].iter().enumerate() {
+                parts.extend_from_slice(if i == 0 { b"[\n" } else { b",\n" });
+                let mut element = Vec::new();
+                indent_element(&mut element, &serde_json::to_vec_pretty(value).unwrap());
+                parts.extend_from_slice(&element);
+            }
+            parts.extend_from_slice(if n == 0 { b"[]" } else { b"\n]" });
+            assert_eq!(
+                String::from_utf8(parts).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn summary_reads_as_one_line() {
+        let summary = Summary {
+            files: 10,
+            documents: 8,
+            errors: 2,
+            worst: Verdict::Reject,
+            reject: 1,
+            review: 6,
+            pass: 1,
+            error_kinds: vec![(ErrorKind::Unsupported, 1), (ErrorKind::Unreadable, 1)],
+            bytes: 2_000_000,
+            elapsed: Duration::from_secs(2),
+        };
+        assert_eq!(
+            summary.to_string(),
+            "10 files in 2.00 s (5.0 files/s, 1.0 MB/s): 8 documents (reject 1, review 6, \
+             pass 1), 2 errors (unsupported 1, unreadable 1)"
+        );
+    }
 }
