@@ -12,6 +12,10 @@ pub struct FieldResult {
     pub value: Value,
     pub at: Location,
     pub confidence: f64,
+    /// The label the answer was matched by, in a form read by its labels (`migrate`, or a
+    /// legacy form under `extract` and `check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,22 +1,36 @@
 //! Text folding and similarity shared by the stages that compare what a form says with
 //! what the catalog says.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// NFKC, no whitespace, ASCII lowercase: 「（２：必須開示項目）」 and 「(2:必須開示項目)」
 /// fold to the same string, as do full-width and half-width digits and letters.
 pub fn fold(text: &str) -> String {
-    nfkc(text)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let normalized = nfkc(text);
+    let mut folded = String::with_capacity(normalized.len());
+    for c in normalized.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            folded.extend(c.to_lowercase());
+        }
+    }
+    folded
 }
 
 /// NFKC with whitespace kept, for parsing numbers and markers out of a cell; circled
 /// numbers (①…⑳) are kept as they are, since NFKC would turn the guide's
 /// sub-numbering 「① 事業者名」 into an item number 1.
 pub fn nfkc(text: &str) -> String {
+    // Full-width ASCII (「（２：」) and the ideographic space are replaced by what NFKC
+    // decomposes them to (one character each, so the NFKC of the result is the NFKC of
+    // the text). What is left is most often NFKC already (kana, kanji, ASCII): copied,
+    // not decomposed and recomposed.
+    let mapped: String = text.chars().map(narrow).collect();
+    if unicode_normalization::is_nfkc_quick(mapped.chars()) == IsNormalized::Yes {
+        return mapped;
+    }
+    let text = mapped.as_str();
     let mut out = String::with_capacity(text.len());
     let mut segment_start = 0;
     for (i, c) in text.char_indices() {
@@ -28,6 +42,16 @@ pub fn nfkc(text: &str) -> String {
     }
     out.extend(text[segment_start..].nfkc());
     out
+}
+
+/// A full-width form of ASCII (U+FF01–U+FF5E) as ASCII, the ideographic space as a space:
+/// their compatibility decompositions.
+fn narrow(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 pub fn is_circled_number(c: char) -> bool {
@@ -44,29 +68,48 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let bigrams = |s: &str| {
-        let chars: Vec<char> = s.chars().collect();
-        let mut pairs: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
-        pairs.sort_unstable();
-        pairs
-    };
-    let (x, y) = (bigrams(a), bigrams(b));
-    if x.is_empty() || y.is_empty() {
-        return 0.0;
-    }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
+    Bigrams::of(a).dice(&Bigrams::of(b))
+}
+
+/// The sorted character bigrams of a string, made once for comparing it with many
+/// others ([`similarity`] of two different strings is `Bigrams::of(a).dice(&Bigrams::of(b))`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bigrams(Vec<(char, char)>);
+
+impl Bigrams {
+    pub fn of(s: &str) -> Bigrams {
+        let mut chars = s.chars();
+        let mut pairs = Vec::with_capacity(s.len() / 3);
+        if let Some(mut previous) = chars.next() {
+            for c in chars {
+                pairs.push((previous, c));
+                previous = c;
             }
         }
+        pairs.sort_unstable();
+        Bigrams(pairs)
     }
-    2.0 * common as f64 / (x.len() + y.len()) as f64
+
+    /// The Dice coefficient of the two sets of bigrams, 0–1.
+    pub fn dice(&self, other: &Bigrams) -> f64 {
+        let (x, y) = (&self.0, &other.0);
+        if x.is_empty() || y.is_empty() {
+            return 0.0;
+        }
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        2.0 * common as f64 / (x.len() + y.len()) as f64
+    }
 }
 
 #[cfg(test)]
@@ -79,6 +122,37 @@ mod tests {
         assert_eq!(fold("Ｎｏ．１２"), "no.12");
         assert_eq!(fold("① 事業者名"), "①事業者名");
         assert_eq!(nfkc("か\u{3099}①１"), "が①1");
+        assert_eq!(nfkc("Ａ\u{301}　％"), "Á %");
+    }
+
+    #[test]
+    fn nfkc_is_the_standard_one_outside_circled_numbers() {
+        let mut samples: Vec<String> = [
+            "（２：必須開示項目）",
+            "ＡＢＣ　ｄｅｆ",
+            "㈱ソラリンク",
+            "１２３，４５６円",
+            "ｶ\u{3099}ﾞ",
+        ]
+        .map(String::from)
+        .to_vec();
+        for c in (0x3000..0x3100)
+            .chain(0xff00..0xfff0)
+            .filter_map(char::from_u32)
+        {
+            samples.extend([
+                c.to_string(),
+                format!("か{c}\u{3099}"),
+                format!("{c}\u{301}a"),
+            ]);
+        }
+        for sample in samples {
+            assert_eq!(
+                nfkc(&sample),
+                sample.nfkc().collect::<String>(),
+                "{sample:?}"
+            );
+        }
     }
 
     #[test]

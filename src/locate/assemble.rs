@@ -101,7 +101,7 @@ impl<'a> ItemAnswers<'a> {
         if self.item.field(pending.index).is_none() {
             collector.notes.push(LocateNote {
                 kind: NoteKind::UnknownField,
-                item: self.item.number,
+                item: Some(self.item.number),
                 field: Some(pending.index),
                 message: format!(
                     "項目{}に記述内容{}はありません（「{}」）。",
@@ -121,6 +121,7 @@ impl<'a> ItemAnswers<'a> {
                 at,
                 confidence: self.confidence,
                 label: pending.label,
+                by_label: false,
             },
         );
     }

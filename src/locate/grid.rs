@@ -21,7 +21,7 @@ use crate::text::fold;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Number,
     Title,
     Label,
@@ -87,7 +87,7 @@ fn header_role(folded: &str) -> Option<Role> {
 
 /// Column roles of a header row: at least two roles, one of them for the content, and
 /// nearly every cell of the row a header word.
-fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
+pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
     let mut roles: HashMap<u32, Role> = folded_row
         .iter()
         .filter_map(|(col, text)| Some((*col, header_role(text)?)))

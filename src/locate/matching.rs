@@ -4,15 +4,17 @@
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use crate::catalog::Catalog;
-use crate::text::{fold, similarity};
+use crate::text::{Bigrams, fold};
 use std::collections::{HashMap, HashSet};
 
 pub(super) struct Vocabulary<'c> {
     pub catalog: &'c Catalog,
     /// Per item (index = number - 1): the folded title and aliases.
     titles: Vec<Vec<String>>,
-    /// Per item: the folded field labels, in field order.
-    labels: Vec<Vec<String>>,
+    /// The bigrams of each of `titles`, for similarity.
+    title_bigrams: Vec<Vec<Bigrams>>,
+    /// Per item: the folded field labels, in field order, with their bigrams.
+    labels: Vec<Vec<(String, Bigrams)>>,
     /// Folded title → the items that carry it (several share 「その他サービス」).
     by_title: HashMap<String, Vec<u32>>,
     /// The guide's section headings, folded, with and without their numbering.
@@ -31,10 +33,23 @@ impl<'c> Vocabulary<'c> {
                     .collect()
             })
             .collect();
+        let title_bigrams = titles
+            .iter()
+            .map(|names| names.iter().map(|t| Bigrams::of(t)).collect())
+            .collect();
         let labels = catalog
             .items
             .iter()
-            .map(|item| item.fields.iter().map(|f| fold(&f.label)).collect())
+            .map(|item| {
+                item.fields
+                    .iter()
+                    .map(|f| {
+                        let label = fold(&f.label);
+                        let bigrams = Bigrams::of(&label);
+                        (label, bigrams)
+                    })
+                    .collect()
+            })
             .collect();
         let mut by_title: HashMap<String, Vec<u32>> = HashMap::new();
         for (item, names) in catalog.items.iter().zip(&titles) {
@@ -54,6 +69,7 @@ impl<'c> Vocabulary<'c> {
         Vocabulary {
             catalog,
             titles,
+            title_bigrams,
             labels,
             by_title,
             sections,
@@ -67,6 +83,13 @@ impl<'c> Vocabulary<'c> {
             .map_or(&[], Vec::as_slice)
     }
 
+    fn title_bigrams_of(&self, number: u32) -> &[Bigrams] {
+        number
+            .checked_sub(1)
+            .and_then(|i| self.title_bigrams.get(i as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// How well a cell names an item: 1 for its title, 0.9 for a title at the start of a
     /// longer heading, the bigram similarity otherwise.
     pub fn title_score(&self, folded: &str, number: u32) -> f64 {
@@ -74,18 +97,26 @@ impl<'c> Vocabulary<'c> {
         let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
         let whole = cues::strip_heading_marks(&unnumbered);
         let before_brackets = whole.split('(').next().unwrap_or(&whole);
+        let texts: Vec<(&str, Bigrams)> = [whole.as_str(), before_brackets]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .map(|t| (t, Bigrams::of(t)))
+            .collect();
         let mut best: f64 = 0.0;
-        for title in self.titles_of(number) {
-            for text in [whole.as_str(), before_brackets]
-                .into_iter()
-                .filter(|t| !t.is_empty())
-            {
-                let score = if text == title {
+        for (title, title_bigrams) in self
+            .titles_of(number)
+            .iter()
+            .zip(self.title_bigrams_of(number))
+        {
+            for (text, text_bigrams) in &texts {
+                let score = if *text == title {
                     1.0
                 } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
                     0.9
+                } else if title.is_empty() {
+                    0.0
                 } else {
-                    similarity(text, title)
+                    text_bigrams.dice(title_bigrams)
                 };
                 best = best.max(score);
             }
@@ -122,10 +153,21 @@ impl<'c> Vocabulary<'c> {
             .trim_start_matches(['【', '['])
             .split_once(['】', ']'])
             .map_or(folded, |(_, after)| after);
+        let text_bigrams = Bigrams::of(text);
+        // `text::similarity`, with the bigrams made once.
+        let similarity = |label: &str, bigrams: &Bigrams| {
+            if text.is_empty() || label.is_empty() {
+                0.0
+            } else if text == label {
+                1.0
+            } else {
+                text_bigrams.dice(bigrams)
+            }
+        };
         let (best, score) = labels
             .iter()
             .zip(1u32..)
-            .map(|(label, index)| (index, similarity(text, label)))
+            .map(|((label, bigrams), index)| (index, similarity(label, bigrams)))
             .fold(
                 (0, 0.0),
                 |acc, next| if next.1 > acc.1 { next } else { acc },

@@ -3,21 +3,31 @@
 //! The locator knows the catalog (titles, field labels) but nothing of value kinds or
 //! rules. It relies on the cues a form gives (item numbers, titles, 【記述内容N】
 //! labels, header words) and never on fixed cell addresses.
+//!
+//! Where a region has no item numbers, or numbers its labels contradict (an older
+//! edition, an ASP・SaaS-era layout, a re-typed form), the answers are found by what
+//! their labels say instead (`labels.rs`).
 
 mod assemble;
 mod cues;
 mod flow;
 mod grid;
+mod labels;
 mod matching;
 
+pub use labels::THRESHOLD;
+
 use crate::catalog::Catalog;
-use crate::model::{Document, Location};
+use crate::model::{Document, Location, Region};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// How the items of a document were recognized (`form.matched_by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchedBy {
     ItemNumbers,
+    /// By what the labels say (legacy forms).
+    Labels,
     Nothing,
 }
 
@@ -25,9 +35,45 @@ impl MatchedBy {
     pub fn name(self) -> &'static str {
         match self {
             MatchedBy::ItemNumbers => "item-numbers",
+            MatchedBy::Labels => "labels",
             MatchedBy::Nothing => "none",
         }
     }
+}
+
+/// Which form a document is (`form.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// Today's IoT cloud service (IaaS・PaaS) form: its item numbers are the guide's.
+    Current,
+    /// An IaaS・PaaS form without today's numbering: an earlier edition, a re-typed form.
+    LegacyIaasPaas,
+    /// A form of the ASP・SaaS era (its title says so, or it asks 事業年数, 事業所数).
+    LegacyAspSaas,
+    /// Nothing recognized.
+    Unknown,
+}
+
+impl FormKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FormKind::Current => "iot-cloud-iaas-paas",
+            FormKind::LegacyIaasPaas => "iot-cloud-iaas-paas-legacy",
+            FormKind::LegacyAspSaas => "asp-saas-legacy",
+            FormKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// How to find the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// By item numbers, and by labels where a region has none or its labels
+    /// contradict them (`kaiji extract`, `kaiji check`).
+    Auto,
+    /// As `Auto`, reported as read by labels (`kaiji migrate`): a region's numbers are
+    /// used only where its labels agree with them.
+    Labels,
 }
 
 /// One answer, as written, and where it was found.
@@ -39,6 +85,8 @@ pub struct LocatedField {
     pub confidence: f64,
     /// The label the form wrote for this answer (a 記述内容 cell or line), if any.
     pub label: Option<String>,
+    /// Whether the field was found by its label rather than by an item number.
+    pub by_label: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,13 +104,16 @@ pub enum NoteKind {
     UnknownField,
     /// A number whose title names another item; the title was believed.
     NumberDisagreesWithTitle,
+    /// An answer whose label names no field with enough confidence.
+    UnrecognizedLabel,
 }
 
 /// Something the locator noticed that a reviewer should see.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocateNote {
     pub kind: NoteKind,
-    pub item: u32,
+    /// The item concerned; none for an answer that could not be placed.
+    pub item: Option<u32>,
     pub field: Option<u32>,
     pub message: String,
     pub at: Option<Location>,
@@ -71,6 +122,7 @@ pub struct LocateNote {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located {
     pub matched_by: MatchedBy,
+    pub kind: FormKind,
     pub items: Vec<LocatedItem>,
     pub notes: Vec<LocateNote>,
     /// Where each item found in the document starts (its number or heading), answered
@@ -95,7 +147,7 @@ impl Collector {
             Some(first) if first.raw == field.raw => {}
             Some(first) => self.notes.push(LocateNote {
                 kind: NoteKind::ConflictingAnswers,
-                item,
+                item: Some(item),
                 field: Some(field.index),
                 message: format!(
                     "記述内容{}が2か所に異なる内容で記入されています（先に記入された「{}」を採用）。",
@@ -129,7 +181,7 @@ impl Collector {
         };
         self.notes.push(LocateNote {
             kind: NoteKind::NumberDisagreesWithTitle,
-            item: other,
+            item: Some(other),
             field: None,
             message: format!(
                 "通番{}の見出しの表題は項目{}（{}）のものです。項目{}として読みました。",
@@ -143,7 +195,16 @@ impl Collector {
         (other, 0.8)
     }
 
-    fn finish(self) -> Located {
+    /// Takes over what another collector found (a region read on its own).
+    fn absorb(&mut self, other: Collector) {
+        for ((item, _), field) in other.fields {
+            self.add(item, field);
+        }
+        self.notes.extend(other.notes);
+    }
+
+    fn finish(self, kind: FormKind) -> Located {
+        let by_label = self.fields.values().filter(|f| f.by_label).count();
         let mut items: Vec<LocatedItem> = Vec::new();
         for ((number, _), field) in self.fields {
             match items.last_mut() {
@@ -154,13 +215,17 @@ impl Collector {
                 }),
             }
         }
-        let matched_by = if items.is_empty() {
-            MatchedBy::Nothing
+        let fields: usize = items.iter().map(|i| i.fields.len()).sum();
+        let (matched_by, kind) = if items.is_empty() {
+            (MatchedBy::Nothing, FormKind::Unknown)
+        } else if by_label * 2 > fields {
+            (MatchedBy::Labels, kind)
         } else {
-            MatchedBy::ItemNumbers
+            (MatchedBy::ItemNumbers, kind)
         };
         Located {
             matched_by,
+            kind,
             items,
             notes: self.notes,
             places: self.places,
@@ -179,10 +244,28 @@ pub fn excerpt(text: &str) -> String {
     }
 }
 
-/// Finds the answers of a document by item numbers.
+/// Finds the answers of a document: by item numbers, and by labels where a region
+/// has none or its labels say otherwise.
 pub fn locate(document: &Document, catalog: &Catalog) -> Located {
+    locate_with(document, catalog, Mode::Auto)
+}
+
+/// Finds the answers of a document in the given mode.
+pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Located {
     let mut collector = Collector::default();
-    let vocabulary = matching::Vocabulary::new(catalog);
+    // The catalog folded for matching: built once for the built-in catalog, not per file.
+    static BUILTIN: OnceLock<matching::Vocabulary<'static>> = OnceLock::new();
+    let own;
+    let vocabulary = if std::ptr::eq(catalog, Catalog::builtin()) {
+        BUILTIN.get_or_init(|| matching::Vocabulary::new(Catalog::builtin()))
+    } else {
+        own = matching::Vocabulary::new(catalog);
+        &own
+    };
+    let matcher = labels::matcher(catalog);
+    let mut asp_saas = false;
+    // Whether some region's item numbers are today's (its labels agree with them).
+    let mut current_numbers = false;
     for region in &document.regions {
         // Paragraphs (one block a row) read as a flow of headings, labels and answers;
         // anything with columns reads as a grid.
@@ -191,11 +274,150 @@ pub fn locate(document: &Document, catalog: &Catalog) -> Located {
             .iter()
             .filter(|row| row.blocks.len() <= 1)
             .count();
-        if single_blocks * 10 >= region.rows.len() * 9 {
-            flow::locate_flow(region, &vocabulary, &mut collector);
+        let is_flow = single_blocks * 10 >= region.rows.len() * 9;
+        let mut numbered = Collector::default();
+        if is_flow {
+            flow::locate_flow(region, vocabulary, &mut numbered);
         } else {
-            grid::locate_region(region, &vocabulary, &mut collector);
+            grid::locate_region(region, vocabulary, &mut numbered);
+        }
+        let pairs = if is_flow {
+            labels::flow_pairs(region, &matcher)
+        } else {
+            labels::grid_pairs(region, &matcher)
+        };
+        asp_saas |= pairs.preamble.iter().any(|t| names_asp_saas(t))
+            || pairs.pairs.iter().any(|p| asks_asp_saas_items(&p.label));
+        if pairs.pairs.is_empty() {
+            current_numbers |= !numbered.fields.is_empty();
+            collector.absorb(numbered);
+            continue;
+        }
+        let decisions = matcher.assign(&pairs.pairs);
+        let by_labels = read_by_labels(region, &pairs.pairs, &decisions, catalog);
+        // Numbers hold where the labels do not contradict them and, in a grid, they
+        // find at least half of what the labels find (a digit in an answer column is no
+        // numbering; a flow's headings carry their category or a confirming title).
+        let numbers_hold = !numbered.fields.is_empty()
+            && (is_flow || numbered.fields.len() * 2 >= by_labels.fields.len())
+            && !numbers_contradicted(&numbered, &pairs.pairs, &decisions);
+        current_numbers |= numbers_hold;
+        if numbers_hold {
+            collector.absorb(numbered);
+        } else {
+            collector.absorb(by_labels);
         }
     }
-    collector.finish()
+    let kind = if current_numbers {
+        FormKind::Current
+    } else if asp_saas {
+        FormKind::LegacyAspSaas
+    } else {
+        FormKind::LegacyIaasPaas
+    };
+    let mut located = collector.finish(kind);
+    if mode == Mode::Labels && located.matched_by == MatchedBy::ItemNumbers {
+        // `migrate` reports its reading as by labels; where today's numbers held (their
+        // labels agreeing), the answers are the numbers' and each keeps its label.
+        located.matched_by = MatchedBy::Labels;
+    }
+    located
+}
+
+/// Whether the labels of a region contradict its item numbers: of the answers both
+/// place with confidence, fewer than two in three are placed alike.
+fn numbers_contradicted(
+    numbered: &Collector,
+    pairs: &[labels::Pair],
+    decisions: &[labels::Decision],
+) -> bool {
+    // An answer is known by its place and its text (a PDF place is only a page).
+    let by_place: Vec<(&Location, &str, (u32, u32))> = numbered
+        .fields
+        .iter()
+        .map(|((item, _), field)| (&field.at, field.raw.as_str(), (*item, field.index)))
+        .collect();
+    let (mut agree, mut disagree) = (0usize, 0usize);
+    for (pair, decision) in pairs.iter().zip(decisions) {
+        let numbered = by_place
+            .iter()
+            .find(|(at, raw, _)| **at == pair.at && *raw == pair.answer)
+            .map(|(_, _, key)| *key);
+        let (Some(field), Some(numbered)) = (decision.field, numbered) else {
+            continue;
+        };
+        if field == numbered {
+            agree += 1;
+        } else {
+            disagree += 1;
+        }
+    }
+    disagree > 0 && agree < disagree * 2
+}
+
+/// The answers of a region as the label matcher placed them, and a note for each
+/// answer it could not place.
+fn read_by_labels(
+    region: &Region,
+    pairs: &[labels::Pair],
+    decisions: &[labels::Decision],
+    catalog: &Catalog,
+) -> Collector {
+    let mut collector = Collector::default();
+    for (pair, decision) in pairs.iter().zip(decisions) {
+        match decision.field {
+            Some((item, index)) => collector.add(
+                item,
+                LocatedField {
+                    index,
+                    raw: pair.answer.clone(),
+                    at: pair.at.clone(),
+                    // Below 1 whatever the score: a label is never as sure as a number.
+                    confidence: ((decision.confidence * 100.0).round() / 100.0).min(0.99),
+                    label: Some(pair.label.clone()),
+                    by_label: true,
+                },
+            ),
+            None => {
+                let guess = decision
+                    .best
+                    .and_then(|(item, index)| {
+                        let title = &catalog.item(item)?.title;
+                        Some(format!(
+                            "（最も近い候補：項目{item}「{title}」の記述内容{index}、確からしさ{:.2}）",
+                            decision.confidence
+                        ))
+                    })
+                    .unwrap_or_default();
+                collector.notes.push(LocateNote {
+                    kind: NoteKind::UnrecognizedLabel,
+                    item: None,
+                    field: None,
+                    message: format!(
+                        "{}の「{}」の回答「{}」を審査対象項目に対応付けられません{guess}。確認してください。",
+                        region.name,
+                        excerpt(&pair.label),
+                        excerpt(&pair.answer)
+                    ),
+                    at: Some(pair.at.clone()),
+                });
+            }
+        }
+    }
+    collector
+}
+
+/// A form title of the ASP・SaaS era: 「ASP・SaaS … 申請書」 that is not about an
+/// IaaS・PaaS service.
+fn names_asp_saas(text: &str) -> bool {
+    let folded = crate::text::fold(text);
+    folded.contains("asp・saas")
+        && !folded.contains("asp・saas支援")
+        && (folded.contains("申請") || folded.contains("情報開示"))
+}
+
+/// Items only the ASP・SaaS-era forms ask: 事業年数, 事業所数.
+fn asks_asp_saas_items(label: &str) -> bool {
+    let folded = crate::text::fold(label);
+    folded.contains("事業年数") || folded.contains("事業所数")
 }

@@ -3,6 +3,7 @@
 
 use super::Invalid;
 use crate::text::fold;
+use std::sync::LazyLock;
 
 const ABSENT: &[&str] = &[
     "無し",
@@ -40,26 +41,140 @@ const PRESENT: &[&str] = &[
     "yes",
 ];
 
+/// [`ABSENT`] and [`PRESENT`] folded, once rather than at every answer.
+static FOLDED: LazyLock<[Vec<String>; 2]> =
+    LazyLock::new(|| [ABSENT, PRESENT].map(|words| words.iter().map(|w| fold(w)).collect()));
+
 /// Whether the answer says something exists or is done.
 pub fn parse_presence(raw: &str) -> Result<bool, Invalid> {
     let folded = fold(raw);
     let text = strip_question(&folded);
     // Negatives first: 「無し」 must not be read as the 「有」 of 「有無」, and
     // 「実施していない」 starts like 「実施」.
-    if ABSENT.iter().any(|w| starts_with_word(text, w)) {
+    let [absent, present] = &*FOLDED;
+    if absent.iter().any(|w| starts_with_word(text, w)) {
         return Ok(false);
     }
-    if PRESENT.iter().any(|w| starts_with_word(text, w)) {
-        return Ok(true);
+    let said = Said::of(text);
+    if present.iter().any(|w| starts_with_word(text, w)) {
+        // 「実施予定」 begins like 「実施」: a plan is not there yet.
+        return Ok(!said.planned_first);
     }
-    Err(Invalid::expected("「有り」または「無し」"))
+    // No answer word in front: what the sentence says (「現在は無し」, 「定期的な診断は
+    // 実施していない」, 「2025年度に導入予定」, 「ISMSを取得している」).
+    match (said.positive, said.negative || said.planned) {
+        (true, false) => Ok(true),
+        (false, true) => Ok(false),
+        _ => Err(Invalid::expected("「有り」または「無し」")),
+    }
+}
+
+/// Whether a presence answer says both that something is there and that it is not (or
+/// only planned): 「有り（ただし休日は対応していない）」, 「無し（一部で実施している）」,
+/// 「有り（2025年度導入予定）」. 「無し（今後整備予定）」 is consistent.
+pub fn presence_says_both(raw: &str) -> bool {
+    let folded = fold(raw);
+    let text = strip_question(&folded);
+    let said = Said::of(text);
+    match parse_presence(raw) {
+        Ok(true) => said.negative || said.planned,
+        Ok(false) => said.positive,
+        Err(_) => said.positive && (said.negative || said.planned),
+    }
+}
+
+/// What the words of an answer say, read from its tokens (base forms, so that every
+/// conjugation counts): a predicate that affirms (「ある」, 「実施している」, 「取得済み」),
+/// one that denies (「無し」, 「実施していない」, 「ありません」, 「未整備」), a plan
+/// (「予定」, 「準備中」).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Said {
+    positive: bool,
+    negative: bool,
+    planned: bool,
+    /// The plan is the answer's first predicate (「実施予定」, 「導入予定です」).
+    planned_first: bool,
+}
+
+impl Said {
+    fn of(text: &str) -> Said {
+        use crate::tokenize::{Pos, tokenizer};
+        let tokens = tokenizer().tokens(text);
+        let mut said = Said::default();
+        let mut first_predicate_seen = false;
+        let mut i = 0;
+        while i < tokens.len() {
+            let token = &tokens[i];
+            let base = token.base.as_str();
+            // 「検討中」 is no plan yet: it stays unreadable.
+            let is_plan = matches!(base, "予定" | "計画中" | "準備中")
+                || (matches!(base, "準備" | "計画")
+                    && tokens.get(i + 1).is_some_and(|t| t.base == "中"));
+            if is_plan {
+                said.planned = true;
+                said.planned_first |= !first_predicate_seen;
+                first_predicate_seen = true;
+                i += 1;
+                continue;
+            }
+            // 「未整備」, 「未実施」, 「未対応」: a prefix that denies.
+            if token.pos == Pos::Prefix && base == "未" {
+                said.negative = true;
+                first_predicate_seen = true;
+                i += 1;
+                continue;
+            }
+            // 「無し」, 「ない」 as a predicate of its own.
+            if token.pos == Pos::Adjective && matches!(base, "ナイ" | "無イ") {
+                said.negative = true;
+                first_predicate_seen = true;
+                i += 1;
+                continue;
+            }
+            // A verb (or a サ変 noun with する) and what follows it: 「実施 し て い ない」.
+            let starts_verb = token.pos == Pos::Verb
+                || (token.tag.starts_with("名詞,サ変接続")
+                    && tokens.get(i + 1).is_some_and(|t| t.base == "スル"));
+            if starts_verb {
+                let mut j = i + 1;
+                let mut denied = false;
+                while let Some(next) = tokens.get(j) {
+                    let aux = next.tag.starts_with("助動詞");
+                    let dependent =
+                        next.tag.starts_with("動詞") || next.tag.starts_with("助詞,接続助詞");
+                    if aux && matches!(next.base.as_str(), "ナイ" | "ヌ" | "ン") {
+                        denied = true;
+                    }
+                    if !(aux || dependent || next.base == "スル") {
+                        break;
+                    }
+                    j += 1;
+                }
+                if denied {
+                    said.negative = true;
+                } else {
+                    said.positive = true;
+                }
+                first_predicate_seen = true;
+                i = j;
+                continue;
+            }
+            // 「取得済み」, 「整備済」.
+            if matches!(base, "済ミ" | "済") {
+                said.positive = true;
+                first_predicate_seen = true;
+            }
+            i += 1;
+        }
+        said
+    }
 }
 
 /// Whether `text` starts with the answer word `word` standing on its own: 「有（…）」
 /// and 「有り」 are answers, 「有償」 and 「無停電」 are other words that begin alike.
+/// `word` is folded.
 fn starts_with_word(text: &str, word: &str) -> bool {
-    let word = fold(word);
-    let Some(rest) = text.strip_prefix(word.as_str()) else {
+    let Some(rest) = text.strip_prefix(word) else {
         return false;
     };
     let next = rest.chars().next();
@@ -177,6 +292,46 @@ mod tests {
             "yesterday",
         ] {
             assert!(parse_presence(raw).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn presence_from_what_the_sentence_says() {
+        for raw in ["ISMSを取得している", "全拠点で実施しています", "整備済み"]
+        {
+            assert_eq!(parse_presence(raw), Ok(true), "{raw}");
+        }
+        for raw in [
+            "現在は無し",
+            "定期的な診断は実施していない",
+            "2025年度に導入予定",
+            "実施予定",
+            "未整備",
+            "設けておりません",
+            "導入準備中",
+        ] {
+            assert_eq!(parse_presence(raw), Ok(false), "{raw}");
+        }
+    }
+
+    #[test]
+    fn answers_that_say_both() {
+        for raw in [
+            "有り（ただし休日は対応していない）",
+            "無し（一部の拠点では実施している）",
+            "有り（2025年度に導入予定）",
+        ] {
+            assert!(presence_says_both(raw), "{raw}");
+        }
+        for raw in [
+            "有り",
+            "無し（今後整備予定）",
+            "有り（保存期間：1年間）",
+            "有り（全委託先と秘密保持契約を締結）",
+            "無停電電源装置を設置",
+            "実施していない",
+        ] {
+            assert!(!presence_says_both(raw), "{raw}");
         }
     }
 

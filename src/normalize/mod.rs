@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use choice::parse_choices;
 pub use date::parse_date;
-pub use flags::{parse_permission, parse_presence};
+pub use flags::{parse_permission, parse_presence, presence_says_both};
 pub use money::{Money, parse_money, parse_money_under_label};
 pub use quantity::{parse_duration, parse_number, parse_percent};
 

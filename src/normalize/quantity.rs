@@ -95,7 +95,10 @@ fn parse_wari(text: &str) -> Option<Decimal> {
         c.get(i)
             .map_or(Some(0), |m| m.as_str().parse::<i128>().ok())
     };
-    let tenths_of_percent = part(1)? * 100 + part(2)? * 10 + part(3)?;
+    // 「9999…割」 is no rate; too many digits give None rather than an overflow.
+    let tenths_of_percent = part(1)?
+        .checked_mul(100)?
+        .checked_add(part(2)? * 10 + part(3)?)?;
     Some(Decimal {
         digits: tenths_of_percent,
         scale: 1,

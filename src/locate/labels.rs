@@ -1,0 +1,1396 @@
+//! Finding answers by what their labels say, for forms whose item numbers are missing,
+//! of another numbering, or contradicted by the label beside them: older editions,
+//! ASP・SaaS-era layouts, re-typed forms.
+//!
+//! 1. A region is read into label–answer pairs (the two-column 項目 | 回答 table, a
+//!    table with a title column and a 記述内容 column, ■-headed paragraphs), with the
+//!    section heading above each pair.
+//! 2. Each label is tokenized (NFKC, base forms, one kana spelling), also read with
+//!    the synonym list's wording in place of a paraphrase, and scored against every
+//!    field of the catalog: how much of the label the field's words explain and how
+//!    much of the field's title or label the label says, each word weighted by how
+//!    rare it is in the catalog (a rare content word counts, 「の」 and 「有無」 little),
+//!    with a character-bigram similarity for words the dictionary splits differently.
+//! 3. Labels and fields are assigned one to one (the Hungarian method), first on the
+//!    scores with the section heading's support, then again with the support of the
+//!    neighbouring labels' items (forms keep related items together).
+//! 4. Each answer's confidence is its score lowered by how close the best other field
+//!    comes; below [`THRESHOLD`] it is reported for a reviewer, never assigned.
+
+use super::cues::{self, Strength};
+use super::grid::{Role, header_roles};
+use super::matching::is_note;
+use crate::catalog::Catalog;
+use crate::model::{Location, Region};
+use crate::text::{Bigrams, fold, nfkc, similarity};
+use crate::tokenize::{Token, tokenizer};
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// The confidence below which an answer matched by its label is not assigned.
+pub const THRESHOLD: f64 = 0.6;
+
+const SYNONYMS_TOML: &str = include_str!("../../dictionaries/synonyms.toml");
+
+/// One label and its answer, as a region gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// The label as written (a title cell and a label cell joined by a space).
+    pub label: String,
+    /// The section heading above the pair, if any.
+    pub heading: Option<String>,
+    pub answer: String,
+    pub at: Location,
+}
+
+/// What a region gives in label terms.
+#[derive(Debug, Default)]
+pub struct RegionPairs {
+    pub pairs: Vec<Pair>,
+    /// Texts before the first pair (the form's title rows), for telling the form.
+    pub preamble: Vec<String>,
+}
+
+/// The matcher's decision on one pair.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// (item, field) when assigned with a confidence at or above [`THRESHOLD`].
+    pub field: Option<(u32, u32)>,
+    pub confidence: f64,
+    /// The best field whatever the confidence, for the reviewer's message.
+    pub best: Option<(u32, u32)>,
+}
+
+// ---------------------------------------------------------------------------------
+// The catalog side
+// ---------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct SynonymFile {
+    #[serde(rename = "synonym", default)]
+    synonyms: Vec<Group>,
+    #[serde(rename = "section", default)]
+    sections: Vec<Group>,
+    #[serde(rename = "legacy", default)]
+    legacy: Vec<Group>,
+}
+
+#[derive(Deserialize)]
+struct Group {
+    words: Vec<String>,
+}
+
+/// Paraphrase → the catalog's wording, longest paraphrase first.
+struct Rewrites(Vec<(String, String)>);
+
+impl Rewrites {
+    fn new(groups: &[Group]) -> Rewrites {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for group in groups {
+            let Some((canonical, others)) = group.words.split_first() else {
+                continue;
+            };
+            let canonical = fold(canonical);
+            for other in others {
+                pairs.push((fold(other), canonical.clone()));
+            }
+        }
+        pairs.sort_by_key(|pair| std::cmp::Reverse(pair.0.chars().count()));
+        Rewrites(pairs)
+    }
+
+    /// The folded text with every paraphrase replaced, when any was found.
+    fn apply(&self, folded: &str) -> Option<String> {
+        let mut text = folded.to_string();
+        let mut changed = false;
+        for (from, to) in &self.0 {
+            if text.contains(from.as_str()) && !text.contains(to.as_str()) {
+                text = text.replace(from.as_str(), to);
+                changed = true;
+            }
+        }
+        changed.then_some(text)
+    }
+}
+
+/// A piece of catalog text: its content words and its character bigrams.
+struct Phrase {
+    keys: Vec<String>,
+    /// The weight of each key, and their sum (filled in once the weights are known).
+    weights: Vec<f64>,
+    total: f64,
+    /// Keys that count in the phrase's length but that a label cannot say for this
+    /// field (see `siblings_own`).
+    blocked: Vec<String>,
+    bigrams: Bigrams,
+    /// How far this phrase alone can vouch for the field (a title shared by several
+    /// fields less than the field's own label).
+    trust: f64,
+    /// `keys` as word ids, and whether each is blocked (filled in with the weights).
+    ids: Vec<u32>,
+    sayable: Vec<bool>,
+}
+
+struct FieldEntry {
+    item: u32,
+    index: u32,
+    /// Index of the item's first-level and second-level section in `sections`.
+    sections: Vec<usize>,
+    /// The keys of all the field's phrases.
+    bag: Vec<String>,
+    /// `bag` as sorted word ids.
+    bag_ids: Vec<u32>,
+    phrases: Vec<Phrase>,
+}
+
+struct SectionEntry {
+    keys: Vec<String>,
+    folded: String,
+}
+
+pub(super) struct Matcher {
+    fields: Vec<FieldEntry>,
+    sections: Vec<SectionEntry>,
+    idf: HashMap<String, f64>,
+    unseen_weight: f64,
+    rewrites: Rewrites,
+    section_rewrites: Rewrites,
+    /// Words of items older forms had and today's form has not (事業所数, 事業年数),
+    /// folded, longest first: a label made only of them answers no item.
+    legacy_only: Vec<String>,
+    /// Every catalog word, by id.
+    vocabulary: HashMap<String, u32>,
+    words: Vec<String>,
+    /// Per word id, the ids of the words it contains or is contained in.
+    related: Vec<Vec<u32>>,
+}
+
+/// The matcher of a catalog: the built-in catalog's is built once per process.
+pub(super) enum MatcherRef {
+    Builtin(&'static Matcher),
+    Owned(Box<Matcher>),
+}
+
+impl std::ops::Deref for MatcherRef {
+    type Target = Matcher;
+    fn deref(&self) -> &Matcher {
+        match self {
+            MatcherRef::Builtin(m) => m,
+            MatcherRef::Owned(m) => m,
+        }
+    }
+}
+
+pub(super) fn matcher(catalog: &Catalog) -> MatcherRef {
+    static BUILTIN: OnceLock<Matcher> = OnceLock::new();
+    if std::ptr::eq(catalog, Catalog::builtin()) {
+        MatcherRef::Builtin(BUILTIN.get_or_init(|| Matcher::new(Catalog::builtin())))
+    } else {
+        MatcherRef::Owned(Box::new(Matcher::new(catalog)))
+    }
+}
+
+fn content_keys(text: &str) -> Vec<String> {
+    tokenizer()
+        .tokens(text)
+        .into_iter()
+        .filter(Token::is_content)
+        .map(|t| t.key())
+        .collect()
+}
+
+/// A catalog label cut to what a form prints: no parentheses, no 「有り」 tail.
+fn short_label(label: &str) -> String {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for c in nfkc(label).chars() {
+        match c {
+            '(' | '<' | '＜' => depth += 1,
+            ')' | '>' | '＞' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    for cut in [
+        "と、「有り」",
+        "、「有り」",
+        "と、有り",
+        "、有り",
+        "、ある場合",
+        "、対策がある",
+        "、記録",
+        "、基本方針",
+        "、対応策",
+        "。",
+    ] {
+        if let Some(at) = text.find(cut) {
+            text.truncate(at);
+        }
+    }
+    text.trim_matches(['、', '。', ' ']).to_string()
+}
+
+/// 「2.2 事業所・事業」 → 「事業所・事業」; 「(1) 事業所等の概要」 → 「事業所等の概要」.
+fn section_name(heading: &str) -> String {
+    let folded = nfkc(heading);
+    folded
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')' | ' '))
+        .trim()
+        .to_string()
+}
+
+impl Matcher {
+    fn new(catalog: &Catalog) -> Matcher {
+        let file: SynonymFile = toml::from_str(SYNONYMS_TOML).unwrap_or(SynonymFile {
+            synonyms: Vec::new(),
+            sections: Vec::new(),
+            legacy: Vec::new(),
+        });
+        let mut legacy_only: Vec<String> = file
+            .legacy
+            .iter()
+            .flat_map(|g| g.words.iter().map(|w| fold(w)))
+            .collect();
+        legacy_only.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut sections: Vec<SectionEntry> = Vec::new();
+        let mut section_index: HashMap<String, usize> = HashMap::new();
+        let mut fields = Vec::new();
+        // Titles that are also another item's sub-section heading say less.
+        let generic_titles: HashSet<String> = catalog
+            .items
+            .iter()
+            .filter_map(|item| item.section.get(1))
+            .map(|heading| fold(&section_name(heading)))
+            .collect();
+        for item in &catalog.items {
+            let mut item_sections = Vec::new();
+            for heading in &item.section {
+                let name = section_name(heading);
+                let index = *section_index.entry(name.clone()).or_insert_with(|| {
+                    sections.push(SectionEntry {
+                        keys: content_keys(&name),
+                        folded: fold(&name),
+                    });
+                    sections.len() - 1
+                });
+                item_sections.push(index);
+            }
+            let many = item.fields.len() > 1;
+            let label_keys: Vec<Vec<String>> =
+                item.fields.iter().map(|f| content_keys(&f.label)).collect();
+            for (position, field) in item.fields.iter().enumerate() {
+                let title_trust = match (many, field.index) {
+                    (false, _) => 1.0,
+                    (true, 1) => 0.92,
+                    (true, _) => 0.75,
+                } * if generic_titles.contains(&fold(&item.title)) {
+                    // 「ＧＷ／エッジコンピュータなど」 (76) is also the heading of 69–73.
+                    0.6
+                } else {
+                    1.0
+                };
+                // A title word that another field's label has and this one's has not
+                // (「係争」 of 「勧誘・販売・係争に関する規程等の整備」 for the 勧誘・販売
+                // field) speaks for that other field: saying it does not make a label say
+                // this field's title.
+                let siblings_own: HashSet<&String> = label_keys
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != position)
+                    .flat_map(|(_, keys)| keys.iter())
+                    .filter(|k| !label_keys[position].contains(k))
+                    .collect();
+                let mut phrases = Vec::new();
+                for title in std::iter::once(&item.title).chain(&item.aliases) {
+                    let keys = content_keys(title);
+                    let blocked = keys
+                        .iter()
+                        .filter(|k| siblings_own.contains(k))
+                        .cloned()
+                        .collect();
+                    phrases.push(Phrase {
+                        keys,
+                        weights: Vec::new(),
+                        total: 0.0,
+                        blocked,
+                        bigrams: Bigrams::of(&fold(title)),
+                        trust: title_trust,
+                        ids: Vec::new(),
+                        sayable: Vec::new(),
+                    });
+                }
+                let short = short_label(&field.label);
+                // The item's own sub-section (「IoT 機器（センサー、アクチュエータ）」)
+                // tells apart the items that share a title.
+                let minor = item
+                    .section
+                    .get(1)
+                    .map(|s| section_name(s))
+                    .unwrap_or_default();
+                // Its words always explain a label; as a phrase to be said it counts only
+                // where the title is shared.
+                let shared_title = catalog
+                    .items
+                    .iter()
+                    .filter(|other| other.title == item.title)
+                    .count()
+                    > 1;
+                let minor_trust = if shared_title { 0.5 } else { 0.0 };
+                for (text, trust) in [
+                    (field.label.clone(), 1.0),
+                    (short, 1.0),
+                    (minor, minor_trust),
+                ] {
+                    if text.is_empty() {
+                        continue;
+                    }
+                    phrases.push(Phrase {
+                        keys: content_keys(&text),
+                        weights: Vec::new(),
+                        total: 0.0,
+                        blocked: Vec::new(),
+                        bigrams: Bigrams::of(&fold(&text)),
+                        trust,
+                        ids: Vec::new(),
+                        sayable: Vec::new(),
+                    });
+                }
+                let mut bag: Vec<String> = phrases.iter().flat_map(|p| p.keys.clone()).collect();
+                bag.sort();
+                bag.dedup();
+                fields.push(FieldEntry {
+                    item: item.number,
+                    index: field.index,
+                    sections: item_sections.clone(),
+                    bag,
+                    bag_ids: Vec::new(),
+                    phrases,
+                });
+            }
+        }
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for entry in &fields {
+            for key in &entry.bag {
+                *df.entry(key.clone()).or_default() += 1;
+            }
+        }
+        let n = fields.len() as f64;
+        let idf: HashMap<String, f64> = df
+            .into_iter()
+            .map(|(key, count)| (key, ((n + 1.0) / (count as f64 + 0.5)).ln()))
+            .collect();
+        let mut weights: Vec<f64> = idf.values().copied().collect();
+        weights.sort_by(f64::total_cmp);
+        let unseen_weight = weights.get(weights.len() / 2).copied().unwrap_or(1.0);
+        // Words by id, and which contain which (「社員」 and 「正社員」), once.
+        let mut words: Vec<String> = fields.iter().flat_map(|f| f.bag.clone()).collect();
+        words.sort();
+        words.dedup();
+        let vocabulary: HashMap<String, u32> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u32))
+            .collect();
+        let related: Vec<Vec<u32>> = words.iter().map(|w| related_ids(w, &words)).collect();
+        for field in &mut fields {
+            field.bag_ids = field.bag.iter().map(|k| vocabulary[k]).collect();
+            field.bag_ids.sort_unstable();
+            for phrase in &mut field.phrases {
+                phrase.weights = phrase
+                    .keys
+                    .iter()
+                    .map(|k| idf.get(k).copied().unwrap_or(unseen_weight))
+                    .collect();
+                phrase.total = phrase.weights.iter().sum();
+                phrase.ids = phrase.keys.iter().map(|k| vocabulary[k]).collect();
+                phrase.sayable = phrase
+                    .keys
+                    .iter()
+                    .map(|k| !phrase.blocked.contains(k))
+                    .collect();
+            }
+        }
+        Matcher {
+            fields,
+            sections,
+            idf,
+            unseen_weight,
+            rewrites: Rewrites::new(&file.synonyms),
+            section_rewrites: Rewrites::new(&file.sections),
+            legacy_only,
+            vocabulary,
+            words,
+            related,
+        }
+    }
+
+    fn weight(&self, key: &str) -> f64 {
+        self.idf.get(key).copied().unwrap_or(self.unseen_weight)
+    }
+}
+
+/// How well a word of a label matches a list of words: the same key, or one inside the
+/// other (「社員」 in 「正社員」) for part of the credit.
+fn best_match(key: &str, keys: &[String]) -> f64 {
+    if keys.iter().any(|k| k == key) {
+        return 1.0;
+    }
+    let short = |s: &str| s.chars().nth(1).is_none();
+    if short(key) {
+        return 0.0;
+    }
+    let inside = keys
+        .iter()
+        .any(|k| !short(k) && (k.contains(key) || key.contains(k.as_str())));
+    if inside { 0.6 } else { 0.0 }
+}
+
+/// The ids of the words of `words` that contain `word` or that it contains (both two
+/// characters or more, not the word itself).
+fn related_ids(word: &str, words: &[String]) -> Vec<u32> {
+    let short = |s: &str| s.chars().nth(1).is_none();
+    if short(word) {
+        return Vec::new();
+    }
+    words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            w.as_str() != word && !short(w) && (w.contains(word) || word.contains(w.as_str()))
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+/// One reading of a document label: its content words, their weights, its bigrams.
+struct Reading {
+    keys: Vec<String>,
+    weights: Vec<f64>,
+    total: f64,
+    folded: String,
+    bigrams: Bigrams,
+    /// Per key: its catalog word id, if the catalog has the word, and the catalog words
+    /// it contains or is contained in.
+    exact: Vec<Option<u32>>,
+    near: Vec<Vec<u32>>,
+    /// All of `exact` and all of `near`, sorted: the catalog words the label says.
+    said_exact: Vec<u32>,
+    said_near: Vec<u32>,
+}
+
+/// A document label, prepared for scoring.
+struct Prepared {
+    /// The label's readings: as written, and with the synonym list's wordings.
+    readings: Vec<Reading>,
+    /// The field number a 【記述内容N】 marker in the label names.
+    marker: Option<u32>,
+}
+
+impl Matcher {
+    fn prepare(&self, label: &str, rewrites: &Rewrites) -> Prepared {
+        let mut folded = fold(&strip_marks(label));
+        // 「【記述内容2】」, 「記述内容2：」: the field's number, not words to match.
+        let marker = match cues::field_marker(&folded) {
+            Some(cues::FieldMarker::Numbered(n)) => Some(n),
+            _ => None,
+        };
+        if let Some(at) = folded.find("記述内容") {
+            let after = &folded[at + "記述内容".len()..];
+            let rest = after.trim_start_matches(|c: char| {
+                c.is_ascii_digit() || matches!(c, '】' | ']' | ':' | ')' | '.')
+            });
+            folded = format!(
+                "{}{}",
+                &folded[..at].trim_end_matches(['【', '[', '(']),
+                rest
+            );
+        }
+        for word in &self.legacy_only {
+            folded = folded.replace(word.as_str(), " ");
+        }
+        let folded: String = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+        let reading = |text: String| {
+            let keys = content_keys(&text);
+            let weights: Vec<f64> = keys.iter().map(|k| self.weight(k)).collect();
+            let exact: Vec<Option<u32>> = keys
+                .iter()
+                .map(|k| self.vocabulary.get(k).copied())
+                .collect();
+            let near: Vec<Vec<u32>> = keys
+                .iter()
+                .zip(&exact)
+                .map(|(k, id)| match id {
+                    Some(id) => self.related[*id as usize].clone(),
+                    None => related_ids(k, &self.words),
+                })
+                .collect();
+            let mut said_exact: Vec<u32> = exact.iter().flatten().copied().collect();
+            said_exact.sort_unstable();
+            let mut said_near: Vec<u32> = near.iter().flatten().copied().collect();
+            said_near.sort_unstable();
+            said_near.dedup();
+            Reading {
+                total: weights.iter().sum(),
+                keys,
+                weights,
+                bigrams: Bigrams::of(&text),
+                folded: text,
+                exact,
+                near,
+                said_exact,
+                said_near,
+            }
+        };
+        let rewritten = rewrites.apply(&folded);
+        let mut readings = vec![reading(folded)];
+        if let Some(rewritten) = rewritten {
+            readings.push(reading(rewritten));
+        }
+        Prepared { readings, marker }
+    }
+
+    /// How well a label names a field, 0–1.
+    fn score(&self, label: &Prepared, field: &FieldEntry) -> f64 {
+        // A marker naming another field of the item all but rules this one out.
+        let marked = match label.marker {
+            Some(n) if n != field.index => 0.5,
+            _ => 1.0,
+        };
+        marked * self.unmarked_score(label, field)
+    }
+
+    fn unmarked_score(&self, label: &Prepared, field: &FieldEntry) -> f64 {
+        let mut best: f64 = 0.0;
+        for reading in &label.readings {
+            if reading.keys.is_empty() {
+                continue;
+            }
+            let in_bag = |id: &u32| field.bag_ids.binary_search(id).is_ok();
+            let explained: f64 = reading
+                .exact
+                .iter()
+                .zip(&reading.near)
+                .zip(&reading.weights)
+                .map(|((exact, near), w)| {
+                    if exact.as_ref().is_some_and(in_bag) {
+                        *w
+                    } else if near.iter().any(in_bag) {
+                        0.6 * w
+                    } else {
+                        0.0
+                    }
+                })
+                .sum();
+            if explained <= 0.0 {
+                // No word in common: the bigrams alone stay below any assignment.
+                continue;
+            }
+            let precision = explained / reading.total;
+            let recall = field
+                .phrases
+                .iter()
+                .filter(|p| p.total > 0.0)
+                .map(|p| {
+                    let said: f64 = p
+                        .ids
+                        .iter()
+                        .zip(&p.weights)
+                        .zip(&p.sayable)
+                        .filter(|(_, sayable)| **sayable)
+                        .map(|((id, w), _)| {
+                            if reading.said_exact.binary_search(id).is_ok() {
+                                *w
+                            } else if reading.said_near.binary_search(id).is_ok() {
+                                0.6 * w
+                            } else {
+                                0.0
+                            }
+                        })
+                        .sum();
+                    p.trust * said / p.total
+                })
+                .fold(0.0, f64::max);
+            let token = f_beta(precision, recall, BETA);
+            let bigram = if reading.folded.is_empty() {
+                0.0
+            } else {
+                field
+                    .phrases
+                    .iter()
+                    .map(|p| p.trust * reading.bigrams.dice(&p.bigrams))
+                    .fold(0.0, f64::max)
+            };
+            best = best.max(WORD_SHARE * token + (1.0 - WORD_SHARE) * bigram);
+        }
+        best
+    }
+
+    /// Which catalog sections a heading names, with how well (only the best ones).
+    fn heading_sections(&self, heading: &str) -> Vec<(usize, f64)> {
+        let prepared = self.prepare(heading, &self.section_rewrites);
+        let mut scored: Vec<(usize, f64)> = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, section)| {
+                let s = prepared
+                    .readings
+                    .iter()
+                    .map(|reading| {
+                        let (keys, folded) = (&reading.keys, &reading.folded);
+                        let token = if keys.is_empty() || section.keys.is_empty() {
+                            0.0
+                        } else {
+                            let shared = keys
+                                .iter()
+                                .map(|k| self.weight(k) * best_match(k, &section.keys))
+                                .sum::<f64>();
+                            let own: f64 = keys.iter().map(|k| self.weight(k)).sum();
+                            let theirs: f64 = section.keys.iter().map(|k| self.weight(k)).sum();
+                            let theirs_said = section
+                                .keys
+                                .iter()
+                                .map(|k| self.weight(k) * best_match(k, keys))
+                                .sum::<f64>();
+                            f_beta(shared / own, theirs_said / theirs, 1.0)
+                        };
+                        token.max(similarity(folded, &section.folded))
+                    })
+                    .fold(0.0, f64::max);
+                (i, s)
+            })
+            .filter(|(_, s)| *s >= 0.5)
+            .collect();
+        let top = scored.iter().map(|(_, s)| *s).fold(0.0, f64::max);
+        scored.retain(|(_, s)| *s >= top - 0.05);
+        scored
+    }
+
+    /// Whether a text reads as a section heading rather than as a label.
+    fn is_heading(&self, text: &str) -> bool {
+        let sections = self.heading_sections(text);
+        let Some(section_score) = sections.iter().map(|(_, s)| *s).reduce(f64::max) else {
+            return false;
+        };
+        let prepared = self.prepare(text, &self.rewrites);
+        let field_score = self
+            .fields
+            .iter()
+            .map(|f| self.score(&prepared, f))
+            .fold(0.0, f64::max);
+        section_score >= field_score
+    }
+}
+
+fn f_beta(precision: f64, recall: f64, beta: f64) -> f64 {
+    if precision <= 0.0 || recall <= 0.0 {
+        return 0.0;
+    }
+    let b2 = beta * beta;
+    (1.0 + b2) * precision * recall / (b2 * precision + recall)
+}
+
+/// Drops bullets, own numbering and a trailing colon: 「■会社名：」, 「3. 設立年」 → the words.
+pub(super) fn strip_marks(label: &str) -> String {
+    let text = nfkc(label);
+    let mut text = text.trim();
+    loop {
+        let before = text;
+        text = text
+            .trim_start_matches([
+                '■', '□', '◆', '◇', '●', '○', '▼', '▽', '★', '☆', '・', '-', '*', '※', '【', '[',
+            ])
+            .trim();
+        if let Some(cue) = cues::item_cue(&fold(text))
+            && !cue.rest.is_empty()
+            && cue.strength == Strength::Weak
+        {
+            // 「3. 設立年」: the number is the form's own; keep the words.
+            if let Some(at) =
+                text.find(|c: char| !(c.is_ascii_digit() || "().:、 [】]".contains(c)))
+            {
+                text = text[at..].trim();
+            }
+        }
+        if text == before {
+            break;
+        }
+    }
+    text.trim_end_matches([':', '：', '】', ']'])
+        .trim_end_matches("について")
+        .trim()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------
+// The document side: label–answer pairs
+// ---------------------------------------------------------------------------------
+
+struct Cell<'a> {
+    text: &'a str,
+    folded: String,
+    column: u32,
+    span: u32,
+    at: &'a Location,
+}
+
+/// Label–answer pairs of a region with columns (worksheets, Word and PDF tables).
+pub(super) fn grid_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
+    let rows: Vec<Vec<Cell>> = region
+        .rows
+        .iter()
+        .map(|row| {
+            row.blocks
+                .iter()
+                .filter(|b| !b.text.trim().is_empty())
+                .map(|b| Cell {
+                    text: &b.text,
+                    folded: fold(&b.text),
+                    column: b.column,
+                    span: b.column_span,
+                    at: &b.at,
+                })
+                .collect()
+        })
+        .collect();
+    // Header rows give column roles.
+    let mut roles: HashMap<u32, Role> = HashMap::new();
+    let mut header_rows: HashSet<usize> = HashSet::new();
+    for (r, row) in rows.iter().enumerate() {
+        let folded: Vec<(u32, String)> = row.iter().map(|c| (c.column, c.folded.clone())).collect();
+        if row.len() >= 2
+            && let Some(found) = header_roles(&folded)
+        {
+            if header_rows.contains(&(r.wrapping_sub(1))) || roles.is_empty() {
+                roles.extend(found);
+            } else {
+                roles = found;
+            }
+            header_rows.insert(r);
+        }
+    }
+    let column_with = |role: Role| {
+        let mut columns: Vec<u32> = roles
+            .iter()
+            .filter(|(_, r)| **r == role)
+            .map(|(c, _)| *c)
+            .collect();
+        columns.sort();
+        columns
+    };
+    // Column statistics over the rows with two cells or more.
+    let mut count: HashMap<u32, usize> = HashMap::new();
+    let mut length: HashMap<u32, usize> = HashMap::new();
+    let mut numbers: HashMap<u32, usize> = HashMap::new();
+    for (r, row) in rows.iter().enumerate() {
+        if header_rows.contains(&r) || row.len() < 2 {
+            continue;
+        }
+        for cell in row {
+            *count.entry(cell.column).or_default() += 1;
+            *length.entry(cell.column).or_default() += cell.text.chars().count();
+            if cues::item_cue(&cell.folded).is_some_and(|c| c.rest.is_empty()) {
+                *numbers.entry(cell.column).or_default() += 1;
+            }
+        }
+    }
+    let busiest = count.values().copied().max().unwrap_or(0);
+    let number_columns: Vec<u32> = {
+        let mut columns = column_with(Role::Number);
+        let inferred: Vec<u32> = numbers
+            .iter()
+            .filter(|(c, n)| **n * 10 >= count[c] * 6 && !columns.contains(c))
+            .map(|(c, _)| *c)
+            .collect();
+        columns.extend(inferred);
+        columns
+    };
+    let attachment_columns = column_with(Role::Attachment);
+    let answer_column = column_with(Role::Answer).first().copied().or_else(|| {
+        count
+            .iter()
+            .filter(|(c, n)| **n * 4 >= busiest && !number_columns.contains(c))
+            .filter(|(c, _)| !attachment_columns.contains(c))
+            .map(|(c, n)| (*c, length[c] as f64 / *n as f64))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(c, _)| c)
+    });
+    let Some(answer_column) = answer_column else {
+        return RegionPairs {
+            pairs: Vec::new(),
+            preamble: rows
+                .iter()
+                .flatten()
+                .map(|c| c.text.trim().to_string())
+                .collect(),
+        };
+    };
+    let is_label_column = |column: u32| {
+        column != answer_column
+            && !number_columns.contains(&column)
+            && !attachment_columns.contains(&column)
+    };
+    // The title column: the header's, or, where the labels take two columns, the left
+    // one (an item's title above its fields' labels, written on its first row only).
+    let mut title_columns = column_with(Role::Title);
+    if title_columns.is_empty() {
+        let mut label_columns: Vec<u32> = count
+            .iter()
+            .filter(|(c, n)| is_label_column(**c) && **n * 10 >= busiest)
+            .map(|(c, _)| *c)
+            .collect();
+        label_columns.sort_unstable();
+        if label_columns.len() >= 2 {
+            title_columns.push(label_columns[0]);
+        }
+    }
+
+    let mut result = RegionPairs::default();
+    let mut heading: Option<String> = None;
+    let mut carried_title: Option<String> = None;
+    // Whether the previous row was a pair an answer-only row may continue.
+    let mut open = false;
+    for (r, row) in rows.iter().enumerate() {
+        if header_rows.contains(&r) || row.is_empty() {
+            open = false;
+            continue;
+        }
+        let answer = row
+            .iter()
+            .find(|c| c.column == answer_column && c.span <= 2);
+        let mut titles: Vec<&Cell> = Vec::new();
+        let mut labels: Vec<&Cell> = Vec::new();
+        for cell in row.iter().filter(|c| is_label_column(c.column)) {
+            if title_columns.contains(&cell.column) {
+                titles.push(cell);
+            } else {
+                labels.push(cell);
+            }
+        }
+        let banner = row.len() == 1 && (row[0].span > 1 || answer.is_none());
+        if banner {
+            let text = row[0].text.trim();
+            if result.pairs.is_empty() && !matcher.is_heading(text) {
+                result.preamble.push(text.to_string());
+            } else if !is_note(&row[0].folded) {
+                heading = Some(text.to_string());
+                carried_title = None;
+            }
+            open = false;
+            continue;
+        }
+        if !titles.is_empty() {
+            carried_title = Some(join(&titles));
+        }
+        let Some(answer) = answer else {
+            open = false;
+            continue;
+        };
+        if titles.is_empty() && labels.is_empty() {
+            if open && let Some(last) = result.pairs.last_mut() {
+                last.answer.push('\n');
+                last.answer.push_str(answer.text.trim());
+            }
+            continue;
+        }
+        let own = join(&labels);
+        let label = match (&carried_title, titles.is_empty()) {
+            (Some(title), _) if !own.is_empty() => format!("{title} {own}"),
+            (Some(title), _) => title.clone(),
+            (None, _) => own,
+        };
+        result.pairs.push(Pair {
+            label,
+            heading: heading.clone(),
+            answer: answer.text.trim().to_string(),
+            at: answer.at.clone(),
+        });
+        open = true;
+    }
+    result
+}
+
+fn join(cells: &[&Cell]) -> String {
+    cells
+        .iter()
+        .map(|c| c.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Label–answer pairs of a flow of paragraphs: 「■会社名」 (or 「1. 会社名」, 「【会社名】」)
+/// above its answer, or 「会社名：株式会社…」 on one line after a blank one.
+pub(super) fn flow_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
+    let mut result = RegionPairs::default();
+    let mut heading: Option<String> = None;
+    let mut current: Option<Pair> = None;
+    let mut previous_paragraph: Option<u32> = None;
+    for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
+        let text = block.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let paragraph = match block.at {
+            Location::Paragraph { paragraph } => Some(paragraph),
+            _ => None,
+        };
+        let after_blank = match (previous_paragraph, paragraph) {
+            (Some(before), Some(now)) => now > before + 1,
+            _ => true,
+        };
+        previous_paragraph = paragraph;
+        let first = text.chars().next().unwrap_or(' ');
+        // 「【会社名】」 is a label, 「【連携内容】REST API…」 an answer's line.
+        let bracketed = first == '【'
+            && text.find('】').is_some_and(|at| {
+                text[at + '】'.len_utf8()..]
+                    .trim_matches([':', '：', ' '])
+                    .is_empty()
+            });
+        let marked = "■□◆◇●▼▽★☆".contains(first)
+            || bracketed
+            || cues::item_cue(&fold(text))
+                .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty());
+        let short = text.chars().count() <= 40 && !text.contains('\n');
+        if marked && short {
+            if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
+                result.pairs.push(pair);
+            }
+            let words = strip_marks(text);
+            if matcher.is_heading(&words) {
+                heading = Some(words);
+                continue;
+            }
+            current = Some(Pair {
+                label: words,
+                heading: heading.clone(),
+                answer: String::new(),
+                at: block.at.clone(),
+            });
+            continue;
+        }
+        // 「会社名：株式会社…」 after a blank line.
+        if after_blank && let Some((label, answer)) = inline_pair(text) {
+            let prepared = matcher.prepare(&label, &matcher.rewrites);
+            let fits = matcher
+                .fields
+                .iter()
+                .any(|f| matcher.score(&prepared, f) >= 0.75);
+            if fits {
+                if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
+                    result.pairs.push(pair);
+                }
+                result.pairs.push(Pair {
+                    label,
+                    heading: heading.clone(),
+                    answer,
+                    at: block.at.clone(),
+                });
+                continue;
+            }
+        }
+        match current.as_mut() {
+            Some(pair) if pair.answer.is_empty() => {
+                pair.answer = text.to_string();
+                pair.at = block.at.clone();
+            }
+            Some(pair) if !after_blank => {
+                pair.answer.push('\n');
+                pair.answer.push_str(text);
+            }
+            _ => {
+                if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
+                    result.pairs.push(pair);
+                }
+                if result.pairs.is_empty() {
+                    result.preamble.push(text.to_string());
+                }
+            }
+        }
+    }
+    if let Some(pair) = current.filter(|p| !p.answer.is_empty()) {
+        result.pairs.push(pair);
+    }
+    result
+}
+
+/// 「会社名：株式会社…」 → (会社名, 株式会社…), when the part before the colon is short.
+fn inline_pair(text: &str) -> Option<(String, String)> {
+    let (label, answer) = text.split_once(['：', ':'])?;
+    let label = label.trim();
+    let answer = answer.trim();
+    let words = label.chars().count();
+    ((2..=20).contains(&words) && !answer.is_empty() && !label.contains(['(', '（', '、']))
+        .then(|| (label.to_string(), answer.to_string()))
+}
+
+// ---------------------------------------------------------------------------------
+// Assignment
+// ---------------------------------------------------------------------------------
+
+/// Pairs below this score for every field are left unassigned before any context.
+const FLOOR: f64 = 0.3;
+/// How much more a label's words must be explained by a field than they need to say
+/// all of it (F-beta's beta: below 1 favours precision).
+const BETA: f64 = 0.6;
+/// The share of the word score in a label's score; the rest is character bigrams.
+const WORD_SHARE: f64 = 0.8;
+/// The support a section heading gives the fields of the section it names.
+const HEADING_BONUS: f64 = 0.12;
+/// The support neighbouring labels give the fields of the sub-section of their items,
+/// and of their first-level section (forms keep a section's items together, whatever
+/// their order inside it).
+const NEIGHBOUR_BONUS: f64 = 0.1;
+const MAJOR_NEIGHBOUR_BONUS: f64 = 0.1;
+
+impl Matcher {
+    /// Decides which field each pair answers.
+    pub(super) fn assign(&self, pairs: &[Pair]) -> Vec<Decision> {
+        if pairs.is_empty() {
+            return Vec::new();
+        }
+        let prepared: Vec<Prepared> = pairs
+            .iter()
+            .map(|p| self.prepare(&p.label, &self.rewrites))
+            .collect();
+        let base: Vec<Vec<f64>> = prepared
+            .iter()
+            .map(|label| self.fields.iter().map(|f| self.score(label, f)).collect())
+            .collect();
+        // Section headings: support for the fields of the section they name.
+        let mut heading_cache: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
+        let with_headings: Vec<Vec<f64>> = pairs
+            .iter()
+            .zip(&base)
+            .map(|(pair, scores)| {
+                let Some(heading) = pair.heading.as_deref() else {
+                    return scores.clone();
+                };
+                let named = heading_cache
+                    .entry(heading)
+                    .or_insert_with(|| self.heading_sections(heading));
+                scores
+                    .iter()
+                    .zip(&self.fields)
+                    .map(|(s, f)| {
+                        let support = named
+                            .iter()
+                            .filter(|(section, _)| f.sections.contains(section))
+                            .map(|(_, strength)| *strength)
+                            .fold(0.0, f64::max);
+                        s + HEADING_BONUS * support
+                    })
+                    .collect()
+            })
+            .collect();
+        let first = hungarian(&with_headings, FLOOR);
+        let first_confidence = self.confidences(&with_headings, &first);
+        // Neighbours: pairs next to each other tend to answer items of one section.
+        let mut scores = with_headings.clone();
+        for (i, row) in scores.iter_mut().enumerate() {
+            let neighbours: Vec<usize> = (i.saturating_sub(2)..(i + 3).min(pairs.len()))
+                .filter(|j| *j != i)
+                .filter_map(|j| first[j].filter(|_| first_confidence[j] >= 0.7))
+                .collect();
+            if neighbours.is_empty() {
+                continue;
+            }
+            for (s, field) in row.iter_mut().zip(&self.fields) {
+                let (major, minor) = (field.sections.first(), field.sections.last());
+                let near_minor = neighbours
+                    .iter()
+                    .filter(|j| self.fields[**j].sections.last() == minor)
+                    .count();
+                let near_major = neighbours
+                    .iter()
+                    .filter(|j| self.fields[**j].sections.first() == major)
+                    .count();
+                *s += (NEIGHBOUR_BONUS * near_minor as f64
+                    + MAJOR_NEIGHBOUR_BONUS * near_major as f64)
+                    / neighbours.len() as f64;
+            }
+        }
+        let second = hungarian(&scores, FLOOR);
+        let confidence = self.confidences(&scores, &second);
+        second
+            .iter()
+            .zip(&confidence)
+            .zip(&base)
+            .map(|((chosen, c), base)| {
+                let best = chosen.or_else(|| {
+                    base.iter()
+                        .enumerate()
+                        .max_by(|a, b| a.1.total_cmp(b.1))
+                        .filter(|(_, s)| **s > 0.0)
+                        .map(|(j, _)| j)
+                });
+                let key = |j: usize| (self.fields[j].item, self.fields[j].index);
+                Decision {
+                    field: chosen.filter(|_| *c >= THRESHOLD).map(key),
+                    confidence: *c,
+                    best: best.map(key),
+                }
+            })
+            .collect()
+    }
+
+    /// The confidence of each assignment: its score, lowered by how close the best field
+    /// that the pair could have had instead comes (a field another pair holds with a
+    /// better score is no real alternative).
+    fn confidences(&self, scores: &[Vec<f64>], chosen: &[Option<usize>]) -> Vec<f64> {
+        self.standings(scores, chosen)
+            .into_iter()
+            .map(|(own, rival)| confidence(own, rival))
+            .collect()
+    }
+
+    /// Each assignment's score and the score of its best real alternative.
+    fn standings(&self, scores: &[Vec<f64>], chosen: &[Option<usize>]) -> Vec<(f64, f64)> {
+        let mut holder: HashMap<usize, usize> = HashMap::new();
+        for (i, c) in chosen.iter().enumerate() {
+            if let Some(j) = c {
+                holder.insert(*j, i);
+            }
+        }
+        chosen
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let Some(j) = c else { return (0.0, 0.0) };
+                let own = scores[i][*j];
+                let rival = scores[i]
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != *j)
+                    .filter(|(k, s)| match holder.get(k) {
+                        // Held by a pair it suits no better: a real alternative.
+                        Some(other) => scores[*other][*k] <= **s,
+                        None => true,
+                    })
+                    .map(|(_, s)| *s)
+                    .fold(0.0, f64::max);
+                (own, rival)
+            })
+            .collect()
+    }
+}
+
+/// How sure an assignment is, from its score and its best alternative's.
+fn confidence(own: f64, rival: f64) -> f64 {
+    let margin = own - rival;
+    // A tie is worth half; a lead of 0.075 or more, all. The score itself counts from 0.3
+    // up: a label that is the only one to name a field, however loosely, is an answer.
+    let certainty = (0.5 + margin / 0.15).clamp(0.0, 1.0);
+    ((0.3 + own).min(1.0) * certainty).clamp(0.0, 1.0)
+}
+
+/// One-to-one assignment of rows to columns maximizing the total score (the Hungarian
+/// method with potentials). A row may stay unassigned, which is worth `floor`.
+fn hungarian(scores: &[Vec<f64>], floor: f64) -> Vec<Option<usize>> {
+    let n = scores.len();
+    let m = scores.first().map_or(0, Vec::len);
+    // Columns: the fields, then one "unassigned" column per row.
+    let width = m + n;
+    let cost = |i: usize, j: usize| -> f64 {
+        if j < m {
+            -scores[i][j]
+        } else if j - m == i {
+            -floor
+        } else {
+            f64::INFINITY / 4.0
+        }
+    };
+    let inf = f64::INFINITY;
+    let mut u = vec![0.0; n + 1];
+    let mut v = vec![0.0; width + 1];
+    let mut p = vec![0usize; width + 1];
+    let mut way = vec![0usize; width + 1];
+    for i in 1..=n {
+        p[0] = i;
+        let mut j0 = 0usize;
+        let mut minv = vec![inf; width + 1];
+        let mut used = vec![false; width + 1];
+        loop {
+            used[j0] = true;
+            let i0 = p[j0];
+            let mut delta = inf;
+            let mut j1 = 0usize;
+            for j in 1..=width {
+                if used[j] {
+                    continue;
+                }
+                let cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
+                if cur < minv[j] {
+                    minv[j] = cur;
+                    way[j] = j0;
+                }
+                if minv[j] < delta {
+                    delta = minv[j];
+                    j1 = j;
+                }
+            }
+            for j in 0..=width {
+                if used[j] {
+                    u[p[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+            if p[j0] == 0 {
+                break;
+            }
+        }
+        loop {
+            let j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+            if j0 == 0 {
+                break;
+            }
+        }
+    }
+    let mut result = vec![None; n];
+    for j in 1..=width {
+        if p[j] != 0 && j - 1 < m {
+            result[p[j] - 1] = Some(j - 1);
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, Row};
+
+    fn matcher() -> &'static Matcher {
+        static M: OnceLock<Matcher> = OnceLock::new();
+        M.get_or_init(|| Matcher::new(Catalog::builtin()))
+    }
+
+    fn best(label: &str) -> (u32, u32) {
+        let m = matcher();
+        let prepared = m.prepare(label, &m.rewrites);
+        let (j, _) = m
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(j, f)| (j, m.score(&prepared, f)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap();
+        (m.fields[j].item, m.fields[j].index)
+    }
+
+    #[test]
+    fn paraphrased_labels_name_their_fields() {
+        assert_eq!(best("会社名"), (2, 1));
+        assert_eq!(best("代表者名"), (6, 1));
+        assert_eq!(best("資本金額"), (11, 1));
+        assert_eq!(best("従業員数（正社員）"), (8, 1));
+        assert_eq!(best("法人番号"), (2, 2));
+        assert_eq!(best("ホームページ"), (4, 2));
+        assert_eq!(best("設立年・事業年数"), (3, 1));
+        assert_eq!(best("稼働率の実績"), (77, 2));
+        assert_eq!(best("死活監視"), (94, 1));
+    }
+
+    #[test]
+    #[ignore]
+    fn show_scores() {
+        let m = matcher();
+        for label in std::env::var("KAIJI_LABELS").unwrap_or_default().split('|') {
+            let prepared = m.prepare(label, &m.rewrites);
+            let mut scored: Vec<(f64, u32, u32)> = m
+                .fields
+                .iter()
+                .map(|f| (m.score(&prepared, f), f.item, f.index))
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let top: Vec<String> = scored
+                .iter()
+                .take(5)
+                .map(|(s, i, f)| format!("{i}.{f}={s:.3}"))
+                .collect();
+            let readings: Vec<&Vec<String>> = prepared.readings.iter().map(|r| &r.keys).collect();
+            println!("{label} {readings:?}: {}", top.join(" "));
+        }
+    }
+
+    #[test]
+    fn the_synonym_list_reads() {
+        let file: SynonymFile = toml::from_str(SYNONYMS_TOML).expect("dictionaries/synonyms.toml");
+        assert!(file.synonyms.len() > 20 && !file.sections.is_empty() && !file.legacy.is_empty());
+        assert!(file.synonyms.iter().all(|g| g.words.len() >= 2));
+    }
+
+    #[test]
+    fn marks_and_own_numbers_are_not_words() {
+        assert_eq!(strip_marks("■会社名："), "会社名");
+        assert_eq!(strip_marks("3. 設立年"), "設立年");
+        assert_eq!(strip_marks("（１２）ホームページ"), "ホームページ");
+        assert_eq!(strip_marks("代表者名について"), "代表者名");
+    }
+
+    #[test]
+    fn the_assignment_is_one_to_one_and_maximal() {
+        let scores = vec![vec![0.9, 0.8], vec![0.85, 0.1]];
+        assert_eq!(hungarian(&scores, 0.3), vec![Some(1), Some(0)]);
+        let scores = vec![vec![0.2, 0.1]];
+        assert_eq!(hungarian(&scores, 0.3), vec![None]);
+    }
+
+    fn table(rows: &[&[&str]]) -> Region {
+        Region {
+            name: "申請書".into(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(r, cells)| Row {
+                    blocks: cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| !t.is_empty())
+                        .map(|(c, t)| Block {
+                            text: t.to_string(),
+                            column: c as u32,
+                            column_span: 1,
+                            at: Location::Cell {
+                                sheet: "申請書".into(),
+                                row: r as u32,
+                                col: c as u32,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_two_column_table_gives_pairs_and_the_matcher_assigns_them() {
+        let region = table(&[
+            &["旧様式 申請書", ""],
+            &["項目", "回答"],
+            &["代表者名", "高橋 健一"],
+            &["会社名", "株式会社サンプル"],
+            &["事業所数", "3拠点"],
+            &["ホームページ", "https://example.jp/"],
+            &["", "（旧URLは廃止）"],
+        ]);
+        let found = grid_pairs(&region, matcher());
+        assert_eq!(found.preamble, ["旧様式 申請書"]);
+        let labels: Vec<&str> = found.pairs.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["代表者名", "会社名", "事業所数", "ホームページ"]);
+        assert_eq!(
+            found.pairs[3].answer,
+            "https://example.jp/\n（旧URLは廃止）"
+        );
+        let decisions = matcher().assign(&found.pairs);
+        let fields: Vec<Option<(u32, u32)>> = decisions.iter().map(|d| d.field).collect();
+        assert_eq!(fields, [Some((6, 1)), Some((2, 1)), None, Some((4, 2))]);
+        assert!(decisions[0].confidence >= THRESHOLD);
+    }
+}
