@@ -20,3 +20,4 @@ pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod text;
+pub mod tokenize;

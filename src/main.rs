@@ -1,12 +1,14 @@
 //! The `kaiji` command line (see the contract in the README).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use kaiji::batch::{self, Batch, Format};
 use kaiji::catalog::Catalog;
 use kaiji::check::{self, CrossChecks};
 use kaiji::findings::Verdict;
+use kaiji::inputs::Shard;
 use kaiji::pipeline::Stages;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,6 +35,8 @@ enum Command {
         /// Write the results to this file instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Extract, then check each application against the guide's rules.
     Check {
@@ -53,6 +57,22 @@ enum Command {
         /// Exit 4 when any document's verdict is this bad or worse.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Read legacy forms (older editions, ASP・SaaS-era layouts, re-typed forms) by what
+    /// their labels say, and write their answers under today's item numbers.
+    Migrate {
+        /// Files or directories (walked recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Jsonl)]
+        format: CheckFormat,
+        /// Write the results to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Print the item catalog the tool works from.
     Catalog {
@@ -64,6 +84,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = JsonOnly::Json)]
         format: JsonOnly,
     },
+}
+
+/// How a batch runs: in parallel, and over which part of its inputs.
+#[derive(Args)]
+struct RunArgs {
+    /// Take only part K of N of the inputs: contiguous ranges of the input list (in its
+    /// sorted order), so that N workers given the same PATHs each take one part, and
+    /// their outputs concatenated in part order equal one run's, byte for byte.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Files processed at once [default: one per core].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+    /// Print the summary at the end (documents by verdict, errors by kind, time) on stderr
+    /// even when it is not a terminal.
+    #[arg(long)]
+    summary: bool,
+}
+
+impl RunArgs {
+    fn jobs(&self) -> usize {
+        self.jobs.map_or(0, NonZeroUsize::get)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,6 +143,7 @@ fn main() -> ExitCode {
             paths,
             format,
             output,
+            run: how,
         } => {
             let format = match format {
                 ExtractFormat::Jsonl => Format::Jsonl,
@@ -113,8 +157,10 @@ fn main() -> ExitCode {
                 output,
                 report: None,
                 findings_csv: None,
+                jobs: how.jobs(),
+                shard: how.shard,
             };
-            run(&batch, None)
+            run(&batch, None, &how)
         }
         Command::Check {
             paths,
@@ -123,6 +169,7 @@ fn main() -> ExitCode {
             report,
             findings_csv,
             fail_on,
+            run: how,
         } => {
             let format = match format {
                 CheckFormat::Jsonl => Format::Jsonl,
@@ -136,9 +183,34 @@ fn main() -> ExitCode {
                     output,
                     report,
                     findings_csv,
+                    jobs: how.jobs(),
+                    shard: how.shard,
                 },
                 fail_on,
+                &how,
             )
+        }
+        Command::Migrate {
+            paths,
+            format,
+            output,
+            run: how,
+        } => {
+            let format = match format {
+                CheckFormat::Jsonl => Format::Jsonl,
+                CheckFormat::Json => Format::Json,
+            };
+            let batch = Batch {
+                paths,
+                stages: Stages::Migrate,
+                format,
+                output,
+                report: None,
+                findings_csv: None,
+                jobs: how.jobs(),
+                shard: how.shard,
+            };
+            run(&batch, None, &how)
         }
         Command::Catalog {
             format: JsonOnly::Json,
@@ -159,8 +231,23 @@ fn main() -> ExitCode {
 }
 
 /// Runs a batch; the exit status follows the contract.
-fn run(batch: &Batch, fail_on: Option<FailOn>) -> io::Result<ExitCode> {
+fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<ExitCode> {
+    if batch.shard.is_some() && batch.format == Format::Json {
+        // Arrays do not concatenate; JSON lines and CSV do.
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--shard writes parts to concatenate: use --format jsonl (or csv), not json",
+            )
+            .exit();
+    }
     let summary = batch::run(batch)?;
+    if how.summary || io::stderr().is_terminal() {
+        match batch.shard {
+            Some(shard) => eprintln!("kaiji: shard {shard}: {summary}"),
+            None => eprintln!("kaiji: {summary}"),
+        }
+    }
     let failed_on = match fail_on {
         Some(FailOn::Reject) => summary.worst == Verdict::Reject,
         Some(FailOn::Review) => summary.worst >= Verdict::Review,

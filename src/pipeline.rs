@@ -15,6 +15,7 @@ use std::path::Path;
 
 pub const SCHEMA: &str = "kaiji/1";
 pub const FORM_KIND: &str = "iot-cloud-iaas-paas";
+pub use crate::locate::THRESHOLD;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
@@ -71,6 +72,9 @@ pub enum Stages {
     Extract,
     /// Also run the checker's rules (`kaiji check`).
     Check,
+    /// Find and type the answers of a legacy form by what its labels say, under today's
+    /// item numbers (`kaiji migrate`).
+    Migrate,
 }
 
 /// What the stages work from: the catalog, the cross-item checks, the limits.
@@ -83,13 +87,21 @@ pub struct Setup<'a> {
 }
 
 impl Setup<'static> {
-    /// The built-in catalog and checks with default limits.
+    /// The built-in catalog and checks, with the default limits as the environment
+    /// sets them (`KAIJI_MAX_CELLS=…`, see [`Limits::from_env`]; a variable that does not
+    /// parse is reported on stderr and the default kept).
     pub fn builtin(stages: Stages) -> Setup<'static> {
-        static LIMITS: Limits = Limits::DEFAULT;
+        static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+        let limits = LIMITS.get_or_init(|| {
+            Limits::from_env().unwrap_or_else(|error| {
+                eprintln!("kaiji: {error}; using the default limits");
+                Limits::DEFAULT
+            })
+        });
         Setup {
             catalog: Catalog::builtin(),
             cross_checks: CrossChecks::builtin(),
-            limits: &LIMITS,
+            limits,
             stages,
         }
     }
@@ -133,7 +145,11 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
             });
         }
     };
-    let located = locate::locate(&document, catalog);
+    let mode = match setup.stages {
+        Stages::Migrate => locate::Mode::Labels,
+        Stages::Extract | Stages::Check => locate::Mode::Auto,
+    };
+    let located = locate::locate_with(&document, catalog, mode);
     let mut findings: Vec<Finding> = located.notes.iter().map(note_finding).collect();
     let mut items = Vec::with_capacity(located.items.len());
     for located_item in located.items {
@@ -172,12 +188,36 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
                     Value::Text
                 }
             };
+            if matches!(value, Value::Presence { .. })
+                && normalize::presence_says_both(&located_field.raw)
+            {
+                findings.push(Finding {
+                    item: Some(item.number),
+                    field: Some(field.index),
+                    rule: Rule::Contradiction,
+                    severity: Severity::Review,
+                    related: Vec::new(),
+                    message: format!(
+                        "{}（{}）の記述内容{}「{}」は、有るとも無い（または予定）とも述べています。どちらか確認してください。",
+                        item.title,
+                        item.number,
+                        field.index,
+                        locate::excerpt(&located_field.raw)
+                    ),
+                    quote: Some(located_field.raw.clone()),
+                    at: Some(located_field.at.clone()),
+                });
+            }
+            let matched_label = located_field
+                .label
+                .filter(|_| located_field.by_label || setup.stages == Stages::Migrate);
             fields.push(FieldResult {
                 index: located_field.index,
                 raw: located_field.raw,
                 value,
                 at: located_field.at,
                 confidence: located_field.confidence,
+                matched_label,
             });
         }
         items.push(ItemResult {
@@ -187,7 +227,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         });
     }
     let (kind, matched_by) = match located.matched_by {
-        MatchedBy::ItemNumbers => {
+        MatchedBy::ItemNumbers | MatchedBy::Labels => {
             if setup.stages == Stages::Check {
                 findings.extend(check::check(
                     &Answers::new(&items).with_places(&located.places),
@@ -195,7 +235,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
                     setup.cross_checks,
                 ));
             }
-            (FORM_KIND, "item-numbers")
+            (located.kind.name(), located.matched_by.name())
         }
         MatchedBy::Nothing => {
             findings.push(Finding {
@@ -227,10 +267,12 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
 fn note_finding(note: &LocateNote) -> Finding {
     let rule = match note.kind {
         NoteKind::ConflictingAnswers => Rule::Contradiction,
-        NoteKind::UnknownField | NoteKind::NumberDisagreesWithTitle => Rule::Unrecognized,
+        NoteKind::UnknownField
+        | NoteKind::NumberDisagreesWithTitle
+        | NoteKind::UnrecognizedLabel => Rule::Unrecognized,
     };
     Finding {
-        item: Some(note.item),
+        item: note.item,
         field: note.field,
         rule,
         severity: Severity::Review,

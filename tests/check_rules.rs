@@ -55,6 +55,7 @@ fn answer(items: &mut Vec<ItemResult>, item: u32, field: u32, raw: Option<&str>)
                 col: 3,
             },
             confidence: 1.0,
+            matched_label: None,
         });
     }
 }
