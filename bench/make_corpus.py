@@ -93,7 +93,8 @@ def prepare_for_print(src: Path, dst: Path):
 
 
 def pin_pdf(path: Path):
-    """Pin creation/modification dates and the document ID (same-length edits)."""
+    """Pin creation/modification dates, the document ID and LibreOffice's /DocChecksum
+    (same-length edits, so that the cross-reference offsets stay valid)."""
     data = path.read_bytes()
 
     def pinned_date(m):
@@ -101,9 +102,12 @@ def pin_pdf(path: Path):
         new = (b"D:20240601000000Z00'00'")[: len(body)].ljust(len(body), b"0")
         return m.group(1) + new + b")"
 
+    def zeros(m):
+        return b"".join(g if k % 2 == 0 else b"0" * len(g) for k, g in enumerate(m.groups()))
+
     data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\()([^)]*)\)", pinned_date, data)
-    data = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]",
-                  lambda m: re.sub(rb"[0-9A-Fa-f]", b"0", m.group(0)), data)
+    data = re.sub(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]*)(>\s*<)([0-9A-Fa-f]*)(>)", zeros, data)
+    data = re.sub(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)()", zeros, data)
     path.write_bytes(data)
 
 

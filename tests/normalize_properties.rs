@@ -80,7 +80,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -113,8 +113,10 @@ fn spell_money(yen: i64, style: u8, negative_style: u8) -> String {
         1 => format!("¥{}", grouped(magnitude)),
         2 => format!("{magnitude}円"),
         3 => man_oku(magnitude),
-        4 if magnitude % 1000 == 0 => format!("{}千円", grouped(magnitude / 1000)),
-        5 if magnitude % 1_000_000 == 0 => format!("{}百万円", grouped(magnitude / 1_000_000)),
+        4 if magnitude.is_multiple_of(1000) => format!("{}千円", grouped(magnitude / 1000)),
+        5 if magnitude.is_multiple_of(1_000_000) => {
+            format!("{}百万円", grouped(magnitude / 1_000_000))
+        }
         6 => full_width(&format!("{}円", grouped(magnitude))),
         _ => format!("{}円", grouped(magnitude)),
     };

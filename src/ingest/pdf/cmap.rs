@@ -306,7 +306,7 @@ pub fn glyph_text(name: &str, out: &mut String) -> bool {
     }
     let base = name.split('.').next().unwrap_or(name);
     if let Some(rest) = base.strip_prefix("uni")
-        && rest.len() % 4 == 0
+        && rest.len().is_multiple_of(4)
         && !rest.is_empty()
         && rest.chars().all(|c| c.is_ascii_hexdigit())
     {
