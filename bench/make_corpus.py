@@ -29,13 +29,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
-import re
 import shutil
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,8 +41,7 @@ sys.path.insert(0, str(MAKE))
 sys.dont_write_bytecode = True  # no __pycache__ left in fixtures/make
 import make_spreadsheets as ms  # noqa: E402
 import make_word as mw  # noqa: E402
-import openpyxl  # noqa: E402
-from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
+from make_pdf import pin_pdf, prepare_for_print  # noqa: E402
 
 STAMP = "corpus.stamp.json"
 
@@ -56,59 +52,6 @@ def sources_digest():
               HERE.parent / "dictionaries" / "catalog.toml"]:
         h.update(p.read_bytes())
     return h.hexdigest()
-
-
-# --- PDF helpers (as in fixtures/make/make_pdf.py) -----------------------------------
-
-
-def display_units(text):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1.1 for c in text)
-
-
-def prepare_for_print(src: Path, dst: Path):
-    """A copy of the workbook with a page setup and row heights for wrapped cells."""
-    wb = openpyxl.load_workbook(src)
-    for ws in wb.worksheets:
-        widths = {k: v.width for k, v in ws.column_dimensions.items()}
-        for row in ws.iter_rows():
-            lines = 1
-            for c in row:
-                if not isinstance(c.value, str):
-                    continue
-                width = widths.get(c.column_letter) or 8.43
-                if c.alignment is not None and c.alignment.wrap_text:
-                    n = sum(max(1, math.ceil(display_units(p) / max(1.0, width - 1.5)))
-                            for p in c.value.split("\n"))
-                else:
-                    n = c.value.count("\n") + 1
-                lines = max(lines, n)
-            if lines > 1:
-                ws.row_dimensions[row[0].row].height = lines * 15.5 + 4
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    wb.save(dst)
-
-
-def pin_pdf(path: Path):
-    """Pin creation/modification dates, the document ID and LibreOffice's /DocChecksum
-    (same-length edits, so that the cross-reference offsets stay valid)."""
-    data = path.read_bytes()
-
-    def pinned_date(m):
-        body = m.group(2)
-        new = (b"D:20240601000000Z00'00'")[: len(body)].ljust(len(body), b"0")
-        return m.group(1) + new + b")"
-
-    def zeros(m):
-        return b"".join(g if k % 2 == 0 else b"0" * len(g) for k, g in enumerate(m.groups()))
-
-    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\()([^)]*)\)", pinned_date, data)
-    data = re.sub(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]*)(>\s*<)([0-9A-Fa-f]*)(>)", zeros, data)
-    data = re.sub(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)()", zeros, data)
-    path.write_bytes(data)
 
 
 # --- the three parts ------------------------------------------------------------------

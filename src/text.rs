@@ -54,6 +54,16 @@ fn narrow(c: char) -> char {
     }
 }
 
+/// The circled number for `n` (1–20 → ①–⑳); the option marks of the guide's choices.
+pub fn circled_number(n: u32) -> char {
+    char::from_u32(0x2460 + n.clamp(1, 20) - 1).unwrap_or('?')
+}
+
+/// The number a circled numeral stands for (① → 1).
+pub fn circled_value(c: char) -> Option<u32> {
+    is_circled_number(c).then(|| c as u32 - 0x2460 + 1)
+}
+
 pub fn is_circled_number(c: char) -> bool {
     ('\u{2460}'..='\u{2473}').contains(&c)
 }

@@ -14,7 +14,7 @@ use crate::answers::Answers;
 use crate::catalog::{Catalog, ValueKind};
 use crate::findings::{Finding, Rule, Severity};
 use crate::normalize::Value;
-use crate::text::fold;
+use crate::text::{circled_number, fold};
 
 /// Item 16's option 「いずれでもない」, which excludes the others.
 const NONE_OF_THE_ABOVE: (u32, u32) = (16, 5);
@@ -58,7 +58,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                 let problem = if choices.iter().any(|c| *c == 0 || *c > options) {
                     Some(format!(
                         "{name}の選択肢は①〜{}ですが、範囲外の番号が記入されています。",
-                        circled(options)
+                        circled_number(options)
                     ))
                 } else if !field.multiple && choices.len() > 1 {
                     Some(format!(
@@ -70,7 +70,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                 {
                     Some(format!(
                         "{name}で「{}」と他の選択肢が同時に選ばれています。",
-                        circled(NONE_OF_THE_ABOVE.1)
+                        circled_number(NONE_OF_THE_ABOVE.1)
                     ))
                 } else {
                     None
@@ -158,10 +158,6 @@ fn not_in_japanese(answers: &Answers) -> Option<Finding> {
 
 fn is_japanese(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
-fn circled(n: u32) -> char {
-    char::from_u32(0x2460 + n.clamp(1, 20) - 1).unwrap_or('?')
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {

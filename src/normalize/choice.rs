@@ -1,7 +1,7 @@
 //! Choices among a field's numbered options: ①③, 1,3, or the option's own words.
 
 use super::Invalid;
-use crate::text::fold;
+use crate::text::{circled_number, circled_value, fold};
 
 pub fn parse_choices(
     raw: &str,
@@ -11,7 +11,7 @@ pub fn parse_choices(
     let expected = || {
         Invalid::expected(format!(
             "選択肢の番号（①〜{}）",
-            circled(options.len() as u32)
+            circled_number(options.len() as u32)
         ))
     };
     let text = fold(raw);
@@ -48,14 +48,6 @@ pub fn parse_choices(
     } else {
         Ok(chosen)
     }
-}
-
-fn circled_value(c: char) -> Option<u32> {
-    crate::text::is_circled_number(c).then(|| c as u32 - 0x2460 + 1)
-}
-
-fn circled(n: u32) -> char {
-    char::from_u32(0x2460 + n.clamp(1, 20) - 1).unwrap_or('?')
 }
 
 #[cfg(test)]
