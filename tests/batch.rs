@@ -2,22 +2,14 @@
 //! reported without stopping the rest, and `--shard K/N` parts concatenate into exactly
 //! the output of one run.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn kaiji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaiji"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("kaiji runs")
-}
+use common::kaiji;
+
+use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kaiji-batch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
+    common::scratch("batch", name)
 }
 
 /// Applications in three formats (kept few: the suite runs unoptimized).

@@ -1,22 +1,15 @@
 //! The command line as users and other tools see it: exit codes, one result per input,
 //! output formats, and files written whole.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn kaiji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaiji"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("kaiji runs")
-}
+use common::kaiji;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kaiji-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
+    common::scratch("cli", name)
 }
 
 fn lines(output: &Output) -> Vec<serde_json::Value> {

@@ -8,6 +8,8 @@
 //! gigabytes costs a few megabytes and milliseconds to make). Each case runs the
 //! `kaiji` binary under `ulimit -v` (address space) with a wall-clock limit.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
@@ -770,10 +772,7 @@ fn cases() -> Vec<Case> {
 // Running kaiji
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kaiji-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
+    common::scratch("hostile", name)
 }
 
 struct Run {

@@ -1,0 +1,23 @@
+//! What the command-line test suites share: running the built binary from the project
+//! root, and a fresh scratch directory per test.
+#![allow(dead_code)] // each suite uses its own part of this module
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs `kaiji` with `args` from the project root, so fixture paths are relative.
+pub fn kaiji(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kaiji"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("kaiji runs")
+}
+
+/// An empty directory of its own for one test of one suite.
+pub fn scratch(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kaiji-{suite}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
