@@ -80,11 +80,21 @@ pub struct Rule {
     pub to: f32,
 }
 
+/// A space glyph drawn on the page (writers may draw spaces apart from the text
+/// around them, and in any order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Space {
+    pub x0: f32,
+    pub x1: f32,
+    pub y: f32,
+}
+
 /// What one page draws.
 #[derive(Debug, Default)]
 pub struct PageContent {
     pub runs: Vec<Run>,
     pub rules: Vec<Rule>,
+    pub spaces: Vec<Space>,
     /// Glyphs shown (spaces excluded), and those whose text could not be decoded.
     pub glyphs: usize,
     pub undecodable: usize,
@@ -167,6 +177,12 @@ struct Walker<'a> {
     open: Option<OpenRun>,
     /// Where the last space drawn ended: (baseline, x).
     last_space: Option<(f32, f32)>,
+    /// Open marked-content sequences, innermost last: whether each carries an
+    /// /ActualText (the text its glyphs stand for).
+    marked: Vec<bool>,
+    /// The /ActualText of the innermost sequence that has one, until its first glyph
+    /// is shown; the sequence's other glyphs add no text.
+    actual_text: Option<String>,
     forms: Vec<ObjectId>,
     /// Content bytes still allowed on this page (the page and every form it draws).
     budget: u64,
@@ -217,6 +233,8 @@ pub fn walk_page(
         start: (0.0, 0.0),
         open: None,
         last_space: None,
+        marked: Vec::new(),
+        actual_text: None,
         forms: Vec::new(),
         budget,
         limit: budget,
@@ -297,7 +315,24 @@ fn page_resources(doc: &Document, page: ObjectId) -> Vec<&Dictionary> {
     found
 }
 
-fn is_wide(c: char) -> bool {
+/// A PDF text string: UTF-16BE after its byte order mark, else PDFDocEncoding (read
+/// as Latin-1, which it matches for text).
+fn text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xfe, 0xff]) {
+        Some(utf16) => {
+            let units = utf16
+                .chunks_exact(2)
+                .map(|pair| u16::from_be_bytes([pair[0], pair[1]]));
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{fffd}'))
+                .collect()
+        }
+        None => bytes.iter().map(|b| char::from(*b)).collect(),
+    }
+}
+
+/// East Asian wide characters (the writer spaces them from Latin text by itself).
+pub(super) fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x115f | 0x2e80..=0x303e | 0x3041..=0x33ff | 0x3400..=0x4dbf
         | 0x4e00..=0x9fff | 0xa000..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff
@@ -637,10 +672,40 @@ impl Walker<'_> {
                         self.draw_form(resources, name)?;
                     }
                 }
+                b"BMC" => self.begin_marked(None),
+                b"BDC" => {
+                    let actual = match operands.last() {
+                        Some(Operand::Dictionary(entries)) => entries
+                            .iter()
+                            .find(|(key, _)| key == b"ActualText")
+                            .and_then(|(_, value)| match value {
+                                Operand::String(bytes) => Some(text_string(bytes)),
+                                _ => None,
+                            }),
+                        _ => None,
+                    };
+                    self.begin_marked(actual);
+                }
+                b"EMC" if self.marked.pop() == Some(true) => self.actual_text = None,
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    fn begin_marked(&mut self, actual: Option<String>) {
+        if self.marked.len() >= MAX_STACK {
+            return;
+        }
+        self.marked.push(actual.is_some());
+        if actual.is_some() {
+            self.actual_text = actual;
+        }
+    }
+
+    /// Inside a sequence with an /ActualText.
+    fn in_actual_text(&self) -> bool {
+        self.marked.iter().any(|has| *has)
     }
 
     fn move_line(&mut self, tx: f32, ty: f32) {
@@ -683,8 +748,16 @@ impl Walker<'_> {
         let mut i = 0;
         while i < bytes.len() {
             self.text.clear();
-            let glyph = font.glyph(&bytes[i..], &mut self.text);
+            let mut glyph = font.glyph(&bytes[i..], &mut self.text);
             i += glyph.len;
+            // Within an /ActualText the writer says what the glyphs mean: its text
+            // goes with the first glyph, the others only advance.
+            let replaced = self.in_actual_text();
+            if replaced {
+                self.text.clear();
+                self.text.extend(self.actual_text.take());
+                glyph.decoded = true;
+            }
             let trm = self.tm.then(&self.gs.ctm);
             let (x, y_base) = trm.apply(0.0, 0.0);
             if !(x.is_finite() && y_base.is_finite()) {
@@ -713,7 +786,20 @@ impl Walker<'_> {
                     .text
                     .chars()
                     .all(|c| c.is_whitespace() && c != '\u{3000}');
+            if replaced && self.text.is_empty() {
+                if let Some(open) = self.open.as_mut() {
+                    open.run.x1 = open.run.x1.max(x_end);
+                }
+                continue;
+            }
             if blank {
+                if self.out.spaces.len() < MAX_RULES {
+                    self.out.spaces.push(Space {
+                        x0: x.min(x_end),
+                        x1: x.max(x_end),
+                        y: y_base,
+                    });
+                }
                 if let Some(open) = self.open.as_mut()
                     && (open.run.y - y_base).abs() <= 0.05 * page_size.max(1.0)
                 {

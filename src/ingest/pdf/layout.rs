@@ -12,7 +12,7 @@
 //! every row and page: on ruled pages it counts the document's vertical rules left of
 //! the cell; on other pages it numbers the clusters of the blocks' left edges.
 
-use super::content::{PageContent, Rule, Run};
+use super::content::{PageContent, Rule, Run, Space, is_wide};
 use crate::model::{Block, Location, Row};
 use std::collections::HashMap;
 
@@ -26,6 +26,10 @@ struct Cell {
     right: f32,
     top: f32,
     bottom: f32,
+    /// The page break cuts the cell: its row goes on from the page before, or on
+    /// the page after.
+    cut_above: bool,
+    cut_below: bool,
 }
 
 impl Cell {
@@ -151,15 +155,15 @@ impl Ruling {
             .iter()
             .map(|r| r.at)
             .fold(f32::MAX, f32::min);
-        let (top, bottom) = match (top, bottom) {
-            (Some(top), Some(bottom)) => (top, bottom),
+        let (top, bottom, cut_above, cut_below) = match (top, bottom) {
+            (Some(top), Some(bottom)) => (top, bottom, false, false),
             (None, Some(bottom)) => {
                 let end = left.to.min(right.to);
                 let together = (left.to - right.to).abs() < 1.5;
                 if !(together && end > run.y + 0.4 * run.size && end >= highest - 1.0) {
                     return None;
                 }
-                (end, bottom)
+                (end, bottom, true, false)
             }
             (Some(top), None) => {
                 let end = left.from.max(right.from);
@@ -167,7 +171,7 @@ impl Ruling {
                 if !(together && end < run.y + 0.1 * run.size && end <= lowest + 1.0) {
                     return None;
                 }
-                (top, end)
+                (top, end, false, true)
             }
             (None, None) => return None,
         };
@@ -178,6 +182,8 @@ impl Ruling {
             right: right.at,
             top,
             bottom,
+            cut_above,
+            cut_below,
         })
     }
 }
@@ -212,9 +218,11 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
     lines
 }
 
-/// Joins runs of one line into a fragment: a space where the gap is wider than a
-/// narrow space.
-fn fragment(runs: &[&Run]) -> Option<Fragment> {
+/// Joins runs of one line into a fragment. A space goes between two runs where the
+/// writer drew one, or where the gap is wider than a narrow space — unless the gap is
+/// the one a writer itself puts between Japanese and Latin text (LibreOffice's
+/// autospacing, up to about a quarter of an em), which is no character.
+fn fragment(runs: &[&Run], spaces: &[Space]) -> Option<Fragment> {
     let first = runs.first()?;
     let mut fragment = Fragment {
         x0: first.x0,
@@ -228,7 +236,21 @@ fn fragment(runs: &[&Run]) -> Option<Fragment> {
         space_after: first.space_after,
     };
     for run in &runs[1..] {
-        if run.x0 - fragment.x1 > 0.15 * run.size.max(fragment.size) {
+        let gap = run.x0 - fragment.x1;
+        let em = run.size.max(fragment.size);
+        // A space glyph starting in the gap (its advance may be wider than the gap).
+        let drawn = spaces
+            .iter()
+            .any(|space| space.x0 > fragment.x1 - 0.1 * em && space.x0 < run.x0 - 0.1 * em);
+        let script_change = match (fragment.text.chars().last(), run.text.chars().next()) {
+            (Some(before), Some(after)) => is_wide(before) != is_wide(after),
+            _ => false,
+        };
+        let wide_gap = gap > 0.15 * em && !(script_change && gap < 0.45 * em);
+        // An ideographic space drawn as a glyph already separates.
+        let spaced = fragment.text.ends_with(char::is_whitespace)
+            || run.text.starts_with(char::is_whitespace);
+        if (drawn || wide_gap) && !spaced {
             fragment.text.push(' ');
         }
         fragment.text.push_str(&run.text);
@@ -239,18 +261,42 @@ fn fragment(runs: &[&Run]) -> Option<Fragment> {
     Some(fragment)
 }
 
+/// The spaces drawn on a line's baseline (`spaces` sorted by y).
+fn spaces_on(spaces: &[Space], y: f32, size: f32) -> &[Space] {
+    let tolerance = size / 3.0;
+    let from = spaces.partition_point(|s| s.y < y - tolerance);
+    let to = spaces.partition_point(|s| s.y <= y + tolerance);
+    &spaces[from..to.max(from)]
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
 }
 
-/// The text of a cell from its lines, top to bottom.
-fn join_cell(cell: &Cell, lines: &[Fragment]) -> String {
+/// The text of a cell from its lines, top to bottom. `widest` is how far right any
+/// line of the cell's column reaches in the document.
+fn join_cell(cell: &Cell, lines: &[Fragment], widest: f32) -> String {
     let pad = lines
         .iter()
         .map(|l| l.x0 - cell.left)
         .fold(f32::INFINITY, f32::min)
         .clamp(0.3, 8.0);
-    let inner_right = cell.right - pad;
+    let size = lines.iter().map(|l| l.size).fold(0.0, f32::max);
+    // Where the writer wraps: as far in from the right rule as the text is from the
+    // left one — unless lines of the column, wrapped, show the real margin (writers'
+    // right padding need not match their left).
+    let inner_right = if widest >= cell.right - pad - 2.0 * size {
+        widest - 0.1 * size
+    } else {
+        cell.right - pad - 0.1 * size
+    };
+    join_lines(lines, inner_right, inner_right.max(cell.right - pad))
+}
+
+/// Lines of one cell or paragraph as one text: a line the writer wrapped (the next
+/// line's first unit would not have fitted before `inner_right`) goes on without a
+/// break. `room` is the farthest right a glyph could still have gone.
+fn join_lines(lines: &[Fragment], inner_right: f32, room: f32) -> String {
     let mut text = String::new();
     for (k, line) in lines.iter().enumerate() {
         if k > 0 {
@@ -259,11 +305,11 @@ fn join_cell(cell: &Cell, lines: &[Fragment]) -> String {
                 && line.text.chars().next().is_some_and(is_word_char);
             // Between two words the writer also needed room for a space.
             let space = if between_words { 0.5 * line.size } else { 0.0 };
-            let wrapped = previous.x1 + space + line.first_unit > inner_right - 0.1 * line.size;
+            let wrapped = previous.x1 + space + line.first_unit > inner_right;
             // A line broken at a space keeps one space: drawn at the end of the line,
             // at the start of the next, or implied between two words when the next
             // character would have fitted (else the writer broke the word itself).
-            let word_break = between_words && previous.x1 + line.first_glyph <= inner_right;
+            let word_break = between_words && previous.x1 + line.first_glyph <= room;
             if !wrapped {
                 text.push('\n');
             } else if previous.space_after || line.space_before || word_break {
@@ -275,9 +321,11 @@ fn join_cell(cell: &Cell, lines: &[Fragment]) -> String {
     text
 }
 
-/// A block before its column is numbered.
+/// A block before its column is numbered: free text, or a cell's lines (joined once
+/// the document's columns are known).
 struct Unit {
     text: String,
+    lines: Vec<Fragment>,
     x0: f32,
     cell: Option<Cell>,
 }
@@ -288,6 +336,8 @@ pub struct PageRows {
     ruled: bool,
     rows: Vec<Vec<Unit>>,
     vertical_rules: Vec<f32>,
+    /// The lowest horizontal rule: where the page's table ends.
+    lowest_rule: Option<f32>,
 }
 
 /// Lays out one page.
@@ -312,6 +362,8 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
         .collect();
     let ruled = runs.iter().any(|(_, cell)| cell.is_some());
     let lines = lines_of(runs);
+    let mut spaces = content.spaces;
+    spaces.sort_by(|a, b| a.y.total_cmp(&b.y));
 
     // Cells collect their lines; free text makes rows of its own. Cells found from the
     // same rules are bit-identical, which keys them.
@@ -350,7 +402,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                 }
             }
             let group: Vec<&Run> = line.runs[i..j].iter().map(|(r, _)| r).collect();
-            if let Some(fragment) = fragment(&group) {
+            if let Some(fragment) = fragment(&group, spaces_on(&spaces, line.y, line.size)) {
                 match cell {
                     Some(c) => {
                         let key = [c.left, c.right, c.top, c.bottom].map(f32::to_bits);
@@ -363,8 +415,9 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                         }
                     }
                     None => free.push(Unit {
-                        text: fragment.text,
+                        text: fragment.text.clone(),
                         x0: fragment.x0,
+                        lines: vec![fragment],
                         cell: None,
                     }),
                 }
@@ -406,7 +459,8 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
         }
         let x0 = lines.iter().map(|l| l.x0).fold(f32::INFINITY, f32::min);
         let unit = Unit {
-            text: join_cell(&cell, &lines),
+            text: String::new(),
+            lines,
             x0,
             cell: Some(cell),
         };
@@ -436,6 +490,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
         page,
         ruled,
         rows,
+        lowest_rule: ruling.horizontal.iter().map(|r| r.at).reduce(f32::min),
         vertical_rules: if ruled {
             ruling.vertical.iter().map(|r| r.at).collect()
         } else {
@@ -466,6 +521,120 @@ fn count_left_of(starts: &[f32], x: f32, slack: f32) -> u32 {
     starts.partition_point(|s| *s <= x + slack) as u32
 }
 
+/// A table column's cells are known by their side rules (to half a point).
+fn column_key(cell: &Cell) -> (i32, i32) {
+    (
+        (cell.left * 2.0).round() as i32,
+        (cell.right * 2.0).round() as i32,
+    )
+}
+
+/// How far right the lines of each table column reach, over the whole document.
+fn widest_lines(pages: &[PageRows]) -> HashMap<(i32, i32), f32> {
+    let mut widest: HashMap<(i32, i32), f32> = HashMap::new();
+    for unit in pages.iter().flat_map(|p| p.rows.iter().flatten()) {
+        if let Some(cell) = &unit.cell {
+            let x1 = unit.lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+            let entry = widest.entry(column_key(cell)).or_insert(f32::MIN);
+            *entry = entry.max(x1);
+        }
+    }
+    widest
+}
+
+/// A row's plain text, for recognizing a header the writer repeats on each page.
+fn row_signature(units: &[Unit]) -> String {
+    units
+        .iter()
+        .map(|u| {
+            if u.cell.is_some() {
+                u.lines.iter().map(|l| l.text.as_str()).collect::<String>()
+            } else {
+                u.text.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Whether `next`, the first row of a table on a new page, goes on with `last`, the
+/// row the previous page's table ended with: writers split a tall row at the page
+/// break and close both parts with rules. It does when each of `next`'s cells goes on
+/// from the cell of its column in `last`, whose last line the writer wrapped (the
+/// first word of `next`'s part would not have fitted after it). A new item's row has
+/// a number or title that goes on from nothing.
+fn continues(last: &[Unit], next: &[Unit], widest: &HashMap<(i32, i32), f32>) -> bool {
+    let mut cells = next.iter().filter(|u| u.cell.is_some()).peekable();
+    cells.peek().is_some()
+        && cells.all(|unit| {
+            let (Some(cell), Some(first)) = (&unit.cell, unit.lines.first()) else {
+                return true;
+            };
+            last.iter().any(|above| {
+                let (Some(above_cell), Some(end)) = (&above.cell, above.lines.last()) else {
+                    return false;
+                };
+                if column_key(above_cell) != column_key(cell) {
+                    return false;
+                }
+                let edge = widest.get(&column_key(cell)).copied().unwrap_or(cell.right);
+                end.x1 >= edge - 2.0 * end.size && end.x1 + first.first_unit > edge - 0.1 * end.size
+            })
+        })
+}
+
+/// Joins rows a page break split: each cell of `part` goes under the cell of its
+/// column in `row` (or beside the others when the column had nothing above).
+fn join_parts(row: &mut Vec<Unit>, part: Vec<Unit>) {
+    for unit in part {
+        let above = unit.cell.as_ref().and_then(|cell| {
+            row.iter_mut().find(|u| {
+                u.cell
+                    .as_ref()
+                    .is_some_and(|c| column_key(c) == column_key(cell))
+            })
+        });
+        match above {
+            Some(above) => above.lines.extend(unit.lines),
+            None => row.push(unit),
+        }
+    }
+}
+
+/// Joins the lines of paragraphs outside tables: a row that is one line of free text
+/// goes on from the row before, also one line, when that line reaches the right
+/// margin (`edge`, how far any free line reaches in the document), the next line's
+/// first unit would not have fitted after it, the next line starts no further right
+/// (a paragraph's first line may be indented, the others are not) and follows at
+/// the distance of lines (a heading or the next paragraph is set further apart).
+fn rebuild_paragraphs(laid: Vec<(u32, bool, Vec<Unit>)>, edge: f32) -> Vec<(u32, bool, Vec<Unit>)> {
+    let single_line = |units: &[Unit]| units.len() == 1 && units[0].cell.is_none();
+    let mut out: Vec<(u32, bool, Vec<Unit>)> = Vec::new();
+    for (page, ruled, mut units) in laid {
+        if single_line(&units)
+            && let Some((before_page, _, before)) = out.last_mut()
+            && single_line(before)
+            && let (Some(end), Some(next)) = (before[0].lines.last(), units[0].lines.first())
+        {
+            let close = *before_page != page || end.y - next.y <= 1.6 * end.size;
+            // A wrapped line spans the text column (ten characters at the least).
+            let wrapped = close
+                && end.x1 - end.x0 >= 10.0 * end.size
+                && end.x1 >= edge - 2.0 * end.size
+                && end.x1 + next.first_unit > edge - 0.1 * end.size
+                && next.x0 <= end.x0 + 0.5 * end.size
+                && (next.size - end.size).abs() <= 0.2 * end.size;
+            if wrapped {
+                let lines = std::mem::take(&mut units[0].lines);
+                before[0].lines.extend(lines);
+                continue;
+            }
+        }
+        out.push((page, ruled, units));
+    }
+    out
+}
+
 /// Numbers the columns across the whole document and gives the model's rows.
 pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
     let rule_columns = clusters(
@@ -483,36 +652,107 @@ pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
             .collect(),
         4.0,
     );
-    let mut rows = Vec::new();
+    let widest = widest_lines(&pages);
+    // Where the fullest page's table ends: the bottom of the writing area.
+    let bottom = pages.iter().filter_map(|p| p.lowest_rule).reduce(f32::min);
+
+    // (page, ruled, units); rows a page break split joined again.
+    let mut laid: Vec<(u32, bool, Vec<Unit>)> = Vec::new();
+    // The rows pages start with: a header the writer repeats on each page.
+    let mut page_heads: std::collections::HashSet<String> = Default::default();
     for page in pages {
-        for units in page.rows {
-            let blocks: Vec<Block> = units
-                .into_iter()
-                .filter(|u| !u.text.trim().is_empty())
-                .map(|unit| {
-                    let (column, column_span) = match (page.ruled, unit.cell) {
-                        (true, Some(cell)) => {
-                            let column = count_left_of(&rule_columns, cell.left, 1.0);
-                            let right = count_left_of(&rule_columns, cell.right, 1.0);
-                            (column, right.saturating_sub(column).max(1))
-                        }
-                        (true, None) => (count_left_of(&rule_columns, unit.x0, 1.0), 1),
-                        (false, _) => (
-                            count_left_of(&edge_columns, unit.x0, 0.0).saturating_sub(1),
-                            1,
-                        ),
-                    };
-                    Block {
-                        text: unit.text,
-                        column,
-                        column_span,
-                        at: Location::Page { page: page.page },
-                    }
+        // The row the previous page's table ended with at the bottom of the writing
+        // area, which the writer may have split.
+        let mut open = laid.iter().len().checked_sub(1).filter(|&index| {
+            let (_, ruled, units) = &laid[index];
+            *ruled
+                && page.ruled
+                && units.iter().any(|u| {
+                    u.cell.as_ref().is_some_and(|c| {
+                        let size = u.lines.iter().map(|l| l.size).fold(0.0, f32::max);
+                        bottom.is_some_and(|b| c.bottom <= b + 2.0 * size)
+                    })
                 })
-                .collect();
-            if !blocks.is_empty() {
-                rows.push(Row { blocks });
+        });
+        for (k, units) in page.rows.into_iter().enumerate() {
+            let signature = row_signature(&units);
+            let repeated = page_heads.contains(&signature);
+            if k == 0 {
+                page_heads.insert(signature);
             }
+            if let Some(index) = open
+                && !repeated
+            {
+                open = None;
+                if continues(&laid[index].2, &units, &widest) {
+                    join_parts(&mut laid[index].2, units);
+                    continue;
+                }
+            }
+            laid.push((page.page, page.ruled, units));
+        }
+    }
+
+    // The right margin of text outside tables, where some lines reach it (a
+    // document with no wrapped paragraph has none).
+    let free_lines = || {
+        laid.iter()
+            .flat_map(|(_, _, units)| units)
+            .filter(|u| u.cell.is_none())
+            .flat_map(|u| &u.lines)
+    };
+    let paragraph_edge = free_lines().map(|l| l.x1).fold(f32::MIN, f32::max);
+    let at_edge = free_lines()
+        .filter(|l| l.x1 >= paragraph_edge - l.size)
+        .count();
+    let laid = if at_edge >= 3 {
+        rebuild_paragraphs(laid, paragraph_edge)
+    } else {
+        laid
+    };
+
+    let mut rows = Vec::new();
+    for (page, ruled, units) in laid {
+        let blocks: Vec<Block> = units
+            .into_iter()
+            .filter_map(|unit| {
+                let text = match &unit.cell {
+                    Some(cell) => join_cell(
+                        cell,
+                        &unit.lines,
+                        widest.get(&column_key(cell)).copied().unwrap_or(f32::MIN),
+                    ),
+                    None if unit.lines.len() > 1 => {
+                        let size = unit.lines.iter().map(|l| l.size).fold(0.0, f32::max);
+                        join_lines(&unit.lines, paragraph_edge - 0.1 * size, paragraph_edge)
+                    }
+                    None => unit.text,
+                };
+                if text.trim().is_empty() {
+                    return None;
+                }
+                let (column, column_span) = match (ruled, unit.cell) {
+                    (true, Some(cell)) => {
+                        let column = count_left_of(&rule_columns, cell.left, 1.0);
+                        let right = count_left_of(&rule_columns, cell.right, 1.0);
+                        (column, right.saturating_sub(column).max(1))
+                    }
+                    (true, None) => (count_left_of(&rule_columns, unit.x0, 1.0), 1),
+                    (false, _) => (
+                        count_left_of(&edge_columns, unit.x0, 0.0).saturating_sub(1),
+                        1,
+                    ),
+                };
+                Some(Block {
+                    text,
+                    column,
+                    column_span,
+                    at: Location::Page { page },
+                })
+            })
+            .collect();
+        if !blocks.is_empty() {
+            rows.push(Row { blocks });
         }
     }
     rows

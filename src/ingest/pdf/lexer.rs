@@ -13,8 +13,8 @@ pub enum Operand {
     /// A literal or hexadecimal string, as bytes.
     String(Vec<u8>),
     Array(Vec<Operand>),
-    /// A dictionary; its content is not needed by any operator read here.
-    Dictionary,
+    /// A dictionary (a marked-content property list): its entries, keyed by name.
+    Dictionary(Vec<(Vec<u8>, Operand)>),
     Bool(bool),
     Null,
 }
@@ -29,6 +29,8 @@ impl Operand {
 }
 
 const MAX_DEPTH: usize = 32;
+/// Entries kept of one dictionary in a content stream.
+const MAX_ENTRIES: usize = 64;
 
 pub struct Lexer<'a> {
     data: &'a [u8],
@@ -139,8 +141,7 @@ impl<'a> Lexer<'a> {
             }
             b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
                 self.pos += 2;
-                self.skip_dictionary(depth);
-                Token::Operand(Operand::Dictionary)
+                Token::Operand(Operand::Dictionary(self.dictionary(depth)))
             }
             b'<' => {
                 self.pos += 1;
@@ -365,7 +366,10 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn skip_dictionary(&mut self, depth: usize) {
+    /// A dictionary's entries up to its `>>` (a value that is not a name's pair is
+    /// dropped).
+    fn dictionary(&mut self, depth: usize) -> Vec<(Vec<u8>, Operand)> {
+        let mut entries = Vec::new();
         if depth >= MAX_DEPTH {
             // Too deep: skip bytes to the matching `>>`.
             let mut level = 1usize;
@@ -377,7 +381,7 @@ impl<'a> Lexer<'a> {
                     level -= 1;
                     self.pos += 2;
                     if level == 0 {
-                        return;
+                        return entries;
                     }
                 } else if self.data[self.pos] == b'(' {
                     self.pos += 1;
@@ -386,8 +390,9 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
             }
-            return;
+            return entries;
         }
+        let mut key: Option<Vec<u8>> = None;
         loop {
             let before = self.pos;
             match self.token(depth + 1) {
@@ -397,9 +402,22 @@ impl<'a> Lexer<'a> {
                     self.pos = before;
                     break;
                 }
+                Some(Token::Operand(operand)) => match key.take() {
+                    Some(name) => {
+                        if entries.len() < MAX_ENTRIES {
+                            entries.push((name, operand));
+                        }
+                    }
+                    None => {
+                        if let Operand::Name(name) = operand {
+                            key = Some(name);
+                        }
+                    }
+                },
                 _ => {}
             }
         }
+        entries
     }
 
     /// Skips an inline image: its dictionary up to `ID`, then the data up to an `EI`
@@ -471,6 +489,22 @@ mod tests {
         let names: Vec<&str> = ops.iter().map(|(o, _)| o.as_str()).collect();
         assert_eq!(names, vec!["q", "Q", "Tj", "BDC"]);
         assert_eq!(ops[3].1, vec![Operand::Name(b"N a".to_vec())]);
+    }
+
+    #[test]
+    fn property_lists_keep_their_entries() {
+        let ops = all(b"/Span <</MCID 0 /ActualText <FEFF3000> /Lang (ja) /Odd>> BDC");
+        assert_eq!(
+            ops[0].1[1],
+            Operand::Dictionary(vec![
+                (b"MCID".to_vec(), Operand::Number(0.0)),
+                (
+                    b"ActualText".to_vec(),
+                    Operand::String(vec![0xfe, 0xff, 0x30, 0])
+                ),
+                (b"Lang".to_vec(), Operand::String(b"ja".to_vec())),
+            ])
+        );
     }
 
     #[test]

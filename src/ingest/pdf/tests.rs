@@ -579,3 +579,114 @@ fn cyclic_page_trees_and_resources_end() {
         Err(error) => assert_eq!(error.kind, ErrorKind::Unreadable, "{error}"),
     }
 }
+
+#[test]
+fn actual_text_replaces_the_glyphs_it_spans() {
+    // Glyph A stands for an ideographic space, "BC" for the single letter X; a space
+    // drawn through an /ActualText of U+0020 separates.
+    let content = b"BT /F1 10 Tf 72 700 Td /Span <</ActualText <FEFF3000>>> BDC (A) Tj EMC \
+        (D) Tj /Span <</MCID 3 /ActualText (X)>> BDC (BC) Tj EMC \
+        /Span <</ActualText <FEFF0020>>> BDC (E) Tj EMC (F) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(texts(&document), vec![vec!["\u{3000}DX F"]]);
+}
+
+#[test]
+fn spaces_drawn_apart_and_gaps_between_scripts() {
+    // A writer that draws the text of a line in two pieces and its space on its own,
+    // out of order; and one that sets Latin text a fifth of an em from Japanese
+    // (autospacing), which is no space.
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <0001> <65E5> <0002> <672C> endbfchar\n\
+        endcmap end end";
+    let content = b"BT /F2 10 Tf 100 700 Td (Ab) Tj ET \
+        BT /F2 10 Tf 150 700 Td ( ) Tj ET \
+        BT /F2 10 Tf 115 700 Td (cd) Tj ET \
+        BT /F2 10 Tf 100 650 Td (IoT) Tj ET \
+        BT /F1 10 Tf 118.3 650 Td <00010002> Tj ET";
+    let mut doc = pdf_with(&[content], |d| {
+        let mut resources = type0(d, "Identity-H", Some(cmap));
+        let helvetica = d.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        if let Ok(Object::Dictionary(fonts)) = resources.get_mut(b"Font") {
+            fonts.set("F2", helvetica);
+        }
+        resources
+    });
+    let document = read_default(&save(&mut doc)).expect("reads");
+    // "Ab" ends at 112.8, "cd" starts at 115 (a gap of a fifth of an em, with the
+    // space drawn there); "IoT" ends at 116.3, 日本 starts 2 pt later.
+    assert_eq!(texts(&document), vec![vec!["Ab cd"], vec!["IoT日本"]]);
+}
+
+/// A two-column ruled table on two pages; the second row is split by the page break
+/// (its answer wraps from the first page onto the second).
+fn table_split_across_pages() -> [Vec<u8>; 2] {
+    let frame = |rows: &[i32]| {
+        let mut c = String::from("0.5 w\n");
+        let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+        for x in [50, 80, 200] {
+            c += &format!("{x} {bottom} m {x} {top} l S\n");
+        }
+        for y in rows {
+            c += &format!("50 {y} m 200 {y} l S\n");
+        }
+        c
+    };
+    let text = |x: f32, y: f32, s: &str| format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n");
+    let mut first = frame(&[700, 680, 100]);
+    first += &text(52.0, 686.0, "1");
+    first += &text(82.0, 686.0, "Short answer");
+    first += &text(52.0, 666.0, "2");
+    // 115.5 pt of capitals: the line ends 2.5 pt before the cell's inner edge.
+    first += &text(82.0, 666.0, "ABCDEFGHIJKLMNOPQ");
+    first += &text(82.0, 654.0, "ABCDEFGHIJKLMNOPQ");
+    let mut second = frame(&[700, 670, 650]);
+    second += &text(82.0, 686.0, "RSTUV");
+    second += &text(82.0, 674.0, "Next line");
+    second += &text(52.0, 656.0, "3");
+    second += &text(82.0, 656.0, "Third");
+    [first.into_bytes(), second.into_bytes()]
+}
+
+#[test]
+fn a_row_split_by_a_page_break_is_joined() {
+    let [first, second] = table_split_across_pages();
+    let mut doc = pdf_with(&[&first, &second], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["1", "Short answer"],
+            vec!["2", "ABCDEFGHIJKLMNOPQABCDEFGHIJKLMNOPQRSTUV\nNext line"],
+            vec!["3", "Third"],
+        ]
+    );
+}
+
+#[test]
+fn wrapped_paragraph_lines_are_joined() {
+    // Lines filling a 300 pt column (each ends within a character of the margin),
+    // the paragraph's last line, then a heading set further apart.
+    let line = |y: i32, s: &str| format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n");
+    let full = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRS";
+    let mut content = String::new();
+    content += &line(700, full);
+    content += &line(688, full);
+    content += &line(676, full);
+    content += &line(664, "End.");
+    content += &line(630, full);
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec![format!("{full}{full}{full}End.")],
+            vec![full.to_string()]
+        ]
+    );
+}
