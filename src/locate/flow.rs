@@ -35,9 +35,8 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
             cue.strength == Strength::Strong
                 || (!cue.rest.is_empty() && vocabulary.title_score(&cue.rest, cue.number) >= 0.6)
         }) {
-            let renamed = vocabulary.renamed_by_title(&cue, std::iter::empty());
-            let (number, confidence) =
-                collector.item_number(&cue, renamed, Some(&block.at), catalog);
+            let title = vocabulary.check_title(&cue, std::iter::empty());
+            let (number, confidence) = collector.item_number(&cue, title, Some(&block.at), catalog);
             if let Some(previous) = answers.take() {
                 previous.finish(collector);
             }

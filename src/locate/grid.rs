@@ -268,13 +268,12 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
     chosen.sort_by_key(|c| c.row);
     for candidate in chosen {
         let row = &rows[candidate.row];
-        let renamed =
-            vocabulary.renamed_by_title(&candidate.cue, row.iter().map(|c| c.folded.as_str()));
+        let title = vocabulary.check_title(&candidate.cue, row.iter().map(|c| c.folded.as_str()));
         let at = row
             .iter()
             .find(|c| c.block.column == candidate.column)
             .map(|c| &c.block.at);
-        let (number, confidence) = collector.item_number(&candidate.cue, renamed, at, catalog);
+        let (number, confidence) = collector.item_number(&candidate.cue, title, at, catalog);
         // A number repeated on every row of an item continues the item.
         if starts.last().is_some_and(|s| s.number == number) {
             continue;

@@ -182,14 +182,14 @@ impl<'c> Vocabulary<'c> {
         self.sections.contains(folded) || (!bare.is_empty() && self.sections.contains(bare))
     }
 
-    /// The item a heading's own title names when it is not the item its number says
-    /// (the guide's stray 「時刻同期（78）」 beside item 96 is the case in point).
-    /// `texts` are the folded cells around the number.
-    pub fn renamed_by_title<'t>(
+    /// What a heading's own title says of its number: whether it confirms it, and the
+    /// item it names instead when it does not (the guide's stray 「時刻同期（78）」 beside
+    /// item 96 is the case in point). `texts` are the folded cells around the number.
+    pub fn check_title<'t>(
         &self,
         cue: &'t ItemCue,
         texts: impl Iterator<Item = &'t str>,
-    ) -> Option<u32> {
+    ) -> TitleCheck {
         let mut confirmed = false;
         let mut named = None;
         for text in std::iter::once(cue.rest.as_str())
@@ -201,8 +201,20 @@ impl<'c> Vocabulary<'c> {
                 named.get_or_insert(other);
             }
         }
-        named.filter(|other| *other != cue.number && !confirmed)
+        TitleCheck {
+            confirmed,
+            renamed: named.filter(|other| *other != cue.number && !confirmed),
+        }
     }
+}
+
+/// What a heading's title says of its item number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TitleCheck {
+    /// The title is the numbered item's.
+    pub confirmed: bool,
+    /// The title names another item, which is believed.
+    pub renamed: Option<u32>,
 }
 
 /// 「(2)事業の概要」 → 「事業の概要」, 「2.2事業所・事業」 → 「事業所・事業」.

@@ -136,6 +136,9 @@ struct Collector {
     fields: BTreeMap<(u32, u32), LocatedField>,
     notes: Vec<LocateNote>,
     places: BTreeMap<u32, Location>,
+    /// Item headings read, and those whose title confirmed their number.
+    headings: usize,
+    confirmed_headings: usize,
 }
 
 impl Collector {
@@ -171,12 +174,14 @@ impl Collector {
     fn item_number(
         &mut self,
         cue: &cues::ItemCue,
-        renamed: Option<u32>,
+        title: matching::TitleCheck,
         at: Option<&Location>,
         catalog: &Catalog,
     ) -> (u32, f64) {
-        self.place(renamed.unwrap_or(cue.number), at);
-        let Some(other) = renamed else {
+        self.headings += 1;
+        self.confirmed_headings += usize::from(title.confirmed);
+        self.place(title.renamed.unwrap_or(cue.number), at);
+        let Some(other) = title.renamed else {
             return (cue.number, 1.0);
         };
         self.notes.push(LocateNote {
@@ -266,6 +271,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
     let mut asp_saas = false;
     // Whether some region's item numbers are today's (its labels agree with them).
     let mut current_numbers = false;
+    let mut unnumbered: Vec<Collector> = Vec::new();
     for region in &document.regions {
         // Paragraphs (one block a row) read as a flow of headings, labels and answers;
         // anything with columns reads as a grid.
@@ -280,6 +286,11 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             flow::locate_flow(region, vocabulary, &mut numbered);
         } else {
             grid::locate_region(region, vocabulary, &mut numbered);
+        }
+        if mode == Mode::Auto && titles_confirm_numbers(&numbered) {
+            current_numbers = true;
+            collector.absorb(numbered);
+            continue;
         }
         let pairs = if is_flow {
             labels::flow_pairs(region, &matcher)
@@ -304,7 +315,17 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         current_numbers |= numbers_hold;
         if numbers_hold {
             collector.absorb(numbered);
+        } else if numbered.fields.is_empty() {
+            unnumbered.push(by_labels);
         } else {
+            collector.absorb(by_labels);
+        }
+    }
+    // A region with no item numbers at all in a form whose numbers hold elsewhere is
+    // a cover sheet or notes (「申請サービス名：…」 is not item 34's answer); in a form
+    // without today's numbers it is where the answers are.
+    if !current_numbers {
+        for by_labels in unnumbered {
             collector.absorb(by_labels);
         }
     }
@@ -322,6 +343,16 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         located.matched_by = MatchedBy::Labels;
     }
     located
+}
+
+/// Whether a region's item numbers stand without asking the labels: most of its
+/// headings carry the title of the item their number says. Matching every label costs
+/// far more than reading the numbers, so it is kept for regions in doubt (no numbers,
+/// bare numbers, titles of other items: an older or re-typed form).
+fn titles_confirm_numbers(numbered: &Collector) -> bool {
+    !numbered.fields.is_empty()
+        && numbered.confirmed_headings > 0
+        && numbered.confirmed_headings * 4 >= numbered.headings * 3
 }
 
 /// Whether the labels of a region contradict its item numbers: of the answers both
@@ -420,4 +451,82 @@ fn names_asp_saas(text: &str) -> bool {
 fn asks_asp_saas_items(label: &str) -> bool {
     let folded = crate::text::fold(label);
     folded.contains("事業年数") || folded.contains("事業所数")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, Row};
+
+    fn region(name: &str, rows: &[&[&str]]) -> Region {
+        let rows = rows
+            .iter()
+            .zip(1u32..)
+            .map(|(cells, row)| Row {
+                blocks: cells
+                    .iter()
+                    .zip(1u32..)
+                    .map(|(text, col)| Block {
+                        text: text.to_string(),
+                        column: col - 1,
+                        column_span: 1,
+                        at: Location::Cell {
+                            sheet: name.into(),
+                            row,
+                            col,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        Region {
+            name: name.into(),
+            rows,
+        }
+    }
+
+    #[test]
+    fn a_cover_sheet_of_a_numbered_form_is_not_read_by_its_labels() {
+        let cover = region(
+            "表紙",
+            &[
+                &["申請サービス名：ソラリンク IoTプラットフォーム"],
+                &["申請日：2024年6月3日"],
+            ],
+        );
+        let form = region(
+            "Sheet1",
+            &[
+                &["通番", "審査対象項目", "記述内容", "申請内容"],
+                &[
+                    "33",
+                    "苦情対応に関する規程等の整備",
+                    "IaaS・PaaSの苦情処理に関する基本方針・規程・マニュアル等の有無と、「有り」の場合は文書名",
+                    "有り",
+                ],
+                &[
+                    "35",
+                    "サービス開始時期",
+                    "IaaS・PaaSのサービス開始時期",
+                    "2016年10月1日",
+                ],
+            ],
+        );
+        let document = Document {
+            regions: vec![cover.clone(), form],
+        };
+        let located = locate(&document, Catalog::builtin());
+        let numbers: Vec<u32> = located.items.iter().map(|i| i.number).collect();
+        assert_eq!(numbers, [33, 35]);
+        assert_eq!(located.kind, FormKind::Current);
+
+        // Without today's numbers anywhere, the labels are all there is.
+        let legacy = locate(
+            &Document {
+                regions: vec![cover],
+            },
+            Catalog::builtin(),
+        );
+        assert!(legacy.items.iter().any(|i| i.number == 34));
+    }
 }
