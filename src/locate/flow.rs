@@ -12,6 +12,12 @@
 //! A heading carries a strong cue (the number with its category, No.2, 通番2) or a
 //! number confirmed by the item's title (「2. 事業者名」); a bare number is an answer
 //! here, never a heading. Section headings, notes and the guide's 【説明】 end an answer.
+//!
+//! Many forms write a label without its marker: 「事業者の正式名称（商号）」, 「法人番号：」,
+//! or 「法人番号：1234」 with the answer after the colon. Such a paragraph is a label only
+//! when it reads as one of the item's labels almost word for word (or ends with a
+//! colon) and names a field not yet answered, so that an answer quoting a label's
+//! words stays an answer.
 
 use super::Collector;
 use super::assemble::ItemAnswers;
@@ -20,12 +26,18 @@ use super::matching::{Vocabulary, is_note};
 use crate::model::Region;
 use crate::text::fold;
 
+/// How close to the catalog's wording a paragraph with no marker and no colon must be
+/// to be read as a label. The answers closest to a label of their own item score about
+/// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services).
+const BARE_LABEL: f64 = 0.8;
+
 pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &mut Collector) {
     let catalog = vocabulary.catalog;
     let mut answers: Option<ItemAnswers> = None;
     // Inside the guide's explanation (【説明】) or a note: not an answer until the next
     // label or heading.
     let mut in_explanation = false;
+    let mut order = FieldOrder::default();
     for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
         let folded = fold(&block.text);
         if folded.is_empty() {
@@ -44,6 +56,7 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
                 .item(number)
                 .map(|item| ItemAnswers::new(item, confidence));
             in_explanation = false;
+            order = FieldOrder::default();
             continue;
         }
         let Some(current) = answers.as_mut() else {
@@ -63,15 +76,91 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
             if let Some(index) = vocabulary.label_index(&folded, current.number()) {
                 current.labelled(index, &block.text, None, collector);
                 in_explanation = false;
+                order.labelled(index);
             }
+            continue;
+        }
+        if let Some(index) =
+            bare_label(&folded, current.number(), vocabulary).filter(|&index| order.accepts(index))
+        {
+            current.labelled(index, &block.text, None, collector);
+            in_explanation = false;
+            order.labelled(index);
+            continue;
+        }
+        if let Some((index, label, answer)) =
+            inline_label(&block.text, current.number(), vocabulary)
+                .filter(|&(index, _, _)| order.accepts(index))
+        {
+            current.labelled(index, label, Some((answer, &block.at)), collector);
+            in_explanation = false;
+            order.labelled(index);
+            order.answered = true;
             continue;
         }
         if !in_explanation {
             current.unlabelled(&block.text, &block.at, collector);
+            order.answered = true;
         }
     }
     if let Some(last) = answers {
         last.finish(collector);
+    }
+}
+
+/// The field a paragraph names when it is nothing but a label of item `number` written
+/// without its marker: the catalog's wording or close to it, or (ending with a colon,
+/// 「法人番号：」, 「正式名称（商号）：」) anything `label_match` takes for a label.
+fn bare_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32> {
+    let (text, least) = match folded.strip_suffix(':') {
+        // `label_match` keeps its own, lower, threshold.
+        Some(text) => (text, 0.0),
+        None => (folded, BARE_LABEL),
+    };
+    vocabulary
+        .label_match(text, number)
+        .filter(|&(_, score)| score >= least)
+        .map(|(index, _)| index)
+}
+
+/// 「法人番号：1234」: a label of item `number` close to the catalog's wording, a colon and
+/// the answer. Gives the field, the label and the answer as written. Answers hold colons
+/// of their own (「文書名：…」), hence the strict match on what precedes it.
+fn inline_label<'t>(
+    text: &'t str,
+    number: u32,
+    vocabulary: &Vocabulary,
+) -> Option<(u32, &'t str, &'t str)> {
+    let (label, answer) = text.split_once([':', '：'])?;
+    let answer = answer.trim();
+    if answer.is_empty() {
+        return None;
+    }
+    let (index, score) = vocabulary.label_match(&fold(label), number)?;
+    (score >= BARE_LABEL).then_some((index, label, answer))
+}
+
+/// Where the current item's fields stand, to tell a label written without its marker
+/// from an answer that quotes one.
+#[derive(Default)]
+struct FieldOrder {
+    /// The field last labelled (0 before any label).
+    labelled: u32,
+    /// Whether an answer came after that label.
+    answered: bool,
+}
+
+impl FieldOrder {
+    /// Labels come in field order: a label names a later field, or repeats the one just
+    /// given before its answer (the guide repeats it after 【説明】). Text naming an
+    /// earlier field, or the field being answered, is part of the answer.
+    fn accepts(&self, index: u32) -> bool {
+        index > self.labelled || (index == self.labelled && !self.answered)
+    }
+
+    fn labelled(&mut self, index: u32) {
+        self.labelled = index;
+        self.answered = false;
     }
 }
 
@@ -151,6 +240,62 @@ mod tests {
             ]
         );
         assert_eq!(found[0].3, Location::Paragraph { paragraph: 5 });
+    }
+
+    #[test]
+    fn labels_without_their_marker() {
+        let document = paragraphs(&[
+            "① 事業者名（2：必須開示項目）",
+            "事業者の正式名称（商号）",
+            "株式会社サンプル",
+            "法人番号：",
+            "１２３４５６７８９０１２３",
+            "② 設立年月日（3：必須開示項目）",
+            "事業者の設立年月日（西暦）：2009年4月1日",
+            // The label opens with the item's alias 正社員数: still a label.
+            "③ 従業員数（8：必須開示項目）",
+            "正社員数（単独ベース）",
+            "120名",
+            "① 情報セキュリティに関する組織体制の状況（22：必須開示項目）",
+            "情報セキュリティに関する責任者の有無と、「有り」の場合は責任者名・役職",
+            "有り（CISO 鈴木）",
+            "情報セキュリティに関する組織体制の有無",
+            "有り",
+            // Its own field's label inside an answer is part of the answer.
+            "情報セキュリティに関する組織体制の有無：委員会を設置",
+            "① サービスの基本タイプ（38：必須開示項目）",
+            "システム基盤サービス、開発・実行基盤サービス、アプリ基盤サービス、ハード基盤サービス、ネットワーク基盤サービスの中から該当タイプを選択（複数選択可）。",
+            // Worded much like the label, but an answer.
+            "システム基盤サービス、開発・実行基盤サービス、ハード基盤サービス、ネットワーク基盤サービス",
+        ]);
+        let found = answers(&document);
+        let short: Vec<(u32, u32, &str)> = found
+            .iter()
+            .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
+            .collect();
+        assert_eq!(
+            short,
+            [
+                (2, 1, "株式会社サンプル"),
+                (2, 2, "１２３４５６７８９０１２３"),
+                (3, 1, "2009年4月1日"),
+                (8, 1, "120名"),
+                (22, 1, "有り（CISO 鈴木）"),
+                (
+                    22,
+                    2,
+                    "有り\n情報セキュリティに関する組織体制の有無：委員会を設置"
+                ),
+                (
+                    38,
+                    1,
+                    "システム基盤サービス、開発・実行基盤サービス、ハード基盤サービス、ネットワーク基盤サービス"
+                ),
+            ]
+        );
+        assert_eq!(found[0].3, Location::Paragraph { paragraph: 3 });
+        // The answer after the colon is where its label is.
+        assert_eq!(found[2].3, Location::Paragraph { paragraph: 7 });
     }
 
     #[test]

@@ -139,14 +139,21 @@ impl<'c> Vocabulary<'c> {
 
     /// Which field of item `number` a label names, by marker or by the catalog's
     /// wording. A cell that reads more like the item's title than like any of its labels
-    /// is no label.
+    /// is no label, unless it is a label's very wording.
     pub fn label_index(&self, folded: &str, number: u32) -> Option<u32> {
+        self.label_match(folded, number).map(|(index, _)| index)
+    }
+
+    /// As [`Vocabulary::label_index`], with how well the label matches the catalog's
+    /// wording (1 for a marker or the exact wording), for callers that must tell a label
+    /// from an answer worded like one.
+    pub fn label_match(&self, folded: &str, number: u32) -> Option<(u32, f64)> {
         let labels = number
             .checked_sub(1)
             .and_then(|i| self.labels.get(i as usize))?;
         match cues::field_marker(folded) {
-            Some(FieldMarker::Numbered(n)) => return Some(n),
-            Some(FieldMarker::Unnumbered) if labels.len() == 1 => return Some(1),
+            Some(FieldMarker::Numbered(n)) => return Some((n, 1.0)),
+            Some(FieldMarker::Unnumbered) if labels.len() == 1 => return Some((1, 1.0)),
             _ => {}
         }
         let text = folded
@@ -172,7 +179,11 @@ impl<'c> Vocabulary<'c> {
                 (0, 0.0),
                 |acc, next| if next.1 > acc.1 { next } else { acc },
             );
-        (score >= 0.45 && score > self.title_score(text, number)).then_some(best)
+        // The catalog's very wording is a label even where it opens with the item's
+        // title (「正社員数（単独ベース）」 under 従業員数, alias 正社員数).
+        let exact = labels.iter().any(|(label, _)| label == text);
+        (score >= 0.45 && (exact || score > self.title_score(text, number)))
+            .then_some((best, score))
     }
 
     /// Whether a cell is one of the guide's section headings (「2.2 事業所・事業」,
