@@ -292,9 +292,14 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
     // Pass 3: the answer column, where no header names it.
     let inferred_answer_column = infer_answer_column(&rows, &starts, vocabulary, &role_of);
 
+    // Sheets exported to PDF without rules print a cell merged down an item's rows
+    // (its number, its title) at the bottom of the merge, and a cell of several lines
+    // upwards from its row's baseline: an item's labels and answers then come above
+    // its number.
+    let bottom_aligned = prints_bottom_aligned(&rows, &starts, &is_header, vocabulary);
+
     // Pass 4: fields.
     for (k, start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
         let answer_column = column_with(start.row, Role::Answer).or(inferred_answer_column);
         let Some(answer_column) = answer_column else {
             continue;
@@ -310,21 +315,78 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
             })
             .map(|(column, _)| *column)
             .collect();
+        // The item's rows: from its number down to the next item's, or, printed
+        // bottom-aligned, up from its number to the previous item's or a heading.
+        let range = if bottom_aligned {
+            let floor = if k == 0 { 0 } else { starts[k - 1].row + 1 };
+            let first = (floor..start.row)
+                .rev()
+                .find(|&r| is_heading_row(&rows[r], vocabulary))
+                .map_or(floor, |heading| heading + 1);
+            first..start.row + 1
+        } else {
+            start.row..starts.get(k + 1).map_or(rows.len(), |next| next.row)
+        };
         // A header repeated inside an item (on each page of a PDF, on each printed
         // page of a sheet) is neither a label nor an answer.
-        let body: Vec<&[Cell]> = (start.row..end)
+        let body: Vec<&[Cell]> = range
+            .clone()
             .filter(|&r| !is_header[r])
             .map(|r| rows[r].as_slice())
             .collect();
+        let cue_offset = range.filter(|&r| !is_header[r]).count().saturating_sub(1);
+        let layout = ItemLayout {
+            cue_offset: if bottom_aligned { cue_offset } else { 0 },
+            bottom_aligned,
+        };
         read_item_fields(
             &body,
             start,
+            layout,
             answer_column,
             &other_columns,
             vocabulary,
             collector,
         );
     }
+}
+
+/// A row of nothing but section headings and notes.
+fn is_heading_row(row: &[Cell], vocabulary: &Vocabulary) -> bool {
+    row.iter()
+        .all(|c| vocabulary.is_section(&c.folded) || is_note(&c.folded))
+        && row.iter().any(|c| vocabulary.is_section(&c.folded))
+}
+
+/// Whether items are printed bottom-aligned: more items of several fields carry a
+/// later field's label on their number's row (the number printed at the bottom of
+/// its merge) than the first field's.
+fn prints_bottom_aligned(
+    rows: &[Vec<Cell>],
+    starts: &[ItemStart],
+    is_header: &[bool],
+    vocabulary: &Vocabulary,
+) -> bool {
+    let (mut last_field, mut first_field) = (0usize, 0usize);
+    for start in starts {
+        let fields = vocabulary
+            .catalog
+            .item(start.number)
+            .map_or(0, |item| item.fields.len() as u32);
+        if fields < 2 || is_header[start.row] {
+            continue;
+        }
+        let index = rows[start.row]
+            .iter()
+            .filter(|c| c.block.column != start.cue_column)
+            .find_map(|c| vocabulary.label_index(&c.folded, start.number));
+        match index {
+            Some(1) => first_field += 1,
+            Some(_) => last_field += 1,
+            None => {}
+        }
+    }
+    last_field >= 2 && last_field > first_field
 }
 
 /// The column whose bare numbers rise down the region the longest (at least three):
@@ -394,11 +456,22 @@ fn infer_answer_column(
         .map(|(column, _)| column)
 }
 
+/// Where an item's number row lies among its rows, and how its cells were printed.
+#[derive(Clone, Copy)]
+struct ItemLayout {
+    /// The row (counted in the item's rows) that carries the item number.
+    cue_offset: usize,
+    /// Cells of several lines were printed upwards from their row: lines alone in
+    /// the answer column belong to the next labelled row, not the one before.
+    bottom_aligned: bool,
+}
+
 /// Reads the fields of one item from its rows. `other_columns` are the header's
 /// number, title and attachment columns, which never hold a label.
 fn read_item_fields(
     rows: &[&[Cell]],
     start: &ItemStart,
+    layout: ItemLayout,
     answer_column: u32,
     other_columns: &[u32],
     vocabulary: &Vocabulary,
@@ -408,25 +481,26 @@ fn read_item_fields(
         return;
     };
     let mut answers = ItemAnswers::new(item, start.confidence);
+    // Bottom-aligned: answer lines waiting for the labelled row they end on.
+    let mut waiting: Vec<&Cell> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
+        let on_cue_row = offset == layout.cue_offset;
         // A row of nothing but section headings below an item ends it (some headings
         // are also an item's title: 「(5) 契約者数」 above item 91 「契約者数」). Headings
         // repeated in 大項目／中項目 columns beside the answers do not.
-        let heading_row = row
-            .iter()
-            .all(|c| vocabulary.is_section(&c.folded) || is_note(&c.folded))
+        let heading_row = is_heading_row(row, vocabulary)
             && row.iter().any(|c| {
                 vocabulary.is_section(&c.folded)
                     && vocabulary.title_score(&c.folded, item.number) < 0.9
             });
-        if offset > 0 && heading_row {
+        if offset > layout.cue_offset && heading_row {
             break;
         }
         // A lone cell merged across the sheet is a banner between items, not an answer;
         // nor is the cell that carried the item number, or a section heading.
-        let banner = offset > 0 && row.len() == 1 && row[0].block.column_span > 2;
-        let is_cue_cell = |c: &Cell| offset == 0 && c.block.column == start.cue_column;
-        let starts_another_item = |c: &Cell| offset > 0 && is_strong_cue(&c.folded);
+        let banner = !on_cue_row && row.len() == 1 && row[0].block.column_span > 2;
+        let is_cue_cell = |c: &Cell| on_cue_row && c.block.column == start.cue_column;
+        let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
         let answer = row.iter().filter(|_| !banner).find(|c| {
             c.block.column == answer_column
                 && !is_cue_cell(c)
@@ -454,17 +528,25 @@ fn read_item_fields(
             })
             .or(numbered_field);
         match (label, answer) {
-            (Some((index, label)), answer) => answers.labelled(
-                index,
-                label,
-                answer.map(|a| (a.block.text.as_str(), &a.block.at)),
-                collector,
-            ),
+            (Some((index, label)), answer) => {
+                let lines: Vec<&Cell> = waiting.drain(..).chain(answer).collect();
+                let text = lines
+                    .iter()
+                    .map(|c| c.block.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let at = lines.first().map(|c| &c.block.at);
+                answers.labelled(index, label, at.map(|at| (text.as_str(), at)), collector);
+            }
+            (None, Some(answer)) if layout.bottom_aligned => waiting.push(answer),
             (None, Some(answer)) => {
                 answers.unlabelled(&answer.block.text, &answer.block.at, collector)
             }
             (None, None) => {}
         }
+    }
+    for line in waiting {
+        answers.unlabelled(&line.block.text, &line.block.at, collector);
     }
     answers.finish(collector);
 }
@@ -541,6 +623,52 @@ mod tests {
                 (22, 1, "有り（CISO 鈴木）"),
                 (22, 2, "有り（情報セキュリティ委員会）"),
                 (23, 1, "有り（利用規約 第15条）")
+            ]
+        );
+    }
+
+    fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {
+        crate::locate::locate(document, crate::catalog::Catalog::builtin())
+            .items
+            .iter()
+            .flat_map(|i| {
+                i.fields
+                    .iter()
+                    .map(move |f| (i.number, f.index, f.raw.clone()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn items_printed_bottom_aligned_take_the_rows_above_their_number() {
+        // A sheet printed without rules: each item's number and title, merged down its
+        // rows, show on its last row, and an answer of several lines prints upwards
+        // from its row.
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
+            &["", "", "事業者の正式名称（商号）", "株式会社ソラリンク"],
+            &["2", "事業者名", "法人番号", "8010401098765"],
+            &["", "", "事業者の本店所在地", "東京都千代田区"],
+            &["4", "事業所", "事業者ホームページ", "https://example.jp/"],
+            &["", "", "代表者氏名", "高橋 健一"],
+            &["", "", "", "1968年5月12日生"],
+            &[
+                "6",
+                "代表者",
+                "代表者経歴（生年月日、学歴、業務履歴、資格等）",
+                "資格：情報処理技術者",
+            ],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [
+                (2, 1, text("株式会社ソラリンク")),
+                (2, 2, text("8010401098765")),
+                (4, 1, text("東京都千代田区")),
+                (4, 2, text("https://example.jp/")),
+                (6, 1, text("高橋 健一")),
+                (6, 2, text("1968年5月12日生\n資格：情報処理技術者")),
             ]
         );
     }
