@@ -68,6 +68,8 @@ pub struct Run {
     /// A space was drawn right before / after the run on its line.
     pub space_before: bool,
     pub space_after: bool,
+    /// The right edge of the clip the run was drawn in, if any.
+    pub clip_right: Option<f32>,
 }
 
 /// A straight axis-aligned line drawn on the page (a stroke, or the edge of a fill).
@@ -129,6 +131,9 @@ struct GraphicsState {
     rise: f32,
     /// The fill colour is white (fills of it are invisible on paper).
     white_fill: bool,
+    /// The right edge of the clipping rectangles set so far (writers clip a cell's
+    /// text to the cell when it would run into its neighbour).
+    clip_right: Option<f32>,
 }
 
 impl GraphicsState {
@@ -143,6 +148,7 @@ impl GraphicsState {
             leading: 0.0,
             rise: 0.0,
             white_fill: false,
+            clip_right: None,
         }
     }
 }
@@ -172,6 +178,8 @@ struct Walker<'a> {
     path: Vec<(f32, f32, f32, f32)>,
     /// Rectangles of the current path, for telling thin ones (drawn lines) apart.
     rects: Vec<[f32; 4]>,
+    /// The current path is to clip (`W`, `W*` before it is ended).
+    clipping: bool,
     current: (f32, f32),
     start: (f32, f32),
     open: Option<OpenRun>,
@@ -229,6 +237,7 @@ pub fn walk_page(
         tlm: Matrix::IDENTITY,
         path: Vec::new(),
         rects: Vec::new(),
+        clipping: false,
         current: (0.0, 0.0),
         start: (0.0, 0.0),
         open: None,
@@ -650,7 +659,13 @@ impl Walker<'_> {
                 b"f" | b"F" | b"f*" => self.paint(true, false),
                 b"B" | b"B*" => self.paint(false, false),
                 b"b" | b"b*" => self.paint(false, true),
+                b"W" | b"W*" => self.clipping = true,
                 b"n" => {
+                    if std::mem::take(&mut self.clipping) && self.rects.len() == 1 {
+                        let right = self.rects[0][2];
+                        self.gs.clip_right =
+                            Some(self.gs.clip_right.map_or(right, |r| r.min(right)));
+                    }
                     self.path.clear();
                     self.rects.clear();
                 }
@@ -840,7 +855,8 @@ impl Walker<'_> {
             let last = self.text.chars().last().unwrap_or(' ');
             let joins = horizontal
                 && self.open.as_ref().is_some_and(|o| {
-                    (o.run.y - y_base).abs() <= 0.05 * page_size.max(1.0)
+                    o.run.clip_right == self.gs.clip_right
+                        && (o.run.y - y_base).abs() <= 0.05 * page_size.max(1.0)
                         && (o.run.size - page_size).abs() <= 0.2 * page_size.max(1.0)
                         && x >= o.run.x1 - 0.5 * page_size
                         && x <= o.run.x1 + 0.1 * page_size
@@ -870,6 +886,7 @@ impl Walker<'_> {
                     first_glyph: width,
                     space_before,
                     space_after: false,
+                    clip_right: self.gs.clip_right,
                 },
                 unit_open: horizontal,
                 last,

@@ -218,6 +218,38 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
     lines
 }
 
+/// Where columns of free text start on a page: left edges (to the point) at which
+/// text set apart from what precedes it on its line begins on three lines or more.
+fn column_starts(lines: &[Line]) -> Vec<f32> {
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for line in lines {
+        for (k, (run, cell)) in line.runs.iter().enumerate() {
+            if cell.is_some() {
+                continue;
+            }
+            // Lines that merely start there (an indented paragraph) make no column.
+            let apart = k > 0 && {
+                let before = &line.runs[k - 1].0;
+                run.x0 - before.x1 > 0.9 * run.size.max(before.size)
+            };
+            if apart {
+                *counts.entry(run.x0.round() as i32).or_default() += 1;
+            }
+        }
+    }
+    // Neighbouring points count together (an edge at 100.5 rounds either way).
+    let mut starts: Vec<f32> = counts
+        .iter()
+        .filter(|(x, _)| {
+            let around = |d: i32| counts.get(&(**x + d)).copied().unwrap_or(0);
+            around(-1) + around(0) + around(1) >= 3
+        })
+        .map(|(x, _)| *x as f32)
+        .collect();
+    starts.sort_by(f32::total_cmp);
+    starts
+}
+
 /// Joins runs of one line into a fragment. A space goes between two runs where the
 /// writer drew one, or where the gap is wider than a narrow space — unless the gap is
 /// the one a writer itself puts between Japanese and Latin text (LibreOffice's
@@ -364,6 +396,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     let lines = lines_of(runs);
     let mut spaces = content.spaces;
     spaces.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let column_starts = column_starts(&lines);
 
     // Cells collect their lines; free text makes rows of its own. Cells found from the
     // same rules are bit-identical, which keys them.
@@ -394,7 +427,20 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                                 && r.from - 1.0 <= line.y
                                 && line.y <= r.to + 1.0
                         });
-                        if gap > 0.9 * previous.size.max(next.size) || ruled_between {
+                        // Text clipped before the next run starts is another cell's.
+                        let clipped_apart = previous
+                            .clip_right
+                            .is_some_and(|right| right <= next.x0 + 0.5);
+                        // Text that starts where a column of the page starts is that
+                        // column's, however close the text before it ends (a number
+                        // aligned right against the answer beside it).
+                        let starts_column = next.x0 > previous.x0 + 1.0
+                            && column_starts.iter().any(|x| (x - next.x0).abs() <= 1.0);
+                        if gap > 0.9 * previous.size.max(next.size)
+                            || ruled_between
+                            || clipped_apart
+                            || starts_column
+                        {
                             break;
                         }
                         j += 1;

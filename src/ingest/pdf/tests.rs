@@ -690,3 +690,29 @@ fn wrapped_paragraph_lines_are_joined() {
         ]
     );
 }
+
+#[test]
+fn cells_of_a_sheet_without_rules_stay_apart() {
+    // A label clipped to its cell ends right where the answer beside it starts; a
+    // number aligned right ends a hair before the answer column, which starts text
+    // set apart on three lines.
+    let content =
+        b"q 40 690 116 20 re W n BT /F1 10 Tf 42 700 Td (Label text running much longer) Tj ET Q \
+        BT /F1 10 Tf 162 700 Td (Answer one) Tj ET \
+        BT /F1 10 Tf 152.44 680 Td (6) Tj ET BT /F1 10 Tf 160 680 Td (Answer two) Tj ET \
+        BT /F1 10 Tf 42 660 Td (Title) Tj ET BT /F1 10 Tf 160 660 Td (Answer three) Tj ET \
+        BT /F1 10 Tf 42 640 Td (Title) Tj ET BT /F1 10 Tf 160 640 Td (Answer four) Tj ET \
+        BT /F1 10 Tf 42 620 Td (Title) Tj ET BT /F1 10 Tf 160 620 Td (Answer five) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["Label text running much longer", "Answer one"],
+            vec!["6", "Answer two"],
+            vec!["Title", "Answer three"],
+            vec!["Title", "Answer four"],
+            vec!["Title", "Answer five"],
+        ]
+    );
+}
