@@ -267,7 +267,8 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         own = matching::Vocabulary::new(catalog);
         &own
     };
-    let matcher = labels::matcher(catalog);
+    // Built on first need: a form whose numbers all stand never matches labels.
+    let mut matcher = None;
     let mut asp_saas = false;
     // Whether some region's item numbers are today's (its labels agree with them).
     let mut current_numbers = false;
@@ -292,10 +293,11 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             collector.absorb(numbered);
             continue;
         }
+        let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
         let pairs = if is_flow {
-            labels::flow_pairs(region, &matcher)
+            labels::flow_pairs(region, matcher)
         } else {
-            labels::grid_pairs(region, &matcher)
+            labels::grid_pairs(region, matcher)
         };
         asp_saas |= pairs.preamble.iter().any(|t| names_asp_saas(t))
             || pairs.pairs.iter().any(|p| asks_asp_saas_items(&p.label));

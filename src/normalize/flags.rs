@@ -47,40 +47,48 @@ static FOLDED: LazyLock<[Vec<String>; 2]> =
 
 /// Whether the answer says something exists or is done.
 pub fn parse_presence(raw: &str) -> Result<bool, Invalid> {
-    let folded = fold(raw);
-    let text = strip_question(&folded);
-    // Negatives first: 「無し」 must not be read as the 「有」 of 「有無」, and
-    // 「実施していない」 starts like 「実施」.
-    let [absent, present] = &*FOLDED;
-    if absent.iter().any(|w| starts_with_word(text, w)) {
-        return Ok(false);
-    }
-    let said = Said::of(text);
-    if present.iter().any(|w| starts_with_word(text, w)) {
-        // 「実施予定」 begins like 「実施」: a plan is not there yet.
-        return Ok(!said.planned_first);
-    }
-    // No answer word in front: what the sentence says (「現在は無し」, 「定期的な診断は
-    // 実施していない」, 「2025年度に導入予定」, 「ISMSを取得している」).
-    match (said.positive, said.negative || said.planned) {
-        (true, false) => Ok(true),
-        (false, true) => Ok(false),
-        _ => Err(Invalid::expected("「有り」または「無し」")),
-    }
+    read_presence(raw).0
 }
 
 /// Whether a presence answer says both that something is there and that it is not (or
 /// only planned): 「有り（ただし休日は対応していない）」, 「無し（一部で実施している）」,
 /// 「有り（2025年度導入予定）」. 「無し（今後整備予定）」 is consistent.
 pub fn presence_says_both(raw: &str) -> bool {
+    match read_presence(raw) {
+        (Ok(true), said) => said.negative || said.planned,
+        (Ok(false), said) => said.positive,
+        (Err(_), said) => said.positive && (said.negative || said.planned),
+    }
+}
+
+/// The answer, and what its words say besides the answer word in front (the whole
+/// sentence when there is none).
+fn read_presence(raw: &str) -> (Result<bool, Invalid>, Said) {
     let folded = fold(raw);
     let text = strip_question(&folded);
-    let said = Said::of(text);
-    match parse_presence(raw) {
-        Ok(true) => said.negative || said.planned,
-        Ok(false) => said.positive,
-        Err(_) => said.positive && (said.negative || said.planned),
+    // Negatives first: 「無し」 must not be read as the 「有」 of 「有無」, and
+    // 「実施していない」 starts like 「実施」.
+    let [absent, present] = &*FOLDED;
+    if let Some(word) = absent.iter().find(|w| starts_with_word(text, w)) {
+        return (Ok(false), Said::of(&text[word.len()..]));
     }
+    if let Some(word) = present.iter().find(|w| starts_with_word(text, w)) {
+        let rest = &text[word.len()..];
+        // 「実施予定」 begins like 「実施」: a plan is not there yet.
+        let planned = ["予定", "計画中", "準備中"]
+            .iter()
+            .any(|plan| rest.trim_start().starts_with(plan));
+        return (Ok(!planned), Said::of(rest));
+    }
+    // No answer word in front: what the sentence says (「現在は無し」, 「定期的な診断は
+    // 実施していない」, 「2025年度に導入予定」, 「ISMSを取得している」).
+    let said = Said::of(text);
+    let answer = match (said.positive, said.negative || said.planned) {
+        (true, false) => Ok(true),
+        (false, true) => Ok(false),
+        _ => Err(Invalid::expected("「有り」または「無し」")),
+    };
+    (answer, said)
 }
 
 /// What the words of an answer say, read from its tokens (base forms, so that every
@@ -92,16 +100,26 @@ struct Said {
     positive: bool,
     negative: bool,
     planned: bool,
-    /// The plan is the answer's first predicate (「実施予定」, 「導入予定です」).
-    planned_first: bool,
 }
 
 impl Said {
     fn of(text: &str) -> Said {
         use crate::tokenize::{Pos, tokenizer};
+        // Without hiragana (okurigana, auxiliaries) or one of the words that carry a
+        // predicate on their own, nothing can affirm, deny or plan (「（文書名：情報
+        // セキュリティ基本方針、SLA規定書）」): tokenizing every such answer would cost
+        // more than all the rest of a form.
+        let may_say = text.chars().any(|c| ('\u{3041}'..='\u{309f}').contains(&c))
+            || [
+                "予定", "計画", "準備", "未", "済", "有", "在", "無", "ナイ", "ナシ",
+            ]
+            .iter()
+            .any(|w| text.contains(w));
+        if !may_say {
+            return Said::default();
+        }
         let tokens = tokenizer().tokens(text);
         let mut said = Said::default();
-        let mut first_predicate_seen = false;
         let mut i = 0;
         while i < tokens.len() {
             let token = &tokens[i];
@@ -112,22 +130,18 @@ impl Said {
                     && tokens.get(i + 1).is_some_and(|t| t.base == "中"));
             if is_plan {
                 said.planned = true;
-                said.planned_first |= !first_predicate_seen;
-                first_predicate_seen = true;
                 i += 1;
                 continue;
             }
             // 「未整備」, 「未実施」, 「未対応」: a prefix that denies.
             if token.pos == Pos::Prefix && base == "未" {
                 said.negative = true;
-                first_predicate_seen = true;
                 i += 1;
                 continue;
             }
             // 「無し」, 「ない」 as a predicate of its own.
             if token.pos == Pos::Adjective && matches!(base, "ナイ" | "無イ") {
                 said.negative = true;
-                first_predicate_seen = true;
                 i += 1;
                 continue;
             }
@@ -155,14 +169,12 @@ impl Said {
                 } else {
                     said.positive = true;
                 }
-                first_predicate_seen = true;
                 i = j;
                 continue;
             }
             // 「取得済み」, 「整備済」.
             if matches!(base, "済ミ" | "済") {
                 said.positive = true;
-                first_predicate_seen = true;
             }
             i += 1;
         }
