@@ -681,6 +681,76 @@ fn rebuild_paragraphs(laid: Vec<(u32, bool, Vec<Unit>)>, edge: f32) -> Vec<(u32,
     out
 }
 
+/// Rebuilds the cells of several lines of a sheet printed without rules, which print
+/// upwards from their row's baseline (spreadsheets align cells to the bottom): each
+/// line above the last comes as a row of its own, alone in its column. Lines alone
+/// on their row, at the left edge of a cell (not the row's first) of the row below,
+/// spaced from it line by line, join that cell.
+fn stack_cell_lines(laid: Vec<(u32, bool, Vec<Unit>)>) -> Vec<(u32, bool, Vec<Unit>)> {
+    let lone_line = |units: &[Unit]| -> Option<(f32, f32, f32)> {
+        match units {
+            [unit] if unit.cell.is_none() && unit.lines.len() == 1 => {
+                let line = unit.lines.first()?;
+                Some((unit.x0, line.y, line.size))
+            }
+            _ => None,
+        }
+    };
+    let mut laid: Vec<Option<(u32, bool, Vec<Unit>)>> = laid.into_iter().map(Some).collect();
+    for i in 0..laid.len() {
+        let Some((page, ruled, units)) = &laid[i] else {
+            continue;
+        };
+        if *ruled || units.len() < 2 || units.iter().any(|u| u.cell.is_some() || u.lines.len() != 1)
+        {
+            continue;
+        }
+        let page = *page;
+        let anchors: Vec<(usize, f32, f32)> = units
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(k, u)| Some((k, u.x0, u.lines.first()?.y)))
+            .collect();
+        for (k, x0, y) in anchors {
+            let mut gathered: Vec<usize> = Vec::new();
+            let mut lowest = y;
+            for j in (0..i).rev() {
+                let Some((line_page, _, other)) = &laid[j] else {
+                    break;
+                };
+                let Some((other_x0, other_y, size)) = lone_line(other) else {
+                    break;
+                };
+                let step = other_y - lowest;
+                if *line_page != page
+                    || (other_x0 - x0).abs() > 1.0
+                    || step <= 0.0
+                    || step > 1.6 * size
+                {
+                    break;
+                }
+                gathered.push(j);
+                lowest = other_y;
+            }
+            if gathered.is_empty() {
+                continue;
+            }
+            let mut texts: Vec<String> = gathered
+                .iter()
+                .rev()
+                .filter_map(|&j| laid[j].take())
+                .map(|(_, _, mut units)| std::mem::take(&mut units[0].text))
+                .collect();
+            if let Some((_, _, units)) = laid[i].as_mut() {
+                texts.push(std::mem::take(&mut units[k].text));
+                units[k].text = texts.join("\n");
+            }
+        }
+    }
+    laid.into_iter().flatten().collect()
+}
+
 /// Numbers the columns across the whole document and gives the model's rows.
 pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
     let rule_columns = clusters(
@@ -756,6 +826,7 @@ pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
     } else {
         laid
     };
+    let laid = stack_cell_lines(laid);
 
     let mut rows = Vec::new();
     for (page, ruled, units) in laid {

@@ -716,3 +716,24 @@ fn cells_of_a_sheet_without_rules_stay_apart() {
         ]
     );
 }
+
+#[test]
+fn lines_of_a_sheet_cell_printed_upwards_join_their_row() {
+    // Without rules, a cell of three lines prints upwards from its row's baseline:
+    // its first two lines come alone above the row. The heading above is set apart.
+    let content = b"BT /F1 10 Tf 42 730 Td (Heading) Tj ET \
+        BT /F1 10 Tf 160 712 Td (Line one) Tj ET \
+        BT /F1 10 Tf 160 700 Td (Line two) Tj ET \
+        BT /F1 10 Tf 42 688 Td (Label) Tj ET BT /F1 10 Tf 160 688 Td (Line three) Tj ET \
+        BT /F1 10 Tf 42 670 Td (Other) Tj ET BT /F1 10 Tf 160 670 Td (Answer) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["Heading"],
+            vec!["Label", "Line one\nLine two\nLine three"],
+            vec!["Other", "Answer"],
+        ]
+    );
+}
