@@ -426,11 +426,18 @@ fn is_closing(c: char) -> bool {
 
 /// Whether a line breaker may break between `a` and `b` (spaces aside): next to an
 /// ideographic character, unless an opening bracket precedes or a character that may
-/// not start a line follows; nor between closing punctuation and a Latin word.
+/// not start a line follows; nor between closing punctuation and a Latin word, nor
+/// between a Latin word and the bracket that opens after it (「LPWA（LoRaWAN）」 stays
+/// whole in LibreOffice).
 fn may_break(a: char, b: char) -> bool {
     let next_to_ideograph = is_wide(a) || is_wide(b);
     let closing_before_latin = is_closing(a) && !is_wide(b);
-    next_to_ideograph && !is_no_end(a) && !is_no_start(b) && !closing_before_latin
+    let latin_before_opening = a.is_ascii_alphanumeric() && is_no_end(b);
+    next_to_ideograph
+        && !is_no_end(a)
+        && !is_no_start(b)
+        && !closing_before_latin
+        && !latin_before_opening
 }
 
 fn operand_matrix(operands: &[Operand]) -> Option<Matrix> {
@@ -1029,5 +1036,24 @@ impl Walker<'_> {
         self.stack.truncate(saved.3);
         (self.gs, self.tm, self.tlm) = (saved.0, saved.1, saved.2);
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_as_a_japanese_line_breaker_allows_them() {
+        assert!(may_break('日', '本'));
+        assert!(may_break('S', 'に'), "between Latin and Japanese");
+        assert!(!may_break('（', '日'), "after an opening bracket");
+        assert!(!may_break('日', '）'), "before a closing one");
+        assert!(
+            !may_break('、', 'L'),
+            "closing punctuation before a Latin word"
+        );
+        assert!(!may_break('A', '（'), "a Latin word before its bracket");
+        assert!(!may_break('a', 'b'), "inside a Latin word");
     }
 }

@@ -335,14 +335,25 @@ fn join_lines(lines: &[Fragment], inner_right: f32, room: f32) -> String {
             let previous = &lines[k - 1];
             let between_words = text.chars().last().is_some_and(is_word_char)
                 && line.text.chars().next().is_some_and(is_word_char);
-            // Between two words the writer also needed room for a space.
-            let space = if between_words { 0.5 * line.size } else { 0.0 };
+            // Between two words the writer also needed room for a space, between
+            // Japanese and Latin text for its autospacing (about a fifth of an em).
+            let script_change = match (text.chars().last(), line.text.chars().next()) {
+                (Some(a), Some(b)) => is_wide(a) != is_wide(b) && !a.is_whitespace(),
+                _ => false,
+            };
+            let space = if between_words {
+                0.5 * line.size
+            } else if script_change {
+                0.2 * line.size
+            } else {
+                0.0
+            };
             let wrapped = previous.x1 + space + line.first_unit > inner_right;
             // A line broken at a space keeps one space: drawn at the end of the line,
             // at the start of the next, or implied between two words when the next
             // character would have fitted (else the writer broke the word itself).
             let word_break = between_words && previous.x1 + line.first_glyph <= room;
-            if !wrapped {
+            if !wrapped || starts_entry(&previous.text, &line.text) {
                 text.push('\n');
             } else if previous.space_after || line.space_before || word_break {
                 text.push(' ');
@@ -351,6 +362,24 @@ fn join_lines(lines: &[Fragment], inner_right: f32, room: f32) -> String {
         text.push_str(&line.text);
     }
     text
+}
+
+/// Whether a line that could have been wrapped starts a new entry of a list instead:
+/// the line before closes a sentence or a bracket and this one opens a bracketed
+/// heading, a bullet, or a 「label：」 (「…を提供する。」 then 「【安全性】…」, 「…（現任）」
+/// then 「資格：…」). A writer wraps there too, but an applicant breaks there far more
+/// often, and the geometry cannot tell the two apart.
+fn starts_entry(previous: &str, line: &str) -> bool {
+    let closes = previous
+        .trim_end()
+        .ends_with(['。', '）', ')', '】', '」', '%', '％']);
+    let opens = line.starts_with(['【', '・', '●', '■', '◆', '※', '①', '②', '③', '④', '⑤'])
+        || line
+            .char_indices()
+            .take_while(|(_, c)| !matches!(c, '、' | '。' | '（' | '(' | ' '))
+            .take(12)
+            .any(|(_, c)| matches!(c, '：' | ':'));
+    closes && opens
 }
 
 /// A block before its column is numbered: free text, or a cell's lines (joined once
@@ -575,17 +604,31 @@ fn column_key(cell: &Cell) -> (i32, i32) {
     )
 }
 
-/// How far right the lines of each table column reach, over the whole document.
+/// How far right the lines of each table column reach, over the whole document: the
+/// third farthest line end, so that a line the writer could not break (a long URL)
+/// and let run past the margin does not move it.
 fn widest_lines(pages: &[PageRows]) -> HashMap<(i32, i32), f32> {
-    let mut widest: HashMap<(i32, i32), f32> = HashMap::new();
+    let mut ends: HashMap<(i32, i32), [f32; 3]> = HashMap::new();
     for unit in pages.iter().flat_map(|p| p.rows.iter().flatten()) {
         if let Some(cell) = &unit.cell {
-            let x1 = unit.lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
-            let entry = widest.entry(column_key(cell)).or_insert(f32::MIN);
-            *entry = entry.max(x1);
+            let top = ends.entry(column_key(cell)).or_insert([f32::MIN; 3]);
+            for line in &unit.lines {
+                // Keep the three largest, largest first.
+                let mut x1 = line.x1;
+                for slot in top.iter_mut() {
+                    if x1 > *slot {
+                        std::mem::swap(slot, &mut x1);
+                    }
+                }
+            }
         }
     }
-    widest
+    ends.into_iter()
+        .map(|(key, top)| {
+            let known = top.iter().filter(|x| **x > f32::MIN).count();
+            (key, top[known.clamp(1, 3) - 1])
+        })
+        .collect()
 }
 
 /// A row's plain text, for recognizing a header the writer repeats on each page.
@@ -873,4 +916,28 @@ pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
         }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_sentence_before_a_bracket_label_or_bullet_starts_an_entry() {
+        assert!(starts_entry(
+            "…基盤を提供する。",
+            "【安全性（セーフティ）】アクチュエータ"
+        ));
+        assert!(starts_entry(
+            "代表取締役社長（現任）",
+            "資格：情報処理技術者"
+        ));
+        assert!(starts_entry("最大10Gbps）", "・閉域網接続"));
+        // Mid-sentence, or a colon far into the line: a wrapped line.
+        assert!(!starts_entry("…基盤を提", "供する。【安全性】"));
+        assert!(!starts_entry(
+            "…を提供する。",
+            "製造業の設備監視、ビル管理：物流"
+        ));
+    }
 }
