@@ -203,6 +203,14 @@ mod tests {
             .collect()
     }
 
+    /// (item, field, raw) of each answer.
+    fn raws(found: &[(u32, u32, String, Location)]) -> Vec<(u32, u32, &str)> {
+        found
+            .iter()
+            .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
+            .collect()
+    }
+
     #[test]
     fn guide_like_paragraphs() {
         let document = paragraphs(&[
@@ -226,10 +234,7 @@ mod tests {
             "※ 100字以内",
         ]);
         let found = answers(&document);
-        let short: Vec<(u32, u32, &str)> = found
-            .iter()
-            .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
-            .collect();
+        let short = raws(&found);
         assert_eq!(
             short,
             [
@@ -269,10 +274,7 @@ mod tests {
             "システム基盤サービス、開発・実行基盤サービス、ハード基盤サービス、ネットワーク基盤サービス",
         ]);
         let found = answers(&document);
-        let short: Vec<(u32, u32, &str)> = found
-            .iter()
-            .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
-            .collect();
+        let short = raws(&found);
         assert_eq!(
             short,
             [
