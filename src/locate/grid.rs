@@ -16,7 +16,7 @@ use super::Collector;
 use super::assemble::ItemAnswers;
 use super::cues::{self, ItemCue, Strength};
 use super::matching::{Vocabulary, is_note, is_strong_cue};
-use crate::model::{Block, Region};
+use crate::model::{Block, Location, Region};
 use crate::text::fold;
 use std::collections::HashMap;
 
@@ -501,13 +501,35 @@ fn read_item_fields(
         let banner = !on_cue_row && row.len() == 1 && row[0].block.column_span > 2;
         let is_cue_cell = |c: &Cell| on_cue_row && c.block.column == start.cue_column;
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
-        let answer = row.iter().filter(|_| !banner).find(|c| {
-            c.block.column == answer_column
-                && !is_cue_cell(c)
+        let usable = |c: &&Cell| {
+            !is_cue_cell(c)
                 && !is_note(&c.folded)
                 && !vocabulary.is_section(&c.folded)
                 && !starts_another_item(c)
-        });
+        };
+        // On a page printed without rules a value aligned right (a date, a figure)
+        // starts right of its column's left edge, in no column the header names.
+        let printed_right_of_its_column = |c: &&Cell| {
+            matches!(c.block.at, Location::Page { .. })
+                && c.block.column > answer_column
+                && !other_columns.contains(&c.block.column)
+                && cues::field_marker(&c.folded).is_none()
+                // An attachment named beside the answer (「別紙6 料金表」).
+                && !c.folded.starts_with("別紙")
+                && vocabulary.label_index(&c.folded, item.number).is_none()
+                && vocabulary.title_score(&c.folded, item.number) < 0.6
+        };
+        let answer = row
+            .iter()
+            .filter(|_| !banner)
+            .filter(usable)
+            .find(|c| c.block.column == answer_column)
+            .or_else(|| {
+                row.iter()
+                    .filter(|_| !banner)
+                    .filter(usable)
+                    .find(printed_right_of_its_column)
+            });
         // 「2-1」 in the number column names the field as a label would.
         let numbered_field = row
             .iter()
@@ -670,6 +692,40 @@ mod tests {
                 (6, 1, text("高橋 健一")),
                 (6, 2, text("1968年5月12日生\n資格：情報処理技術者")),
             ]
+        );
+    }
+
+    #[test]
+    fn a_value_printed_right_of_its_column_is_its_answer() {
+        // A date aligned right in its cell starts right of the answer column's left
+        // edge, in a column of its own; an attachment named there is no answer.
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
+            &[
+                "1",
+                "開示情報の日付",
+                "開示情報の年月日（西暦）",
+                "",
+                "2024/6/1",
+            ],
+            &[
+                "3",
+                "設立年月日",
+                "事業者の設立年月日（西暦）",
+                "2009年4月1日",
+            ],
+            &[
+                "88",
+                "料金体系・金額",
+                "初期費用額、月額利用額、最低利用契約期間",
+                "",
+                "別紙6 料金表",
+            ],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [(1, 1, text("2024/6/1")), (3, 1, text("2009年4月1日"))]
         );
     }
 
