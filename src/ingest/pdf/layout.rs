@@ -706,10 +706,12 @@ fn rebuild_paragraphs(laid: Vec<(u32, bool, Vec<Unit>)>, edge: f32) -> Vec<(u32,
             && let (Some(end), Some(next)) = (before[0].lines.last(), units[0].lines.first())
         {
             let close = *before_page != page || end.y - next.y <= 1.6 * end.size;
-            // A wrapped line spans the text column (ten characters at the least).
+            // A wrapped line spans the text column (ten characters at the least) and
+            // ends as near the margin as the next line's first unit allowed (a long
+            // one, 「で、ASP・SaaS」, leaves a wide gap).
             let wrapped = close
                 && end.x1 - end.x0 >= 10.0 * end.size
-                && end.x1 >= edge - 2.0 * end.size
+                && end.x1 >= edge - (2.0 * end.size).max(next.first_unit)
                 && end.x1 + next.first_unit > edge - 0.1 * end.size
                 && next.x0 <= end.x0 + 0.5 * end.size
                 && (next.size - end.size).abs() <= 0.2 * end.size;

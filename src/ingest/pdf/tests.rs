@@ -737,3 +737,25 @@ fn lines_of_a_sheet_cell_printed_upwards_join_their_row() {
         ]
     );
 }
+
+#[test]
+fn a_line_wrapped_before_a_long_word_is_joined() {
+    // The second line ends well short of the margin: the long word after it (wider
+    // than the room left) went to the next line.
+    let line = |y: i32, s: &str| format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n");
+    let full = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRS";
+    let mut content = String::new();
+    content += &line(712, full);
+    content += &line(700, full);
+    content += &line(688, full);
+    content += &line(676, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG");
+    content += &line(664, "WWWWWWWWWWWWWWWWWWWW end.");
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![vec![format!(
+            "{full}{full}{full}ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG WWWWWWWWWWWWWWWWWWWW end."
+        )]]
+    );
+}
