@@ -326,7 +326,7 @@ fn page_resources(doc: &Document, page: ObjectId) -> Vec<&Dictionary> {
 
 /// A PDF text string: UTF-16BE after its byte order mark, else PDFDocEncoding (read
 /// as Latin-1, which it matches for text).
-fn text_string(bytes: &[u8]) -> String {
+pub(super) fn text_string(bytes: &[u8]) -> String {
     match bytes.strip_prefix(&[0xfe, 0xff]) {
         Some(utf16) => {
             let units = utf16

@@ -307,7 +307,7 @@ fn is_word_char(c: char) -> bool {
 
 /// The text of a cell from its lines, top to bottom. `widest` is how far right any
 /// line of the cell's column reaches in the document.
-fn join_cell(cell: &Cell, lines: &[Fragment], widest: f32) -> String {
+fn join_cell(cell: &Cell, lines: &[Fragment], widest: f32, words_whole: bool) -> String {
     let pad = lines
         .iter()
         .map(|l| l.x0 - cell.left)
@@ -322,13 +322,19 @@ fn join_cell(cell: &Cell, lines: &[Fragment], widest: f32) -> String {
     } else {
         cell.right - pad - 0.1 * size
     };
-    join_lines(lines, inner_right, inner_right.max(cell.right - pad))
+    join_lines(
+        lines,
+        inner_right,
+        inner_right.max(cell.right - pad),
+        words_whole,
+    )
 }
 
 /// Lines of one cell or paragraph as one text: a line the writer wrapped (the next
 /// line's first unit would not have fitted before `inner_right`) goes on without a
-/// break. `room` is the farthest right a glyph could still have gone.
-fn join_lines(lines: &[Fragment], inner_right: f32, room: f32) -> String {
+/// break. `room` is the farthest right a glyph could still have gone. `words_whole`:
+/// the writer breaks Latin text only at spaces.
+fn join_lines(lines: &[Fragment], inner_right: f32, room: f32, words_whole: bool) -> String {
     let mut text = String::new();
     for (k, line) in lines.iter().enumerate() {
         if k > 0 {
@@ -352,7 +358,12 @@ fn join_lines(lines: &[Fragment], inner_right: f32, room: f32) -> String {
             // A line broken at a space keeps one space: drawn at the end of the line,
             // at the start of the next, or implied between two words when the next
             // character would have fitted (else the writer broke the word itself).
-            let word_break = between_words && previous.x1 + line.first_glyph <= room;
+            // A writer that keeps Latin words whole breaks one only when the line holds
+            // nothing else (no space, no Japanese to break at).
+            let one_word =
+                !previous.text.contains(char::is_whitespace) && !previous.text.chars().any(is_wide);
+            let word_break = between_words
+                && ((words_whole && !one_word) || previous.x1 + line.first_glyph <= room);
             if !wrapped || starts_entry(&previous.text, &line.text) {
                 text.push('\n');
             } else if previous.space_after || line.space_before || word_break {
@@ -797,7 +808,7 @@ fn stack_cell_lines(laid: Vec<(u32, bool, Vec<Unit>)>) -> Vec<(u32, bool, Vec<Un
 }
 
 /// Numbers the columns across the whole document and gives the model's rows.
-pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
+pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     let rule_columns = clusters(
         pages
             .iter()
@@ -883,10 +894,16 @@ pub fn number_columns(pages: Vec<PageRows>) -> Vec<Row> {
                         cell,
                         &unit.lines,
                         widest.get(&column_key(cell)).copied().unwrap_or(f32::MIN),
+                        words_whole,
                     ),
                     None if unit.lines.len() > 1 => {
                         let size = unit.lines.iter().map(|l| l.size).fold(0.0, f32::max);
-                        join_lines(&unit.lines, paragraph_edge - 0.1 * size, paragraph_edge)
+                        join_lines(
+                            &unit.lines,
+                            paragraph_edge - 0.1 * size,
+                            paragraph_edge,
+                            words_whole,
+                        )
                     }
                     None => unit.text,
                 };

@@ -135,7 +135,7 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
         ));
     }
 
-    let rows = layout::number_columns(laid_out);
+    let rows = layout::number_columns(laid_out, keeps_latin_words_whole(&pdf));
     let (mut chars, mut implausible) = (0usize, 0usize);
     for block in rows.iter().flat_map(|r| r.blocks.iter()) {
         for c in block.text.chars().filter(|c| !c.is_whitespace()) {
@@ -177,6 +177,32 @@ fn is_implausible(c: char) -> bool {
 /// Whether the file's trailer names an /Encrypt dictionary.
 fn has_encrypt_entry(bytes: &[u8]) -> bool {
     bytes.windows(8).any(|w| w == b"/Encrypt")
+}
+
+/// Whether the writer breaks Latin text only at spaces, as office suites do (a word
+/// longer than the line aside): then two Latin words on either side of a line break
+/// had a space between them. Other writers (fpdf2, reportlab in CJK mode) break
+/// anywhere, as in Japanese text. Known from the document's /Producer and /Creator.
+fn keeps_latin_words_whole(pdf: &lopdf::Document) -> bool {
+    let info = pdf.trailer.get(b"Info").ok().and_then(|info| match info {
+        lopdf::Object::Reference(id) => pdf.get_dictionary(*id).ok(),
+        lopdf::Object::Dictionary(dictionary) => Some(dictionary),
+        _ => None,
+    });
+    let Some(info) = info else {
+        return false;
+    };
+    [b"Producer".as_slice(), b"Creator".as_slice()]
+        .iter()
+        .filter_map(|key| match info.get(key) {
+            Ok(lopdf::Object::String(bytes, _)) => Some(content::text_string(bytes).to_lowercase()),
+            _ => None,
+        })
+        .any(|name| {
+            ["libreoffice", "openoffice", "microsoft", "word"]
+                .iter()
+                .any(|suite| name.contains(suite))
+        })
 }
 
 #[cfg(test)]

@@ -759,3 +759,43 @@ fn a_line_wrapped_before_a_long_word_is_joined() {
         )]]
     );
 }
+
+/// A ruled cell whose first line ends one Latin word before the margin, written by
+/// `producer` (a UTF-16 text string, as LibreOffice writes it), if any.
+fn latin_wrap(producer: Option<&str>) -> Vec<u8> {
+    let mut content = String::from("0.5 w\n");
+    for x in [50, 200, 400] {
+        content += &format!("{x} 600 m {x} 700 l S\n");
+    }
+    for y in [700, 600] {
+        content += &format!("50 {y} m 400 {y} l S\n");
+    }
+    // 「A…W Ubuntu」 ends at 393.7: the 「S」 of 「Server」 would not fit before 398.
+    content += "BT /F1 10 Tf 52 686 Td (Name) Tj ET\n";
+    content += "BT /F1 10 Tf 202 686 Td (ABCDEFGHIJKLMNOPQRSTUVW Ubuntu) Tj ET\n";
+    content += "BT /F1 10 Tf 202 674 Td (Server) Tj ET\n";
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    if let Some(producer) = producer {
+        let mut utf16 = vec![0xfe, 0xff];
+        utf16.extend(producer.encode_utf16().flat_map(u16::to_be_bytes));
+        let info = doc.add_object(dictionary! {
+            "Producer" => Object::String(utf16, StringFormat::Hexadecimal),
+        });
+        doc.trailer.set("Info", info);
+    }
+    save(&mut doc)
+}
+
+#[test]
+fn office_suites_break_latin_text_only_at_spaces() {
+    let answer = |bytes: &[u8]| texts(&read_default(bytes).expect("reads"))[0][1].clone();
+    assert_eq!(
+        answer(&latin_wrap(Some("LibreOffice 7.4"))),
+        "ABCDEFGHIJKLMNOPQRSTUVW Ubuntu Server"
+    );
+    // A writer that breaks anywhere (fpdf2, reportlab) may have split one word.
+    assert_eq!(
+        answer(&latin_wrap(None)),
+        "ABCDEFGHIJKLMNOPQRSTUVW UbuntuServer"
+    );
+}
