@@ -16,6 +16,9 @@ use super::content::{PageContent, Rule, Run, Space, is_wide};
 use crate::model::{Block, Location, Row};
 use std::collections::HashMap;
 
+/// Rows atop a page looked at for print titles.
+const MAX_PRINT_TITLE_ROWS: usize = 4;
+
 /// Most run-by-rule comparisons spent finding the cells of one page.
 const MAX_PLACEMENTS: u64 = 20_000_000;
 
@@ -832,6 +835,7 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     let mut laid: Vec<(u32, bool, Vec<Unit>)> = Vec::new();
     // The rows pages start with: a header the writer repeats on each page.
     let mut page_heads: std::collections::HashSet<String> = Default::default();
+    let mut print_titles: std::collections::HashSet<(String, i32)> = Default::default();
     for page in pages {
         // The row the previous page's table ended with at the bottom of the writing
         // area, which the writer may have split.
@@ -846,7 +850,28 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
                     })
                 })
         });
-        for (k, units) in page.rows.into_iter().enumerate() {
+        // Rows of free text a sheet prints atop every page (its print titles, two
+        // rows or more) come again at the same heights: only their first printing
+        // is kept.
+        let tops: Vec<Option<(String, i32)>> = page
+            .rows
+            .iter()
+            .take(MAX_PRINT_TITLE_ROWS)
+            .map(|units| {
+                let line = units.first()?.lines.first()?;
+                units
+                    .iter()
+                    .all(|u| u.cell.is_none())
+                    .then(|| (row_signature(units), line.y.round() as i32))
+            })
+            .collect();
+        let printed_again = tops
+            .iter()
+            .take_while(|top| top.as_ref().is_some_and(|key| print_titles.contains(key)))
+            .count();
+        let skip = if printed_again >= 2 { printed_again } else { 0 };
+        print_titles.extend(tops.into_iter().flatten());
+        for (k, units) in page.rows.into_iter().enumerate().skip(skip) {
             let signature = row_signature(&units);
             let repeated = page_heads.contains(&signature);
             if k == 0 {

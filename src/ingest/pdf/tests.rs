@@ -799,3 +799,35 @@ fn office_suites_break_latin_text_only_at_spaces() {
         "ABCDEFGHIJKLMNOPQRSTUVW UbuntuServer"
     );
 }
+
+#[test]
+fn print_titles_repeated_atop_pages_are_read_once() {
+    let page = |rows: &[&str]| {
+        let mut content = String::from("BT /F1 10 Tf 42 800 Td (Form title) Tj ET\n");
+        content += "BT /F1 10 Tf 42 786 Td (Applicant: Acme) Tj ET\n";
+        for (k, row) in rows.iter().enumerate() {
+            let y = 700 - 20 * k as i32;
+            content += &format!(
+                "BT /F1 10 Tf 42 {y} Td (Item) Tj ET BT /F1 10 Tf 160 {y} Td ({row}) Tj ET\n"
+            );
+        }
+        content.into_bytes()
+    };
+    let (first, second) = (page(&["One", "Two"]), page(&["Three"]));
+    // A single row repeated at the top of a page is text like any other.
+    let third = b"BT /F1 10 Tf 42 800 Td (Form title) Tj ET BT /F1 10 Tf 42 700 Td (Four) Tj ET";
+    let mut doc = pdf_with(&[&first, &second, third], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["Form title"],
+            vec!["Applicant: Acme"],
+            vec!["Item", "One"],
+            vec!["Item", "Two"],
+            vec!["Item", "Three"],
+            vec!["Form title"],
+            vec!["Four"],
+        ]
+    );
+}
