@@ -224,30 +224,41 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
 /// Where columns of free text start on a page: left edges (to the point) at which
 /// text set apart from what precedes it on its line begins on three lines or more.
 fn column_starts(lines: &[Line]) -> Vec<f32> {
-    let mut counts: HashMap<i32, usize> = HashMap::new();
+    // Per left edge (to the point): text set apart from what precedes it on its line,
+    // and lines starting there.
+    let mut counts: HashMap<i32, (usize, usize)> = HashMap::new();
     for line in lines {
         for (k, (run, cell)) in line.runs.iter().enumerate() {
             if cell.is_some() {
                 continue;
             }
-            // Lines that merely start there (an indented paragraph) make no column.
-            let apart = k > 0 && {
-                let before = &line.runs[k - 1].0;
-                run.x0 - before.x1 > 0.9 * run.size.max(before.size)
-            };
-            if apart {
-                *counts.entry(run.x0.round() as i32).or_default() += 1;
+            let entry = counts.entry(run.x0.round() as i32).or_default();
+            match k.checked_sub(1).map(|k| &line.runs[k].0) {
+                None => entry.1 += 1,
+                Some(before) if run.x0 - before.x1 > 0.9 * run.size.max(before.size) => {
+                    entry.0 += 1
+                }
+                Some(_) => {}
             }
         }
     }
-    // Neighbouring points count together (an edge at 100.5 rounds either way).
+    // Neighbouring points count together (an edge at 100.5 rounds either way). Lines
+    // that merely start there (an indented paragraph) make no column, but they count
+    // where text set apart also starts (a column whose cells mostly open their line).
+    let around = |x: i32| {
+        (-1..=1)
+            .filter_map(|d| counts.get(&(x + d)))
+            .fold((0, 0), |(a, s), (apart, starting)| {
+                (a + apart, s + starting)
+            })
+    };
     let mut starts: Vec<f32> = counts
-        .iter()
-        .filter(|(x, _)| {
-            let around = |d: i32| counts.get(&(**x + d)).copied().unwrap_or(0);
-            around(-1) + around(0) + around(1) >= 3
+        .keys()
+        .filter(|x| {
+            let (apart, starting) = around(**x);
+            apart >= 1 && apart + starting >= 3
         })
-        .map(|(x, _)| *x as f32)
+        .map(|x| *x as f32)
         .collect();
     starts.sort_by(f32::total_cmp);
     starts
@@ -477,8 +488,12 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                         // Text that starts where a column of the page starts is that
                         // column's, however close the text before it ends (a number
                         // aligned right against the answer beside it).
+                        // (A space drawn between them says they are one cell's.)
                         let starts_column = next.x0 > previous.x0 + 1.0
-                            && column_starts.iter().any(|x| (x - next.x0).abs() <= 1.0);
+                            && column_starts.iter().any(|x| (x - next.x0).abs() <= 1.0)
+                            && !spaces_on(&spaces, line.y, line.size)
+                                .iter()
+                                .any(|space| space.x0 > previous.x1 - 0.5 && space.x0 < next.x0);
                         if gap > 0.9 * previous.size.max(next.size)
                             || ruled_between
                             || clipped_apart

@@ -831,3 +831,20 @@ fn print_titles_repeated_atop_pages_are_read_once() {
         ]
     );
 }
+
+#[test]
+fn a_column_whose_cells_open_their_lines_still_splits_text_touching_it() {
+    // The answer column starts text set apart once (its header) and opens three
+    // lines; a number aligned right against it is its own cell, while a heading whose
+    // words a drawn space separates stays whole.
+    let content = b"BT /F1 10 Tf 42 700 Td (No) Tj ET BT /F1 10 Tf 152 700 Td (Answer) Tj ET \
+        BT /F1 10 Tf 144.44 680 Td (2) Tj ET BT /F1 10 Tf 152 680 Td (Alpha) Tj ET \
+        BT /F1 10 Tf 152 668 Td (Beta) Tj ET \
+        BT /F1 10 Tf 152 656 Td (Gamma) Tj ET \
+        BT /F1 10 Tf 131.43 630 Td (\\(12\\) Delta) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let rows = texts(&document);
+    assert_eq!(rows[1], vec!["2", "Alpha"]);
+    assert_eq!(rows[4], vec!["(12) Delta"]);
+}
