@@ -2,9 +2,9 @@
 //! format they arrive in.
 //!
 //! `fixtures/` holds the same application as a spreadsheet (`official-layout.xlsx`)
-//! and as two Word documents (`table-layout.docx`, `guide-layout.docx`), and the PDF
-//! LibreOffice exports from the spreadsheet (`fixtures/pdf/official-layout-lo.pdf`,
-//! made by `make_pdf.py`).
+//! and as two Word documents (`table-layout.docx`, `guide-layout.docx`), and the PDFs
+//! LibreOffice exports from the spreadsheet and from the guide-layout document
+//! (`fixtures/pdf/*-lo.pdf`, made by `make_pdf.py`).
 //!
 //! - A PDF against the document it was exported from: the same items and fields, and
 //!   for every field the same `raw`, character for character (the PDF shows exactly
@@ -31,10 +31,16 @@ const SOURCES: [&str; 3] = [
 ];
 
 /// (source document, the PDF LibreOffice exported from it).
-const PDF_PAIRS: [(&str, &str); 1] = [(
-    "fixtures/spreadsheets/official-layout.xlsx",
-    "fixtures/pdf/official-layout-lo.pdf",
-)];
+const PDF_PAIRS: [(&str, &str); 2] = [
+    (
+        "fixtures/spreadsheets/official-layout.xlsx",
+        "fixtures/pdf/official-layout-lo.pdf",
+    ),
+    (
+        "fixtures/word/guide-layout.docx",
+        "fixtures/pdf/guide-layout-lo.pdf",
+    ),
+];
 
 /// (item, field) → (raw, value) of every answered field.
 type Answers = BTreeMap<(u64, u64), (String, Value)>;
