@@ -133,15 +133,6 @@ const WINDOW_PER_JOB: usize = 8;
 /// Stack of each worker thread: as much as the main thread has, for deep documents.
 const WORKER_STACK: usize = 8 << 20;
 
-/// The error kinds in the order the summary lists them.
-const ERROR_KINDS: [ErrorKind; 5] = [
-    ErrorKind::Unsupported,
-    ErrorKind::Unreadable,
-    ErrorKind::Encrypted,
-    ErrorKind::TooLarge,
-    ErrorKind::NoText,
-];
-
 /// Where results are written: stdout or a file committed at the end.
 enum Sink {
     Stdout(io::BufWriter<io::Stdout>),
@@ -459,7 +450,7 @@ pub fn run(batch: &Batch) -> io::Result<Summary> {
     progress.finish_and_clear();
     summary
         .error_kinds
-        .sort_by_key(|(kind, _)| ERROR_KINDS.iter().position(|k| k == kind));
+        .sort_by_key(|(kind, _)| ErrorKind::ALL.iter().position(|k| k == kind));
     summary.files = summary.documents + summary.errors;
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -258,6 +258,15 @@ impl IngestError {
 }
 
 impl ErrorKind {
+    /// Every kind, in the order summaries and reports list them.
+    pub const ALL: [ErrorKind; 5] = [
+        ErrorKind::Unsupported,
+        ErrorKind::Unreadable,
+        ErrorKind::Encrypted,
+        ErrorKind::TooLarge,
+        ErrorKind::NoText,
+    ];
+
     /// The contract's name for the kind (`too-large`).
     pub fn name(self) -> &'static str {
         match self {

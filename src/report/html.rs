@@ -202,21 +202,13 @@ struct FindingView {
     location: Option<String>,
 }
 
-const ERROR_KINDS: [ErrorKind; 5] = [
-    ErrorKind::Unsupported,
-    ErrorKind::Unreadable,
-    ErrorKind::Encrypted,
-    ErrorKind::TooLarge,
-    ErrorKind::NoText,
-];
-
 impl Page {
     fn build(outcomes: &[Outcome], catalog: &Catalog) -> Page {
         let mut summary = Summary {
             files: outcomes.len(),
             ..Summary::default()
         };
-        let mut kind_counts = [0usize; ERROR_KINDS.len()];
+        let mut kind_counts = [0usize; ErrorKind::ALL.len()];
         let mut rows = Vec::with_capacity(outcomes.len());
         let mut docs = Vec::with_capacity(outcomes.len());
         for (i, outcome) in outcomes.iter().enumerate() {
@@ -252,7 +244,7 @@ impl Page {
                 }
                 Outcome::Error(e) => {
                     summary.errors += 1;
-                    if let Some(k) = ERROR_KINDS.iter().position(|k| *k == e.error.kind) {
+                    if let Some(k) = ErrorKind::ALL.iter().position(|k| *k == e.error.kind) {
                         kind_counts[k] += 1;
                     }
                     Doc {
@@ -288,7 +280,7 @@ impl Page {
             });
             docs.push(doc);
         }
-        summary.error_kinds = ERROR_KINDS
+        summary.error_kinds = ErrorKind::ALL
             .iter()
             .zip(kind_counts)
             .filter(|(_, count)| *count > 0)
