@@ -122,6 +122,25 @@ enum CheckFormat {
     Json,
 }
 
+impl From<ExtractFormat> for Format {
+    fn from(format: ExtractFormat) -> Format {
+        match format {
+            ExtractFormat::Jsonl => Format::Jsonl,
+            ExtractFormat::Json => Format::Json,
+            ExtractFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Format {
+        match format {
+            CheckFormat::Jsonl => Format::Jsonl,
+            CheckFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum JsonOnly {
     Json,
@@ -145,15 +164,10 @@ fn main() -> ExitCode {
             output,
             run: how,
         } => {
-            let format = match format {
-                ExtractFormat::Jsonl => Format::Jsonl,
-                ExtractFormat::Json => Format::Json,
-                ExtractFormat::Csv => Format::Csv,
-            };
             let batch = Batch {
                 paths,
                 stages: Stages::Extract,
-                format,
+                format: format.into(),
                 output,
                 report: None,
                 findings_csv: None,
@@ -170,40 +184,30 @@ fn main() -> ExitCode {
             findings_csv,
             fail_on,
             run: how,
-        } => {
-            let format = match format {
-                CheckFormat::Jsonl => Format::Jsonl,
-                CheckFormat::Json => Format::Json,
-            };
-            run(
-                &Batch {
-                    paths,
-                    stages: Stages::Check,
-                    format,
-                    output,
-                    report,
-                    findings_csv,
-                    jobs: how.jobs(),
-                    shard: how.shard,
-                },
-                fail_on,
-                &how,
-            )
-        }
+        } => run(
+            &Batch {
+                paths,
+                stages: Stages::Check,
+                format: format.into(),
+                output,
+                report,
+                findings_csv,
+                jobs: how.jobs(),
+                shard: how.shard,
+            },
+            fail_on,
+            &how,
+        ),
         Command::Migrate {
             paths,
             format,
             output,
             run: how,
         } => {
-            let format = match format {
-                CheckFormat::Jsonl => Format::Jsonl,
-                CheckFormat::Json => Format::Json,
-            };
             let batch = Batch {
                 paths,
                 stages: Stages::Migrate,
-                format,
+                format: format.into(),
                 output,
                 report: None,
                 findings_csv: None,
