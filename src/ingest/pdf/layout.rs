@@ -459,6 +459,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     // (y for ordering, units): free rows now, cell rows below.
     let mut rows: Vec<(f32, Vec<Unit>)> = Vec::new();
     for line in &lines {
+        let line_spaces = spaces_on(&spaces, line.y, line.size);
         let mut free: Vec<Unit> = Vec::new();
         let mut i = 0;
         while i < line.runs.len() {
@@ -491,7 +492,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                         // (A space drawn between them says they are one cell's.)
                         let starts_column = next.x0 > previous.x0 + 1.0
                             && column_starts.iter().any(|x| (x - next.x0).abs() <= 1.0)
-                            && !spaces_on(&spaces, line.y, line.size)
+                            && !line_spaces
                                 .iter()
                                 .any(|space| space.x0 > previous.x1 - 0.5 && space.x0 < next.x0);
                         if gap > 0.9 * previous.size.max(next.size)
@@ -506,7 +507,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                 }
             }
             let group: Vec<&Run> = line.runs[i..j].iter().map(|(r, _)| r).collect();
-            if let Some(fragment) = fragment(&group, spaces_on(&spaces, line.y, line.size)) {
+            if let Some(fragment) = fragment(&group, line_spaces) {
                 match cell {
                     Some(c) => {
                         let key = [c.left, c.right, c.top, c.bottom].map(f32::to_bits);
@@ -868,16 +869,18 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         // Rows of free text a sheet prints atop every page (its print titles, two
         // rows or more) come again at the same heights: only their first printing
         // is kept.
+        let signatures: Vec<String> = page.rows.iter().map(|units| row_signature(units)).collect();
         let tops: Vec<Option<(String, i32)>> = page
             .rows
             .iter()
+            .zip(&signatures)
             .take(MAX_PRINT_TITLE_ROWS)
-            .map(|units| {
+            .map(|(units, signature)| {
                 let line = units.first()?.lines.first()?;
                 units
                     .iter()
                     .all(|u| u.cell.is_none())
-                    .then(|| (row_signature(units), line.y.round() as i32))
+                    .then(|| (signature.clone(), line.y.round() as i32))
             })
             .collect();
         let printed_again = tops
@@ -886,8 +889,8 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
             .count();
         let skip = if printed_again >= 2 { printed_again } else { 0 };
         print_titles.extend(tops.into_iter().flatten());
-        for (k, units) in page.rows.into_iter().enumerate().skip(skip) {
-            let signature = row_signature(&units);
+        for (k, (units, signature)) in page.rows.into_iter().zip(signatures).enumerate().skip(skip)
+        {
             let repeated = page_heads.contains(&signature);
             if k == 0 {
                 page_heads.insert(signature);
