@@ -334,9 +334,8 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
             .filter(|&r| !is_header[r])
             .map(|r| rows[r].as_slice())
             .collect();
-        let cue_offset = range.filter(|&r| !is_header[r]).count().saturating_sub(1);
         let layout = ItemLayout {
-            cue_offset: if bottom_aligned { cue_offset } else { 0 },
+            cue_offset: (range.start..start.row).filter(|&r| !is_header[r]).count(),
             bottom_aligned,
         };
         read_item_fields(
@@ -519,17 +518,10 @@ fn read_item_fields(
                 && vocabulary.label_index(&c.folded, item.number).is_none()
                 && vocabulary.title_score(&c.folded, item.number) < 0.6
         };
-        let answer = row
-            .iter()
-            .filter(|_| !banner)
-            .filter(usable)
+        let candidates = || row.iter().filter(|_| !banner).filter(usable);
+        let answer = candidates()
             .find(|c| c.block.column == answer_column)
-            .or_else(|| {
-                row.iter()
-                    .filter(|_| !banner)
-                    .filter(usable)
-                    .find(printed_right_of_its_column)
-            });
+            .or_else(|| candidates().find(printed_right_of_its_column));
         // 「2-1」 in the number column names the field as a label would.
         let numbered_field = row
             .iter()
