@@ -272,7 +272,10 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
     let mut asp_saas = false;
     // Whether some region's item numbers are today's (its labels agree with them).
     let mut current_numbers = false;
-    let mut unnumbered: Vec<Collector> = Vec::new();
+    // Regions with no item numbers at all, read once every region is: in a form whose
+    // numbers hold elsewhere they are a cover sheet or notes (「申請サービス名：…」 is
+    // not item 34's answer), in a form without today's numbers where the answers are.
+    let mut unnumbered: Vec<(&Region, bool)> = Vec::new();
     for region in &document.regions {
         // Paragraphs (one block a row) read as a flow of headings, labels and answers;
         // anything with columns reads as a grid.
@@ -288,21 +291,20 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         } else {
             grid::locate_region(region, vocabulary, &mut numbered);
         }
+        if numbered.fields.is_empty() {
+            unnumbered.push((region, is_flow));
+            continue;
+        }
         if mode == Mode::Auto && titles_confirm_numbers(&numbered) {
             current_numbers = true;
             collector.absorb(numbered);
             continue;
         }
         let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
-        let pairs = if is_flow {
-            labels::flow_pairs(region, matcher)
-        } else {
-            labels::grid_pairs(region, matcher)
-        };
-        asp_saas |= pairs.preamble.iter().any(|t| names_asp_saas(t))
-            || pairs.pairs.iter().any(|p| asks_asp_saas_items(&p.label));
+        let pairs = region_pairs(region, is_flow, matcher);
+        asp_saas |= says_asp_saas(&pairs);
         if pairs.pairs.is_empty() {
-            current_numbers |= !numbered.fields.is_empty();
+            current_numbers = true;
             collector.absorb(numbered);
             continue;
         }
@@ -311,24 +313,24 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         // Numbers hold where the labels do not contradict them and, in a grid, they
         // find at least half of what the labels find (a digit in an answer column is no
         // numbering; a flow's headings carry their category or a confirming title).
-        let numbers_hold = !numbered.fields.is_empty()
-            && (is_flow || numbered.fields.len() * 2 >= by_labels.fields.len())
+        let numbers_hold = (is_flow || numbered.fields.len() * 2 >= by_labels.fields.len())
             && !numbers_contradicted(&numbered, &pairs.pairs, &decisions);
         current_numbers |= numbers_hold;
         if numbers_hold {
             collector.absorb(numbered);
-        } else if numbered.fields.is_empty() {
-            unnumbered.push(by_labels);
         } else {
             collector.absorb(by_labels);
         }
     }
-    // A region with no item numbers at all in a form whose numbers hold elsewhere is
-    // a cover sheet or notes (「申請サービス名：…」 is not item 34's answer); in a form
-    // without today's numbers it is where the answers are.
     if !current_numbers {
-        for by_labels in unnumbered {
-            collector.absorb(by_labels);
+        for (region, is_flow) in unnumbered {
+            let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
+            let pairs = region_pairs(region, is_flow, matcher);
+            asp_saas |= says_asp_saas(&pairs);
+            if !pairs.pairs.is_empty() {
+                let decisions = matcher.assign(&pairs.pairs);
+                collector.absorb(read_by_labels(region, &pairs.pairs, &decisions, catalog));
+            }
         }
     }
     let kind = if current_numbers {
@@ -345,6 +347,22 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         located.matched_by = MatchedBy::Labels;
     }
     located
+}
+
+/// The label–answer pairs of a region, read as a flow or as a grid.
+fn region_pairs(region: &Region, is_flow: bool, matcher: &labels::Matcher) -> labels::RegionPairs {
+    if is_flow {
+        labels::flow_pairs(region, matcher)
+    } else {
+        labels::grid_pairs(region, matcher)
+    }
+}
+
+/// Whether a region says it is an ASP・SaaS-era form: by its title, or by asking the
+/// items only those forms ask.
+fn says_asp_saas(pairs: &labels::RegionPairs) -> bool {
+    pairs.preamble.iter().any(|t| names_asp_saas(t))
+        || pairs.pairs.iter().any(|p| asks_asp_saas_items(&p.label))
 }
 
 /// Whether a region's item numbers stand without asking the labels: most of its
