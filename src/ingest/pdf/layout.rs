@@ -223,10 +223,13 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
 
 /// Where columns of free text start on a page: left edges (to the point) at which
 /// text set apart from what precedes it on its line begins on three lines or more.
+/// Where three lines or more start, text right after a line's opening number also
+/// makes a column start, however close it follows: a sheet's item number, aligned
+/// right in a narrow column, nearly touches the answer beside it.
 fn column_starts(lines: &[Line]) -> Vec<f32> {
     // Per left edge (to the point): text set apart from what precedes it on its line,
-    // and lines starting there.
-    let mut counts: HashMap<i32, (usize, usize)> = HashMap::new();
+    // lines starting there, and text right after a line's opening number.
+    let mut counts: HashMap<i32, (usize, usize, usize)> = HashMap::new();
     for line in lines {
         for (k, (run, cell)) in line.runs.iter().enumerate() {
             if cell.is_some() {
@@ -238,6 +241,13 @@ fn column_starts(lines: &[Line]) -> Vec<f32> {
                 Some(before) if run.x0 - before.x1 > 0.9 * run.size.max(before.size) => {
                     entry.0 += 1
                 }
+                Some(number)
+                    if k == 1
+                        && !number.text.is_empty()
+                        && number.text.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    entry.2 += 1
+                }
                 Some(_) => {}
             }
         }
@@ -248,15 +258,15 @@ fn column_starts(lines: &[Line]) -> Vec<f32> {
     let around = |x: i32| {
         (-1..=1)
             .filter_map(|d| counts.get(&(x + d)))
-            .fold((0, 0), |(a, s), (apart, starting)| {
-                (a + apart, s + starting)
+            .fold((0, 0, 0), |(a, s, n), (apart, starting, numbered)| {
+                (a + apart, s + starting, n + numbered)
             })
     };
     let mut starts: Vec<f32> = counts
         .keys()
         .filter(|x| {
-            let (apart, starting) = around(**x);
-            apart >= 1 && apart + starting >= 3
+            let (apart, starting, numbered) = around(**x);
+            (apart >= 1 && apart + starting >= 3) || (numbered >= 1 && starting >= 3)
         })
         .map(|x| *x as f32)
         .collect();
@@ -392,9 +402,37 @@ fn join_lines(lines: &[Fragment], inner_right: f32, room: f32, words_whole: bool
 /// Whether a line that could have been wrapped starts a new entry of a list instead:
 /// the line before closes a sentence or a bracket and this one opens a bracketed
 /// heading, a bullet, or a 「label：」 (「…を提供する。」 then 「【安全性】…」, 「…（現任）」
-/// then 「資格：…」). A writer wraps there too, but an applicant breaks there far more
-/// often, and the geometry cannot tell the two apart.
+/// then 「資格：…」); or both lines open alike (「1991年 …」 then 「2009年 …」). A writer
+/// wraps there too, but an applicant breaks there far more often, and the geometry
+/// cannot tell the two apart.
 fn starts_entry(previous: &str, line: &str) -> bool {
+    opens_alike(previous, line) || closes_then_opens(previous, line)
+}
+
+/// Two lines open alike: with the same punctuation mark (「・停電…」 and 「・無給油…」),
+/// or with a number of two digits or more followed by the same word (「1968年」 and
+/// 「1991年」).
+fn opens_alike(previous: &str, line: &str) -> bool {
+    let first_mark = |text: &str| {
+        text.trim_start()
+            .chars()
+            .next()
+            .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
+    };
+    let word_after_number = |text: &str| {
+        let text = text.trim_start();
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        text.chars()
+            .nth(digits)
+            .filter(|c| digits >= 2 && c.is_alphabetic() && !c.is_ascii())
+    };
+    match (first_mark(previous), first_mark(line)) {
+        (Some(a), Some(b)) => a == b,
+        _ => word_after_number(previous).is_some_and(|a| word_after_number(line) == Some(a)),
+    }
+}
+
+fn closes_then_opens(previous: &str, line: &str) -> bool {
     let closes = previous
         .trim_end()
         .ends_with(['。', '）', ')', '】', '」', '%', '％']);
@@ -414,6 +452,9 @@ struct Unit {
     lines: Vec<Fragment>,
     x0: f32,
     cell: Option<Cell>,
+    /// Free text cut from what follows only because that starts a column of the
+    /// page: it belongs to a column left of the next unit's.
+    touches_next_column: bool,
 }
 
 /// One page's rows, top to bottom, with the rules found on it.
@@ -465,6 +506,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
         while i < line.runs.len() {
             let cell = line.runs[i].1;
             let mut j = i + 1;
+            let mut touches_next_column = false;
             match cell {
                 Some(c) => {
                     while j < line.runs.len() && line.runs[j].1.as_ref().is_some_and(|d| d.same(&c))
@@ -498,8 +540,11 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                         if gap > 0.9 * previous.size.max(next.size)
                             || ruled_between
                             || clipped_apart
-                            || starts_column
                         {
+                            break;
+                        }
+                        if starts_column {
+                            touches_next_column = true;
                             break;
                         }
                         j += 1;
@@ -524,6 +569,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                         x0: fragment.x0,
                         lines: vec![fragment],
                         cell: None,
+                        touches_next_column,
                     }),
                 }
             }
@@ -568,6 +614,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
             lines,
             x0,
             cell: Some(cell),
+            touches_next_column: false,
         };
         cell_units.push((cell.top, unit));
     }
@@ -759,71 +806,139 @@ fn rebuild_paragraphs(laid: Vec<(u32, bool, Vec<Unit>)>, edge: f32) -> Vec<(u32,
 /// Rebuilds the cells of several lines of a sheet printed without rules, which print
 /// upwards from their row's baseline (spreadsheets align cells to the bottom): each
 /// line above the last comes as a row of its own, alone in its column. Lines alone
-/// on their row, at the left edge of a cell (not the row's first) of the row below,
-/// spaced from it line by line, join that cell.
-fn stack_cell_lines(laid: Vec<(u32, bool, Vec<Unit>)>) -> Vec<(u32, bool, Vec<Unit>)> {
-    let lone_line = |units: &[Unit]| -> Option<(f32, f32, f32)> {
-        match units {
-            [unit] if unit.cell.is_none() && unit.lines.len() == 1 => {
-                let line = unit.lines.first()?;
-                Some((unit.x0, line.y, line.size))
-            }
-            _ => None,
-        }
-    };
+/// on their row, at the left edge of a cell of the row below, spaced from it line by
+/// line, join that cell. A cell that opens its row may have a heading, a row of its
+/// own, right above it: there the lines must follow at the document's line pitch (the
+/// font's line height, which rows set at their own height seldom match).
+fn stack_cell_lines(
+    laid: Vec<(u32, bool, Vec<Unit>)>,
+    words_whole: bool,
+) -> Vec<(u32, bool, Vec<Unit>)> {
     let mut laid: Vec<Option<(u32, bool, Vec<Unit>)>> = laid.into_iter().map(Some).collect();
+    // Every line's step from the line below it, over the document: most are lines of
+    // one cell, so their median is the line pitch (in ems).
+    let mut steps: Vec<f32> = Vec::new();
     for i in 0..laid.len() {
-        let Some((page, ruled, units)) = &laid[i] else {
-            continue;
-        };
-        if *ruled || units.len() < 2 || units.iter().any(|u| u.cell.is_some() || u.lines.len() != 1)
-        {
-            continue;
+        for (_, x0, y) in anchors(&laid, i) {
+            steps.extend(
+                lines_above(&laid, i, x0, y)
+                    .into_iter()
+                    .map(|(_, step)| step),
+            );
         }
-        let page = *page;
-        let anchors: Vec<(usize, f32, f32)> = units
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter_map(|(k, u)| Some((k, u.x0, u.lines.first()?.y)))
-            .collect();
-        for (k, x0, y) in anchors {
-            let mut gathered: Vec<usize> = Vec::new();
-            let mut lowest = y;
-            for j in (0..i).rev() {
-                let Some((line_page, _, other)) = &laid[j] else {
-                    break;
-                };
-                let Some((other_x0, other_y, size)) = lone_line(other) else {
-                    break;
-                };
-                let step = other_y - lowest;
-                if *line_page != page
-                    || (other_x0 - x0).abs() > 1.0
-                    || step <= 0.0
-                    || step > 1.6 * size
-                {
-                    break;
-                }
-                gathered.push(j);
-                lowest = other_y;
-            }
+    }
+    steps.sort_by(f32::total_cmp);
+    let pitch = (steps.len() >= MIN_PITCH_SAMPLES).then(|| steps[steps.len() / 2]);
+    // Where each page's first column starts (a sheet is scaled to fit page by page).
+    let mut first_column: HashMap<u32, f32> = HashMap::new();
+    for (page, _, units) in laid.iter().flatten() {
+        for unit in units {
+            let x0 = first_column.entry(*page).or_insert(unit.x0);
+            *x0 = x0.min(unit.x0);
+        }
+    }
+    for i in 0..laid.len() {
+        let page = laid[i].as_ref().map_or(0, |(page, _, _)| *page);
+        let first_column = first_column.get(&page).copied().unwrap_or(f32::INFINITY);
+        for (k, x0, y) in anchors(&laid, i) {
+            let in_first_column = x0 <= first_column + 1.0;
+            let gathered: Vec<usize> = lines_above(&laid, i, x0, y)
+                .into_iter()
+                .take_while(|(_, step)| {
+                    k > 0
+                        || !in_first_column
+                            && pitch.is_some_and(|p| (step - p).abs() <= PITCH_TOLERANCE * p)
+                })
+                .map(|(j, _)| j)
+                .collect();
             if gathered.is_empty() {
                 continue;
             }
-            let mut texts: Vec<String> = gathered
+            let mut lines: Vec<Fragment> = gathered
                 .iter()
                 .rev()
                 .filter_map(|&j| laid[j].take())
-                .map(|(_, _, mut units)| std::mem::take(&mut units[0].text))
+                .filter_map(|(_, _, mut units)| units[0].lines.pop())
                 .collect();
             if let Some((_, _, units)) = laid[i].as_mut() {
-                texts.push(std::mem::take(&mut units[k].text));
-                units[k].text = texts.join("\n");
+                lines.extend(units[k].lines.first().cloned());
+                // A wrapping cell's lines end before the next cell of the row starts.
+                units[k].text = match units.get(k + 1) {
+                    Some(next) => {
+                        let size = lines.iter().map(|l| l.size).fold(0.0, f32::max);
+                        join_lines(&lines, next.x0 - 0.2 * size, next.x0, words_whole)
+                    }
+                    None => lines
+                        .iter()
+                        .map(|l| l.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                };
             }
         }
     }
     laid.into_iter().flatten().collect()
+}
+
+/// Fewest line steps that make a document's line pitch.
+const MIN_PITCH_SAMPLES: usize = 4;
+
+/// How far (a fraction of the pitch) a cell's line may be from the line pitch.
+const PITCH_TOLERANCE: f32 = 0.03;
+
+/// The cells of row `i` that lines above may belong to, as (unit, left edge,
+/// baseline): a row of one line per block, on a page without rules.
+fn anchors(laid: &[Option<(u32, bool, Vec<Unit>)>], i: usize) -> Vec<(usize, f32, f32)> {
+    let Some((_, ruled, units)) = &laid[i] else {
+        return Vec::new();
+    };
+    if *ruled || units.len() < 2 || units.iter().any(|u| u.cell.is_some() || u.lines.len() != 1) {
+        return Vec::new();
+    }
+    units
+        .iter()
+        .enumerate()
+        .filter_map(|(k, u)| Some((k, u.x0, u.lines.first()?.y)))
+        .collect()
+}
+
+/// The rows right above row `i` that are one line alone, starting at `x0`, each
+/// spaced from the one below by at most a loose line pitch, bottom up, with their
+/// steps in ems.
+fn lines_above(
+    laid: &[Option<(u32, bool, Vec<Unit>)>],
+    i: usize,
+    x0: f32,
+    y: f32,
+) -> Vec<(usize, f32)> {
+    let Some((page, _, _)) = &laid[i] else {
+        return Vec::new();
+    };
+    let mut above = Vec::new();
+    let mut lowest = y;
+    for j in (0..i).rev() {
+        let Some((line_page, _, units)) = &laid[j] else {
+            break;
+        };
+        let [unit] = units.as_slice() else {
+            break;
+        };
+        let Some(line) = unit
+            .lines
+            .first()
+            .filter(|_| unit.cell.is_none() && unit.lines.len() == 1)
+        else {
+            break;
+        };
+        let step = line.y - lowest;
+        if line_page != page || (unit.x0 - x0).abs() > 1.0 || step <= 0.0 || step > 1.6 * line.size
+        {
+            break;
+        }
+        above.push((j, step / line.size));
+        lowest = line.y;
+    }
+    above
 }
 
 /// Numbers the columns across the whole document and gives the model's rows.
@@ -839,7 +954,9 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         pages
             .iter()
             .filter(|p| !p.ruled)
-            .flat_map(|p| p.rows.iter().flatten().map(|u| u.x0))
+            .flat_map(|p| p.rows.iter().flatten())
+            .filter(|u| !u.touches_next_column)
+            .map(|u| u.x0)
             .collect(),
         4.0,
     );
@@ -925,13 +1042,33 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     } else {
         laid
     };
-    let laid = stack_cell_lines(laid);
+    let laid = stack_cell_lines(laid, words_whole);
 
     let mut rows = Vec::new();
     for (page, ruled, units) in laid {
+        let mut columns: Vec<(u32, u32)> = units
+            .iter()
+            .map(|unit| match (ruled, unit.cell) {
+                (true, Some(cell)) => {
+                    let column = count_left_of(&rule_columns, cell.left, 1.0);
+                    let right = count_left_of(&rule_columns, cell.right, 1.0);
+                    (column, right.saturating_sub(column).max(1))
+                }
+                (true, None) => (count_left_of(&rule_columns, unit.x0, 1.0), 1),
+                // Counted from 1, as on ruled pages: text touching the first column
+                // (a number aligned right against it) takes column 0.
+                (false, _) => (count_left_of(&edge_columns, unit.x0, 0.0), 1),
+            })
+            .collect();
+        for k in (0..units.len().saturating_sub(1)).rev() {
+            if units[k].touches_next_column {
+                columns[k].0 = columns[k].0.min(columns[k + 1].0.saturating_sub(1));
+            }
+        }
         let blocks: Vec<Block> = units
             .into_iter()
-            .filter_map(|unit| {
+            .zip(columns)
+            .filter_map(|(unit, (column, column_span))| {
                 let text = match &unit.cell {
                     Some(cell) => join_cell(
                         cell,
@@ -953,18 +1090,6 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
                 if text.trim().is_empty() {
                     return None;
                 }
-                let (column, column_span) = match (ruled, unit.cell) {
-                    (true, Some(cell)) => {
-                        let column = count_left_of(&rule_columns, cell.left, 1.0);
-                        let right = count_left_of(&rule_columns, cell.right, 1.0);
-                        (column, right.saturating_sub(column).max(1))
-                    }
-                    (true, None) => (count_left_of(&rule_columns, unit.x0, 1.0), 1),
-                    (false, _) => (
-                        count_left_of(&edge_columns, unit.x0, 0.0).saturating_sub(1),
-                        1,
-                    ),
-                };
                 Some(Block {
                     text,
                     column,
@@ -1000,6 +1125,21 @@ mod tests {
         assert!(!starts_entry(
             "…を提供する。",
             "製造業の設備監視、ビル管理：物流"
+        ));
+        // Lines that open alike: a list of years, or of bullets.
+        assert!(starts_entry(
+            "1968年5月12日生",
+            "1991年 東京工業大学工学部卒業"
+        ));
+        assert!(starts_entry(
+            "・停電から稼働開始まで：40秒以内",
+            "・無給油での連続稼働時間"
+        ));
+        // A count of one digit, or a repeated term, opens a wrapped line as often.
+        assert!(!starts_entry("9名（取締役6名、執行役員", "3名）"));
+        assert!(!starts_entry(
+            "IPアドレス管理（グローバル",
+            "IPアドレスの払い出し）"
         ));
     }
 }

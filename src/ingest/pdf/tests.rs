@@ -524,9 +524,9 @@ fn without_ruling_left_edges_make_columns() {
     assert_eq!(
         rows,
         vec![
-            vec![("No".into(), 0), ("Item".into(), 1), ("Answer".into(), 2)],
-            vec![("1".into(), 0), ("Name".into(), 1), ("Acme".into(), 2)],
-            vec![("second line".into(), 2)],
+            vec![("No".into(), 1), ("Item".into(), 2), ("Answer".into(), 3)],
+            vec![("1".into(), 1), ("Name".into(), 2), ("Acme".into(), 3)],
+            vec![("second line".into(), 3)],
         ]
     );
 }
@@ -736,6 +736,65 @@ fn lines_of_a_sheet_cell_printed_upwards_join_their_row() {
             vec!["Other", "Answer"],
         ]
     );
+}
+
+#[test]
+fn a_number_touching_the_answer_column_is_a_column_of_its_own() {
+    // The item numbers, aligned right in a narrow column, end a hair before the
+    // answers; nothing else is set apart at the answer column, but lines start there.
+    let content =
+        b"BT /F1 10 Tf 152.44 700 Td (1) Tj ET BT /F1 10 Tf 159.3 700 Td (Answer one) Tj ET \
+        BT /F1 10 Tf 159.3 680 Td (More of one) Tj ET \
+        BT /F1 10 Tf 152.44 660 Td (2) Tj ET BT /F1 10 Tf 159.3 660 Td (Answer two) Tj ET \
+        BT /F1 10 Tf 159.3 640 Td (More of two) Tj ET \
+        BT /F1 10 Tf 159.3 620 Td (Still more) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["1", "Answer one"],
+            vec!["More of one"],
+            vec!["2", "Answer two"],
+            vec!["More of two"],
+            vec!["Still more"],
+        ]
+    );
+    let columns: Vec<Vec<u32>> = document.regions[0]
+        .rows
+        .iter()
+        .map(|row| row.blocks.iter().map(|b| b.column).collect())
+        .collect();
+    assert!(columns[0][0] < columns[0][1], "{columns:?}");
+    assert_eq!(columns[0][1], columns[1][0], "{columns:?}");
+}
+
+#[test]
+fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
+    // The answers open their rows (the first column holds only headings). Cells of
+    // two lines set the line pitch (12 pt); a line 15 pt above an answer is a row of
+    // its own, and the heading in the first column never joins the answer below it.
+    let mut content = String::from("BT /F1 10 Tf 42 760 Td (Heading) Tj ET\n");
+    for (k, y) in [740, 700, 660, 620].iter().enumerate() {
+        content += &format!(
+            "BT /F1 10 Tf 160 {} Td (First {k}) Tj ET \
+             BT /F1 10 Tf 160 {y} Td (Last {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n",
+            y + 12
+        );
+    }
+    content += "BT /F1 10 Tf 160 595 Td (A row apart) Tj ET \
+        BT /F1 10 Tf 160 580 Td (Answer) Tj ET BT /F1 10 Tf 300 580 Td (Label) Tj ET \
+        BT /F1 10 Tf 42 568 Td (Section) Tj ET \
+        BT /F1 10 Tf 42 556 Td (Opening) Tj ET BT /F1 10 Tf 300 556 Td (Label) Tj ET";
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let texts = texts(&document);
+    assert_eq!(texts[1], vec!["First 0\nLast 0", "Label"]);
+    assert_eq!(texts[4], vec!["First 3\nLast 3", "Label"]);
+    assert_eq!(texts[5], vec!["A row apart"]);
+    assert_eq!(texts[6], vec!["Answer", "Label"]);
+    assert_eq!(texts[7], vec!["Section"]);
+    assert_eq!(texts[8], vec!["Opening", "Label"]);
 }
 
 #[test]
