@@ -288,6 +288,7 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
     if starts.is_empty() {
         return;
     }
+    let starts = with_titled_starts(&rows, starts, &is_header, vocabulary, collector);
 
     // Pass 3: the answer column, where no header names it.
     let inferred_answer_column = infer_answer_column(&rows, &starts, vocabulary, &role_of);
@@ -349,6 +350,67 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
         );
     }
 }
+
+/// Adds the items known only by their title: a long title, clipped by the cell beside
+/// it, can lose the number written after it (「情報セキュリティに関する組織体制の状況（」).
+/// A row between two items, whose cell in a column that carries item numbers names
+/// an item between theirs, starts that item.
+fn with_titled_starts(
+    rows: &[Vec<Cell>],
+    starts: Vec<ItemStart>,
+    is_header: &[bool],
+    vocabulary: &Vocabulary,
+    collector: &mut Collector,
+) -> Vec<ItemStart> {
+    let last_item = vocabulary
+        .catalog
+        .items
+        .iter()
+        .map(|i| i.number)
+        .max()
+        .unwrap_or(0);
+    let mut cue_columns: Vec<u32> = starts.iter().map(|s| s.cue_column).collect();
+    cue_columns.sort_unstable();
+    cue_columns.dedup();
+    let mut out: Vec<ItemStart> = Vec::with_capacity(starts.len());
+    let mut starts = starts.into_iter().peekable();
+    while let Some(start) = starts.next() {
+        let (end_row, next_number) = starts
+            .peek()
+            .map_or((rows.len(), last_item + 1), |next| (next.row, next.number));
+        let mut current = start.number;
+        let from = start.row + 1;
+        out.push(start);
+        for r in from..end_row {
+            if is_header[r] || current + 1 >= next_number {
+                continue;
+            }
+            let titled = rows[r]
+                .iter()
+                .filter(|c| cue_columns.binary_search(&c.block.column).is_ok())
+                .find_map(|c| {
+                    let number =
+                        vocabulary.item_titled_among(&c.folded, current + 1..next_number)?;
+                    Some((number, c))
+                });
+            let Some((number, cell)) = titled else {
+                continue;
+            };
+            collector.place(number, Some(&cell.block.at));
+            out.push(ItemStart {
+                row: r,
+                number,
+                cue_column: cell.block.column,
+                confidence: TITLE_ONLY_CONFIDENCE,
+            });
+            current = number;
+        }
+    }
+    out
+}
+
+/// An item known by its title alone, its number cut off.
+const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
 
 /// A row of nothing but section headings and notes.
 fn is_heading_row(row: &[Cell], vocabulary: &Vocabulary) -> bool {
@@ -651,6 +713,46 @@ mod tests {
                     .map(move |f| (i.number, f.index, f.raw.clone()))
             })
             .collect()
+    }
+
+    #[test]
+    fn an_item_whose_number_was_cut_off_is_known_by_its_title() {
+        // The title column clipped the long titles, and the numbers after them: the
+        // title still names an item between its neighbours (and 「(2) 個人情報」, a
+        // section heading, names none).
+        let document = region(&[
+            &["審査対象項目", "記述内容", "申請内容"],
+            &[
+                "専担の部署・会議体（21：選択開示項目）",
+                "コンプライアンスを担当する社内の部署・会議体の有無",
+                "有り（法務部）",
+            ],
+            &[
+                "情報セキュリティに関する組織体制の状況（",
+                "情報セキュリティに関する責任者の有無と、「有り」の場合は責任者名・役職",
+                "有り（CISO 鈴木）",
+            ],
+            &[
+                "情報セキュリティに関する組織体制の状況（",
+                "情報セキュリティに関する組織体制の有無",
+                "有り（情報セキュリティ委員会）",
+            ],
+            &["(2) 個人情報"],
+            &[
+                "個人情報の取扱い（23：必須開示項目）",
+                "個人情報の取扱いに関する規程の有無と、「有り」の場合は記載個所",
+                "有り（利用規約 第15条）",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (21, 1, "有り（法務部）".to_string()),
+                (22, 1, "有り（CISO 鈴木）".to_string()),
+                (22, 2, "有り（情報セキュリティ委員会）".to_string()),
+                (23, 1, "有り（利用規約 第15条）".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -137,6 +137,28 @@ impl<'c> Vocabulary<'c> {
         }
     }
 
+    /// The one item of `numbers` a cell names by its title, whole or cut short (a
+    /// title the cell beside it clipped, its number with it): four characters at the
+    /// least, before any bracket.
+    pub fn item_titled_among(&self, folded: &str, numbers: std::ops::Range<u32>) -> Option<u32> {
+        let whole = cues::strip_heading_marks(folded);
+        let whole = whole.trim().trim_end_matches('(').trim_end();
+        let before_brackets = whole.split('(').next().unwrap_or(whole).trim();
+        let texts: Vec<&str> = [whole, before_brackets]
+            .into_iter()
+            .filter(|text| text.chars().count() >= 4)
+            .collect();
+        let mut named = numbers.filter(|&number| {
+            self.titles_of(number)
+                .iter()
+                .any(|title| texts.iter().any(|text| title.starts_with(text)))
+        });
+        match (named.next(), named.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    }
+
     /// Which field of item `number` a label names, by marker or by the catalog's
     /// wording. A cell that reads more like the item's title than like any of its labels
     /// is no label, unless it is a label's very wording.
