@@ -815,20 +815,6 @@ fn stack_cell_lines(
     words_whole: bool,
 ) -> Vec<(u32, bool, Vec<Unit>)> {
     let mut laid: Vec<Option<(u32, bool, Vec<Unit>)>> = laid.into_iter().map(Some).collect();
-    // Every line's step from the line below it, over the document: most are lines of
-    // one cell, so their median is the line pitch (in ems).
-    let mut steps: Vec<f32> = Vec::new();
-    for i in 0..laid.len() {
-        for (_, x0, y) in anchors(&laid, i) {
-            steps.extend(
-                lines_above(&laid, i, x0, y)
-                    .into_iter()
-                    .map(|(_, step)| step),
-            );
-        }
-    }
-    steps.sort_by(f32::total_cmp);
-    let pitch = (steps.len() >= MIN_PITCH_SAMPLES).then(|| steps[steps.len() / 2]);
     // Where each page's first column starts (a sheet is scaled to fit page by page).
     let mut first_column: HashMap<u32, f32> = HashMap::new();
     for (page, _, units) in laid.iter().flatten() {
@@ -837,11 +823,50 @@ fn stack_cell_lines(
             *x0 = x0.min(unit.x0);
         }
     }
+    let first_column_of = |laid: &[Option<(u32, bool, Vec<Unit>)>], i: usize| {
+        laid[i]
+            .as_ref()
+            .and_then(|(page, _, _)| first_column.get(page).copied())
+            .unwrap_or(f32::INFINITY)
+    };
+    // Every line's step from the line below it, over the document: most are lines of
+    // one cell, so their median is the line pitch (in ems). Steps outside the first
+    // column (where headings stand) are taken alone where there are any.
+    let (mut inside, mut outside): (Vec<f32>, Vec<f32>) = (Vec::new(), Vec::new());
     for i in 0..laid.len() {
-        let page = laid[i].as_ref().map_or(0, |(page, _, _)| *page);
-        let first_column = first_column.get(&page).copied().unwrap_or(f32::INFINITY);
+        let first_column = first_column_of(&laid, i);
+        for (_, x0, y) in anchors(&laid, i) {
+            let steps = lines_above(&laid, i, x0, y)
+                .into_iter()
+                .map(|(_, step)| step);
+            if x0 <= first_column + 1.0 {
+                inside.extend(steps);
+            } else {
+                outside.extend(steps);
+            }
+        }
+    }
+    let pitch = median(outside).or_else(|| median(inside));
+    // The step between rows of one line per block: where it is the line pitch too,
+    // a heading row above a row of the first column cannot be told from a line of its
+    // cell.
+    let mut row_steps: Vec<f32> = Vec::new();
+    for i in 1..laid.len() {
+        let (Some(above), Some(below)) = (row_line(&laid[i - 1]), row_line(&laid[i])) else {
+            continue;
+        };
+        if above.0 == below.0 {
+            row_steps.push((above.1 - below.1) / below.2);
+        }
+    }
+    let headings_look_like_lines = match (pitch, median(row_steps)) {
+        (Some(line), Some(row)) => (line - row).abs() <= 2.0 * PITCH_TOLERANCE * line,
+        _ => true,
+    };
+    for i in 0..laid.len() {
+        let first_column = first_column_of(&laid, i);
         for (k, x0, y) in anchors(&laid, i) {
-            let in_first_column = x0 <= first_column + 1.0;
+            let in_first_column = headings_look_like_lines && x0 <= first_column + 1.0;
             let gathered: Vec<usize> = lines_above(&laid, i, x0, y)
                 .into_iter()
                 .take_while(|(_, step)| {
@@ -878,6 +903,23 @@ fn stack_cell_lines(
         }
     }
     laid.into_iter().flatten().collect()
+}
+
+/// The median of at least [`MIN_PITCH_SAMPLES`] steps.
+fn median(mut steps: Vec<f32>) -> Option<f32> {
+    steps.sort_by(f32::total_cmp);
+    (steps.len() >= MIN_PITCH_SAMPLES).then(|| steps[steps.len() / 2])
+}
+
+/// A row of several blocks of one line each, on a page without rules: its page,
+/// baseline and font size.
+fn row_line(row: &Option<(u32, bool, Vec<Unit>)>) -> Option<(u32, f32, f32)> {
+    let (page, ruled, units) = row.as_ref()?;
+    if *ruled || units.len() < 2 || units.iter().any(|u| u.cell.is_some() || u.lines.len() != 1) {
+        return None;
+    }
+    let line = units.first()?.lines.first()?;
+    Some((*page, line.y, line.size))
 }
 
 /// Fewest line steps that make a document's line pitch.

@@ -798,6 +798,34 @@ fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
 }
 
 #[test]
+fn cells_of_the_first_column_take_their_lines_where_rows_are_set_apart() {
+    // Answers in the sheet's first column, rows 16 pt apart, cells' lines 12 pt: a
+    // line 12 pt above a row is its cell's, a heading 16 pt above is a row.
+    let mut content = String::new();
+    for (k, y) in [780, 764, 748, 732, 716].iter().enumerate() {
+        content += &format!(
+            "BT /F1 10 Tf 42 {y} Td (Plain {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n"
+        );
+    }
+    for (k, y) in [686, 656, 626, 596].iter().enumerate() {
+        content += &format!(
+            "BT /F1 10 Tf 42 {} Td (First {k}) Tj ET \
+             BT /F1 10 Tf 42 {y} Td (Last {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n",
+            y + 12
+        );
+    }
+    content += "BT /F1 10 Tf 42 578 Td (Section) Tj ET \
+        BT /F1 10 Tf 42 562 Td (Answer) Tj ET BT /F1 10 Tf 300 562 Td (Label) Tj ET";
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let texts = texts(&document);
+    assert_eq!(texts[5], vec!["First 0\nLast 0", "Label"]);
+    assert_eq!(texts[8], vec!["First 3\nLast 3", "Label"]);
+    assert_eq!(texts[9], vec!["Section"]);
+    assert_eq!(texts[10], vec!["Answer", "Label"]);
+}
+
+#[test]
 fn a_line_wrapped_before_a_long_word_is_joined() {
     // The second line ends well short of the margin: the long word after it (wider
     // than the room left) went to the next line.
