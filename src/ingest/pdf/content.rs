@@ -857,7 +857,13 @@ impl Walker<'_> {
                 && trm.0[0] > 0.0
                 && trm.0[1].abs() <= 0.05 * trm.0[0]
                 && trm.0[2].abs() <= 0.05 * trm.0[3].abs();
-            let width = (x_end - x).max(0.0);
+            // An ideographic space takes a full em in the writer's layout, whatever
+            // glyph a fallback font draws for it: a line ending in one reaches that far.
+            let width = if horizontal && self.text == "\u{3000}" {
+                (x_end - x).max(page_size)
+            } else {
+                (x_end - x).max(0.0)
+            };
             let first = self.text.chars().next().unwrap_or(' ');
             let last = self.text.chars().last().unwrap_or(' ');
             let joins = horizontal
