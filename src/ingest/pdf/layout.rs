@@ -406,7 +406,21 @@ fn join_lines(lines: &[Fragment], inner_right: f32, room: f32, words_whole: bool
 /// wraps there too, but an applicant breaks there far more often, and the geometry
 /// cannot tell the two apart.
 fn starts_entry(previous: &str, line: &str) -> bool {
-    opens_alike(previous, line) || closes_then_opens(previous, line)
+    opens_alike(previous, line) || closes_then_opens(previous, line) || pairs_alike(previous, line)
+}
+
+/// Two lines each a name and a value set apart by an ideographic space, the first
+/// ending in a figure (「株式会社みなと総合研究所　18.0%」 then 「高橋 健一　12.3%」).
+fn pairs_alike(previous: &str, line: &str) -> bool {
+    let pair = |text: &str| {
+        let text = text.trim_matches(' ');
+        text.trim_matches('\u{3000}').contains('\u{3000}')
+    };
+    let ends_in_figure = previous
+        .trim_end()
+        .trim_end_matches(['%', '％', '）', ')', '名', '円', '件', '年'])
+        .ends_with(|c: char| c.is_ascii_digit());
+    ends_in_figure && pair(previous) && pair(line)
 }
 
 /// Two lines open alike: with the same punctuation mark (「・停電…」 and 「・無給油…」),
@@ -1179,6 +1193,15 @@ mod tests {
         ));
         // A count of one digit, or a repeated term, opens a wrapped line as often.
         assert!(!starts_entry("9名（取締役6名、執行役員", "3名）"));
+        // Lines of a name and a figure.
+        assert!(starts_entry(
+            "東邦情報システム株式会社\u{3000}9.6%",
+            "ソラリンク従業員持株会\u{3000}4.8%"
+        ));
+        assert!(!starts_entry(
+            "東邦情報システム株式会社\u{3000}9.6%、ソ",
+            "ラリンク従業員持株会"
+        ));
         assert!(!starts_entry(
             "IPアドレス管理（グローバル",
             "IPアドレスの払い出し）"

@@ -192,6 +192,23 @@ fn to_unicode_bfrange_and_cid_widths() {
 }
 
 #[test]
+fn an_ideographic_space_reaches_a_full_em() {
+    // A fallback font draws U+3000 a quarter em wide (CID 1, /W 250); the writer laid
+    // it out a full em wide, so a line ending in it reaches that far.
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <0001> <3000> <0030> <65E5> endbfchar\n\
+        endcmap end end";
+    let content = b"BT /F1 10 Tf 100 500 Td <00300001> Tj ET";
+    let mut doc = pdf_with(&[content], |d| type0(d, "Identity-H", Some(cmap)));
+    let c = page_runs(&save(&mut doc), 1);
+    assert_eq!(c.runs.len(), 1);
+    assert_eq!(c.runs[0].text, "日\u{3000}");
+    let width = c.runs[0].x1 - c.runs[0].x0;
+    assert!(close(width, 20.0), "{width}");
+}
+
+#[test]
 fn win_ansi_with_differences() {
     let content = b"BT /F1 12 Tf 72 700 Td (AB\x80\x93x\xe9) Tj ET";
     let mut doc = pdf_with(&[content], |d| {
