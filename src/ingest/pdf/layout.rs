@@ -877,16 +877,26 @@ fn stack_cell_lines(
         (Some(line), Some(row)) => (line - row).abs() <= 2.0 * PITCH_TOLERANCE * line,
         _ => true,
     };
+    // Lines above a page's first row of several blocks are the page's titles.
+    let mut page_with_rows: Option<u32> = None;
     for i in 0..laid.len() {
         let first_column = first_column_of(&laid, i);
+        let page = laid[i].as_ref().map(|(page, _, _)| *page);
+        let below_a_row = page.is_some() && page_with_rows == page;
         for (k, x0, y) in anchors(&laid, i) {
             let in_first_column = headings_look_like_lines && x0 <= first_column + 1.0;
             let gathered: Vec<usize> = lines_above(&laid, i, x0, y)
                 .into_iter()
-                .take_while(|(_, step)| {
-                    k > 0
-                        || !in_first_column
-                            && pitch.is_some_and(|p| (step - p).abs() <= PITCH_TOLERANCE * p)
+                .take_while(|(j, step)| {
+                    let at_pitch = pitch.is_some_and(|p| (step - p).abs() <= PITCH_TOLERANCE * p);
+                    // Where the step cannot tell, a line numbered like a heading
+                    // (「2.3 人材」, 「(1) 経営者」) or a note is a row of its own.
+                    let heading = || {
+                        laid[*j].as_ref().is_some_and(|(_, _, units)| {
+                            units.first().is_some_and(|u| looks_like_heading(&u.text))
+                        })
+                    };
+                    k > 0 || at_pitch && (!in_first_column || below_a_row && !heading())
                 })
                 .map(|(j, _)| j)
                 .collect();
@@ -915,8 +925,41 @@ fn stack_cell_lines(
                 };
             }
         }
+        if laid[i]
+            .as_ref()
+            .is_some_and(|(_, _, units)| units.len() > 1)
+        {
+            page_with_rows = page;
+        }
     }
     laid.into_iter().flatten().collect()
+}
+
+/// A line numbered like a heading of an outline (「2.3 人材」, 「(1) 経営者」, 「1. 概要」)
+/// or a note (「※ …」).
+fn looks_like_heading(text: &str) -> bool {
+    let text = text.trim_start();
+    if text.starts_with(['※', '＊', '*']) {
+        return true;
+    }
+    fn number_then_space(text: &str) -> bool {
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && {
+            let after = &text[digits..];
+            after.starts_with([' ', '\u{3000}'])
+                || after.strip_prefix('.').is_some_and(|tail| {
+                    tail.starts_with([' ', '\u{3000}']) || number_then_space(tail)
+                })
+        }
+    }
+    fn bracketed_number(text: &str) -> bool {
+        let Some(rest) = text.strip_prefix(['(', '（']) else {
+            return false;
+        };
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && rest[digits..].starts_with([')', '）'])
+    }
+    number_then_space(text) || bracketed_number(text)
 }
 
 /// The median of at least [`MIN_PITCH_SAMPLES`] steps.
@@ -1164,6 +1207,29 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_of_an_outline_and_notes() {
+        for heading in [
+            "2.3 人材",
+            "(1) 経営者",
+            "（2）従業員",
+            "1. 概要",
+            "2.2.1 事業所",
+            "※ 記入例",
+        ] {
+            assert!(looks_like_heading(heading), "{heading}");
+        }
+        for line in [
+            "2024年6月1日",
+            "1.22、PHP 8.2",
+            "99.95%",
+            "【基本的な考え方】",
+            "(2021年4月1日",
+        ] {
+            assert!(!looks_like_heading(line), "{line}");
+        }
+    }
 
     #[test]
     fn a_closed_sentence_before_a_bracket_label_or_bullet_starts_an_entry() {

@@ -790,7 +790,8 @@ fn a_number_touching_the_answer_column_is_a_column_of_its_own() {
 fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
     // The answers open their rows (the first column holds only headings). Cells of
     // two lines set the line pitch (12 pt); a line 15 pt above an answer is a row of
-    // its own, and the heading in the first column never joins the answer below it.
+    // its own. In the first column, where rows are set at the line pitch too, a line
+    // numbered like a heading stays a row of its own.
     let mut content = String::from("BT /F1 10 Tf 42 760 Td (Heading) Tj ET\n");
     for (k, y) in [740, 700, 660, 620].iter().enumerate() {
         content += &format!(
@@ -801,7 +802,7 @@ fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
     }
     content += "BT /F1 10 Tf 160 595 Td (A row apart) Tj ET \
         BT /F1 10 Tf 160 580 Td (Answer) Tj ET BT /F1 10 Tf 300 580 Td (Label) Tj ET \
-        BT /F1 10 Tf 42 568 Td (Section) Tj ET \
+        BT /F1 10 Tf 42 568 Td (\\(2\\) Section) Tj ET \
         BT /F1 10 Tf 42 556 Td (Opening) Tj ET BT /F1 10 Tf 300 556 Td (Label) Tj ET";
     let mut doc = pdf_with(&[content.as_bytes()], helvetica);
     let document = read_default(&save(&mut doc)).expect("reads");
@@ -810,7 +811,7 @@ fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
     assert_eq!(texts[4], vec!["First 3\nLast 3", "Label"]);
     assert_eq!(texts[5], vec!["A row apart"]);
     assert_eq!(texts[6], vec!["Answer", "Label"]);
-    assert_eq!(texts[7], vec!["Section"]);
+    assert_eq!(texts[7], vec!["(2) Section"]);
     assert_eq!(texts[8], vec!["Opening", "Label"]);
 }
 
