@@ -274,8 +274,15 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
             .find(|c| c.block.column == candidate.column)
             .map(|c| &c.block.at);
         let (number, confidence) = collector.item_number(&candidate.cue, title, at, catalog);
-        // A number repeated on every row of an item continues the item.
-        if starts.last().is_some_and(|s| s.number == number) {
+        // A number repeated on every row of an item continues the item; but a section
+        // heading that names the item (「(1) 開示情報の日付」) yields to the item's own row.
+        if let Some(last) = starts.last_mut()
+            && last.number == number
+        {
+            if is_heading_row(&rows[last.row], vocabulary) {
+                last.row = candidate.row;
+                last.cue_column = candidate.column;
+            }
             continue;
         }
         starts.push(ItemStart {
@@ -713,6 +720,60 @@ mod tests {
                     .map(move |f| (i.number, f.index, f.raw.clone()))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_heading_that_names_an_item_yields_to_the_items_row() {
+        // Printed bottom-aligned (numbers on the items' last rows), under a section
+        // heading worded as item 1's title and numbered like it.
+        let number_row = |title: &str, answer: &str, number: &str, label: &str| {
+            vec![
+                title.to_string(),
+                answer.into(),
+                number.into(),
+                label.into(),
+            ]
+        };
+        let rows = [
+            number_row("審査対象項目", "記入欄", "項番", "記述内容"),
+            vec!["(1) 開示情報の日付".into()],
+            number_row(
+                "開示情報の日付",
+                "令和6年6月1日",
+                "1",
+                "記述内容：開示情報の年月日（西暦）",
+            ),
+            vec!["(1) 事業所等の概要".into()],
+            number_row(
+                "",
+                "株式会社ソラリンク",
+                "",
+                "記述内容1：事業者の正式名称（商号）",
+            ),
+            number_row("事業者名", "8010401098765", "2", "記述内容2：法人番号"),
+            number_row("", "東京都千代田区", "", "記述内容1：事業者の本店所在地"),
+            number_row(
+                "事業所",
+                "https://example.jp/",
+                "4",
+                "記述内容2：事業者ホームページ",
+            ),
+        ];
+        let rows: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|row| row.iter().map(String::as_str).collect())
+            .collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            raws(&region(&rows)),
+            [
+                (1, 1, "令和6年6月1日".to_string()),
+                (2, 1, "株式会社ソラリンク".to_string()),
+                (2, 2, "8010401098765".to_string()),
+                (4, 1, "東京都千代田区".to_string()),
+                (4, 2, "https://example.jp/".to_string()),
+            ]
+        );
     }
 
     #[test]
