@@ -419,6 +419,23 @@ fn with_titled_starts(
 /// An item known by its title alone, its number cut off.
 const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
 
+/// What names the field in a label cell: from the last of several field markers on
+/// (a sheet printed bottom-aligned stacks the label of a field left blank onto the
+/// next field's, whose answer is on the row of the last one).
+fn last_marked_label(folded: &str) -> &str {
+    let numbered =
+        |at: &usize| folded[at + "記述内容".len()..].starts_with(|c: char| c.is_ascii_digit());
+    let markers: Vec<usize> = folded
+        .match_indices("記述内容")
+        .map(|(at, _)| at)
+        .filter(numbered)
+        .collect();
+    match markers.as_slice() {
+        [_, .., last] => &folded[*last..],
+        _ => folded,
+    }
+}
+
 /// A row of nothing but section headings and notes.
 fn is_heading_row(row: &[Cell], vocabulary: &Vocabulary) -> bool {
     row.iter()
@@ -605,7 +622,7 @@ fn read_item_fields(
             .filter(|c| !is_cue_cell(c))
             .find_map(|c| {
                 Some((
-                    vocabulary.label_index(&c.folded, item.number)?,
+                    vocabulary.label_index(last_marked_label(&c.folded), item.number)?,
                     c.block.text.as_str(),
                 ))
             })
@@ -771,6 +788,33 @@ mod tests {
                 (2, 1, "株式会社ソラリンク".to_string()),
                 (2, 2, "8010401098765".to_string()),
                 (4, 1, "東京都千代田区".to_string()),
+                (4, 2, "https://example.jp/".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_cell_naming_two_fields_names_the_last_for_its_answer() {
+        // Field 1 left blank: its label, alone on its row, printed onto field 2's.
+        let document = region(&[
+            &["審査対象項目", "記述内容", "通番", "申請内容"],
+            &[
+                "設立年月日",
+                "記述内容：事業者の設立年月日（西暦）",
+                "No.3",
+                "2009年4月1日",
+            ],
+            &[
+                "事業所",
+                "記述内容1：事業者の本店所在地\n記述内容2：事業者ホームページ",
+                "No.4",
+                "https://example.jp/",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (3, 1, "2009年4月1日".to_string()),
                 (4, 2, "https://example.jp/".to_string()),
             ]
         );
