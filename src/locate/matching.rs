@@ -21,6 +21,9 @@ pub(super) struct Vocabulary<'c> {
     sections: HashSet<String>,
 }
 
+/// Characters of a label's opening that show it starts inside a cell.
+const STACKED_LABEL_HEAD: usize = 8;
+
 impl<'c> Vocabulary<'c> {
     pub fn new(catalog: &'c Catalog) -> Vocabulary<'c> {
         let titles: Vec<Vec<String>> = catalog
@@ -182,6 +185,19 @@ impl<'c> Vocabulary<'c> {
             .trim_start_matches(['【', '['])
             .split_once(['】', ']'])
             .map_or(folded, |(_, after)| after);
+        // A blank field's label printed onto the next field's (a sheet printed
+        // bottom-aligned): the cell names the field whose wording starts last in it.
+        let text = labels
+            .iter()
+            .filter_map(|(label, _)| {
+                let head: String = label.chars().take(STACKED_LABEL_HEAD).collect();
+                (head.chars().count() == STACKED_LABEL_HEAD)
+                    .then(|| text.rfind(head.as_str()))
+                    .flatten()
+            })
+            .filter(|&at| at > 0)
+            .max()
+            .map_or(text, |at| &text[at..]);
         let text_bigrams = Bigrams::of(text);
         // `text::similarity`, with the bigrams made once.
         let similarity = |label: &str, bigrams: &Bigrams| {
@@ -279,6 +295,21 @@ pub(super) fn is_note(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_printed_onto_the_next_names_the_next() {
+        let vocabulary = Vocabulary::new(Catalog::builtin());
+        let stacked = "情報セキュリティに関する基本方針・規程・マニュアル等の状況と\
+                       情報セキュリティに係る規程等に関する情報提供の可否と、可能な";
+        assert_eq!(vocabulary.label_index(&fold(stacked), 29), Some(2));
+        assert_eq!(
+            vocabulary.label_index(
+                &fold("情報セキュリティに関する基本方針・規程・マニュアル等の状況と文書名"),
+                29
+            ),
+            Some(1)
+        );
+    }
 
     #[test]
     fn titles_labels_and_sections() {
