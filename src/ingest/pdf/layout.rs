@@ -850,13 +850,15 @@ fn stack_cell_lines(
     for i in 0..laid.len() {
         let first_column = first_column_of(&laid, i);
         for (_, x0, y) in anchors(&laid, i) {
-            let steps = lines_above(&laid, i, x0, y)
-                .into_iter()
-                .map(|(_, step)| step);
+            let steps = lines_above(&laid, i, x0, y).into_iter();
             if x0 <= first_column + 1.0 {
-                inside.extend(steps);
+                inside.extend(
+                    steps
+                        .take_while(|(j, _)| !heading_at(&laid, *j))
+                        .map(|(_, step)| step),
+                );
             } else {
-                outside.extend(steps);
+                outside.extend(steps.map(|(_, step)| step));
             }
         }
     }
@@ -884,19 +886,17 @@ fn stack_cell_lines(
         let page = laid[i].as_ref().map(|(page, _, _)| *page);
         let below_a_row = page.is_some() && page_with_rows == page;
         for (k, x0, y) in anchors(&laid, i) {
-            let in_first_column = headings_look_like_lines && x0 <= first_column + 1.0;
+            let in_first_column = x0 <= first_column + 1.0;
             let gathered: Vec<usize> = lines_above(&laid, i, x0, y)
                 .into_iter()
                 .take_while(|(j, step)| {
                     let at_pitch = pitch.is_some_and(|p| (step - p).abs() <= PITCH_TOLERANCE * p);
-                    // Where the step cannot tell, a line numbered like a heading
-                    // (「2.3 人材」, 「(1) 経営者」) or a note is a row of its own.
-                    let heading = || {
-                        laid[*j].as_ref().is_some_and(|(_, _, units)| {
-                            units.first().is_some_and(|u| looks_like_heading(&u.text))
-                        })
-                    };
-                    k > 0 || at_pitch && (!in_first_column || below_a_row && !heading())
+                    // In the first column a line numbered like a heading (「2.3 人材」,
+                    // 「(1) 経営者」) or a note is a row of its own; where rows are set
+                    // at the line pitch, so are the page's titles.
+                    let own_row =
+                        || heading_at(&laid, *j) || headings_look_like_lines && !below_a_row;
+                    k > 0 || at_pitch && !(in_first_column && own_row())
                 })
                 .map(|(j, _)| j)
                 .collect();
@@ -933,6 +933,13 @@ fn stack_cell_lines(
         }
     }
     laid.into_iter().flatten().collect()
+}
+
+/// Whether row `j` is a line numbered like a heading, or a note.
+fn heading_at(laid: &[Option<(u32, bool, Vec<Unit>)>], j: usize) -> bool {
+    laid[j]
+        .as_ref()
+        .is_some_and(|(_, _, units)| units.first().is_some_and(|u| looks_like_heading(&u.text)))
 }
 
 /// A line numbered like a heading of an outline (「2.3 人材」, 「(1) 経営者」, 「1. 概要」)

@@ -818,7 +818,7 @@ fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
 #[test]
 fn cells_of_the_first_column_take_their_lines_where_rows_are_set_apart() {
     // Answers in the sheet's first column, rows 16 pt apart, cells' lines 12 pt: a
-    // line 12 pt above a row is its cell's, a heading 16 pt above is a row.
+    // line 12 pt above a row is its cell's, a line 16 pt above is a row.
     let mut content = String::new();
     for (k, y) in [780, 764, 748, 732, 716].iter().enumerate() {
         content += &format!(
@@ -833,7 +833,9 @@ fn cells_of_the_first_column_take_their_lines_where_rows_are_set_apart() {
         );
     }
     content += "BT /F1 10 Tf 42 578 Td (Section) Tj ET \
-        BT /F1 10 Tf 42 562 Td (Answer) Tj ET BT /F1 10 Tf 300 562 Td (Label) Tj ET";
+        BT /F1 10 Tf 42 562 Td (Answer) Tj ET BT /F1 10 Tf 300 562 Td (Label) Tj ET \
+        BT /F1 10 Tf 42 544 Td (\\(3\\) Part) Tj ET \
+        BT /F1 10 Tf 42 532 Td (Closing) Tj ET BT /F1 10 Tf 300 532 Td (Label) Tj ET";
     let mut doc = pdf_with(&[content.as_bytes()], helvetica);
     let document = read_default(&save(&mut doc)).expect("reads");
     let texts = texts(&document);
@@ -841,6 +843,9 @@ fn cells_of_the_first_column_take_their_lines_where_rows_are_set_apart() {
     assert_eq!(texts[8], vec!["First 3\nLast 3", "Label"]);
     assert_eq!(texts[9], vec!["Section"]);
     assert_eq!(texts[10], vec!["Answer", "Label"]);
+    // A line numbered like a heading stays apart even at the line pitch.
+    assert_eq!(texts[11], vec!["(3) Part"]);
+    assert_eq!(texts[12], vec!["Closing", "Label"]);
 }
 
 #[test]
