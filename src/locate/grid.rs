@@ -130,6 +130,9 @@ struct Cell<'a> {
 /// An item's first row, as decided by pass 2.
 struct ItemStart {
     row: usize,
+    /// The last row that repeats the item's number (a merged cell printed again on the
+    /// next page).
+    through: usize,
     number: u32,
     /// The column of the cell that carried the number.
     cue_column: u32,
@@ -283,10 +286,12 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
                 last.row = candidate.row;
                 last.cue_column = candidate.column;
             }
+            last.through = candidate.row;
             continue;
         }
         starts.push(ItemStart {
             row: candidate.row,
+            through: candidate.row,
             number,
             cue_column: candidate.column,
             confidence,
@@ -326,12 +331,12 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
         // The item's rows: from its number down to the next item's, or, printed
         // bottom-aligned, up from its number to the previous item's or a heading.
         let range = if bottom_aligned {
-            let floor = if k == 0 { 0 } else { starts[k - 1].row + 1 };
+            let floor = if k == 0 { 0 } else { starts[k - 1].through + 1 };
             let first = (floor..start.row)
                 .rev()
                 .find(|&r| is_heading_row(&rows[r], vocabulary))
                 .map_or(floor, |heading| heading + 1);
-            first..start.row + 1
+            first..start.through + 1
         } else {
             start.row..starts.get(k + 1).map_or(rows.len(), |next| next.row)
         };
@@ -406,6 +411,7 @@ fn with_titled_starts(
             collector.place(number, Some(&cell.block.at));
             out.push(ItemStart {
                 row: r,
+                through: r,
                 number,
                 cue_column: cell.block.column,
                 confidence: TITLE_ONLY_CONFIDENCE,
@@ -816,6 +822,55 @@ mod tests {
             [
                 (3, 1, "2009年4月1日".to_string()),
                 (4, 2, "https://example.jp/".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_printed_again_after_a_page_break_keeps_its_rows() {
+        // Printed bottom-aligned: item 127's merged title shows at the foot of one page
+        // and again beside its last field on the next; item 128 starts below that.
+        let document = region(&[
+            &["審査対象項目", "申請内容", "記述内容"],
+            &[
+                "",
+                "電話：03-0000-1234",
+                "電話／FAX、Web、電子メール等の連絡先",
+            ],
+            &[
+                "",
+                "無し",
+                "代理店連絡先の有無と、「有り」の場合は、代理店名称、代理店の本店の所在地と連絡先",
+            ],
+            &["連絡先（127：必須開示項目）"],
+            &[
+                "連絡先（127：必須開示項目）",
+                "可",
+                "運用体制に係る問合せの可否",
+            ],
+            &["", "平日 9:00～18:00", "営業曜日、営業時間（受付時間）"],
+            &[
+                "営業日・時間（128：必須開示項目）",
+                "可（夜間は障害のみ）",
+                "営業時間外の対応の可否",
+            ],
+            &["", "操作方法、障害受付", "サポート範囲"],
+            &[
+                "サポート範囲・手段（129：必須開示項目）",
+                "電話、電子メール",
+                "連絡先、連絡手段（電話/FAX、電子メール等）",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (127, 1, "電話：03-0000-1234".to_string()),
+                (127, 2, "無し".to_string()),
+                (127, 3, "可".to_string()),
+                (128, 1, "平日 9:00～18:00".to_string()),
+                (128, 2, "可（夜間は障害のみ）".to_string()),
+                (129, 1, "操作方法、障害受付".to_string()),
+                (129, 2, "電話、電子メール".to_string()),
             ]
         );
     }
