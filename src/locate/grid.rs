@@ -749,46 +749,33 @@ mod tests {
     fn a_heading_that_names_an_item_yields_to_the_items_row() {
         // Printed bottom-aligned (numbers on the items' last rows), under a section
         // heading worded as item 1's title and numbered like it.
-        let number_row = |title: &str, answer: &str, number: &str, label: &str| {
-            vec![
-                title.to_string(),
-                answer.into(),
-                number.into(),
-                label.into(),
-            ]
-        };
-        let rows = [
-            number_row("審査対象項目", "記入欄", "項番", "記述内容"),
-            vec!["(1) 開示情報の日付".into()],
-            number_row(
+        let document = region(&[
+            &["審査対象項目", "記入欄", "項番", "記述内容"],
+            &["(1) 開示情報の日付"],
+            &[
                 "開示情報の日付",
                 "令和6年6月1日",
                 "1",
                 "記述内容：開示情報の年月日（西暦）",
-            ),
-            vec!["(1) 事業所等の概要".into()],
-            number_row(
+            ],
+            &["(1) 事業所等の概要"],
+            &[
                 "",
                 "株式会社ソラリンク",
                 "",
                 "記述内容1：事業者の正式名称（商号）",
-            ),
-            number_row("事業者名", "8010401098765", "2", "記述内容2：法人番号"),
-            number_row("", "東京都千代田区", "", "記述内容1：事業者の本店所在地"),
-            number_row(
+            ],
+            &["事業者名", "8010401098765", "2", "記述内容2：法人番号"],
+            &["", "東京都千代田区", "", "記述内容1：事業者の本店所在地"],
+            &[
                 "事業所",
                 "https://example.jp/",
                 "4",
                 "記述内容2：事業者ホームページ",
-            ),
-        ];
-        let rows: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|row| row.iter().map(String::as_str).collect())
-            .collect();
-        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+            ],
+        ]);
         assert_eq!(
-            raws(&region(&rows)),
+            raws(&document),
             [
                 (1, 1, "令和6年6月1日".to_string()),
                 (2, 1, "株式会社ソラリンク".to_string()),

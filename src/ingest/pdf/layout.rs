@@ -975,15 +975,19 @@ fn median(mut steps: Vec<f32>) -> Option<f32> {
     (steps.len() >= MIN_PITCH_SAMPLES).then(|| steps[steps.len() / 2])
 }
 
-/// A row of several blocks of one line each, on a page without rules: its page,
-/// baseline and font size.
-fn row_line(row: &Option<(u32, bool, Vec<Unit>)>) -> Option<(u32, f32, f32)> {
+/// A row of several blocks of one line each, on a page without rules: its page and
+/// blocks.
+fn single_line_row(row: &Option<(u32, bool, Vec<Unit>)>) -> Option<(u32, &[Unit])> {
     let (page, ruled, units) = row.as_ref()?;
-    if *ruled || units.len() < 2 || units.iter().any(|u| u.cell.is_some() || u.lines.len() != 1) {
-        return None;
-    }
+    let single = units.len() >= 2 && units.iter().all(|u| u.cell.is_none() && u.lines.len() == 1);
+    (!*ruled && single).then_some((*page, units.as_slice()))
+}
+
+/// A row of several blocks of one line each: its page, baseline and font size.
+fn row_line(row: &Option<(u32, bool, Vec<Unit>)>) -> Option<(u32, f32, f32)> {
+    let (page, units) = single_line_row(row)?;
     let line = units.first()?.lines.first()?;
-    Some((*page, line.y, line.size))
+    Some((page, line.y, line.size))
 }
 
 /// Fewest line steps that make a document's line pitch.
@@ -995,12 +999,9 @@ const PITCH_TOLERANCE: f32 = 0.03;
 /// The cells of row `i` that lines above may belong to, as (unit, left edge,
 /// baseline): a row of one line per block, on a page without rules.
 fn anchors(laid: &[Option<(u32, bool, Vec<Unit>)>], i: usize) -> Vec<(usize, f32, f32)> {
-    let Some((_, ruled, units)) = &laid[i] else {
+    let Some((_, units)) = single_line_row(&laid[i]) else {
         return Vec::new();
     };
-    if *ruled || units.len() < 2 || units.iter().any(|u| u.cell.is_some() || u.lines.len() != 1) {
-        return Vec::new();
-    }
     units
         .iter()
         .enumerate()
