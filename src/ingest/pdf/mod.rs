@@ -16,6 +16,7 @@ mod encodings;
 mod fonts;
 mod layout;
 mod lexer;
+mod sheet_cells;
 
 use super::{Deadline, ErrorKind, IngestError, Limits};
 use crate::model::{Document, Region};
