@@ -786,6 +786,22 @@ fn a_number_touching_the_answer_column_is_a_column_of_its_own() {
     assert_eq!(columns[0][1], columns[1][0], "{columns:?}");
 }
 
+/// Content drawing a sheet's cells of two lines at `x`, printed upwards (「First k」
+/// 12 pt above 「Last k」) with a label at 300 on their last line, one per baseline.
+fn two_line_cells(x: i32, baselines: &[i32]) -> String {
+    baselines
+        .iter()
+        .enumerate()
+        .map(|(k, y)| {
+            format!(
+                "BT /F1 10 Tf {x} {} Td (First {k}) Tj ET \
+                 BT /F1 10 Tf {x} {y} Td (Last {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n",
+                y + 12
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
     // The answers open their rows (the first column holds only headings). Cells of
@@ -793,13 +809,7 @@ fn lines_above_a_row_opening_cell_join_it_only_at_the_line_pitch() {
     // its own. In the first column, where rows are set at the line pitch too, a line
     // numbered like a heading stays a row of its own.
     let mut content = String::from("BT /F1 10 Tf 42 760 Td (Heading) Tj ET\n");
-    for (k, y) in [740, 700, 660, 620].iter().enumerate() {
-        content += &format!(
-            "BT /F1 10 Tf 160 {} Td (First {k}) Tj ET \
-             BT /F1 10 Tf 160 {y} Td (Last {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n",
-            y + 12
-        );
-    }
+    content += &two_line_cells(160, &[740, 700, 660, 620]);
     content += "BT /F1 10 Tf 160 595 Td (A row apart) Tj ET \
         BT /F1 10 Tf 160 580 Td (Answer) Tj ET BT /F1 10 Tf 300 580 Td (Label) Tj ET \
         BT /F1 10 Tf 42 568 Td (\\(2\\) Section) Tj ET \
@@ -825,13 +835,7 @@ fn cells_of_the_first_column_take_their_lines_where_rows_are_set_apart() {
             "BT /F1 10 Tf 42 {y} Td (Plain {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n"
         );
     }
-    for (k, y) in [686, 656, 626, 596].iter().enumerate() {
-        content += &format!(
-            "BT /F1 10 Tf 42 {} Td (First {k}) Tj ET \
-             BT /F1 10 Tf 42 {y} Td (Last {k}) Tj ET BT /F1 10 Tf 300 {y} Td (Label) Tj ET\n",
-            y + 12
-        );
-    }
+    content += &two_line_cells(42, &[686, 656, 626, 596]);
     content += "BT /F1 10 Tf 42 578 Td (Section) Tj ET \
         BT /F1 10 Tf 42 562 Td (Answer) Tj ET BT /F1 10 Tf 300 562 Td (Label) Tj ET \
         BT /F1 10 Tf 42 544 Td (\\(3\\) Part) Tj ET \
