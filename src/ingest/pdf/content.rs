@@ -10,7 +10,7 @@
 use super::fonts::{self, Font, get, get_dict, number};
 use super::lexer::{Lexer, Operand};
 use crate::ingest::{Deadline, ErrorKind, IngestError, Ticker};
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -322,22 +322,6 @@ fn page_resources(doc: &Document, page: ObjectId) -> Vec<&Dictionary> {
         };
     }
     found
-}
-
-/// A PDF text string: UTF-16BE after its byte order mark, else PDFDocEncoding (read
-/// as Latin-1, which it matches for text).
-pub(super) fn text_string(bytes: &[u8]) -> String {
-    match bytes.strip_prefix(&[0xfe, 0xff]) {
-        Some(utf16) => {
-            let units = utf16
-                .chunks_exact(2)
-                .map(|pair| u16::from_be_bytes([pair[0], pair[1]]));
-            char::decode_utf16(units)
-                .map(|c| c.unwrap_or('\u{fffd}'))
-                .collect()
-        }
-        None => bytes.iter().map(|b| char::from(*b)).collect(),
-    }
 }
 
 /// East Asian wide characters (the writer spaces them from Latin text by itself).
@@ -701,7 +685,10 @@ impl Walker<'_> {
                             .iter()
                             .find(|(key, _)| key == b"ActualText")
                             .and_then(|(_, value)| match value {
-                                Operand::String(bytes) => Some(text_string(bytes)),
+                                Operand::String(bytes) => lopdf::decode_text_string(
+                                    &Object::String(bytes.clone(), StringFormat::Literal),
+                                )
+                                .ok(),
                                 _ => None,
                             }),
                         _ => None,

@@ -195,10 +195,9 @@ fn keeps_latin_words_whole(pdf: &lopdf::Document) -> bool {
     };
     [b"Producer".as_slice(), b"Creator".as_slice()]
         .iter()
-        .filter_map(|key| match info.get(key) {
-            Ok(lopdf::Object::String(bytes, _)) => Some(content::text_string(bytes).to_lowercase()),
-            _ => None,
-        })
+        .filter_map(|key| info.get(key).ok())
+        .filter_map(|name| lopdf::decode_text_string(name).ok())
+        .map(|name| name.to_lowercase())
         .any(|name| {
             ["libreoffice", "openoffice", "microsoft", "word"]
                 .iter()
