@@ -30,10 +30,6 @@ pub(super) struct Cell {
     right: f32,
     top: f32,
     bottom: f32,
-    /// The page break cuts the cell: its row goes on from the page before, or on
-    /// the page after.
-    cut_above: bool,
-    cut_below: bool,
 }
 
 impl Cell {
@@ -159,15 +155,15 @@ impl Ruling {
             .iter()
             .map(|r| r.at)
             .fold(f32::MAX, f32::min);
-        let (top, bottom, cut_above, cut_below) = match (top, bottom) {
-            (Some(top), Some(bottom)) => (top, bottom, false, false),
+        let (top, bottom) = match (top, bottom) {
+            (Some(top), Some(bottom)) => (top, bottom),
             (None, Some(bottom)) => {
                 let end = left.to.min(right.to);
                 let together = (left.to - right.to).abs() < 1.5;
                 if !(together && end > run.y + 0.4 * run.size && end >= highest - 1.0) {
                     return None;
                 }
-                (end, bottom, true, false)
+                (end, bottom)
             }
             (Some(top), None) => {
                 let end = left.from.max(right.from);
@@ -175,7 +171,7 @@ impl Ruling {
                 if !(together && end < run.y + 0.1 * run.size && end <= lowest + 1.0) {
                     return None;
                 }
-                (top, end, false, true)
+                (top, end)
             }
             (None, None) => return None,
         };
@@ -186,8 +182,6 @@ impl Ruling {
             right: right.at,
             top,
             bottom,
-            cut_above,
-            cut_below,
         })
     }
 }
@@ -299,10 +293,7 @@ fn fragment(runs: &[&Run], spaces: &[Space]) -> Option<Fragment> {
         let drawn = spaces
             .iter()
             .any(|space| space.x0 > fragment.x1 - 0.1 * em && space.x0 < run.x0 - 0.1 * em);
-        let script_change = match (fragment.text.chars().last(), run.text.chars().next()) {
-            (Some(before), Some(after)) => is_wide(before) != is_wide(after),
-            _ => false,
-        };
+        let script_change = changes_script(fragment.text.chars().last(), run.text.chars().next());
         let wide_gap = gap > 0.15 * em && !(script_change && gap < 0.45 * em);
         // An ideographic space drawn as a glyph already separates.
         let spaced = fragment.text.ends_with(char::is_whitespace)
@@ -316,6 +307,19 @@ fn fragment(runs: &[&Run], spaces: &[Space]) -> Option<Fragment> {
         fragment.space_after = run.space_after;
     }
     Some(fragment)
+}
+
+/// Whether text goes from Japanese to Latin script or back between two characters.
+fn changes_script(before: Option<char>, after: Option<char>) -> bool {
+    match (before, after) {
+        (Some(before), Some(after)) => is_wide(before) != is_wide(after),
+        _ => false,
+    }
+}
+
+/// The largest font size of some lines.
+pub(super) fn largest_size(lines: &[Fragment]) -> f32 {
+    lines.iter().map(|l| l.size).fold(0.0, f32::max)
 }
 
 /// The spaces drawn on a line's baseline (`spaces` sorted by y).
@@ -338,7 +342,7 @@ fn join_cell(cell: &Cell, lines: &[Fragment], widest: f32, words_whole: bool) ->
         .map(|l| l.x0 - cell.left)
         .fold(f32::INFINITY, f32::min)
         .clamp(0.3, 8.0);
-    let size = lines.iter().map(|l| l.size).fold(0.0, f32::max);
+    let size = largest_size(lines);
     // Where the writer wraps: as far in from the right rule as the text is from the
     // left one — unless lines of the column, wrapped, show the real margin (writers'
     // right padding need not match their left).
@@ -373,10 +377,8 @@ pub(super) fn join_lines(
                 && line.text.chars().next().is_some_and(is_word_char);
             // Between two words the writer also needed room for a space, between
             // Japanese and Latin text for its autospacing (about a fifth of an em).
-            let script_change = match (text.chars().last(), line.text.chars().next()) {
-                (Some(a), Some(b)) => is_wide(a) != is_wide(b) && !a.is_whitespace(),
-                _ => false,
-            };
+            let script_change = !text.ends_with(char::is_whitespace)
+                && changes_script(text.chars().last(), line.text.chars().next());
             let space = if between_words {
                 0.5 * line.size
             } else if script_change {
@@ -854,13 +856,13 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     for page in pages {
         // The row the previous page's table ended with at the bottom of the writing
         // area, which the writer may have split.
-        let mut open = laid.iter().len().checked_sub(1).filter(|&index| {
+        let mut open = laid.len().checked_sub(1).filter(|&index| {
             let (_, ruled, units) = &laid[index];
             *ruled
                 && page.ruled
                 && units.iter().any(|u| {
                     u.cell.as_ref().is_some_and(|c| {
-                        let size = u.lines.iter().map(|l| l.size).fold(0.0, f32::max);
+                        let size = largest_size(&u.lines);
                         bottom.is_some_and(|b| c.bottom <= b + 2.0 * size)
                     })
                 })
@@ -959,7 +961,7 @@ pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
                         words_whole,
                     ),
                     None if unit.lines.len() > 1 => {
-                        let size = unit.lines.iter().map(|l| l.size).fold(0.0, f32::max);
+                        let size = largest_size(&unit.lines);
                         join_lines(
                             &unit.lines,
                             paragraph_edge - 0.1 * size,

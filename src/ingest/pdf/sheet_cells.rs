@@ -3,7 +3,7 @@
 //! baseline: every line above the last comes as a row of its own, alone in its
 //! column. These lines are joined back to the cell they belong to.
 
-use super::layout::{Fragment, Unit, join_lines};
+use super::layout::{Fragment, Unit, join_lines, largest_size};
 use std::collections::HashMap;
 
 /// Lines alone on their row, at the left edge of a cell of the row below, spaced from
@@ -97,18 +97,11 @@ pub(super) fn stack_cell_lines(
                 .collect();
             if let Some((_, _, units)) = laid[i].as_mut() {
                 lines.extend(units[k].lines.first().cloned());
-                // A wrapping cell's lines end before the next cell of the row starts.
-                units[k].text = match units.get(k + 1) {
-                    Some(next) => {
-                        let size = lines.iter().map(|l| l.size).fold(0.0, f32::max);
-                        join_lines(&lines, next.x0 - 0.2 * size, next.x0, words_whole)
-                    }
-                    None => lines
-                        .iter()
-                        .map(|l| l.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                };
+                // A wrapping cell's lines end before the next cell of the row starts;
+                // the last cell of a row shows no margin, so its lines are kept apart.
+                let right = units.get(k + 1).map_or(f32::INFINITY, |next| next.x0);
+                let size = largest_size(&lines);
+                units[k].text = join_lines(&lines, right - 0.2 * size, right, words_whole);
             }
         }
         if laid[i]
