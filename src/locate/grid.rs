@@ -425,23 +425,6 @@ fn with_titled_starts(
 /// An item known by its title alone, its number cut off.
 const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
 
-/// What names the field in a label cell: from the last of several field markers on
-/// (a sheet printed bottom-aligned stacks the label of a field left blank onto the
-/// next field's, whose answer is on the row of the last one).
-fn last_marked_label(folded: &str) -> &str {
-    let numbered =
-        |at: &usize| folded[at + "記述内容".len()..].starts_with(|c: char| c.is_ascii_digit());
-    let markers: Vec<usize> = folded
-        .match_indices("記述内容")
-        .map(|(at, _)| at)
-        .filter(numbered)
-        .collect();
-    match markers.as_slice() {
-        [_, .., last] => &folded[*last..],
-        _ => folded,
-    }
-}
-
 /// A row of nothing but section headings and notes.
 fn is_heading_row(row: &[Cell], vocabulary: &Vocabulary) -> bool {
     row.iter()
@@ -628,7 +611,7 @@ fn read_item_fields(
             .filter(|c| !is_cue_cell(c))
             .find_map(|c| {
                 Some((
-                    vocabulary.label_index(last_marked_label(&c.folded), item.number)?,
+                    vocabulary.label_index(&c.folded, item.number)?,
                     c.block.text.as_str(),
                 ))
             })

@@ -173,6 +173,9 @@ impl<'c> Vocabulary<'c> {
     /// wording (1 for a marker or the exact wording), for callers that must tell a label
     /// from an answer worded like one.
     pub fn label_match(&self, folded: &str, number: u32) -> Option<(u32, f64)> {
+        // Blank fields' labels printed onto the next field's (a sheet printed
+        // bottom-aligned), with their markers: the last marker names the field.
+        let folded = last_marked_label(folded);
         let labels = number
             .checked_sub(1)
             .and_then(|i| self.labels.get(i as usize))?;
@@ -273,6 +276,23 @@ fn without_numbering(folded: &str) -> &str {
 
 pub(super) fn is_strong_cue(folded: &str) -> bool {
     cues::item_cue(folded).is_some_and(|cue| cue.strength == Strength::Strong)
+}
+
+/// What names the field in a label cell: from the last of several field markers on
+/// (a sheet printed bottom-aligned stacks the label of a field left blank onto the
+/// next field's, whose answer is on the row of the last one).
+fn last_marked_label(folded: &str) -> &str {
+    let numbered =
+        |at: &usize| folded[at + "記述内容".len()..].starts_with(|c: char| c.is_ascii_digit());
+    let markers: Vec<usize> = folded
+        .match_indices("記述内容")
+        .map(|(at, _)| at)
+        .filter(numbered)
+        .collect();
+    match markers.as_slice() {
+        [_, .., last] => &folded[*last..],
+        _ => folded,
+    }
 }
 
 /// Notes, examples and explanations a form carries between answers.
