@@ -696,22 +696,12 @@ mod tests {
                 "有り（利用規約 第15条）",
             ],
         ]);
-        let located = crate::locate::locate(&document, crate::catalog::Catalog::builtin());
-        let raws: Vec<(u32, u32, &str)> = located
-            .items
-            .iter()
-            .flat_map(|i| {
-                i.fields
-                    .iter()
-                    .map(move |f| (i.number, f.index, f.raw.as_str()))
-            })
-            .collect();
         assert_eq!(
-            raws,
+            raws(&document),
             [
-                (22, 1, "有り（CISO 鈴木）"),
-                (22, 2, "有り（情報セキュリティ委員会）"),
-                (23, 1, "有り（利用規約 第15条）")
+                (22, 1, "有り（CISO 鈴木）".to_string()),
+                (22, 2, "有り（情報セキュリティ委員会）".to_string()),
+                (23, 1, "有り（利用規約 第15条）".to_string())
             ]
         );
     }
