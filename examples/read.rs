@@ -4,19 +4,8 @@
 //!     cargo run --release --example read -- FILE...
 
 use kaiji::ingest::{self, Limits};
-use kaiji::model::Location;
+use kaiji::report::csv::location_text;
 use std::path::Path;
-
-fn place(at: &Location) -> String {
-    match at {
-        Location::Cell { sheet, row, col } => {
-            format!("{sheet}!{}", Location::cell_address(*row, *col))
-        }
-        Location::Paragraph { paragraph } => format!("¶{paragraph}"),
-        Location::TableCell { table, row, col } => format!("t{table} r{row} c{col}"),
-        Location::Page { page } => format!("p{page}"),
-    }
-}
 
 fn main() {
     let limits = Limits::default();
@@ -38,7 +27,7 @@ fn main() {
                                     "[{}+{} {}] {:?}",
                                     b.column,
                                     b.column_span,
-                                    place(&b.at),
+                                    location_text(&b.at),
                                     b.text
                                 )
                             })
