@@ -17,6 +17,9 @@
 //!
 //! Every difference is listed in the failure message, with both sides quoted.
 
+mod common;
+
+use common::fields_of;
 use kaiji::pipeline::{self, Outcome, Setup, Stages};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -52,20 +55,13 @@ fn read(shown: &str) -> Result<Answers, String> {
         return Err(format!("{shown}: not read: {outcome:?}"));
     };
     let document = serde_json::to_value(&document).expect("serializable");
-    let mut answers = Answers::new();
-    for item in document["items"].as_array().into_iter().flatten() {
-        let number = item["number"].as_u64().unwrap_or(0);
-        for field in item["fields"].as_array().into_iter().flatten() {
-            answers.insert(
-                (number, field["index"].as_u64().unwrap_or(0)),
-                (
-                    field["raw"].as_str().unwrap_or_default().to_string(),
-                    field["value"].clone(),
-                ),
-            );
-        }
-    }
-    Ok(answers)
+    Ok(fields_of(&document)
+        .into_iter()
+        .map(|(key, field)| {
+            let raw = field["raw"].as_str().unwrap_or_default().to_string();
+            (key, (raw, field["value"].clone()))
+        })
+        .collect())
 }
 
 fn name(path: &str) -> &str {

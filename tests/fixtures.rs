@@ -2,9 +2,11 @@
 //! its producer says it holds: the same items and fields, the same raw text at the
 //! same place, and the same values where the expectation states one.
 
+mod common;
+
+use common::fields_of;
 use kaiji::pipeline::{self, Outcome, Setup, Stages};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn expected_files(dir: &Path) -> Vec<PathBuf> {
@@ -22,21 +24,6 @@ fn expected_files(dir: &Path) -> Vec<PathBuf> {
     }
     found.sort();
     found
-}
-
-/// (item, field) → the field object.
-fn fields_of(document: &Value) -> BTreeMap<(u64, u64), Value> {
-    let mut fields = BTreeMap::new();
-    for item in document["items"].as_array().into_iter().flatten() {
-        let number = item["number"].as_u64().unwrap_or(0);
-        for field in item["fields"].as_array().into_iter().flatten() {
-            fields.insert(
-                (number, field["index"].as_u64().unwrap_or(0)),
-                field.clone(),
-            );
-        }
-    }
-    fields
 }
 
 /// Every member the expectation states is present with the same value.

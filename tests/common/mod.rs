@@ -1,7 +1,9 @@
-//! What the command-line test suites share: running the built binary from the project
-//! root, and a fresh scratch directory per test.
+//! What the test suites share: running the built binary from the project root, a
+//! fresh scratch directory per test, and the answered fields of a result.
 #![allow(dead_code)] // each suite uses its own part of this module
 
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -20,4 +22,19 @@ pub fn scratch(suite: &str, name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch directory");
     dir
+}
+
+/// (item, field) → the field object.
+pub fn fields_of(document: &Value) -> BTreeMap<(u64, u64), Value> {
+    let mut fields = BTreeMap::new();
+    for item in document["items"].as_array().into_iter().flatten() {
+        let number = item["number"].as_u64().unwrap_or(0);
+        for field in item["fields"].as_array().into_iter().flatten() {
+            fields.insert(
+                (number, field["index"].as_u64().unwrap_or(0)),
+                field.clone(),
+            );
+        }
+    }
+    fields
 }
