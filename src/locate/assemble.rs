@@ -21,6 +21,8 @@ pub(super) struct ItemAnswers<'a> {
     confidence: f64,
     pending: Option<Pending>,
     highest_index: u32,
+    /// Whether any answer text has come (labels alone do not count).
+    answered: bool,
 }
 
 impl<'a> ItemAnswers<'a> {
@@ -30,11 +32,21 @@ impl<'a> ItemAnswers<'a> {
             confidence,
             pending: None,
             highest_index: 0,
+            answered: false,
         }
     }
 
     pub fn number(&self) -> u32 {
         self.item.number
+    }
+
+    pub fn confidence(&self) -> f64 {
+        self.confidence
+    }
+
+    /// Whether no piece of an answer has come yet.
+    pub fn is_unanswered(&self) -> bool {
+        !self.answered
     }
 
     /// A label (`label`, naming field `index`); `answer` is the text beside it, if any.
@@ -46,6 +58,7 @@ impl<'a> ItemAnswers<'a> {
         collector: &mut Collector,
     ) {
         self.flush(collector);
+        self.answered |= answer.is_some();
         self.highest_index = self.highest_index.max(index);
         self.pending = Some(Pending {
             index,
@@ -61,6 +74,10 @@ impl<'a> ItemAnswers<'a> {
     /// when that was labelled (or the item has no other field left), else it answers
     /// the next field.
     pub fn unlabelled(&mut self, text: &str, at: &Location, collector: &mut Collector) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.answered = true;
         let continues = self.pending.as_ref().is_some_and(|p| {
             p.label.is_some()
                 || self.item.fields.len() == 1

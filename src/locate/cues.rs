@@ -24,6 +24,8 @@ pub struct ItemCue {
     pub strength: Strength,
     /// The folded text after the number (a title written in the same cell), if any.
     pub rest: String,
+    /// A questionnaire's question (「Q2-1.」), whose answer follows after 「A.」.
+    pub question: bool,
 }
 
 /// The item-number cue in a folded cell text, if any.
@@ -47,6 +49,7 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
                 field: None,
                 strength: Strength::Strong,
                 rest: title,
+                question: false,
             })
         } else {
             None
@@ -54,10 +57,13 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
     })
 }
 
-/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「#2」, optionally followed by a title.
+/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「#2」, a questionnaire's 「Q2-1.」, optionally
+/// followed by a title.
 fn prefixed_cue(folded: &str) -> Option<ItemCue> {
-    const PREFIXES: [&str; 6] = ["no.", "no", "通番", "項番", "番号", "#"];
-    let rest = PREFIXES.iter().find_map(|p| folded.strip_prefix(p))?;
+    const PREFIXES: [&str; 7] = ["no.", "no", "通番", "項番", "番号", "#", "q"];
+    let (prefix, rest) = PREFIXES
+        .iter()
+        .find_map(|p| Some((*p, folded.strip_prefix(p)?)))?;
     let rest = rest.trim_start_matches([':', '.']);
     let (number, rest) = leading_digits(rest)?;
     let (field, rest) = field_suffix(rest);
@@ -67,16 +73,23 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
         field,
         strength: Strength::Strong,
         rest: rest.to_string(),
+        question: prefix == "q",
     })
 }
 
 /// 「-2」 after an item number names its field: 「2-2」 is item 2, 記述内容2. Only a
-/// whole cell counts, so that 「3-4月」 stays text.
+/// whole cell, or one where a title follows a stop (「2-2. 法人番号」), counts, so that
+/// 「3-4月」 and 「1-2.5%」 stay text.
 fn field_suffix(rest: &str) -> (Option<u32>, &str) {
+    let ends_number = |after: &str| {
+        after.is_empty()
+            || (after.starts_with(['.', ':', ')', '、'])
+                && !after[1..].starts_with(|c: char| c.is_ascii_digit()))
+    };
     let parsed = rest
         .strip_prefix(['-', '_'])
         .and_then(leading_digits)
-        .filter(|(field, after)| (1..=9).contains(field) && after.is_empty());
+        .filter(|(field, after)| (1..=9).contains(field) && ends_number(after));
     match parsed {
         Some((field, after)) => (Some(field), after),
         None => (None, rest),
@@ -106,6 +119,7 @@ fn leading_number_cue(folded: &str) -> Option<ItemCue> {
         field,
         strength: Strength::Weak,
         rest: rest.to_string(),
+        question: false,
     })
 }
 
@@ -131,6 +145,101 @@ pub fn strip_heading_marks(folded: &str) -> String {
                 || matches!(c, '・' | '○' | '●' | '■' | '□' | '◆' | '-')
         })
         .to_string()
+}
+
+/// The answer written after an answer mark (「回答：…」, 「［回答］…」, and in a
+/// questionnaire 「A. 45.2%」, 「A：…」); the text itself where it has none. Outside a
+/// questionnaire 「A：」 names a data centre.
+pub fn answer_body(text: &str, questionnaire: bool) -> &str {
+    const MARKS: [&str; 6] = ["回答", "【回答】", "［回答］", "[回答]", "A", "Ａ"];
+    let marks = if questionnaire {
+        &MARKS[..]
+    } else {
+        &MARKS[..4]
+    };
+    let trimmed = text.trim_start();
+    marks
+        .iter()
+        .find_map(|mark| {
+            let rest = trimmed.strip_prefix(mark)?;
+            if mark.ends_with(['】', '］', ']']) {
+                return Some(rest);
+            }
+            rest.strip_prefix(['.', '．', ':', '：'])
+        })
+        .map_or(text, str::trim_start)
+}
+
+/// A label and the answer written with it in one cell or paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkedPiece<'t> {
+    pub label: &'t str,
+    pub answer: &'t str,
+}
+
+/// The label–answer pieces of a text that opens with a 【記述内容N】 marker and carries
+/// its answer after the label: on the next line, after a colon or after 「［回答］」.
+/// Several markers in one text each open a piece. Empty when the text does not open
+/// with a marker, or holds labels only.
+pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
+    let text = text.trim();
+    let starts: Vec<usize> = text
+        .match_indices("記述内容")
+        .filter_map(|(at, _)| {
+            let before = text[..at].chars().next_back()?;
+            let open = at - before.len_utf8();
+            let at_line_start = text[..open].trim_end_matches([' ', '\u{3000}']).is_empty()
+                || text[..open].ends_with('\n');
+            (matches!(before, '【' | '[' | '［') && at_line_start).then_some(open)
+        })
+        .collect();
+    if starts.first() != Some(&0) {
+        return Vec::new();
+    }
+    let mut pieces = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        let piece = text[start..end].trim();
+        let marker_end = piece
+            .char_indices()
+            .find(|(_, c)| matches!(c, '】' | ']' | '］'))
+            .map_or(0, |(at, c)| at + c.len_utf8());
+        let body = &piece[marker_end..];
+        let split = ["［回答］", "【回答】", "[回答]"]
+            .iter()
+            .filter_map(|mark| body.find(mark).map(|at| (at, mark.len())))
+            .chain(label_end(body))
+            .min();
+        let (label, answer) = match split {
+            Some((at, width)) => (&piece[..marker_end + at], body[at + width..].trim()),
+            None => (piece, ""),
+        };
+        pieces.push(MarkedPiece {
+            label: label.trim(),
+            answer,
+        });
+    }
+    if pieces.iter().all(|p| p.answer.is_empty()) {
+        return Vec::new();
+    }
+    pieces
+}
+
+/// Where a label written before its answer ends: at the first line break, or at the
+/// first colon outside brackets (「所在地域（例：関東、東北）：日本」). Gives the place and
+/// the separator's width.
+fn label_end(body: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (at, c) in body.char_indices() {
+        match c {
+            '\n' => return Some((at, 1)),
+            '（' | '(' | '「' | '＜' | '<' => depth += 1,
+            '）' | ')' | '」' | '＞' | '>' => depth = depth.saturating_sub(1),
+            '：' | ':' if depth == 0 => return Some((at, c.len_utf8())),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Which 記述内容 a label names.
@@ -220,6 +329,74 @@ mod tests {
             item_cue(&fold("① 事業者名（2：必須開示項目）")).map(|c| c.rest),
             Some("事業者名".to_string())
         );
+    }
+
+    #[test]
+    fn questionnaire_numbers_name_item_and_field() {
+        let cue = |text: &str| item_cue(&fold(text)).map(|c| (c.number, c.field, c.strength));
+        assert_eq!(
+            cue("Q2-1. 事業者名（事業者の正式名称）"),
+            Some((2, Some(1), Strength::Strong))
+        );
+        assert_eq!(cue("Q12. 自己資本比率"), Some((12, None, Strength::Strong)));
+        assert_eq!(cue("2-2. 法人番号").map(|c| c.1), Some(Some(2)));
+        assert_eq!(cue("1-2.5%").map(|c| c.1), None);
+    }
+
+    #[test]
+    fn answer_marks_are_not_part_of_the_answer() {
+        assert_eq!(answer_body("A. 45.2%", true), "45.2%");
+        assert_eq!(
+            answer_body("A：２０２５／０７／１８", true),
+            "２０２５／０７／１８"
+        );
+        assert_eq!(answer_body("回答：有り", false), "有り");
+        assert_eq!(answer_body("［回答］有り", false), "有り");
+        assert_eq!(answer_body("A. ", true), "");
+        assert_eq!(answer_body("ABC株式会社", true), "ABC株式会社");
+        assert_eq!(answer_body("有り", true), "有り");
+        // Outside a questionnaire, centre A's answer.
+        assert_eq!(
+            answer_body("A：2011年／B：2006年", false),
+            "A：2011年／B：2006年"
+        );
+    }
+
+    #[test]
+    fn labels_written_with_their_answer() {
+        let pieces = |text| {
+            marked_pieces(text)
+                .into_iter()
+                .map(|p| (p.label, p.answer))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pieces("【記述内容1】代表者氏名：山田太郎"),
+            [("【記述内容1】代表者氏名", "山田太郎")]
+        );
+        assert_eq!(
+            pieces(
+                "【記述内容１】事業者の正式名称（商号）\n株式会社春日電算\n【記述内容２】法人番号\n6746103528961"
+            ),
+            [
+                ("【記述内容１】事業者の正式名称（商号）", "株式会社春日電算"),
+                ("【記述内容２】法人番号", "6746103528961")
+            ]
+        );
+        assert_eq!(
+            pieces("【記述内容1】所在地域（国名、地域名（例：関東、東北））：日本（九州）"),
+            [(
+                "【記述内容1】所在地域（国名、地域名（例：関東、東北））",
+                "日本（九州）"
+            )]
+        );
+        assert_eq!(
+            pieces("【記述内容】役員数［回答］7名"),
+            [("【記述内容】役員数", "7名")]
+        );
+        // A label alone, or text that only quotes a marker, is no labelled answer.
+        assert!(pieces("【記述内容】役員数").is_empty());
+        assert!(pieces("有り（【記述内容2】に記載）").is_empty());
     }
 
     #[test]

@@ -19,10 +19,10 @@
 //! colon) and names a field not yet answered, so that an answer quoting a label's
 //! words stays an answer.
 
-use super::Collector;
 use super::assemble::ItemAnswers;
 use super::cues::{self, Strength};
 use super::matching::{Vocabulary, is_note};
+use super::{Collector, OpenItem};
 use crate::model::Region;
 use crate::text::fold;
 
@@ -31,9 +31,23 @@ use crate::text::fold;
 /// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services).
 const BARE_LABEL: f64 = 0.8;
 
-pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &mut Collector) {
+pub(super) fn locate_flow(
+    region: &Region,
+    vocabulary: &Vocabulary,
+    inherited: Option<OpenItem>,
+    collector: &mut Collector,
+) {
     let catalog = vocabulary.catalog;
-    let mut answers: Option<ItemAnswers> = None;
+    let mut answers: Option<ItemAnswers> = inherited.and_then(|open| {
+        collector.inherit(open);
+        Some(ItemAnswers::new(
+            catalog.item(open.number)?,
+            open.confidence,
+        ))
+    });
+    let mut confirmed = inherited.is_some_and(|open| open.confirmed);
+    // Whether the open item was asked as a question, its answer after 「A.」.
+    let mut questionnaire = false;
     // Inside the guide's explanation (【説明】) or a note: not an answer until the next
     // label or heading.
     let mut in_explanation = false;
@@ -49,14 +63,24 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
         }) {
             let title = vocabulary.check_title(&cue, std::iter::empty());
             let (number, confidence) = collector.item_number(&cue, title, Some(&block.at), catalog);
-            if let Some(previous) = answers.take() {
-                previous.finish(collector);
+            confirmed = title.confirmed;
+            // 「Q2-2.」 names a field of the item it may already be in.
+            let same_item = answers.as_ref().is_some_and(|a| a.number() == number);
+            if !(same_item && cue.field.is_some()) {
+                if let Some(previous) = answers.take() {
+                    previous.finish(collector);
+                }
+                answers = catalog
+                    .item(number)
+                    .map(|item| ItemAnswers::new(item, confidence));
+                order = FieldOrder::default();
             }
-            answers = catalog
-                .item(number)
-                .map(|item| ItemAnswers::new(item, confidence));
             in_explanation = false;
-            order = FieldOrder::default();
+            questionnaire = cue.question;
+            if let (Some(field), Some(current)) = (cue.field, answers.as_mut()) {
+                current.labelled(field, &block.text, None, collector);
+                order.labelled(field);
+            }
             continue;
         }
         let Some(current) = answers.as_mut() else {
@@ -70,6 +94,26 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
         }
         if folded.starts_with("【説明") || is_note(&folded) {
             in_explanation = true;
+            continue;
+        }
+        let body = cues::answer_body(&block.text, questionnaire);
+        if body.len() != block.text.len() {
+            current.unlabelled(body, &block.at, collector);
+            in_explanation = false;
+            order.answered = true;
+            continue;
+        }
+        let pieces = cues::marked_pieces(&block.text);
+        if !pieces.is_empty() {
+            for piece in pieces {
+                let answer = (!piece.answer.is_empty()).then_some((piece.answer, &block.at));
+                if let Some(index) = vocabulary.label_index(&fold(piece.label), current.number()) {
+                    current.labelled(index, piece.label, answer, collector);
+                    order.labelled(index);
+                    order.answered |= answer.is_some();
+                }
+            }
+            in_explanation = false;
             continue;
         }
         if cues::field_marker(&folded).is_some() {
@@ -104,6 +148,13 @@ pub(super) fn locate_flow(region: &Region, vocabulary: &Vocabulary, collector: &
         }
     }
     if let Some(last) = answers {
+        if last.is_unanswered() {
+            collector.open_item = Some(OpenItem {
+                number: last.number(),
+                confidence: last.confidence(),
+                confirmed,
+            });
+        }
         last.finish(collector);
     }
 }

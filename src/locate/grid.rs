@@ -12,11 +12,13 @@
 //! 4. each item's rows are split into fields by 【記述内容N】 markers, by the catalog's
 //!    labels, or by order, and answer cells that continue on unlabelled rows are joined.
 
-use super::Collector;
 use super::assemble::ItemAnswers;
 use super::cues::{self, ItemCue, Strength};
-use super::matching::{Vocabulary, is_note, is_strong_cue};
-use crate::model::{Block, Location, Region};
+use super::matching::{
+    Vocabulary, is_example_mark, is_flag, is_note, is_strong_cue, printed_page_number,
+};
+use super::{Collector, OpenItem};
+use crate::model::{Block, Location, Region, Row};
 use crate::text::fold;
 use std::collections::HashMap;
 
@@ -29,6 +31,8 @@ pub(super) enum Role {
     /// A header word that names the answer column only when no other column does.
     WeakAnswer,
     Attachment,
+    /// 必須／選択: what the guide asks, never an answer.
+    Flag,
     /// 大項目, 中項目: the guide's section headings.
     Section,
 }
@@ -38,11 +42,18 @@ pub(super) enum Role {
 fn header_role(folded: &str) -> Option<Role> {
     let words =
         folded.trim_matches(|c: char| matches!(c, '【' | '】' | '[' | ']' | '(' | ')' | '*' | '※'));
+    // 「1センター」 is a column of answers, not item 1.
+    if is_centre_heading(words) {
+        return Some(Role::Answer);
+    }
     if words.chars().count() > 10 || cues::item_cue(words).is_some() {
         return None;
     }
     let has = |candidates: &[&str]| candidates.iter().any(|w| words.contains(w));
-    if has(&["添付", "備考", "参考資料", "参照資料", "証跡", "エビデンス"]) {
+    if is_flag(words) {
+        Some(Role::Flag)
+    } else if has(&["添付", "備考", "参考資料", "参照資料", "証跡", "エビデンス"])
+    {
         Some(Role::Attachment)
     } else if matches!(
         words,
@@ -139,7 +150,12 @@ struct ItemStart {
     confidence: f64,
 }
 
-pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector: &mut Collector) {
+pub(super) fn locate_region(
+    region: &Region,
+    vocabulary: &Vocabulary,
+    inherited: Option<OpenItem>,
+    collector: &mut Collector,
+) {
     let catalog = vocabulary.catalog;
     let rows: Vec<Vec<Cell>> = region
         .rows
@@ -297,6 +313,25 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
             confidence,
         });
     }
+    // Rows before the first number of their own answer the item whose heading the
+    // region before ended on (a heading paragraph above its table).
+    let first_body = (0..rows.len()).find(|&r| !is_header[r] && !rows[r].is_empty());
+    if let (Some(open), Some(first)) = (inherited, first_body)
+        && starts.first().is_none_or(|s| s.row > first)
+        && catalog.item(open.number).is_some()
+    {
+        collector.inherit(open);
+        starts.insert(
+            0,
+            ItemStart {
+                row: first,
+                through: first,
+                number: open.number,
+                cue_column: NO_CUE_COLUMN,
+                confidence: open.confidence,
+            },
+        );
+    }
     if starts.is_empty() {
         return;
     }
@@ -323,7 +358,7 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
             .filter(|(_, role)| {
                 matches!(
                     role,
-                    Role::Number | Role::Title | Role::Attachment | Role::Section
+                    Role::Number | Role::Title | Role::Attachment | Role::Flag | Role::Section
                 )
             })
             .map(|(column, _)| *column)
@@ -363,6 +398,193 @@ pub(super) fn locate_region(region: &Region, vocabulary: &Vocabulary, collector:
     }
 }
 
+/// A region printed two (or more) entries to a row, its header repeated side by side
+/// (通番 | 項目 | 回答 | 通番 | 項目 | 回答), unfolded into one entry a row.
+///
+/// The bands are read in the order their item numbers run: band by band where each
+/// band's numbers follow the one before (the right half running on from the left),
+/// otherwise row by row (consecutive entries paired across a row). Each band's
+/// columns are renumbered from the first band's, so one header gives every band its
+/// roles. `None` where the region has no repeated header.
+pub(super) fn unfold_side_by_side(region: &Region) -> Option<Region> {
+    let (header_row, bands) = region.rows.iter().enumerate().find_map(|(r, row)| {
+        let folded: Vec<(u32, String)> = row
+            .blocks
+            .iter()
+            .map(|b| (b.column, fold(&b.text)))
+            .collect();
+        let roles = header_roles(&folded)?;
+        Some((r, repeated_bands(&roles)?))
+    })?;
+    let band_of = |column: u32| {
+        bands
+            .iter()
+            .rposition(|&start| column >= start)
+            .unwrap_or(0)
+    };
+    let band_rows = |row: &Row| -> Vec<Row> {
+        let mut split = vec![Row::default(); bands.len()];
+        for block in &row.blocks {
+            let band = band_of(block.column);
+            let mut block = block.clone();
+            block.column = block.column - bands[band] + bands[0];
+            split[band].blocks.push(block);
+        }
+        split
+    };
+    let body: Vec<Vec<Row>> = region.rows[header_row + 1..]
+        .iter()
+        .map(band_rows)
+        .collect();
+    // The item numbers of each band, top to bottom.
+    let numbers: Vec<Vec<u32>> = (0..bands.len())
+        .map(|band| {
+            body.iter()
+                .filter_map(|split| {
+                    let first = split[band].blocks.first()?;
+                    (first.column == bands[0])
+                        .then(|| cues::item_cue(&fold(&first.text)).map(|cue| cue.number))?
+                })
+                .collect()
+        })
+        .collect();
+    let band_major = numbers
+        .windows(2)
+        .all(|pair| match (pair[0].last(), pair[1].first()) {
+            (Some(last), Some(first)) => last <= first,
+            _ => true,
+        });
+    let mut rows: Vec<Row> = region.rows[..header_row].to_vec();
+    rows.extend(band_rows(&region.rows[header_row]).into_iter().take(1));
+    let mut push = |row: &Row| {
+        if !row.blocks.is_empty() {
+            rows.push(row.clone());
+        }
+    };
+    if band_major {
+        (0..bands.len()).for_each(|band| body.iter().for_each(|split| push(&split[band])));
+    } else {
+        body.iter().flatten().for_each(&mut push);
+    }
+    Some(Region {
+        name: region.name.clone(),
+        rows,
+    })
+}
+
+/// The first column of each band of a header whose roles repeat left to right, at
+/// least two roles a band.
+fn repeated_bands(roles: &HashMap<u32, Role>) -> Option<Vec<u32>> {
+    let mut columns: Vec<(u32, Role)> = roles.iter().map(|(c, r)| (*c, *r)).collect();
+    columns.sort_unstable_by_key(|(c, _)| *c);
+    let period = (2..=columns.len() / 2).find(|&period| {
+        columns.len().is_multiple_of(period)
+            && columns
+                .iter()
+                .zip(&columns[period..])
+                .all(|(a, b)| a.1 == b.1)
+    })?;
+    Some(columns.iter().step_by(period).map(|(c, _)| *c).collect())
+}
+
+/// A region whose answers stand in several columns side by side, one for each data
+/// centre (第1センター | 第2センター, or the centres' names), with each row's answers
+/// joined, top to bottom in column order, into one answer in the first such column.
+/// `None` where no header names parallel answer columns.
+pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
+    let mut parallel: Option<Vec<u32>> = None;
+    let mut changed = false;
+    let rows = region
+        .rows
+        .iter()
+        .map(|row| {
+            let folded: Vec<(u32, String)> = row
+                .blocks
+                .iter()
+                .map(|b| (b.column, fold(&b.text)))
+                .collect();
+            let is_header =
+                header_roles(&folded).is_some() || parallel_answer_columns(&folded).is_some();
+            if is_header {
+                parallel = parallel_answer_columns(&folded);
+            }
+            let Some(columns) = parallel.as_ref() else {
+                return row.clone();
+            };
+            changed = true;
+            let mut joined: Option<Block> = None;
+            let mut blocks = Vec::with_capacity(row.blocks.len());
+            for block in &row.blocks {
+                if !columns.contains(&block.column) {
+                    blocks.push(block.clone());
+                    continue;
+                }
+                match joined.as_mut() {
+                    // The header keeps the first centre's heading to name the column.
+                    Some(_) if is_header => {}
+                    Some(first) => {
+                        first.text.push('\n');
+                        first.text.push_str(&block.text);
+                    }
+                    None => {
+                        let mut first = block.clone();
+                        first.column = columns[0];
+                        joined = Some(first);
+                    }
+                }
+            }
+            blocks.extend(joined);
+            blocks.sort_by_key(|b| b.column);
+            Row { blocks }
+        })
+        .collect();
+    changed.then(|| Region {
+        name: region.name.clone(),
+        rows,
+    })
+}
+
+/// The answer columns of a header that gives each data centre its own: two or more
+/// centre headings (第1センター, 2センター, センターA), or, beside a number and a title
+/// or label and no answer column, two or more trailing words that are no header
+/// (the centres' names).
+fn parallel_answer_columns(folded_row: &[(u32, String)]) -> Option<Vec<u32>> {
+    let centres: Vec<u32> = folded_row
+        .iter()
+        .filter(|(_, text)| is_centre_heading(text))
+        .map(|(c, _)| *c)
+        .collect();
+    if centres.len() >= 2 {
+        return Some(centres);
+    }
+    let roles: Vec<Option<Role>> = folded_row.iter().map(|(_, t)| header_role(t)).collect();
+    let known = roles.iter().take_while(|r| r.is_some()).count();
+    let trailing = &folded_row[known..];
+    let named = |role| roles[..known].contains(&Some(role));
+    let is_name = |text: &str| text.chars().count() <= 20 && cues::item_cue(text).is_none();
+    (trailing.len() >= 2
+        && roles[known..].iter().all(Option::is_none)
+        && trailing.iter().all(|(_, text)| is_name(text))
+        && named(Role::Number)
+        && (named(Role::Title) || named(Role::Label))
+        && !named(Role::Answer)
+        && !named(Role::WeakAnswer))
+    .then(|| trailing.iter().map(|(c, _)| *c).collect())
+}
+
+/// 「第1センター」「2センター」「センターA」「DC1」: a column heading naming one data
+/// centre by its place in the list.
+fn is_centre_heading(folded: &str) -> bool {
+    let ordinal = |s: &str| {
+        let s = s.trim_start_matches('第');
+        !s.is_empty() && s.chars().count() <= 2 && s.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    ["センター", "dc", "拠点"].iter().any(|word| {
+        folded.strip_suffix(word).is_some_and(ordinal)
+            || folded.strip_prefix(word).is_some_and(ordinal)
+    })
+}
+
 /// Adds the items known only by their title: a long title, clipped by the cell beside
 /// it, can lose the number written after it (「情報セキュリティに関する組織体制の状況（」).
 /// A row between two items, whose cell in a column that carries item numbers names
@@ -381,7 +603,11 @@ fn with_titled_starts(
         .map(|i| i.number)
         .max()
         .unwrap_or(0);
-    let mut cue_columns: Vec<u32> = starts.iter().map(|s| s.cue_column).collect();
+    let mut cue_columns: Vec<u32> = starts
+        .iter()
+        .map(|s| s.cue_column)
+        .filter(|&c| c != NO_CUE_COLUMN)
+        .collect();
     cue_columns.sort_unstable();
     cue_columns.dedup();
     let mut out: Vec<ItemStart> = Vec::with_capacity(starts.len());
@@ -421,6 +647,9 @@ fn with_titled_starts(
     }
     out
 }
+
+/// The cue column of an item started by the region before: no cell carried its number.
+const NO_CUE_COLUMN: u32 = u32::MAX;
 
 /// An item known by its title alone, its number cut off.
 const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
@@ -507,15 +736,22 @@ fn infer_answer_column(
                 let other_role = matches!(
                     role_of(r, column),
                     Some(
-                        Role::Number | Role::Title | Role::Label | Role::Attachment | Role::Section
+                        Role::Number
+                            | Role::Title
+                            | Role::Label
+                            | Role::Attachment
+                            | Role::Flag
+                            | Role::Section
                     )
                 );
                 if column == start.cue_column
                     || other_role
+                    || is_page_number(cell)
                     || is_strong_cue(&cell.folded)
                     || vocabulary.title_score(&cell.folded, number) >= 0.6
                     || vocabulary.label_index(&cell.folded, number).is_some()
                     || is_note(&cell.folded)
+                    || is_flag(&cell.folded)
                     || vocabulary.is_section(&cell.folded)
                 {
                     continue;
@@ -528,6 +764,15 @@ fn infer_answer_column(
         .into_iter()
         .max_by_key(|(column, count)| (*count, std::cmp::Reverse(*column)))
         .map(|(column, _)| column)
+}
+
+/// A page's printed number (「3 / 14」 on page 3), which a PDF's rows put among the
+/// answers of the item the page ends on.
+fn is_page_number(cell: &Cell) -> bool {
+    match cell.block.at {
+        Location::Page { page } => printed_page_number(&cell.folded) == Some(page),
+        _ => false,
+    }
 }
 
 /// Where an item's number row lies among its rows, and how its cells were printed.
@@ -570,6 +815,13 @@ fn read_item_fields(
         if offset > layout.cue_offset && heading_row {
             break;
         }
+        // The form's example row (「記入例 | 株式会社〇〇〇〇」) left in by the applicant.
+        if row
+            .iter()
+            .any(|c| c.block.column != answer_column && is_example_mark(&c.folded))
+        {
+            continue;
+        }
         // A lone cell merged across the sheet is a banner between items, not an answer;
         // nor is the cell that carried the item number, or a section heading.
         let banner = !on_cue_row && row.len() == 1 && row[0].block.column_span > 2;
@@ -577,7 +829,9 @@ fn read_item_fields(
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
         let usable = |c: &&Cell| {
             !is_cue_cell(c)
+                && !is_page_number(c)
                 && !is_note(&c.folded)
+                && !is_flag(&c.folded)
                 && !vocabulary.is_section(&c.folded)
                 && !starts_another_item(c)
         };
@@ -616,6 +870,22 @@ fn read_item_fields(
                 ))
             })
             .or(numbered_field);
+        // Labels written in the answer's own cell (「【記述内容1】代表者氏名：山田太郎」).
+        let pieces = answer.map_or_else(Vec::new, |a| cues::marked_pieces(&a.block.text));
+        if let (false, Some(cell)) = (pieces.is_empty(), answer) {
+            for piece in pieces {
+                let text = (!piece.answer.is_empty()).then_some((piece.answer, &cell.block.at));
+                match vocabulary.label_index(&fold(piece.label), item.number) {
+                    Some(index) => answers.labelled(index, piece.label, text, collector),
+                    None => {
+                        if let Some((text, at)) = text {
+                            answers.unlabelled(text, at, collector);
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         match (label, answer) {
             (Some((index, label)), answer) => {
                 let lines: Vec<&Cell> = waiting.drain(..).chain(answer).collect();
@@ -703,6 +973,129 @@ mod tests {
                 (22, 2, "有り（情報セキュリティ委員会）".to_string()),
                 (23, 1, "有り（利用規約 第15条）".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn entries_side_by_side_are_read_in_the_order_their_numbers_run() {
+        let header: &[&str] = &["通番", "項目", "回答", "通番", "項目", "回答"];
+        // The right half running on from the left: left band first.
+        let running_on = region(&[
+            header,
+            &[
+                "1",
+                "開示情報の日付",
+                "2024年5月1日",
+                "8",
+                "従業員数",
+                "330名",
+            ],
+            &["7", "役員", "3人", "9", "売上高", "9,047,600千円"],
+        ]);
+        // Consecutive entries paired: row by row.
+        let paired = region(&[
+            header,
+            &["1", "開示情報の日付", "2024年5月1日", "7", "役員", "3人"],
+            &["8", "従業員数", "330名", "9", "売上高", "9,047,600千円"],
+        ]);
+        let expected = [
+            (1, 1, "2024年5月1日".to_string()),
+            (7, 1, "3人".to_string()),
+            (8, 1, "330名".to_string()),
+            (9, 1, "9,047,600千円".to_string()),
+        ];
+        assert_eq!(raws(&running_on), expected);
+        assert_eq!(raws(&paired), expected);
+    }
+
+    #[test]
+    fn a_header_without_repeated_roles_is_not_unfolded() {
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
+            &["7", "役員", "役員数", "3人"],
+        ]);
+        assert!(unfold_side_by_side(&document.regions[0]).is_none());
+    }
+
+    #[test]
+    fn answers_given_per_data_centre_are_one_answer() {
+        let by_place = region(&[
+            &[
+                "通番",
+                "審査対象項目",
+                "記述内容",
+                "第1センター",
+                "第2センター",
+            ],
+            &[
+                "112",
+                "データセンター事業開始年",
+                "当該データセンターの事業開始年",
+                "1999年",
+                "2006年",
+            ],
+        ]);
+        let by_name = region(&[
+            &["通番", "審査対象項目", "記述内容", "高松DC", "さいたまiDC"],
+            &[
+                "112",
+                "データセンター事業開始年",
+                "当該データセンターの事業開始年",
+                "1999年",
+                "2006年",
+            ],
+        ]);
+        let expected = [(112, 1, "1999年\n2006年".to_string())];
+        assert_eq!(raws(&by_place), expected);
+        assert_eq!(raws(&by_name), expected);
+    }
+
+    #[test]
+    fn centre_headings() {
+        for heading in ["第1センター", "2センター", "センターa", "dc1", "第2拠点"] {
+            assert!(is_centre_heading(heading), "{heading}");
+        }
+        for heading in ["データセンター", "センター", "申請内容", "第1章"] {
+            assert!(!is_centre_heading(heading), "{heading}");
+        }
+    }
+
+    #[test]
+    fn the_forms_example_rows_are_no_answers() {
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "区分", "記入欄"],
+            &[
+                "2",
+                "事業者名",
+                "【記述内容1】事業者の正式名称（商号）",
+                "必須",
+                "株式会社北斗",
+            ],
+            &["", "", "", "記入例", "株式会社〇〇〇〇"],
+            &["", "", "【記述内容2】法人番号", "必須", "6971220245419"],
+            &["", "", "", "記入例", "1234567890123"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (2, 1, "株式会社北斗".to_string()),
+                (2, 2, "6971220245419".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_printed_page_number_is_not_the_last_answer_of_its_page() {
+        // The helper prints row N on page N: 「3 / 5」 is the third page's number.
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
+            &["7", "役員", "役員数", "3人"],
+            &["", "", "", "3 / 5"],
+            &["8", "従業員数", "従業員数", "120名"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [(7, 1, "3人".to_string()), (8, 1, "120名".to_string())]
         );
     }
 

@@ -230,8 +230,10 @@ impl<'c> Vocabulary<'c> {
     /// Whether a cell is one of the guide's section headings (「2.2 事業所・事業」,
     /// 「(1) 事業所等の概要」), which forms repeat between items.
     pub fn is_section(&self, folded: &str) -> bool {
-        let bare = without_numbering(folded);
-        self.sections.contains(folded) || (!bare.is_empty() && self.sections.contains(bare))
+        // 「■ 事業所・事業」: a bullet before the heading.
+        let folded = cues::strip_heading_marks(folded);
+        let bare = without_numbering(&folded);
+        self.sections.contains(&folded) || (!bare.is_empty() && self.sections.contains(bare))
     }
 
     /// What a heading's own title says of its number: whether it confirms it, and the
@@ -295,7 +297,50 @@ fn last_marked_label(folded: &str) -> &str {
     }
 }
 
+/// A requirement flag (必須, 選択, 必須開示項目): a column some forms print between the
+/// label and the answer. It says what the guide asks, never what the applicant answers.
+pub(super) fn is_flag(folded: &str) -> bool {
+    let words =
+        folded.trim_matches(|c: char| matches!(c, '(' | ')' | '【' | '】' | '[' | ']' | '*'));
+    let words = words
+        .strip_suffix("開示項目")
+        .or_else(|| words.strip_suffix("項目"))
+        .unwrap_or(words);
+    matches!(words, "必須" | "選択" | "任意" | "必須・選択" | "必須/選択")
+}
+
 /// Notes, examples and explanations a form carries between answers.
+/// A cell that marks its row as the form's example (「記入例」「(例)」), printed
+/// beside the example answer: the row is the distributed form's, not the applicant's.
+pub(super) fn is_example_mark(folded: &str) -> bool {
+    let words = folded.trim_matches(|c: char| {
+        matches!(
+            c,
+            '【' | '】' | '[' | ']' | '(' | ')' | '<' | '>' | '《' | '》' | ':'
+        )
+    });
+    matches!(words, "記入例" | "例" | "記載例" | "回答例" | "入力例")
+}
+
+/// The page a printed page number names (「3 / 14」「- 3 -」「3ページ」「p.3」).
+pub(super) fn printed_page_number(folded: &str) -> Option<u32> {
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    if let Some((page, pages)) = folded.split_once('/') {
+        return number(pages).and(number(page));
+    }
+    let bare = folded
+        .trim_start_matches("p.")
+        .trim_start_matches('-')
+        .trim_end_matches('-')
+        .trim_end_matches("ページ")
+        .trim_end_matches("頁");
+    (bare.len() < folded.len()).then(|| number(bare)).flatten()
+}
+
 pub(super) fn is_note(folded: &str) -> bool {
     [
         "※",
@@ -315,6 +360,30 @@ pub(super) fn is_note(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for (page, number) in [("3 / 14", 3), ("- 3 -", 3), ("3ページ", 3), ("p.12", 12)] {
+            assert_eq!(printed_page_number(&fold(page)), Some(number), "{page}");
+        }
+        for text in ["3", "1/2以上", "3件", "2024/4/1", "約3"] {
+            assert_eq!(printed_page_number(&fold(text)), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn example_marks() {
+        for mark in ["記入例", "【記入例】", "(例)", "記載例:"] {
+            assert!(is_example_mark(&fold(mark)), "{mark}");
+        }
+        for text in [
+            "記入例(灰色の斜体)は参考です。",
+            "例えば",
+            "株式会社〇〇〇〇",
+        ] {
+            assert!(!is_example_mark(&fold(text)), "{text}");
+        }
+    }
 
     #[test]
     fn a_label_printed_onto_the_next_names_the_next() {
@@ -355,5 +424,22 @@ mod tests {
         assert!(vocabulary.is_section(&fold("２．２ 事業所・事業")));
         assert!(vocabulary.is_section(&fold("（１）事業所等の概要")));
         assert!(!vocabulary.is_section(&fold("事業者名")));
+    }
+
+    #[test]
+    fn requirement_flags() {
+        for flag in [
+            "必須",
+            "選択",
+            "（必須）",
+            "選択開示項目",
+            "必須項目",
+            "任意",
+        ] {
+            assert!(is_flag(&fold(flag)), "{flag}");
+        }
+        for answer in ["有り", "必須ではない", "選択制（有償）", "①"] {
+            assert!(!is_flag(&fold(answer)), "{answer}");
+        }
     }
 }

@@ -19,6 +19,7 @@ pub use labels::THRESHOLD;
 
 use crate::catalog::Catalog;
 use crate::model::{Document, Location, Region};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -130,6 +131,16 @@ pub struct Located {
     pub places: BTreeMap<u32, Location>,
 }
 
+/// An item whose heading was read but none of whose answers yet: the context a region
+/// hands to the next (a heading paragraph before the table that answers it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OpenItem {
+    number: u32,
+    confidence: f64,
+    /// Whether the heading's title confirmed its number.
+    confirmed: bool,
+}
+
 /// Collects answers from all regions of a document; the first answer to a field wins.
 #[derive(Default)]
 struct Collector {
@@ -139,6 +150,8 @@ struct Collector {
     /// Item headings read, and those whose title confirmed their number.
     headings: usize,
     confirmed_headings: usize,
+    /// The item left open at the end of the region read.
+    open_item: Option<OpenItem>,
 }
 
 impl Collector {
@@ -198,6 +211,12 @@ impl Collector {
             at: at.cloned(),
         });
         (other, 0.8)
+    }
+
+    /// Counts an item heading read in the region before as one of this region's.
+    fn inherit(&mut self, open: OpenItem) {
+        self.headings += 1;
+        self.confirmed_headings += usize::from(open.confirmed);
     }
 
     /// Takes over what another collector found (a region read on its own).
@@ -275,8 +294,19 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
     // Regions with no item numbers at all, read once every region is: in a form whose
     // numbers hold elsewhere they are a cover sheet or notes (「申請サービス名：…」 is
     // not item 34's answer), in a form without today's numbers where the answers are.
-    let mut unnumbered: Vec<(&Region, bool)> = Vec::new();
+    let mut unnumbered: Vec<(Cow<Region>, bool)> = Vec::new();
+    let mut open_item: Option<OpenItem> = None;
     for region in &document.regions {
+        // Segment: entries printed side by side read one a row, answers given per
+        // data centre in parallel columns read as one answer.
+        let region = match grid::unfold_side_by_side(region) {
+            Some(unfolded) => Cow::Owned(unfolded),
+            None => Cow::Borrowed(region),
+        };
+        let region = match grid::join_parallel_answers(&region) {
+            Some(joined) => Cow::Owned(joined),
+            None => region,
+        };
         // Paragraphs (one block a row) read as a flow of headings, labels and answers;
         // anything with columns reads as a grid.
         let single_blocks = region
@@ -287,10 +317,11 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         let is_flow = single_blocks * 10 >= region.rows.len() * 9;
         let mut numbered = Collector::default();
         if is_flow {
-            flow::locate_flow(region, vocabulary, &mut numbered);
+            flow::locate_flow(&region, vocabulary, open_item, &mut numbered);
         } else {
-            grid::locate_region(region, vocabulary, &mut numbered);
+            grid::locate_region(&region, vocabulary, open_item, &mut numbered);
         }
+        open_item = numbered.open_item.take();
         if numbered.fields.is_empty() {
             unnumbered.push((region, is_flow));
             continue;
@@ -301,7 +332,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             continue;
         }
         let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
-        let pairs = region_pairs(region, is_flow, matcher);
+        let pairs = region_pairs(&region, is_flow, matcher);
         asp_saas |= says_asp_saas(&pairs);
         if pairs.pairs.is_empty() {
             current_numbers = true;
@@ -309,7 +340,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             continue;
         }
         let decisions = matcher.assign(&pairs.pairs);
-        let by_labels = read_by_labels(region, &pairs.pairs, &decisions, catalog);
+        let by_labels = read_by_labels(&region, &pairs.pairs, &decisions, catalog);
         // Numbers hold where the labels do not contradict them and, in a grid, they
         // find at least half of what the labels find (a digit in an answer column is no
         // numbering; a flow's headings carry their category or a confirming title).
@@ -325,11 +356,11 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
     if !current_numbers {
         for (region, is_flow) in unnumbered {
             let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
-            let pairs = region_pairs(region, is_flow, matcher);
+            let pairs = region_pairs(&region, is_flow, matcher);
             asp_saas |= says_asp_saas(&pairs);
             if !pairs.pairs.is_empty() {
                 let decisions = matcher.assign(&pairs.pairs);
-                collector.absorb(read_by_labels(region, &pairs.pairs, &decisions, catalog));
+                collector.absorb(read_by_labels(&region, &pairs.pairs, &decisions, catalog));
             }
         }
     }
