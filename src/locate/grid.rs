@@ -408,12 +408,7 @@ pub(super) fn locate_region(
 /// roles. `None` where the region has no repeated header.
 pub(super) fn unfold_side_by_side(region: &Region) -> Option<Region> {
     let (header_row, bands) = region.rows.iter().enumerate().find_map(|(r, row)| {
-        let folded: Vec<(u32, String)> = row
-            .blocks
-            .iter()
-            .map(|b| (b.column, fold(&b.text)))
-            .collect();
-        let roles = header_roles(&folded)?;
+        let roles = header_roles(&folded_row(row))?;
         Some((r, repeated_bands(&roles)?))
     })?;
     let band_of = |column: u32| {
@@ -492,26 +487,28 @@ fn repeated_bands(roles: &HashMap<u32, Role>) -> Option<Vec<u32>> {
 /// joined, top to bottom in column order, into one answer in the first such column.
 /// `None` where no header names parallel answer columns.
 pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
+    let folded: Vec<Vec<(u32, String)>> = region.rows.iter().map(folded_row).collect();
+    let own_columns: Vec<Option<Vec<u32>>> = folded
+        .iter()
+        .map(|row| parallel_answer_columns(row))
+        .collect();
+    // Most regions have none: left as they are, not copied.
+    if own_columns.iter().all(Option::is_none) {
+        return None;
+    }
     let mut parallel: Option<Vec<u32>> = None;
-    let mut changed = false;
     let rows = region
         .rows
         .iter()
-        .map(|row| {
-            let folded: Vec<(u32, String)> = row
-                .blocks
-                .iter()
-                .map(|b| (b.column, fold(&b.text)))
-                .collect();
-            let is_header =
-                header_roles(&folded).is_some() || parallel_answer_columns(&folded).is_some();
+        .zip(folded.iter().zip(own_columns))
+        .map(|(row, (folded, own))| {
+            let is_header = own.is_some() || header_roles(folded).is_some();
             if is_header {
-                parallel = parallel_answer_columns(&folded);
+                parallel = own;
             }
             let Some(columns) = parallel.as_ref() else {
                 return row.clone();
             };
-            changed = true;
             let mut joined: Option<Block> = None;
             let mut blocks = Vec::with_capacity(row.blocks.len());
             for block in &row.blocks {
@@ -538,10 +535,18 @@ pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
             Row { blocks }
         })
         .collect();
-    changed.then(|| Region {
+    Some(Region {
         name: region.name.clone(),
         rows,
     })
+}
+
+/// A row's cells, folded, by column: what `header_roles` reads.
+fn folded_row(row: &Row) -> Vec<(u32, String)> {
+    row.blocks
+        .iter()
+        .map(|b| (b.column, fold(&b.text)))
+        .collect()
 }
 
 /// The answer columns of a header that gives each data centre its own: two or more

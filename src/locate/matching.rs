@@ -309,7 +309,6 @@ pub(super) fn is_flag(folded: &str) -> bool {
     matches!(words, "必須" | "選択" | "任意" | "必須・選択" | "必須/選択")
 }
 
-/// Notes, examples and explanations a form carries between answers.
 /// A cell that marks its row as the form's example (「記入例」「(例)」), printed
 /// beside the example answer: the row is the distributed form's, not the applicant's.
 pub(super) fn is_example_mark(folded: &str) -> bool {
@@ -341,6 +340,7 @@ pub(super) fn printed_page_number(folded: &str) -> Option<u32> {
     (bare.len() < folded.len()).then(|| number(bare)).flatten()
 }
 
+/// Notes, examples and explanations a form carries between answers.
 pub(super) fn is_note(folded: &str) -> bool {
     [
         "※",
