@@ -38,6 +38,8 @@ const SYNONYMS_TOML: &str = include_str!("../../dictionaries/synonyms.toml");
 pub struct Pair {
     /// The label as written (a title cell and a label cell joined by a space).
     pub label: String,
+    /// The label cell alone, where a title stands before it in `label`.
+    pub own: Option<String>,
     /// The section heading above the pair, if any.
     pub heading: Option<String>,
     pub answer: String,
@@ -50,6 +52,16 @@ pub struct RegionPairs {
     pub pairs: Vec<Pair>,
     /// Texts before the first pair (the form's title rows), for telling the form.
     pub preamble: Vec<String>,
+    /// What the region leaves in force for the next one.
+    pub context: Context,
+}
+
+/// The context a region hands to the next: the section heading in force, and an item's
+/// heading still waiting for its answers (「■株式上場」 above the table that answers it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    pub heading: Option<String>,
+    pub title: Option<String>,
 }
 
 /// The matcher's decision on one pair.
@@ -667,6 +679,36 @@ impl Matcher {
         scored
     }
 
+    /// How much a column's cells read as the catalog's labels: the mean of each cell's
+    /// best field score, over its first few cells (enough to tell, and bounded).
+    fn column_label_likeness(
+        &self,
+        rows: &[Vec<Cell>],
+        header_rows: &HashSet<usize>,
+        column: u32,
+    ) -> f64 {
+        const SAMPLE: usize = 5;
+        let scores: Vec<f64> = rows
+            .iter()
+            .enumerate()
+            .filter(|(r, row)| !header_rows.contains(r) && row.len() >= 2)
+            .filter_map(|(_, row)| row.iter().find(|c| c.column == column))
+            .take(SAMPLE)
+            .map(|cell| {
+                let prepared = self.prepare(cell.text, &self.rewrites);
+                self.fields
+                    .iter()
+                    .map(|f| self.score(&prepared, f))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().sum::<f64>() / scores.len() as f64
+        }
+    }
+
     /// Whether a text reads as a section heading rather than as a label.
     fn is_heading(&self, text: &str) -> bool {
         let sections = self.heading_sections(text);
@@ -736,7 +778,7 @@ struct Cell<'a> {
 }
 
 /// Label–answer pairs of a region with columns (worksheets, Word and PDF tables).
-pub(super) fn grid_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
+pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) -> RegionPairs {
     let rows: Vec<Vec<Cell>> = region
         .rows
         .iter()
@@ -808,13 +850,33 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
     };
     let attachment_columns = column_with(Role::Attachment);
     let answer_column = column_with(Role::Answer).first().copied().or_else(|| {
-        count
+        let candidates: Vec<(u32, f64)> = count
             .iter()
             .filter(|(c, n)| **n * 4 >= busiest && !number_columns.contains(c))
             .filter(|(c, _)| !attachment_columns.contains(c))
             .map(|(c, n)| (*c, length[c] as f64 / *n as f64))
+            .collect();
+        let longest = candidates
+            .iter()
             .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(c, _)| c)
+            .map(|(c, _)| *c)?;
+        // The longest column is the answers' unless it reads as the form's own labels:
+        // a column right of it that reads less so holds the answers (a label longer than
+        // its answer: 「株式上場の有無と（有りの場合は市場名）」 | 「無し」), and a lone
+        // column of labels holds none (their answer cells left blank).
+        let likeness = |column: u32| matcher.column_label_likeness(&rows, &header_rows, column);
+        let own = likeness(longest);
+        let right = candidates
+            .iter()
+            .filter(|(c, _)| *c > longest)
+            .map(|(c, _)| (*c, likeness(*c)))
+            .filter(|(_, l)| *l + LABEL_LIKENESS_MARGIN <= own)
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(c, _)| c);
+        if right.is_none() && candidates.len() == 1 && own >= LABELS_ONLY {
+            return None;
+        }
+        right.or(Some(longest))
     });
     let Some(answer_column) = answer_column else {
         return RegionPairs {
@@ -824,6 +886,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
                 .flatten()
                 .map(|c| c.text.trim().to_string())
                 .collect(),
+            context: context.clone(),
         };
     };
     let is_label_column = |column: u32| {
@@ -847,8 +910,8 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
     }
 
     let mut result = RegionPairs::default();
-    let mut heading: Option<String> = None;
-    let mut carried_title: Option<String> = None;
+    let mut heading: Option<String> = context.heading.clone();
+    let mut carried_title: Option<String> = context.title.clone();
     // Whether the previous row was a pair an answer-only row may continue.
     let mut open = false;
     for (r, row) in rows.iter().enumerate() {
@@ -895,19 +958,25 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
             continue;
         }
         let own = join(&labels);
-        let label = match (&carried_title, titles.is_empty()) {
-            (Some(title), _) if !own.is_empty() => format!("{title} {own}"),
-            (Some(title), _) => title.clone(),
-            (None, _) => own,
+        let (label, own) = match &carried_title {
+            Some(title) if !own.is_empty() => (format!("{title} {own}"), Some(own)),
+            Some(title) => (title.clone(), None),
+            None => (own, None),
         };
         result.pairs.push(Pair {
             label,
+            own,
             heading: heading.clone(),
             answer: answer.text.trim().to_string(),
             at: answer.at.clone(),
         });
         open = true;
     }
+    // A table answers the heading above it; only the section heading carries on.
+    result.context = Context {
+        heading,
+        title: None,
+    };
     result
 }
 
@@ -921,10 +990,24 @@ fn join(cells: &[&Cell]) -> String {
 
 /// Label–answer pairs of a flow of paragraphs: 「■会社名」 (or 「1. 会社名」, 「【会社名】」)
 /// above its answer, or 「会社名：株式会社…」 on one line after a blank one.
-pub(super) fn flow_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
+pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) -> RegionPairs {
     let mut result = RegionPairs::default();
-    let mut heading: Option<String> = None;
-    let mut current: Option<Pair> = None;
+    let mut heading: Option<String> = context.heading.clone();
+    // A label the region before left open takes the first answer here.
+    let mut current: Option<Pair> = context.title.as_ref().and_then(|title| {
+        let first = region
+            .rows
+            .iter()
+            .flat_map(|row| row.blocks.iter())
+            .next()?;
+        Some(Pair {
+            label: title.clone(),
+            own: None,
+            heading: heading.clone(),
+            answer: String::new(),
+            at: first.at.clone(),
+        })
+    });
     let mut previous_paragraph: Option<u32> = None;
     for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
         let text = block.text.trim();
@@ -964,6 +1047,7 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
             }
             current = Some(Pair {
                 label: words,
+                own: None,
                 heading: heading.clone(),
                 answer: String::new(),
                 at: block.at.clone(),
@@ -983,6 +1067,7 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
                 }
                 result.pairs.push(Pair {
                     label,
+                    own: None,
                     heading: heading.clone(),
                     answer,
                     at: block.at.clone(),
@@ -1009,9 +1094,13 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher) -> RegionPairs {
             }
         }
     }
-    if let Some(pair) = current.filter(|p| !p.answer.is_empty()) {
-        result.pairs.push(pair);
+    let mut title = None;
+    match current {
+        Some(pair) if !pair.answer.is_empty() => result.pairs.push(pair),
+        Some(pair) => title = Some(pair.label),
+        None => {}
     }
+    result.context = Context { heading, title };
     result
 }
 
@@ -1028,6 +1117,20 @@ fn inline_pair(text: &str) -> Option<(String, String)> {
 // ---------------------------------------------------------------------------------
 // Assignment
 // ---------------------------------------------------------------------------------
+
+/// How much more a column must read as labels than the one right of it for that one to
+/// be taken as the answers' though shorter. Fitted on the corpus's one-row label | answer
+/// tables (layout K): a form's label scores 0.85 and more against its field, an answer
+/// that names a document 「ある。ID・パスワード管理規程」 up to 0.86, most far less.
+const LABEL_LIKENESS_MARGIN: f64 = 0.05;
+/// How much a title carried down before a label cell weighs against the label cell alone.
+/// Half and half: the title tells the item, the cell the field. Fitted on the corpus's
+/// heading-and-table forms (layout K); the generated legacy set of the README places as
+/// before (99.1%).
+const TITLE_SHARE: f64 = 0.5;
+/// A lone column reading this much as labels holds no answers. Same fitting: labels left
+/// unanswered (「役員数」) score 0.9.
+const LABELS_ONLY: f64 = 0.8;
 
 /// Pairs below this score for every field are left unassigned before any context.
 const FLOOR: f64 = 0.3;
@@ -1050,13 +1153,22 @@ impl Matcher {
         if pairs.is_empty() {
             return Vec::new();
         }
-        let prepared: Vec<Prepared> = pairs
+        let base: Vec<Vec<f64>> = pairs
             .iter()
-            .map(|p| self.prepare(&p.label, &self.rewrites))
-            .collect();
-        let base: Vec<Vec<f64>> = prepared
-            .iter()
-            .map(|label| self.fields.iter().map(|f| self.score(label, f)).collect())
+            .map(|pair| {
+                let label = self.prepare(&pair.label, &self.rewrites);
+                let scores = self.fields.iter().map(|f| self.score(&label, f));
+                let Some(own) = &pair.own else {
+                    return scores.collect();
+                };
+                // The title names the item, the label cell the field: each has its say
+                // (「本社所在地」 above 「ホームページURL」 is item 4's second field).
+                let own = self.prepare(own, &self.rewrites);
+                scores
+                    .zip(&self.fields)
+                    .map(|(s, f)| TITLE_SHARE * s + (1.0 - TITLE_SHARE) * self.score(&own, f))
+                    .collect()
+            })
             .collect();
         // Section headings: support for the fields of the section they name.
         let mut heading_cache: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
@@ -1380,7 +1492,7 @@ mod tests {
             &["ホームページ", "https://example.jp/"],
             &["", "（旧URLは廃止）"],
         ]);
-        let found = grid_pairs(&region, matcher());
+        let found = grid_pairs(&region, matcher(), &Context::default());
         assert_eq!(found.preamble, ["旧様式 申請書"]);
         let labels: Vec<&str> = found.pairs.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["代表者名", "会社名", "事業所数", "ホームページ"]);

@@ -287,18 +287,17 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         &own
     };
     // Built on first need: a form whose numbers all stand never matches labels.
-    let mut matcher = None;
+    let mut labels = LabelReading::new(catalog);
     let mut asp_saas = false;
     // Whether some region's item numbers are today's (its labels agree with them).
     let mut current_numbers = false;
-    // Regions with no item numbers at all, read once every region is: in a form whose
-    // numbers hold elsewhere they are a cover sheet or notes (「申請サービス名：…」 is
-    // not item 34's answer), in a form without today's numbers where the answers are.
-    let mut unnumbered: Vec<(Cow<Region>, bool)> = Vec::new();
+    // Segment: each region read by its item numbers, the item a heading leaves open
+    // handed to the next region.
+    let mut readings: Vec<RegionReading> = Vec::new();
     let mut open_item: Option<OpenItem> = None;
     for region in &document.regions {
-        // Segment: entries printed side by side read one a row, answers given per
-        // data centre in parallel columns read as one answer.
+        // Entries printed side by side read one a row, answers given per data centre in
+        // parallel columns read as one answer.
         let region = match grid::unfold_side_by_side(region) {
             Some(unfolded) => Cow::Owned(unfolded),
             None => Cow::Borrowed(region),
@@ -322,46 +321,89 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             grid::locate_region(&region, vocabulary, open_item, &mut numbered);
         }
         open_item = numbered.open_item.take();
+        readings.push(RegionReading {
+            region,
+            is_flow,
+            numbered,
+        });
+    }
+    // Decide, region by region, whether its numbers or its labels place its answers.
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(readings.len());
+    // The labels' verdict on the numbers over the regions that gave one: (agree, disagree).
+    let mut evidence = (0usize, 0usize);
+    for (i, reading) in readings.iter().enumerate() {
+        let numbered = &reading.numbered;
         if numbered.fields.is_empty() {
-            unnumbered.push((region, is_flow));
+            outcomes.push(Outcome::Unnumbered);
             continue;
         }
-        if mode == Mode::Auto && titles_confirm_numbers(&numbered) {
-            current_numbers = true;
-            collector.absorb(numbered);
+        if mode == Mode::Auto && titles_confirm_numbers(numbered) {
+            outcomes.push(Outcome::Numbers);
             continue;
         }
-        let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
-        let pairs = region_pairs(&region, is_flow, matcher);
-        asp_saas |= says_asp_saas(&pairs);
+        let (matcher, pairs) = labels.pairs(&readings, i);
+        asp_saas |= says_asp_saas(pairs);
         if pairs.pairs.is_empty() {
-            current_numbers = true;
-            collector.absorb(numbered);
+            outcomes.push(Outcome::Numbers);
             continue;
         }
         let decisions = matcher.assign(&pairs.pairs);
-        let by_labels = read_by_labels(&region, &pairs.pairs, &decisions, catalog);
-        // Numbers hold where the labels do not contradict them and, in a grid, they
-        // find at least half of what the labels find (a digit in an answer column is no
-        // numbering; a flow's headings carry their category or a confirming title).
-        let numbers_hold = (is_flow || numbered.fields.len() * 2 >= by_labels.fields.len())
-            && !numbers_contradicted(&numbered, &pairs.pairs, &decisions);
-        current_numbers |= numbers_hold;
-        if numbers_hold {
-            collector.absorb(numbered);
+        let by_labels = read_by_labels(&reading.region, &pairs.pairs, &decisions, catalog);
+        // In a grid, numbers must find at least half of what the labels find (a digit in
+        // an answer column is no numbering; a flow's headings carry their category or a
+        // confirming title).
+        let enough = reading.is_flow || numbered.fields.len() * 2 >= by_labels.fields.len();
+        let (agree, disagree) = agreement(numbered, &pairs.pairs, &decisions);
+        let outcome = if !enough || contradicted(agree, disagree) {
+            Outcome::Labels(by_labels)
+        } else if agree == 0 {
+            // Nothing to tell by: the other regions decide.
+            Outcome::Undecided(by_labels)
         } else {
-            collector.absorb(by_labels);
+            Outcome::Numbers
+        };
+        evidence.0 += agree;
+        evidence.1 += disagree;
+        outcomes.push(outcome);
+    }
+    // A region whose labels say nothing either way follows the document: a form that
+    // numbers its headings 1, 2, 3 … in its own order is numbered so throughout.
+    let document_numbers_hold = !contradicted(evidence.0, evidence.1);
+    let mut unnumbered = Vec::new();
+    for ((i, reading), outcome) in readings.iter_mut().enumerate().zip(outcomes) {
+        match outcome {
+            Outcome::Numbers => {
+                current_numbers = true;
+                collector.absorb(std::mem::take(&mut reading.numbered));
+            }
+            Outcome::Undecided(_) if document_numbers_hold => {
+                current_numbers = true;
+                collector.absorb(std::mem::take(&mut reading.numbered));
+            }
+            Outcome::Undecided(by_labels) | Outcome::Labels(by_labels) => {
+                collector.absorb(by_labels)
+            }
+            Outcome::Unnumbered => unnumbered.push(i),
         }
     }
     if !current_numbers {
-        for (region, is_flow) in unnumbered {
-            let matcher = matcher.get_or_insert_with(|| labels::matcher(catalog));
-            let pairs = region_pairs(&region, is_flow, matcher);
-            asp_saas |= says_asp_saas(&pairs);
-            if !pairs.pairs.is_empty() {
-                let decisions = matcher.assign(&pairs.pairs);
-                collector.absorb(read_by_labels(&region, &pairs.pairs, &decisions, catalog));
+        // Regions with no item numbers at all: in a form whose numbers hold elsewhere they
+        // are a cover sheet or notes (「申請サービス名：…」 is not item 34's answer), in a
+        // form without today's numbers where the answers are.
+        for i in unnumbered {
+            let reading = &readings[i];
+            let (matcher, pairs) = labels.pairs(&readings, i);
+            asp_saas |= says_asp_saas(pairs);
+            if pairs.pairs.is_empty() {
+                continue;
             }
+            let decisions = matcher.assign(&pairs.pairs);
+            collector.absorb(read_by_labels(
+                &reading.region,
+                &pairs.pairs,
+                &decisions,
+                catalog,
+            ));
         }
     }
     let kind = if current_numbers {
@@ -380,12 +422,69 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
     located
 }
 
-/// The label–answer pairs of a region, read as a flow or as a grid.
-fn region_pairs(region: &Region, is_flow: bool, matcher: &labels::Matcher) -> labels::RegionPairs {
-    if is_flow {
-        labels::flow_pairs(region, matcher)
-    } else {
-        labels::grid_pairs(region, matcher)
+/// A region as segmented, and what its item numbers say.
+struct RegionReading<'a> {
+    region: Cow<'a, Region>,
+    is_flow: bool,
+    numbered: Collector,
+}
+
+/// What places a region's answers.
+enum Outcome {
+    Numbers,
+    Labels(Collector),
+    /// Numbers and labels neither agree nor disagree: the document's verdict decides.
+    Undecided(Collector),
+    /// No item numbers at all.
+    Unnumbered,
+}
+
+/// The label matcher, built on first need (a form whose numbers all stand never matches
+/// labels), and the regions' label–answer pairs, read in document order so that each
+/// region starts with the context the one before left (a heading paragraph above the
+/// table that answers it).
+struct LabelReading<'c> {
+    catalog: &'c Catalog,
+    matcher: Option<labels::MatcherRef>,
+    pairs: Vec<labels::RegionPairs>,
+}
+
+impl<'c> LabelReading<'c> {
+    fn new(catalog: &'c Catalog) -> Self {
+        LabelReading {
+            catalog,
+            matcher: None,
+            pairs: Vec::new(),
+        }
+    }
+
+    /// The pairs of region `index`, reading the regions before it first, and the matcher.
+    fn pairs(
+        &mut self,
+        readings: &[RegionReading],
+        index: usize,
+    ) -> (&labels::Matcher, &labels::RegionPairs) {
+        while self.pairs.len() <= index {
+            let reading = &readings[self.pairs.len()];
+            let context = self
+                .pairs
+                .last()
+                .map(|p| p.context.clone())
+                .unwrap_or_default();
+            let matcher = self
+                .matcher
+                .get_or_insert_with(|| labels::matcher(self.catalog));
+            let pairs = if reading.is_flow {
+                labels::flow_pairs(&reading.region, matcher, &context)
+            } else {
+                labels::grid_pairs(&reading.region, matcher, &context)
+            };
+            self.pairs.push(pairs);
+        }
+        let matcher = self
+            .matcher
+            .get_or_insert_with(|| labels::matcher(self.catalog));
+        (matcher, &self.pairs[index])
     }
 }
 
@@ -406,13 +505,13 @@ fn titles_confirm_numbers(numbered: &Collector) -> bool {
         && numbered.confirmed_headings * 4 >= numbered.headings * 3
 }
 
-/// Whether the labels of a region contradict its item numbers: of the answers both
-/// place with confidence, fewer than two in three are placed alike.
-fn numbers_contradicted(
+/// Of the answers a region's numbers and its labels both place with confidence, how
+/// many they place alike and how many not.
+fn agreement(
     numbered: &Collector,
     pairs: &[labels::Pair],
     decisions: &[labels::Decision],
-) -> bool {
+) -> (usize, usize) {
     // An answer is known by its place and its text (a PDF place is only a page).
     let by_place: Vec<(&Location, &str, (u32, u32))> = numbered
         .fields
@@ -434,6 +533,11 @@ fn numbers_contradicted(
             disagree += 1;
         }
     }
+    (agree, disagree)
+}
+
+/// Whether labels contradict numbers: fewer than two in three placed alike.
+fn contradicted(agree: usize, disagree: usize) -> bool {
     disagree > 0 && agree < disagree * 2
 }
 
@@ -579,5 +683,92 @@ mod tests {
             Catalog::builtin(),
         );
         assert!(legacy.items.iter().any(|i| i.number == 34));
+    }
+
+    fn paragraphs(first: u32, texts: &[&str]) -> Region {
+        Region {
+            name: "本文".into(),
+            rows: texts
+                .iter()
+                .zip(first..)
+                .map(|(text, paragraph)| Row {
+                    blocks: vec![Block {
+                        text: text.to_string(),
+                        column: 0,
+                        column_span: 1,
+                        at: Location::Paragraph { paragraph },
+                    }],
+                })
+                .collect(),
+        }
+    }
+
+    /// A Word form of an older edition: each item a heading paragraph, its fields in a
+    /// small label | answer table below it.
+    fn heading_and_table_form(headings: [&str; 3]) -> Document {
+        Document {
+            regions: vec![
+                paragraphs(1, &["クラウドサービス情報開示 申請書", headings[0]]),
+                region(
+                    "表1",
+                    &[&["株式上場の有無と（有りの場合は市場名）", "無し"]],
+                ),
+                paragraphs(3, &[headings[1]]),
+                region("表2", &[&["役員数"], &["正社員数（単体）", "148名"]]),
+                paragraphs(4, &[headings[2]]),
+                region(
+                    "表3",
+                    &[
+                        &["本社住所", "北海道札幌市中央区北五条西二丁目5番地"],
+                        &["ホームページURL", "https://example.jp/"],
+                    ],
+                ),
+            ],
+        }
+    }
+
+    fn answers(located: &Located) -> Vec<(u32, u32, &str)> {
+        located
+            .items
+            .iter()
+            .flat_map(|i| i.fields.iter().map(|f| (i.number, f.index, f.raw.as_str())))
+            .collect()
+    }
+
+    #[test]
+    fn a_heading_paragraph_names_the_table_below_it() {
+        let located = locate(
+            &heading_and_table_form(["■株式上場", "■社員数", "■本社所在地"]),
+            Catalog::builtin(),
+        );
+        assert_eq!(
+            answers(&located),
+            [
+                (4, 1, "北海道札幌市中央区北五条西二丁目5番地"),
+                (4, 2, "https://example.jp/"),
+                (8, 1, "148名"),
+                (15, 1, "無し"),
+            ]
+        );
+        assert_eq!(located.kind, FormKind::LegacyIaasPaas);
+    }
+
+    #[test]
+    fn headings_in_the_forms_own_numbering_are_not_item_numbers() {
+        // 1, 2, 3 are today's items 1 (開示日), 2 (事業者名), 3 (設立年): the labels say
+        // otherwise, and so the document's numbering is its own.
+        let located = locate(
+            &heading_and_table_form(["1．株式上場", "2．社員数", "3．本社所在地"]),
+            Catalog::builtin(),
+        );
+        assert_eq!(
+            answers(&located),
+            [
+                (4, 1, "北海道札幌市中央区北五条西二丁目5番地"),
+                (4, 2, "https://example.jp/"),
+                (8, 1, "148名"),
+                (15, 1, "無し"),
+            ]
+        );
     }
 }
