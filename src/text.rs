@@ -122,9 +122,38 @@ impl Bigrams {
     }
 }
 
+/// The page a printed page number names (「3 / 14」「- 3 -」「3ページ」「p.3」).
+pub fn printed_page_number(folded: &str) -> Option<u32> {
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    if let Some((page, pages)) = folded.split_once('/') {
+        return number(pages).and(number(page));
+    }
+    let bare = folded
+        .trim_start_matches("p.")
+        .trim_start_matches('-')
+        .trim_end_matches('-')
+        .trim_end_matches("ページ")
+        .trim_end_matches("頁");
+    (bare.len() < folded.len()).then(|| number(bare)).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for (page, number) in [("3 / 14", 3), ("- 3 -", 3), ("3ページ", 3), ("p.12", 12)] {
+            assert_eq!(printed_page_number(&fold(page)), Some(number), "{page}");
+        }
+        for text in ["3", "1/2以上", "3件", "2024/4/1", "約3"] {
+            assert_eq!(printed_page_number(&fold(text)), None, "{text}");
+        }
+    }
 
     #[test]
     fn folding_unifies_widths_and_spacing() {

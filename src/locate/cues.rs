@@ -177,10 +177,21 @@ pub struct MarkedPiece<'t> {
     pub answer: &'t str,
 }
 
+/// Whether a text opens with a 【記述内容N】 marker: a form's label, whatever follows.
+pub fn opens_with_marker(text: &str) -> bool {
+    let text = text.trim_start();
+    ["【", "[", "［"].iter().any(|open| {
+        text.strip_prefix(open)
+            .is_some_and(|rest| rest.starts_with("記述内容"))
+    })
+}
+
 /// The label–answer pieces of a text that opens with a 【記述内容N】 marker and carries
 /// its answer after the label: on the next line, after a colon or after 「［回答］」.
-/// Several markers in one text each open a piece. Empty when the text does not open
-/// with a marker, or holds labels only.
+/// Several markers in one text each open a piece; a label closed by its colon with
+/// nothing after it (「【記述内容】役員数：」) is a piece left unanswered. Empty when the
+/// text does not open with a marker, or holds a bare label only (「【記述内容】役員数」,
+/// which what follows may answer).
 pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
     let text = text.trim();
     let starts: Vec<usize> = text
@@ -197,6 +208,7 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
         return Vec::new();
     }
     let mut pieces = Vec::new();
+    let mut separated = false;
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(text.len());
         let piece = text[start..end].trim();
@@ -210,6 +222,7 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
             .filter_map(|mark| body.find(mark).map(|at| (at, mark.len())))
             .chain(label_end(body))
             .min();
+        separated |= split.is_some();
         let (label, answer) = match split {
             Some((at, width)) => (&piece[..marker_end + at], body[at + width..].trim()),
             None => (piece, ""),
@@ -219,7 +232,7 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
             answer,
         });
     }
-    if pieces.iter().all(|p| p.answer.is_empty()) {
+    if !separated {
         return Vec::new();
     }
     pieces
@@ -393,6 +406,15 @@ mod tests {
         assert_eq!(
             pieces("【記述内容】役員数［回答］7名"),
             [("【記述内容】役員数", "7名")]
+        );
+        // A label closed by its colon and left blank is a piece without an answer.
+        assert_eq!(pieces("【記述内容】役員数："), [("【記述内容】役員数", "")]);
+        assert_eq!(
+            pieces("【記述内容1】所在地：日本\n【記述内容2】立地の優位性："),
+            [
+                ("【記述内容1】所在地", "日本"),
+                ("【記述内容2】立地の優位性", "")
+            ]
         );
         // A label alone, or text that only quotes a marker, is no labelled answer.
         assert!(pieces("【記述内容】役員数").is_empty());

@@ -14,9 +14,7 @@
 
 use super::assemble::ItemAnswers;
 use super::cues::{self, ItemCue, Strength};
-use super::matching::{
-    Vocabulary, is_example_mark, is_flag, is_note, is_strong_cue, printed_page_number,
-};
+use super::matching::{Vocabulary, is_example_mark, is_flag, is_note, is_strong_cue};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Location, Region, Row};
 use crate::text::fold;
@@ -751,7 +749,6 @@ fn infer_answer_column(
                 );
                 if column == start.cue_column
                     || other_role
-                    || is_page_number(cell)
                     || is_strong_cue(&cell.folded)
                     || vocabulary.title_score(&cell.folded, number) >= 0.6
                     || vocabulary.label_index(&cell.folded, number).is_some()
@@ -769,15 +766,6 @@ fn infer_answer_column(
         .into_iter()
         .max_by_key(|(column, count)| (*count, std::cmp::Reverse(*column)))
         .map(|(column, _)| column)
-}
-
-/// A page's printed number (「3 / 14」 on page 3), which a PDF's rows put among the
-/// answers of the item the page ends on.
-fn is_page_number(cell: &Cell) -> bool {
-    match cell.block.at {
-        Location::Page { page } => printed_page_number(&cell.folded) == Some(page),
-        _ => false,
-    }
 }
 
 /// Where an item's number row lies among its rows, and how its cells were printed.
@@ -834,7 +822,6 @@ fn read_item_fields(
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
         let usable = |c: &&Cell| {
             !is_cue_cell(c)
-                && !is_page_number(c)
                 && !is_note(&c.folded)
                 && !is_flag(&c.folded)
                 && !vocabulary.is_section(&c.folded)
@@ -891,6 +878,8 @@ fn read_item_fields(
             }
             continue;
         }
+        // A bare 【記述内容N】 label in the answer column is the form's, never an answer.
+        let answer = answer.filter(|a| !cues::opens_with_marker(&a.block.text));
         match (label, answer) {
             (Some((index, label)), answer) => {
                 let lines: Vec<&Cell> = waiting.drain(..).chain(answer).collect();
@@ -1086,21 +1075,6 @@ mod tests {
                 (2, 1, "株式会社北斗".to_string()),
                 (2, 2, "6971220245419".to_string())
             ]
-        );
-    }
-
-    #[test]
-    fn a_printed_page_number_is_not_the_last_answer_of_its_page() {
-        // The helper prints row N on page N: 「3 / 5」 is the third page's number.
-        let document = region(&[
-            &["通番", "審査対象項目", "記述内容", "申請内容"],
-            &["7", "役員", "役員数", "3人"],
-            &["", "", "", "3 / 5"],
-            &["8", "従業員数", "従業員数", "120名"],
-        ]);
-        assert_eq!(
-            raws(&document),
-            [(7, 1, "3人".to_string()), (8, 1, "120名".to_string())]
         );
     }
 

@@ -321,25 +321,6 @@ pub(super) fn is_example_mark(folded: &str) -> bool {
     matches!(words, "記入例" | "例" | "記載例" | "回答例" | "入力例")
 }
 
-/// The page a printed page number names (「3 / 14」「- 3 -」「3ページ」「p.3」).
-pub(super) fn printed_page_number(folded: &str) -> Option<u32> {
-    let number = |s: &str| {
-        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    if let Some((page, pages)) = folded.split_once('/') {
-        return number(pages).and(number(page));
-    }
-    let bare = folded
-        .trim_start_matches("p.")
-        .trim_start_matches('-')
-        .trim_end_matches('-')
-        .trim_end_matches("ページ")
-        .trim_end_matches("頁");
-    (bare.len() < folded.len()).then(|| number(bare)).flatten()
-}
-
 /// Notes, examples and explanations a form carries between answers.
 pub(super) fn is_note(folded: &str) -> bool {
     [
@@ -360,16 +341,6 @@ pub(super) fn is_note(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn page_numbers() {
-        for (page, number) in [("3 / 14", 3), ("- 3 -", 3), ("3ページ", 3), ("p.12", 12)] {
-            assert_eq!(printed_page_number(&fold(page)), Some(number), "{page}");
-        }
-        for text in ["3", "1/2以上", "3件", "2024/4/1", "約3"] {
-            assert_eq!(printed_page_number(&fold(text)), None, "{text}");
-        }
-    }
 
     #[test]
     fn example_marks() {

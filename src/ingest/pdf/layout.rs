@@ -650,6 +650,18 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     }
     rows.extend(cell_rows);
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // The page's printed number at its foot or head (「3 / 14」 on page 3) is the
+    // writer's, not the form's: left in, it reads as the last answer of the page.
+    let is_page_number = |units: &[Unit]| {
+        matches!(units, [unit] if unit.cell.is_none()
+            && crate::text::printed_page_number(&crate::text::fold(&unit.text)) == Some(page))
+    };
+    if rows.last().is_some_and(|(_, units)| is_page_number(units)) {
+        rows.pop();
+    }
+    if rows.first().is_some_and(|(_, units)| is_page_number(units)) {
+        rows.remove(0);
+    }
     let rows = rows
         .into_iter()
         .map(|(_, mut units)| {

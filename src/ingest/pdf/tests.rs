@@ -575,6 +575,28 @@ fn pages_keep_their_numbers_and_order() {
 }
 
 #[test]
+fn a_printed_page_number_is_no_text_of_the_page() {
+    let mut doc = pdf_with(
+        &[
+            b"BT /F1 10 Tf 72 700 Td (7) Tj 60 0 Td (3 persons) Tj 0 -650 Td (1 / 2) Tj ET",
+            b"BT /F1 10 Tf 72 800 Td (- 2 -) Tj 0 -100 Td (8) Tj 60 0 Td (120) Tj \
+              0 -20 Td (1 / 2) Tj ET",
+        ],
+        helvetica,
+    );
+    let document = read_default(&save(&mut doc)).expect("reads");
+    // Page 1's 「1 / 2」 and page 2's 「- 2 -」 go; 「1 / 2」 on page 2 is not its number.
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["7".to_string(), "3 persons".to_string()],
+            vec!["8".to_string(), "120".to_string()],
+            vec!["1 / 2".to_string()],
+        ]
+    );
+}
+
+#[test]
 fn cyclic_page_trees_and_resources_end() {
     let mut doc = pdf_with(&[b"BT /F1 12 Tf 72 700 Td (Loop) Tj ET"], helvetica);
     // The page tree lists itself among its kids; the page's parent chain loops.
