@@ -21,7 +21,7 @@
 
 use super::assemble::ItemAnswers;
 use super::cues::{self, Strength};
-use super::matching::{Vocabulary, is_note};
+use super::matching::{Vocabulary, is_form_note};
 use super::{Collector, OpenItem};
 use crate::model::Region;
 use crate::text::fold;
@@ -92,7 +92,7 @@ pub(super) fn locate_flow(
             }
             continue;
         }
-        if folded.starts_with("【説明") || is_note(&folded) {
+        if folded.starts_with("【説明") || is_form_note(&folded) {
             in_explanation = true;
             continue;
         }

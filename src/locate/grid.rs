@@ -14,7 +14,7 @@
 
 use super::assemble::ItemAnswers;
 use super::cues::{self, ItemCue, Strength};
-use super::matching::{Vocabulary, is_example_mark, is_flag, is_note, is_strong_cue};
+use super::matching::{Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_strong_cue};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Location, Region, Row};
 use crate::text::fold;
@@ -734,8 +734,20 @@ fn infer_answer_column(
         let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
         let number = start.number;
         for (r, row) in rows.iter().enumerate().take(end).skip(start.row) {
+            // The leftmost cell that reads as one of the item's labels: what is right of
+            // it answers it, however much its words echo the label's (「Webメール、メー
+            // リングリスト」 under 「Webメール、メーリングリスト等のサービス内容」).
+            let label_column = row
+                .iter()
+                .filter(|c| c.block.column != start.cue_column)
+                .find(|c| {
+                    cues::opens_with_marker(&c.block.text)
+                        || vocabulary.label_index(&c.folded, number).is_some()
+                })
+                .map(|c| c.block.column);
             for cell in row {
                 let column = cell.block.column;
+                let answers_label = label_column.is_some_and(|l| column > l);
                 let other_role = matches!(
                     role_of(r, column),
                     Some(
@@ -750,8 +762,9 @@ fn infer_answer_column(
                 if column == start.cue_column
                     || other_role
                     || is_strong_cue(&cell.folded)
-                    || vocabulary.title_score(&cell.folded, number) >= 0.6
-                    || vocabulary.label_index(&cell.folded, number).is_some()
+                    || (!answers_label
+                        && (vocabulary.title_score(&cell.folded, number) >= 0.6
+                            || vocabulary.label_index(&cell.folded, number).is_some()))
                     || is_note(&cell.folded)
                     || is_flag(&cell.folded)
                     || vocabulary.is_section(&cell.folded)
@@ -822,7 +835,7 @@ fn read_item_fields(
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
         let usable = |c: &&Cell| {
             !is_cue_cell(c)
-                && !is_note(&c.folded)
+                && !is_form_note(&c.folded)
                 && !is_flag(&c.folded)
                 && !vocabulary.is_section(&c.folded)
                 && !starts_another_item(c)

@@ -338,9 +338,49 @@ pub(super) fn is_note(folded: &str) -> bool {
     .any(|p| folded.starts_with(p))
 }
 
+/// A note the form itself carries, told from an applicant's own remark written the same
+/// way: 「※西暦で記入してください」 tells how to fill in, 「※2011年7月1日に大規模リニュー
+/// アル実施」 is part of the answer above it.
+pub(super) fn is_form_note(folded: &str) -> bool {
+    const INSTRUCTION: [&str; 11] = [
+        "字以内",
+        "記入",
+        "記述",
+        "記載",
+        "入力",
+        "ください",
+        "非認定",
+        "開示項目",
+        "注意",
+        "選択",
+        "参考",
+    ];
+    is_note(folded) && (!folded.starts_with('※') || INSTRUCTION.iter().any(|w| folded.contains(w)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_notes_and_remarks() {
+        for note in [
+            "※西暦で記入してください",
+            "※未記入の場合は非認定となります。",
+            "(注)単独ベース",
+            "記入例：有り",
+            "※ 100字以内",
+        ] {
+            assert!(is_form_note(&fold(note)), "{note}");
+        }
+        for remark in [
+            "※2011年7月1日に大規模リニューアル実施",
+            "※別紙1参照",
+            "有り",
+        ] {
+            assert!(!is_form_note(&fold(remark)), "{remark}");
+        }
+    }
 
     #[test]
     fn example_marks() {
