@@ -217,11 +217,13 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
             .find(|(_, c)| matches!(c, '】' | ']' | '］'))
             .map_or(0, |(at, c)| at + c.len_utf8());
         let body = &piece[marker_end..];
+        // An answer mark says where the answer starts, whatever line it is on
+        // (「【記述内容】開示情報の年月日\n［回答］2025年4月11日」).
         let split = ["［回答］", "【回答】", "[回答]"]
             .iter()
             .filter_map(|mark| body.find(mark).map(|at| (at, mark.len())))
-            .chain(label_end(body))
-            .min();
+            .min()
+            .or_else(|| label_end(body));
         separated |= split.is_some();
         let (label, answer) = match split {
             Some((at, width)) => (&piece[..marker_end + at], body[at + width..].trim()),
@@ -406,6 +408,10 @@ mod tests {
         assert_eq!(
             pieces("【記述内容】役員数［回答］7名"),
             [("【記述内容】役員数", "7名")]
+        );
+        assert_eq!(
+            pieces("【記述内容】開示情報の年月日（西暦）\n［回答］2025年4月11日"),
+            [("【記述内容】開示情報の年月日（西暦）", "2025年4月11日")]
         );
         // A label closed by its colon and left blank is a piece without an answer.
         assert_eq!(pieces("【記述内容】役員数："), [("【記述内容】役員数", "")]);
