@@ -219,26 +219,11 @@ impl FieldOrder {
 mod tests {
     use crate::catalog::Catalog;
     use crate::locate::locate;
-    use crate::model::{Block, Document, Location, Region, Row};
+    use crate::model::{Document, Location};
 
     fn paragraphs(lines: &[&str]) -> Document {
-        let rows = lines
-            .iter()
-            .zip(1u32..)
-            .map(|(text, paragraph)| Row {
-                blocks: vec![Block {
-                    text: text.to_string(),
-                    column: 0,
-                    column_span: 1,
-                    at: Location::Paragraph { paragraph },
-                }],
-            })
-            .collect();
         Document {
-            regions: vec![Region {
-                name: "本文".into(),
-                rows,
-            }],
+            regions: vec![crate::locate::tests::paragraphs(1, lines)],
         }
     }
 

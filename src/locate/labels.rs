@@ -694,13 +694,7 @@ impl Matcher {
             .filter(|(r, row)| !header_rows.contains(r) && row.len() >= 2)
             .filter_map(|(_, row)| row.iter().find(|c| c.column == column))
             .take(SAMPLE)
-            .map(|cell| {
-                let prepared = self.prepare(cell.text, &self.rewrites);
-                self.fields
-                    .iter()
-                    .map(|f| self.score(&prepared, f))
-                    .fold(0.0, f64::max)
-            })
+            .map(|cell| self.best_field_score(cell.text))
             .collect();
         if scores.is_empty() {
             0.0
@@ -715,13 +709,16 @@ impl Matcher {
         let Some(section_score) = sections.iter().map(|(_, s)| *s).reduce(f64::max) else {
             return false;
         };
+        section_score >= self.best_field_score(text)
+    }
+
+    /// How well a text reads as the label of the field it suits best.
+    fn best_field_score(&self, text: &str) -> f64 {
         let prepared = self.prepare(text, &self.rewrites);
-        let field_score = self
-            .fields
+        self.fields
             .iter()
             .map(|f| self.score(&prepared, f))
-            .fold(0.0, f64::max);
-        section_score >= field_score
+            .fold(0.0, f64::max)
     }
 }
 

@@ -372,16 +372,11 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
     let mut unnumbered = Vec::new();
     for ((i, reading), outcome) in readings.iter_mut().enumerate().zip(outcomes) {
         match outcome {
-            Outcome::Numbers => {
+            Outcome::Labels(by_labels) => collector.absorb(by_labels),
+            Outcome::Undecided(by_labels) if !document_numbers_hold => collector.absorb(by_labels),
+            Outcome::Numbers | Outcome::Undecided(_) => {
                 current_numbers = true;
                 collector.absorb(std::mem::take(&mut reading.numbered));
-            }
-            Outcome::Undecided(_) if document_numbers_hold => {
-                current_numbers = true;
-                collector.absorb(std::mem::take(&mut reading.numbered));
-            }
-            Outcome::Undecided(by_labels) | Outcome::Labels(by_labels) => {
-                collector.absorb(by_labels)
             }
             Outcome::Unnumbered => unnumbered.push(i),
         }
@@ -464,6 +459,9 @@ impl<'c> LabelReading<'c> {
         readings: &[RegionReading],
         index: usize,
     ) -> (&labels::Matcher, &labels::RegionPairs) {
+        let matcher = self
+            .matcher
+            .get_or_insert_with(|| labels::matcher(self.catalog));
         while self.pairs.len() <= index {
             let reading = &readings[self.pairs.len()];
             let context = self
@@ -471,9 +469,6 @@ impl<'c> LabelReading<'c> {
                 .last()
                 .map(|p| p.context.clone())
                 .unwrap_or_default();
-            let matcher = self
-                .matcher
-                .get_or_insert_with(|| labels::matcher(self.catalog));
             let pairs = if reading.is_flow {
                 labels::flow_pairs(&reading.region, matcher, &context)
             } else {
@@ -481,9 +476,6 @@ impl<'c> LabelReading<'c> {
             };
             self.pairs.push(pairs);
         }
-        let matcher = self
-            .matcher
-            .get_or_insert_with(|| labels::matcher(self.catalog));
         (matcher, &self.pairs[index])
     }
 }
@@ -685,7 +677,8 @@ mod tests {
         assert!(legacy.items.iter().any(|i| i.number == 34));
     }
 
-    fn paragraphs(first: u32, texts: &[&str]) -> Region {
+    /// One paragraph a row, numbered from `first`.
+    pub(in crate::locate) fn paragraphs(first: u32, texts: &[&str]) -> Region {
         Region {
             name: "本文".into(),
             rows: texts
@@ -727,6 +720,14 @@ mod tests {
         }
     }
 
+    /// What `heading_and_table_form` answers, whatever its headings' numbering.
+    const HEADING_AND_TABLE_ANSWERS: [(u32, u32, &str); 4] = [
+        (4, 1, "北海道札幌市中央区北五条西二丁目5番地"),
+        (4, 2, "https://example.jp/"),
+        (8, 1, "148名"),
+        (15, 1, "無し"),
+    ];
+
     fn answers(located: &Located) -> Vec<(u32, u32, &str)> {
         located
             .items
@@ -741,15 +742,7 @@ mod tests {
             &heading_and_table_form(["■株式上場", "■社員数", "■本社所在地"]),
             Catalog::builtin(),
         );
-        assert_eq!(
-            answers(&located),
-            [
-                (4, 1, "北海道札幌市中央区北五条西二丁目5番地"),
-                (4, 2, "https://example.jp/"),
-                (8, 1, "148名"),
-                (15, 1, "無し"),
-            ]
-        );
+        assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
         assert_eq!(located.kind, FormKind::LegacyIaasPaas);
     }
 
@@ -761,14 +754,6 @@ mod tests {
             &heading_and_table_form(["1．株式上場", "2．社員数", "3．本社所在地"]),
             Catalog::builtin(),
         );
-        assert_eq!(
-            answers(&located),
-            [
-                (4, 1, "北海道札幌市中央区北五条西二丁目5番地"),
-                (4, 2, "https://example.jp/"),
-                (8, 1, "148名"),
-                (15, 1, "無し"),
-            ]
-        );
+        assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
     }
 }
