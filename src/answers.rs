@@ -3,7 +3,7 @@
 use crate::model::Location;
 use crate::normalize::Value;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldResult {
@@ -16,6 +16,21 @@ pub struct FieldResult {
     /// legacy form under `extract` and `check`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_label: Option<String>,
+    /// Each data centre's answer, where one answer names several centres
+    /// (「第1センター：有／第2センター：無」); `value` is then their common value, or text
+    /// when they differ.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub centres: Vec<CentreResult>,
+}
+
+/// One data centre's part of a field's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct CentreResult {
+    /// The centre as the answer names it; absent where it gives one line per centre.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centre: Option<String>,
+    pub raw: String,
+    pub value: Value,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +42,7 @@ pub struct ItemResult {
 
 /// The answers of a document, looked up by item and field.
 pub struct Answers<'a> {
-    by_field: HashMap<(u32, u32), &'a FieldResult>,
+    by_field: BTreeMap<(u32, u32), &'a FieldResult>,
     places: Option<&'a BTreeMap<u32, Location>>,
 }
 
@@ -62,7 +77,7 @@ impl<'a> Answers<'a> {
         self.by_field.get(&(item, field)).copied()
     }
 
-    /// Every answer, in no particular order.
+    /// Every answer, in item and field order.
     pub fn all(&self) -> impl Iterator<Item = ((u32, u32), &'a FieldResult)> + '_ {
         self.by_field.iter().map(|(key, field)| (*key, *field))
     }

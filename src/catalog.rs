@@ -131,6 +131,10 @@ pub struct Field {
     pub reject_because: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail_when_present: Option<String>,
+    /// The type of that detail where it has one: item 90 asks 「受付期限の有無、ある場合は
+    /// その期限（何日・何か月前か）」, and 「30日前まで」 answers both at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_kind: Option<ValueKind>,
 }
 
 /// A catalog that does not hold together.
@@ -192,6 +196,17 @@ impl Catalog {
                 if field.kind == ValueKind::Choice && field.choices.is_empty() {
                     return Err(CatalogError(format!(
                         "item {n}.{}: a choice with no options",
+                        field.index
+                    )));
+                }
+                let detail_ok = match field.detail_kind {
+                    None => true,
+                    Some(ValueKind::Duration) => field.kind == ValueKind::Presence,
+                    Some(_) => false,
+                };
+                if !detail_ok {
+                    return Err(CatalogError(format!(
+                        "item {n}.{}: detail_kind is read only as a duration of a presence",
                         field.index
                     )));
                 }

@@ -2,7 +2,7 @@
 //! contract's result object. Each stage is called here and nowhere else.
 
 use crate::answers::Answers;
-pub use crate::answers::{FieldResult, ItemResult};
+pub use crate::answers::{CentreResult, FieldResult, ItemResult};
 use crate::catalog::Catalog;
 use crate::check::{self, CrossChecks};
 use crate::findings::{Finding, Rule, Severity, Verdict};
@@ -161,33 +161,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
             let Some(field) = item.field(located_field.index) else {
                 continue;
             };
-            let value = match normalize::normalize(
-                &located_field.raw,
-                field,
-                located_field.label.as_deref(),
-            ) {
-                Ok(value) => value,
-                Err(invalid) => {
-                    findings.push(Finding {
-                        item: Some(item.number),
-                        field: Some(field.index),
-                        rule: Rule::Invalid,
-                        severity: Severity::Review,
-                        related: Vec::new(),
-                        message: format!(
-                            "{}（{}）の記述内容{}「{}」を読み取れません。{}の形で記入されているか確認してください。",
-                            item.title,
-                            item.number,
-                            field.index,
-                            locate::excerpt(&located_field.raw),
-                            invalid.expected
-                        ),
-                        quote: Some(located_field.raw.clone()),
-                        at: Some(located_field.at.clone()),
-                    });
-                    Value::Text
-                }
-            };
+            let (value, centres) = type_answer(item, field, &located_field, &mut findings);
             if matches!(value, Value::Presence { .. })
                 && normalize::presence_says_both(&located_field.raw)
             {
@@ -218,6 +192,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
                 at: located_field.at,
                 confidence: located_field.confidence,
                 matched_label,
+                centres,
             });
         }
         items.push(ItemResult {
@@ -262,6 +237,68 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         findings,
         verdict,
     }))
+}
+
+/// The typed value of one answer and, for an answer written per data centre, each
+/// centre's; an answer that cannot be read becomes text with an `invalid` finding.
+fn type_answer(
+    item: &crate::catalog::Item,
+    field: &crate::catalog::Field,
+    located: &locate::LocatedField,
+    findings: &mut Vec<Finding>,
+) -> (Value, Vec<CentreResult>) {
+    let label = located.label.as_deref();
+    let mut unreadable = |raw: &str, centre: Option<&str>, expected: &str| {
+        let whose = centre.map_or(String::new(), |c| format!("の{c}"));
+        findings.push(Finding {
+            item: Some(item.number),
+            field: Some(field.index),
+            rule: Rule::Invalid,
+            severity: Severity::Review,
+            related: Vec::new(),
+            message: format!(
+                "{}（{}）の記述内容{}{whose}「{}」を読み取れません。{}の形で記入されているか確認してください。",
+                item.title,
+                item.number,
+                field.index,
+                locate::excerpt(raw),
+                expected
+            ),
+            quote: Some(located.raw.clone()),
+            at: Some(located.at.clone()),
+        });
+    };
+    let per_centre = (item.per_data_center && field.kind != crate::catalog::ValueKind::Text)
+        .then(|| normalize::normalize_per_centre(&located.raw, field, label))
+        .flatten();
+    if let Some(answers) = per_centre {
+        let value = normalize::common_value(&answers);
+        for answer in &answers {
+            if let Err(invalid) = &answer.value {
+                unreadable(&answer.raw, answer.centre.as_deref(), &invalid.expected);
+            }
+        }
+        let centres = if answers.len() > 1 {
+            answers
+                .into_iter()
+                .map(|a| CentreResult {
+                    centre: a.centre,
+                    raw: a.raw,
+                    value: a.value.unwrap_or(Value::Text),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        return (value, centres);
+    }
+    match normalize::normalize(&located.raw, field, label) {
+        Ok(value) => (value, Vec::new()),
+        Err(invalid) => {
+            unreadable(&located.raw, None, &invalid.expected);
+            (Value::Text, Vec::new())
+        }
+    }
 }
 
 fn note_finding(note: &LocateNote) -> Finding {

@@ -25,12 +25,16 @@ pub fn parse_choices(
     if chosen.is_empty() {
         let digits_only = text
             .chars()
-            .all(|c| c.is_ascii_digit() || ",、・/と及びand".contains(c));
+            .all(|c| c.is_ascii_digit() || ",、・/と及びand()[]".contains(c));
         if digits_only {
             chosen = text
                 .split(|c: char| !c.is_ascii_digit())
                 .filter_map(|n| n.parse().ok())
                 .collect();
+            // A number that is no option (「2024」) is no choice.
+            if chosen.iter().any(|&n| n == 0 || n as usize > options.len()) {
+                return Err(expected());
+            }
         }
     }
     if chosen.is_empty() {
@@ -80,6 +84,9 @@ mod tests {
         assert_eq!(parse_choices("１、４", &o, &[]), Ok(vec![1, 4]));
         assert_eq!(parse_choices("ハード基盤サービス", &o, &[]), Ok(vec![4]));
         assert_eq!(parse_choices("2", &o, &[]), Ok(vec![2]));
+        assert_eq!(parse_choices("(1)(4)", &o, &[]), Ok(vec![1, 4]));
+        assert_eq!(parse_choices("（３） （３）", &o, &[]), Ok(vec![3]));
+        assert!(parse_choices("(6)", &o, &[]).is_err());
         assert!(parse_choices("その他", &o, &[]).is_err());
     }
 }

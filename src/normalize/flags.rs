@@ -64,7 +64,7 @@ pub fn presence_says_both(raw: &str) -> bool {
 /// The answer, and what its words say besides the answer word in front (the whole
 /// sentence when there is none).
 fn read_presence(raw: &str) -> (Result<bool, Invalid>, Said) {
-    let folded = fold(raw);
+    let folded = fold_words(raw);
     let text = strip_question(&folded);
     // Negatives first: 「無し」 must not be read as the 「有」 of 「有無」, and
     // 「実施していない」 starts like 「実施」.
@@ -182,6 +182,12 @@ impl Said {
     }
 }
 
+/// The answer folded word by word, one space between words: 「有　リスク管理委員会」
+/// keeps the space that ends its answer word, which [`fold`] would drop.
+fn fold_words(raw: &str) -> String {
+    raw.split_whitespace().map(fold).collect::<Vec<_>>().join(" ")
+}
+
 /// Whether `text` starts with the answer word `word` standing on its own: 「有（…）」
 /// and 「有り」 are answers, 「有償」 and 「無停電」 are other words that begin alike.
 /// `word` is folded.
@@ -245,11 +251,11 @@ fn ticked(folded: &str) -> &str {
 
 /// Drops a restated question in front of the answer: 「有無：有り」, 「可否: 可」.
 fn strip_question(folded: &str) -> &str {
-    let folded = ticked(folded);
+    let folded = ticked(folded).trim_start();
     let text = folded.trim_start_matches(['【', '[', '(', '「']);
     for prefix in ["有無", "可否", "回答"] {
         if let Some(rest) = text.strip_prefix(prefix) {
-            return rest.trim_start_matches([':', '：', ')', '】', ']', '」', '=']);
+            return rest.trim_start_matches([':', '：', ')', '】', ']', '」', '=', ' ']);
         }
     }
     text
@@ -276,6 +282,9 @@ mod tests {
             "はい",
             "☑有り　□無し",
             "□無し ☑有り（ISMS）",
+            "有　リスク管理委員会及び法務部",
+            "有 東証プライム",
+            "〇　年1回の研修を実施",
         ] {
             assert_eq!(parse_presence(raw), Ok(true), "{raw}");
         }
@@ -291,6 +300,7 @@ mod tests {
             "非該当",
             "実施していない",
             "有無：無し",
+            "無　（該当する機器なし）",
         ] {
             assert_eq!(parse_presence(raw), Ok(false), "{raw}");
         }

@@ -4,6 +4,7 @@
 //! [`Value`] or an [`Invalid`] saying what was expected; no I/O, no state. An answer
 //! that cannot be read is never guessed at: it stays text with an `invalid` finding.
 
+mod centres;
 mod choice;
 mod date;
 mod flags;
@@ -14,6 +15,7 @@ mod quantity;
 use crate::catalog::{Field, ValueKind};
 use serde::Serialize;
 
+pub use centres::{CentrePart, split_centres};
 pub use choice::parse_choices;
 pub use date::parse_date;
 pub use flags::{parse_permission, parse_presence, presence_says_both};
@@ -121,13 +123,63 @@ pub fn normalize(raw: &str, field: &Field, label: Option<&str>) -> Result<Value,
         ValueKind::Number => quantity::parse_number(raw, field.unit.as_deref(), field.with_period),
         ValueKind::Duration => quantity::parse_duration(raw),
         ValueKind::Presence => {
-            flags::parse_presence(raw).map(|present| Value::Presence { present })
+            let present = flags::parse_presence(raw);
+            // 「30日前まで」, 「有り：2か月前まで」: the period says there is one.
+            if field.detail_kind == Some(ValueKind::Duration) && present != Ok(false) {
+                if let Ok(duration) = quantity::parse_duration(raw) {
+                    return Ok(duration);
+                }
+            }
+            present.map(|present| Value::Presence { present })
         }
         ValueKind::Permission => {
             flags::parse_permission(raw).map(|allowed| Value::Permission { allowed })
         }
         ValueKind::Choice => choice::parse_choices(raw, &field.choices, &field.choice_aliases)
             .map(|choices| Value::Choice { choices }),
+    }
+}
+
+/// One data centre's part of an answer, typed on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CentreAnswer {
+    pub centre: Option<String>,
+    pub raw: String,
+    pub value: Result<Value, Invalid>,
+}
+
+/// Types an answer written per data centre (「第1センター：有／第2センター：無」) part by
+/// part. `None` where the answer is not written per centre, or where unnamed lines do
+/// not each read as an answer (then the lines are one answer, such as a figure and its
+/// explanation).
+pub fn normalize_per_centre(
+    raw: &str,
+    field: &Field,
+    label: Option<&str>,
+) -> Option<Vec<CentreAnswer>> {
+    let parts = split_centres(raw)?;
+    let answers: Vec<CentreAnswer> = parts
+        .into_iter()
+        .map(|part| CentreAnswer {
+            value: normalize(&part.text, field, label),
+            centre: part.centre,
+            raw: part.text,
+        })
+        .collect();
+    let unnamed = answers.iter().all(|a| a.centre.is_none());
+    if unnamed && answers.iter().any(|a| a.value.is_err()) {
+        return None;
+    }
+    Some(answers)
+}
+
+/// The value of an answer given per centre: the centres' common value, or text when
+/// they differ or one cannot be read (each centre keeps its own).
+pub fn common_value(answers: &[CentreAnswer]) -> Value {
+    let mut values = answers.iter().map(|a| a.value.as_ref().ok());
+    match values.next().flatten() {
+        Some(first) if values.all(|v| v == Some(first)) => first.clone(),
+        _ => Value::Text,
     }
 }
 
@@ -142,4 +194,60 @@ fn prepare(raw: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Field;
+
+    fn field(kind: &str, extra: &str) -> Field {
+        toml::from_str(&format!(
+            "index = 1\nlabel = \"l\"\nrequired = true\nkind = \"{kind}\"\n{extra}"
+        ))
+        .expect("a valid field")
+    }
+
+    #[test]
+    fn a_period_answers_a_presence_that_asks_for_one() {
+        let deadline = field("presence", "detail_kind = \"duration\"");
+        let days = |amount: i64| Value::Duration {
+            amount: Num(numerals::Decimal::parse(&amount.to_string()).expect("a number")),
+            unit: DurationUnit::Day,
+        };
+        assert_eq!(normalize("14日前", &deadline, None), Ok(days(14)));
+        assert_eq!(normalize("解約希望日の30日前まで", &deadline, None), Ok(days(30)));
+        assert_eq!(
+            normalize("有り（解約希望月の前月末日まで）", &deadline, None),
+            Ok(Value::Presence { present: true })
+        );
+        assert_eq!(
+            normalize("無し（30日前の通知で随時解約可能）", &deadline, None),
+            Ok(Value::Presence { present: false })
+        );
+        // Without the catalog's word, a period is no presence.
+        assert!(normalize("14日前", &field("presence", ""), None).is_err());
+    }
+
+    #[test]
+    fn answers_per_centre_are_typed_centre_by_centre() {
+        let presence = field("presence", "");
+        let answers =
+            normalize_per_centre("第1センター：有（UPS）／第2センター：有", &presence, None)
+                .expect("per centre");
+        assert_eq!(answers.len(), 2);
+        assert_eq!(common_value(&answers), Value::Presence { present: true });
+        let choice = field("choice", "choices = [\"a\", \"b\", \"c\"]");
+        let differ = normalize_per_centre("A：①、B：③", &choice, None).expect("per centre");
+        assert_eq!(differ[1].value, Ok(Value::Choice { choices: vec![3] }));
+        assert_eq!(common_value(&differ), Value::Text);
+        let unreadable = normalize_per_centre("DC1：①\nDC2：未定", &choice, None).expect("named");
+        assert!(unreadable[1].value.is_err());
+        assert_eq!(common_value(&unreadable), Value::Text);
+        // Unnamed lines that do not each read as an answer are one answer.
+        assert_eq!(
+            normalize_per_centre("有り\n詳細は別紙のとおり", &presence, None),
+            None
+        );
+    }
 }

@@ -143,8 +143,25 @@ pub fn parse_number(
         })
     };
     let (text, period) = take_period(&prepare(raw), with_period);
-    let figures: Vec<(Decimal, Option<&str>)> = NUMBER
-        .find_iter(&text)
+    // Figures in brackets are notes (「257契約（2024年6月末時点）」, 「3.50（第38期：
+    // 2024年4月1日～2025年3月31日）」); they count only where nothing is outside them.
+    let chosen = choose_figure(&without_brackets(&text), expected_unit)
+        .or_else(|| choose_figure(&text, expected_unit));
+    let (number, unit) = chosen.ok_or_else(expected)?;
+    Ok(Value::Number {
+        number: Num(number),
+        unit: unit.map(str::to_string),
+        period,
+    })
+}
+
+/// The figure of a text with the catalog's unit, or its only figure.
+fn choose_figure(
+    text: &str,
+    expected_unit: Option<&str>,
+) -> Option<(Decimal, Option<&'static str>)> {
+    let figures: Vec<(Decimal, Option<&'static str>)> = NUMBER
+        .find_iter(text)
         .filter_map(|m| {
             let number = Decimal::parse(m.as_str())?;
             let after = text[m.end()..].trim_start();
@@ -153,22 +170,17 @@ pub fn parse_number(
         })
         .collect();
     let only_figure = match figures.as_slice() {
-        [only] => Some(only),
+        [only] => Some(*only),
         _ => None,
     };
-    let chosen = match expected_unit.filter(|u| !u.is_empty()) {
+    match expected_unit.filter(|u| !u.is_empty()) {
         Some(wanted) => figures
             .iter()
             .find(|(_, unit)| *unit == Some(wanted))
+            .copied()
             .or(only_figure),
         None => only_figure,
-    };
-    let (number, unit) = chosen.ok_or_else(expected)?;
-    Ok(Value::Number {
-        number: Num(*number),
-        unit: unit.map(str::to_string),
-        period,
-    })
+    }
 }
 
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -269,6 +281,19 @@ mod tests {
             Some(("2".into(), Some("拠点".into())))
         );
         assert_eq!(number("非公開", None), None);
+        // Figures in brackets are notes on the figure outside them.
+        assert_eq!(
+            number("257契約（2024年6月末時点）", Some("社")),
+            Some(("257".into(), None))
+        );
+        assert_eq!(
+            number("3.50（第38期：2024年4月1日～2025年3月31日）", Some("倍")),
+            Some(("3.50".into(), None))
+        );
+        assert_eq!(
+            number("役員（10名）", Some("名")),
+            Some(("10".into(), Some("名".into())))
+        );
     }
 
     #[test]

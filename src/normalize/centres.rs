@@ -1,0 +1,182 @@
+//! Answers given once per data centre: 「第1センター：有（…）／第2センター：有」,
+//! 「DC1：(2) DC2：(1)」, 「【A】①\n【B】②」, or once for all of them:
+//! 「全センター共通：有」, 「各センターとも(1)」, 「A・B・C共通　①」.
+//!
+//! The guide asks items 111–126 for every data centre. This splits such an answer into
+//! one part per centre, each typed on its own; it knows nothing of the items.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One centre's part of an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentrePart {
+    /// The centre as the answer names it (「第1センター」, 「DC2」, 「A」); `None` where
+    /// the answer gives one line per centre without naming them.
+    pub centre: Option<String>,
+    pub text: String,
+}
+
+/// A centre's name: numbered centres, DC numbers, or a single letter.
+/// Read from the answer as written (full-width letters and colons included), so that
+/// each part keeps its own spelling; `\d` and `\s` are Unicode.
+const NAME: &str =
+    r"第\s*\d+\s*(?:データ)?センター|(?:データ)?センター\s*\d+|(?:DC|ＤＣ)\s*\d+|[A-ZＡ-Ｚ]";
+
+/// A name opening a centre's part: 「第1センター：」, 「【DC2】」.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"【\s*(?P<bracketed>{NAME})\s*】\s*[:：]?|(?P<plain>{NAME})\s*[:：]"
+    ))
+    .expect("valid regex")
+});
+
+/// An answer given once for every centre: 「全センター共通：」, 「各センターとも」,
+/// 「第1センター・第2センター共通」.
+static COMMON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:[全各](?:データ)?(?:センター|DC|拠点)|(?:{NAME})(?:\s*[・,、，]\s*(?:{NAME}))+)\s*(?:共通|とも)\s*[:：]?\s*"
+    ))
+    .expect("valid regex")
+});
+
+/// What may stand between one centre's part and the next centre's name.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '/' | '／' | '、' | ',' | '，' | ';' | '；' | '|' | '｜' | '。')
+}
+
+/// The answer's parts, one per centre, when it is written per centre; `None` when it
+/// is not. An answer given once for all centres is one part named as written.
+pub fn split_centres(raw: &str) -> Option<Vec<CentrePart>> {
+    let text = raw.trim();
+    if let Some(common) = COMMON.find(text) {
+        let rest = text[common.end()..].trim();
+        if rest.is_empty() {
+            return None;
+        }
+        return Some(vec![CentrePart {
+            centre: Some(common.as_str().trim().trim_end_matches([':', '：']).to_string()),
+            text: rest.to_string(),
+        }]);
+    }
+    let labels: Vec<(usize, usize, String)> = LABEL
+        .captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let name = c.name("bracketed").or_else(|| c.name("plain"))?;
+            let opens_part = text[..whole.start()]
+                .chars()
+                .next_back()
+                .is_none_or(is_separator);
+            opens_part.then(|| (whole.start(), whole.end(), name.as_str().to_string()))
+        })
+        .collect();
+    if let Some(&(first, _, _)) = labels.first() {
+        if first != 0 {
+            return None;
+        }
+        let parts: Vec<CentrePart> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, (_, end, name))| {
+                let until = labels.get(i + 1).map_or(text.len(), |next| next.0);
+                CentrePart {
+                    centre: Some(name.split_whitespace().collect()),
+                    text: text[*end..until].trim_matches(is_separator).to_string(),
+                }
+            })
+            .collect();
+        return Some(parts);
+    }
+    // One line per centre, unnamed, as a column of per-centre answers is often
+    // pasted into one cell.
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    (lines.len() >= 2).then(|| {
+        lines
+            .into_iter()
+            .map(|line| CentrePart {
+                centre: None,
+                text: line.to_string(),
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parts as (centre, text) pairs, for short assertions.
+    fn parts(raw: &str) -> Option<Vec<(Option<String>, String)>> {
+        split_centres(raw).map(|parts| parts.into_iter().map(|p| (p.centre, p.text)).collect())
+    }
+
+    fn named(pairs: &[(&str, &str)]) -> Option<Vec<(Option<String>, String)>> {
+        Some(
+            pairs
+                .iter()
+                .map(|(c, t)| (Some(c.to_string()), t.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn named_centres() {
+        assert_eq!(
+            parts("第1センター：有（UPS）\n第2センター：有"),
+            named(&[("第1センター", "有（UPS）"), ("第2センター", "有")])
+        );
+        assert_eq!(
+            parts("DC1：(2)／DC2：(1)"),
+            named(&[("DC1", "(2)"), ("DC2", "(1)")])
+        );
+        assert_eq!(
+            parts("【センター1】1\n【センター2】3"),
+            named(&[("センター1", "1"), ("センター2", "3")])
+        );
+        assert_eq!(
+            parts("A：①、B：③"),
+            named(&[("A", "①"), ("B", "③")])
+        );
+        assert_eq!(
+            parts("第1センター：〇（保存期間2年） 第2センター：〇（保存期間1年）"),
+            named(&[("第1センター", "〇（保存期間2年）"), ("第2センター", "〇（保存期間1年）")])
+        );
+    }
+
+    #[test]
+    fn one_answer_for_all_centres() {
+        for (raw, centre, text) in [
+            ("全センター共通：有（避雷針を設置）", "全センター共通", "有（避雷針を設置）"),
+            ("各センターとも(1)", "各センターとも", "(1)"),
+            ("A・B・C共通　①", "A・B・C共通", "①"),
+            ("第1センター・第2センター共通 ○", "第1センター・第2センター共通", "○"),
+        ] {
+            assert_eq!(
+                parts(raw),
+                named(&[(centre, text)]),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn unnamed_lines_and_answers_not_per_centre() {
+        assert_eq!(
+            parts("(1)\n(2)"),
+            Some(vec![(None, "(1)".to_string()), (None, "(2)".to_string())])
+        );
+        for raw in [
+            "有（SPD（避雷器）を設置、最大対応電圧20kV）",
+            "2センター",
+            "有り：情報セキュリティ基本方針",
+            "UPS：有",
+        ] {
+            assert_eq!(parts(raw), None, "{raw}");
+        }
+    }
+}
