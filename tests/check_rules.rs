@@ -56,6 +56,7 @@ fn answer(items: &mut Vec<ItemResult>, item: u32, field: u32, raw: Option<&str>)
             },
             confidence: 1.0,
             matched_label: None,
+            centres: Vec::new(),
         });
     }
 }

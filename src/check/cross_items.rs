@@ -257,20 +257,9 @@ fn presence_of(answer: Option<&FieldResult>) -> Option<bool> {
 
 /// 「無し」, 「該当なし」, a dash: an answer that describes nothing.
 fn says_nothing(raw: &str) -> bool {
-    let text = fold(raw);
-    super::is_blank(raw)
-        || [
-            "無し",
-            "なし",
-            "無",
-            "該当なし",
-            "該当無し",
-            "非該当",
-            "特になし",
-            "-",
-        ]
-        .iter()
-        .any(|w| text == fold(w))
+    // 「該当なし（推奨機器なし）」, 「機器の提供なし」: an answer that itself says there is
+    // none describes nothing.
+    super::is_blank(raw) || crate::normalize::parse_presence(raw) == Ok(false)
 }
 
 /// The number of incidents an answer reports: 0 for 「無し」 or 「0件」, n for 「n件」.
@@ -325,15 +314,40 @@ fn describes(raw: &str, count: f64) -> bool {
         .collect();
     match lines.as_slice() {
         [] => true,
-        [_] if count == 1.0 => true,
-        [only] => {
-            only.split(['、', '，', '/', '／'])
-                .filter(|p| !p.trim().is_empty())
-                .count() as f64
-                == count
-        }
+        [only] => entries_on_one_line(only) as f64 == count,
         _ => lines.len() as f64 == count,
     }
+}
+
+/// The data centres a list on one line names: 「長野DC：A、千葉DC：B、さいたまDC：C」 is
+/// three; 「東京都内のデータセンター、Tier3相当」 and 「東京DC（江東区、2005年開設）」
+/// one, since a part that names no centre describes the one before it, and a bracket's
+/// 、 separates nothing.
+fn entries_on_one_line(line: &str) -> usize {
+    let mut parts = vec![String::new()];
+    let mut depth = 0usize;
+    for c in crate::text::nfkc(line).chars() {
+        match c {
+            '(' | '【' | '「' | '[' => depth += 1,
+            ')' | '】' | '」' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && matches!(c, '、' | ',' | '/') {
+            parts.push(String::new());
+        } else if let Some(part) = parts.last_mut() {
+            part.push(c.to_ascii_uppercase());
+        }
+    }
+    parts.retain(|p| !p.trim().is_empty());
+    let naming = parts
+        .iter()
+        .filter(|p| {
+            ["センター", "DC", "拠点", "サイト"]
+                .iter()
+                .any(|w| p.contains(w))
+        })
+        .count();
+    if naming > 0 { naming } else { parts.len() }
 }
 
 /// The countries an answer names; Japan also by 国内 or a 地域ブロック.
@@ -400,6 +414,15 @@ mod tests {
         assert!(describes("東京都内のデータセンター、Tier3相当", 1.0));
         assert!(!describes("A：東日本DC\nB：西日本DC", 1.0));
         assert!(!describes("東日本DC", 2.0));
+        assert!(!describes(
+            "長野データセンター：A、千葉データセンター：B、さいたまDC：C",
+            1.0
+        ));
+        assert!(describes(
+            "長野データセンター：A、千葉データセンター：B、さいたまDC：C",
+            3.0
+        ));
+        assert!(describes("東京DC（江東区、2005年開設）", 1.0));
         assert_eq!(
             countries("日本（A：関東、B：近畿）")
                 .into_iter()

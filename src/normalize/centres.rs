@@ -42,7 +42,11 @@ static COMMON: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What may stand between one centre's part and the next centre's name.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '/' | '／' | '、' | ',' | '，' | ';' | '；' | '|' | '｜' | '。')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '/' | '／' | '、' | ',' | '，' | ';' | '；' | '|' | '｜' | '。'
+        )
 }
 
 /// The answer's parts, one per centre, when it is written per centre; `None` when it
@@ -55,7 +59,13 @@ pub fn split_centres(raw: &str) -> Option<Vec<CentrePart>> {
             return None;
         }
         return Some(vec![CentrePart {
-            centre: Some(common.as_str().trim().trim_end_matches([':', '：']).to_string()),
+            centre: Some(
+                common
+                    .as_str()
+                    .trim()
+                    .trim_end_matches([':', '：'])
+                    .to_string(),
+            ),
             text: rest.to_string(),
         }]);
     }
@@ -138,29 +148,33 @@ mod tests {
             parts("【センター1】1\n【センター2】3"),
             named(&[("センター1", "1"), ("センター2", "3")])
         );
-        assert_eq!(
-            parts("A：①、B：③"),
-            named(&[("A", "①"), ("B", "③")])
-        );
+        assert_eq!(parts("A：①、B：③"), named(&[("A", "①"), ("B", "③")]));
         assert_eq!(
             parts("第1センター：〇（保存期間2年） 第2センター：〇（保存期間1年）"),
-            named(&[("第1センター", "〇（保存期間2年）"), ("第2センター", "〇（保存期間1年）")])
+            named(&[
+                ("第1センター", "〇（保存期間2年）"),
+                ("第2センター", "〇（保存期間1年）")
+            ])
         );
     }
 
     #[test]
     fn one_answer_for_all_centres() {
         for (raw, centre, text) in [
-            ("全センター共通：有（避雷針を設置）", "全センター共通", "有（避雷針を設置）"),
+            (
+                "全センター共通：有（避雷針を設置）",
+                "全センター共通",
+                "有（避雷針を設置）",
+            ),
             ("各センターとも(1)", "各センターとも", "(1)"),
             ("A・B・C共通　①", "A・B・C共通", "①"),
-            ("第1センター・第2センター共通 ○", "第1センター・第2センター共通", "○"),
+            (
+                "第1センター・第2センター共通 ○",
+                "第1センター・第2センター共通",
+                "○",
+            ),
         ] {
-            assert_eq!(
-                parts(raw),
-                named(&[(centre, text)]),
-                "{raw}"
-            );
+            assert_eq!(parts(raw), named(&[(centre, text)]), "{raw}");
         }
     }
 

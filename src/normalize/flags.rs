@@ -164,10 +164,18 @@ impl Said {
                     }
                     j += 1;
                 }
-                if denied {
-                    said.negative = true;
-                } else {
-                    said.positive = true;
+                // 「各自ご確認いただく」, 「お問い合わせください」 ask something of the user:
+                // they say nothing of the measure itself.
+                let asks_the_user = tokens[i..j].iter().any(|t| {
+                    matches!(
+                        t.base.as_str(),
+                        "イタダク" | "頂ク" | "クダサル" | "下サル" | "願ウ"
+                    )
+                });
+                match (asks_the_user, denied) {
+                    (true, _) => {}
+                    (false, true) => said.negative = true,
+                    (false, false) => said.positive = true,
                 }
                 i = j;
                 continue;
@@ -185,7 +193,10 @@ impl Said {
 /// The answer folded word by word, one space between words: 「有　リスク管理委員会」
 /// keeps the space that ends its answer word, which [`fold`] would drop.
 fn fold_words(raw: &str) -> String {
-    raw.split_whitespace().map(fold).collect::<Vec<_>>().join(" ")
+    raw.split_whitespace()
+        .map(fold)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether `text` starts with the answer word `word` standing on its own: 「有（…）」
@@ -352,6 +363,8 @@ mod tests {
             "有り（全委託先と秘密保持契約を締結）",
             "無停電電源装置を設置",
             "実施していない",
+            "無（Webサイトの障害情報ページを各自ご確認いただく）",
+            "無し（詳細はお問い合わせください）",
         ] {
             assert!(!presence_says_both(raw), "{raw}");
         }

@@ -125,10 +125,11 @@ pub fn normalize(raw: &str, field: &Field, label: Option<&str>) -> Result<Value,
         ValueKind::Presence => {
             let present = flags::parse_presence(raw);
             // 「30日前まで」, 「有り：2か月前まで」: the period says there is one.
-            if field.detail_kind == Some(ValueKind::Duration) && present != Ok(false) {
-                if let Ok(duration) = quantity::parse_duration(raw) {
-                    return Ok(duration);
-                }
+            if field.detail_kind == Some(ValueKind::Duration)
+                && present != Ok(false)
+                && let Ok(duration) = quantity::parse_duration(raw)
+            {
+                return Ok(duration);
             }
             present.map(|present| Value::Presence { present })
         }
@@ -216,7 +217,10 @@ mod tests {
             unit: DurationUnit::Day,
         };
         assert_eq!(normalize("14日前", &deadline, None), Ok(days(14)));
-        assert_eq!(normalize("解約希望日の30日前まで", &deadline, None), Ok(days(30)));
+        assert_eq!(
+            normalize("解約希望日の30日前まで", &deadline, None),
+            Ok(days(30))
+        );
         assert_eq!(
             normalize("有り（解約希望月の前月末日まで）", &deadline, None),
             Ok(Value::Presence { present: true })
