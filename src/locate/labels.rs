@@ -679,28 +679,51 @@ impl Matcher {
         scored
     }
 
-    /// How much a column's cells read as the catalog's labels: the mean of each cell's
-    /// best field score, over its first few cells (enough to tell, and bounded).
+    /// How much a column's cells read as the catalog's labels.
     fn column_label_likeness(
         &self,
         rows: &[Vec<Cell>],
         header_rows: &HashSet<usize>,
         column: u32,
     ) -> f64 {
+        self.label_likeness(
+            rows.iter()
+                .enumerate()
+                .filter(|(r, row)| !header_rows.contains(r) && row.len() >= 2)
+                .filter_map(|(_, row)| row.iter().find(|c| c.column == column))
+                .map(|cell| cell.text),
+        )
+    }
+
+    /// How much texts read as the catalog's labels: the mean of each one's best field
+    /// score, over the first few (enough to tell, and bounded).
+    fn label_likeness<'t>(&self, texts: impl Iterator<Item = &'t str>) -> f64 {
         const SAMPLE: usize = 5;
-        let scores: Vec<f64> = rows
-            .iter()
-            .enumerate()
-            .filter(|(r, row)| !header_rows.contains(r) && row.len() >= 2)
-            .filter_map(|(_, row)| row.iter().find(|c| c.column == column))
+        let scores: Vec<f64> = texts
             .take(SAMPLE)
-            .map(|cell| self.best_field_score(cell.text))
+            .map(|text| self.best_field_score(text))
             .collect();
         if scores.is_empty() {
             0.0
         } else {
             scores.iter().sum::<f64>() / scores.len() as f64
         }
+    }
+
+    /// The items a heading names, by how well it reads as one of their fields
+    /// (「■推奨ゲートウェイ」 names item 76 as well as the section of item 69). Only a
+    /// heading that reads as an item's field at [`HEADING_NAMES_ITEM`] names it.
+    fn heading_items(&self, heading: &str) -> HashMap<u32, f64> {
+        let prepared = self.prepare(heading, &self.rewrites);
+        let mut items: HashMap<u32, f64> = HashMap::new();
+        for field in &self.fields {
+            let score = self.score(&prepared, field);
+            if score >= HEADING_NAMES_ITEM {
+                let best = items.entry(field.item).or_insert(0.0);
+                *best = best.max(score);
+            }
+        }
+        items
     }
 
     /// Whether a text reads as a section heading rather than as a label.
@@ -990,6 +1013,28 @@ fn join(cells: &[&Cell]) -> String {
 pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) -> RegionPairs {
     let mut result = RegionPairs::default();
     let mut heading: Option<String> = context.heading.clone();
+    let texts = || {
+        region
+            .rows
+            .iter()
+            .flat_map(|row| row.blocks.iter())
+            .map(|block| block.text.trim())
+            .filter(|text| !text.is_empty())
+    };
+    // Under a label left open, a region of nothing but the form's own labels, none
+    // marked as one (「■役員数」 above a one-cell table 「役員数」), is the form's labels
+    // with their answers left blank: as a lone column of labels, it holds no answers.
+    let labels_only = context.title.is_some()
+        && !texts().any(opens_label)
+        && matcher.label_likeness(texts()) >= LABELS_ONLY;
+    if labels_only {
+        result.preamble = texts().map(str::to_string).collect();
+        result.context = Context {
+            heading,
+            title: None,
+        };
+        return result;
+    }
     // A label the region before left open takes the first answer here.
     let mut current: Option<Pair> = context.title.as_ref().and_then(|title| {
         let first = region
@@ -1020,20 +1065,7 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             _ => true,
         };
         previous_paragraph = paragraph;
-        let first = text.chars().next().unwrap_or(' ');
-        // 「【会社名】」 is a label, 「【連携内容】REST API…」 an answer's line.
-        let bracketed = first == '【'
-            && text.find('】').is_some_and(|at| {
-                text[at + '】'.len_utf8()..]
-                    .trim_matches([':', '：', ' '])
-                    .is_empty()
-            });
-        let marked = "■□◆◇●▼▽★☆".contains(first)
-            || bracketed
-            || cues::item_cue(&fold(text))
-                .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty());
-        let short = text.chars().count() <= 40 && !text.contains('\n');
-        if marked && short {
+        if opens_label(text) {
             if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                 result.pairs.push(pair);
             }
@@ -1101,6 +1133,23 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     result
 }
 
+/// Whether a paragraph is marked as a label: 「■会社名」, 「【会社名】」, 「3. 設立年」
+/// (short, one line). 「【連携内容】REST API…」 is an answer's line.
+fn opens_label(text: &str) -> bool {
+    let first = text.chars().next().unwrap_or(' ');
+    let bracketed = first == '【'
+        && text.find('】').is_some_and(|at| {
+            text[at + '】'.len_utf8()..]
+                .trim_matches([':', '：', ' '])
+                .is_empty()
+        });
+    let marked = "■□◆◇●▼▽★☆".contains(first)
+        || bracketed
+        || cues::item_cue(&fold(text))
+            .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty());
+    marked && text.chars().count() <= 40 && !text.contains('\n')
+}
+
 /// 「会社名：株式会社…」 → (会社名, 株式会社…), when the part before the colon is short.
 fn inline_pair(text: &str) -> Option<(String, String)> {
     let (label, answer) = text.split_once(['：', ':'])?;
@@ -1136,8 +1185,16 @@ const FLOOR: f64 = 0.3;
 const BETA: f64 = 0.6;
 /// The share of the word score in a label's score; the rest is character bigrams.
 const WORD_SHARE: f64 = 0.8;
-/// The support a section heading gives the fields of the section it names.
+/// The support a section heading gives the fields of the section it names, or of the
+/// item it names.
 const HEADING_BONUS: f64 = 0.12;
+/// What a heading names: sections (by index) and items, each with its strength.
+type HeadingNames = (Vec<(usize, f64)>, HashMap<u32, f64>);
+
+/// How well a heading must read as one of an item's fields to name that item. Fitted on
+/// the corpus's heading-and-table forms (layout K): 「■推奨ゲートウェイ」 reads 0.67 as
+/// item 76, generic headings (「■基本情報」) under 0.5.
+const HEADING_NAMES_ITEM: f64 = 0.6;
 /// The support neighbouring labels give the fields of the sub-section of their items,
 /// and of their first-level section (forms keep a section's items together, whatever
 /// their order inside it).
@@ -1168,7 +1225,7 @@ impl Matcher {
             })
             .collect();
         // Section headings: support for the fields of the section they name.
-        let mut heading_cache: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
+        let mut heading_cache: HashMap<&str, HeadingNames> = HashMap::new();
         let with_headings: Vec<Vec<f64>> = pairs
             .iter()
             .zip(&base)
@@ -1176,19 +1233,35 @@ impl Matcher {
                 let Some(heading) = pair.heading.as_deref() else {
                     return scores.clone();
                 };
-                let named = heading_cache
-                    .entry(heading)
-                    .or_insert_with(|| self.heading_sections(heading));
+                let (named, items) = heading_cache.entry(heading).or_insert_with(|| {
+                    let items = self.heading_items(heading);
+                    // A heading that names an item names that item's section too; a
+                    // namesake section holding none of the items it names is not meant
+                    // (「■推奨ゲートウェイ」 is item 76, not the sub-section of item 69
+                    // called ＧＷ／エッジコンピュータ).
+                    let sections = self
+                        .heading_sections(heading)
+                        .into_iter()
+                        .filter(|(section, _)| {
+                            items.is_empty()
+                                || self.fields.iter().any(|f| {
+                                    items.contains_key(&f.item) && f.sections.contains(section)
+                                })
+                        })
+                        .collect();
+                    (sections, items)
+                });
                 scores
                     .iter()
                     .zip(&self.fields)
                     .map(|(s, f)| {
-                        let support = named
+                        let section = named
                             .iter()
                             .filter(|(section, _)| f.sections.contains(section))
                             .map(|(_, strength)| *strength)
                             .fold(0.0, f64::max);
-                        s + HEADING_BONUS * support
+                        let item = items.get(&f.item).copied().unwrap_or(0.0);
+                        s + HEADING_BONUS * section.max(item)
                     })
                     .collect()
             })
@@ -1424,7 +1497,18 @@ mod tests {
                 .map(|(s, i, f)| format!("{i}.{f}={s:.3}"))
                 .collect();
             let readings: Vec<&Vec<String>> = prepared.readings.iter().map(|r| &r.keys).collect();
-            println!("{label} {readings:?}: {}", top.join(" "));
+            let heading = m.is_heading(label);
+            let mut sections = m.heading_sections(label);
+            sections.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let sections: Vec<String> = sections
+                .iter()
+                .take(3)
+                .map(|(i, s)| format!("{}={s:.3}", m.sections[*i].folded))
+                .collect();
+            println!(
+                "{label} {readings:?} heading={heading} {sections:?}: {}",
+                top.join(" ")
+            );
         }
     }
 

@@ -93,8 +93,8 @@ impl<'c> Vocabulary<'c> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// How well a cell names an item: 1 for its title, 0.9 for a title at the start of a
-    /// longer heading, the bigram similarity otherwise.
+    /// How well a cell names an item: 1 for its title, 0.9 for a title at the start or
+    /// the end of a longer heading, the bigram similarity otherwise.
     pub fn title_score(&self, folded: &str, number: u32) -> f64 {
         // 「(1) 開示情報の日付」 names its item once the number is set aside.
         let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
@@ -115,6 +115,10 @@ impl<'c> Vocabulary<'c> {
                 let score = if *text == title {
                     1.0
                 } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
+                    0.9
+                } else if title.chars().count() >= 3 && text.ends_with(title.as_str()) {
+                    // The section before the title: 「サービス窓口（苦情受付、問い合わせ）
+                    // 営業日・時間」.
                     0.9
                 } else if title.is_empty() {
                     0.0
@@ -417,6 +421,14 @@ mod tests {
         assert_eq!(vocabulary.title_score(&fold("事業者名"), 2), 1.0);
         assert_eq!(vocabulary.title_score(&fold("(1) 開示情報の日付"), 1), 1.0);
         assert!(vocabulary.title_score(&fold("時刻同期"), 78) < 0.3);
+        // The section written before the title, whose words name another item.
+        assert_eq!(
+            vocabulary.title_score(
+                &fold("サービス窓口（苦情受付、問い合わせ）　営業日・時間"),
+                128
+            ),
+            0.9
+        );
         assert_eq!(vocabulary.item_named_by(&fold("時刻同期")), Some(96));
         assert_eq!(
             vocabulary.item_named_by(&fold("その他サービス")),

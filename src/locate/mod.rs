@@ -150,6 +150,8 @@ struct Collector {
     /// Item headings read, and those whose title confirmed their number.
     headings: usize,
     confirmed_headings: usize,
+    /// Items read under a heading whose number named another item (its title decided).
+    renamed: std::collections::BTreeSet<u32>,
     /// The item left open at the end of the region read.
     open_item: Option<OpenItem>,
 }
@@ -197,6 +199,7 @@ impl Collector {
         let Some(other) = title.renamed else {
             return (cue.number, 1.0);
         };
+        self.renamed.insert(other);
         self.notes.push(LocateNote {
             kind: NoteKind::NumberDisagreesWithTitle,
             item: Some(other),
@@ -504,6 +507,7 @@ fn agreement(
     pairs: &[labels::Pair],
     decisions: &[labels::Decision],
 ) -> (usize, usize) {
+    let renamed = &numbered.renamed;
     // An answer is known by its place and its text (a PDF place is only a page).
     let by_place: Vec<(&Location, &str, (u32, u32))> = numbered
         .fields
@@ -519,7 +523,9 @@ fn agreement(
         let (Some(field), Some(numbered)) = (decision.field, numbered) else {
             continue;
         };
-        if field == numbered {
+        // An answer placed by its heading's title, not its number, is no evidence that
+        // the numbers are today's: the number there named another item.
+        if field == numbered && !renamed.contains(&numbered.0) {
             agree += 1;
         } else {
             disagree += 1;
@@ -755,5 +761,45 @@ mod tests {
             Catalog::builtin(),
         );
         assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
+    }
+
+    #[test]
+    fn own_numbers_that_coincide_with_todays_at_first_are_not_item_numbers() {
+        // An older edition numbers its rows 1, 2, 3 …: its first five items are today's
+        // first five, then it goes its own way (its 6 is today's 9, its 16 today's 7).
+        let rows: &[&[&str]] = &[
+            &["No.", "項目", "記入事項", "回答"],
+            &["1", "情報開示日", "開示日（西暦）", "2024年6月1日"],
+            &["2", "会社名", "商号", "テスト株式会社"],
+            &["3", "設立日", "設立年月日（西暦）", "2001年4月1日"],
+            &[
+                "4",
+                "本社所在地",
+                "本社住所",
+                "東京都千代田区丸の内一丁目1番1号",
+            ],
+            &["5", "事業内容", "主な事業内容", "クラウドサービスの提供"],
+            &["6", "売上高", "売上高（単体・直近決算期）", "1,200百万円"],
+            &["7", "経常利益", "経常利益（単体・直近決算期）", "150百万円"],
+            &["8", "資本金", "資本金", "300百万円"],
+            &["9", "自己資本比率", "自己資本比率（直近決算期）", "45.2%"],
+            &["15", "代表者", "代表者氏名", "山田太郎"],
+            &["16", "役員数", "役員数", "14人"],
+            &["17", "社員数", "正社員数（単体）", "148名"],
+            &["34", "サービス名", "サービスの名称", "テストクラウド"],
+            &["35", "サービス開始日", "開始年月日", "2016年10月1日"],
+        ];
+        let document = Document {
+            regions: vec![region("申請書", rows)],
+        };
+        let located = locate(&document, Catalog::builtin());
+        let found = answers(&located);
+        assert!(found.contains(&(7, 1, "14人")), "{found:?}");
+        assert!(found.contains(&(9, 1, "1,200百万円")), "{found:?}");
+        assert!(
+            !found
+                .iter()
+                .any(|(item, _, raw)| *item == 16 && *raw == "14人")
+        );
     }
 }
