@@ -28,6 +28,10 @@ pub struct Meta {
     #[serde(default)]
     pub edition: String,
     pub items: u32,
+    /// The guide's chapter headings above its sections (「２．「事業者」に関わる項目」),
+    /// which forms repeat as headings between items.
+    #[serde(default)]
+    pub chapters: Vec<String>,
 }
 
 /// How the catalog resolves one quirk of the guide.

@@ -38,6 +38,10 @@ pub(super) enum Role {
 /// The role a header cell gives its column. Header cells are short words; a cell that
 /// says more (「役員（7：選択開示項目）」, 「記述内容：役員数」) is content, not a header.
 fn header_role(folded: &str) -> Option<Role> {
+    // 「【記述内容】」 is the guide's field marker on a body row; a header says 記述内容.
+    if cues::opens_with_marker(folded) {
+        return None;
+    }
     let words =
         folded.trim_matches(|c: char| matches!(c, '【' | '】' | '[' | ']' | '(' | ')' | '*' | '※'));
     // 「1センター」 is a column of answers, not item 1.

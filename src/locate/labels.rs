@@ -862,7 +862,8 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         let mut columns = column_with(Role::Number);
         let inferred: Vec<u32> = numbers
             .iter()
-            .filter(|(c, n)| **n * 10 >= count[c] * 6 && !columns.contains(c))
+            // One figure alone (「1」 beside its label) is an answer, not a numbering.
+            .filter(|(c, n)| **n >= 2 && **n * 10 >= count[c] * 6 && !columns.contains(c))
             .map(|(c, _)| *c)
             .collect();
         columns.extend(inferred);

@@ -64,7 +64,8 @@ impl<'c> Vocabulary<'c> {
             }
         }
         let mut sections = HashSet::new();
-        for heading in catalog.items.iter().flat_map(|item| item.section.iter()) {
+        let chapters = catalog.meta.chapters.iter();
+        for heading in chapters.chain(catalog.items.iter().flat_map(|item| item.section.iter())) {
             let folded = fold(heading);
             sections.insert(without_numbering(&folded).to_string());
             sections.insert(folded);
@@ -447,6 +448,7 @@ mod tests {
         assert!(vocabulary.is_section(&fold("２．２ 事業所・事業")));
         assert!(vocabulary.is_section(&fold("（１）事業所等の概要")));
         assert!(!vocabulary.is_section(&fold("事業者名")));
+        assert!(vocabulary.is_section(&fold("３．「サービス」に関わる項目")));
     }
 
     #[test]

@@ -802,4 +802,30 @@ mod tests {
                 .any(|(item, _, raw)| *item == 16 && *raw == "14人")
         );
     }
+
+    #[test]
+    fn an_answer_that_begins_with_a_figure_is_no_item_number() {
+        for answer in ["2拠点", "1"] {
+            let document = Document {
+                regions: vec![
+                    paragraphs(1, &["② データの所在（92: 必須開示項目）"]),
+                    region(
+                        "表92",
+                        &[
+                            &["記述内容", "回答", "添付資料"],
+                            &["【記述内容】", "日本（国内データセンターのみ）"],
+                        ],
+                    ),
+                    paragraphs(2, &["② 使用データセンター（93: 必須開示項目）"]),
+                    region(
+                        "表93",
+                        &[&["記述内容", "回答", "添付資料"], &["【記述内容】", answer]],
+                    ),
+                ],
+            };
+            let located = locate(&document, Catalog::builtin());
+            let found = answers(&located);
+            assert!(found.contains(&(93, 1, answer)), "{found:?}");
+        }
+    }
 }

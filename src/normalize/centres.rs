@@ -20,8 +20,9 @@ pub struct CentrePart {
 /// A centre's name: numbered centres, DC numbers, or a single letter.
 /// Read from the answer as written (full-width letters and colons included), so that
 /// each part keeps its own spelling; `\d` and `\s` are Unicode.
-const NAME: &str =
-    r"第\s*\d+\s*(?:データ)?センター|(?:データ)?センター\s*\d+|(?:DC|ＤＣ)\s*\d+|[A-ZＡ-Ｚ]";
+/// Besides numbers and letters, a centre's own name ending in センター or DC
+/// (「札幌コロケーションセンター」, 「東京第2DC」), short and unbroken.
+const NAME: &str = r"第\s*\d+\s*(?:データ)?センター|(?:データ)?センター\s*\d+|(?:DC|ＤＣ)\s*\d+|[A-ZＡ-Ｚ]|[^\s:：/／、,，;；()（）【】「」]{1,20}?(?:センター|DC|ＤＣ)\s*\d*";
 
 /// A name opening a centre's part: 「第1センター：」, 「【DC2】」.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
