@@ -101,8 +101,7 @@ impl fmt::Display for Summary {
         };
         write!(
             f,
-            "{} files in {seconds:.2} s ({rate:.1} files/s, {:.1} MB/s): {} documents \
-             (reject {}, review {}, pass {}), {} errors",
+            "{} files in {seconds:.2} s ({rate:.1} files/s, {:.1} MB/s): {} documents",
             self.files,
             if seconds > 0.0 {
                 self.bytes as f64 / 1e6 / seconds
@@ -110,11 +109,16 @@ impl fmt::Display for Summary {
                 0.0
             },
             self.documents,
-            self.reject,
-            self.review,
-            self.pass,
-            self.errors,
         )?;
+        // Only `check` gives verdicts.
+        if self.reject + self.review + self.pass > 0 {
+            write!(
+                f,
+                " (reject {}, review {}, pass {})",
+                self.reject, self.review, self.pass
+            )?;
+        }
+        write!(f, ", {} errors", self.errors)?;
         if !self.error_kinds.is_empty() {
             let kinds: Vec<String> = self
                 .error_kinds
@@ -171,7 +175,7 @@ struct Done {
     /// What the HTML report needs of it.
     kept: Option<Outcome>,
     /// Its verdict, or why it could not be processed.
-    status: Result<Verdict, (ErrorKind, String)>,
+    status: Result<Option<Verdict>, (ErrorKind, String)>,
     bytes: u64,
 }
 
@@ -337,11 +341,13 @@ impl Writer {
         match done.status {
             Ok(verdict) => {
                 summary.documents += 1;
-                summary.worst = summary.worst.max(verdict);
-                match verdict {
-                    Verdict::Reject => summary.reject += 1,
-                    Verdict::Review => summary.review += 1,
-                    Verdict::Pass => summary.pass += 1,
+                if let Some(verdict) = verdict {
+                    summary.worst = summary.worst.max(verdict);
+                    match verdict {
+                        Verdict::Reject => summary.reject += 1,
+                        Verdict::Review => summary.review += 1,
+                        Verdict::Pass => summary.pass += 1,
+                    }
                 }
             }
             Err((kind, line)) => {

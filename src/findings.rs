@@ -57,6 +57,9 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<u32>,
     pub rule: Rule,
+    /// The rule unit that raised it, as `kaiji rules` lists it (an extension of the
+    /// contract): `required-missing`, `unreadable-answer`, a cross-check's id …
+    pub code: String,
     pub severity: Severity,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<u32>,

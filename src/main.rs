@@ -81,8 +81,8 @@ enum Command {
     },
     /// Print every rule the checker runs.
     Rules {
-        #[arg(long, value_enum, default_value_t = JsonOnly::Json)]
-        format: JsonOnly,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Json)]
+        format: RulesFormat,
     },
 }
 
@@ -144,6 +144,13 @@ impl From<CheckFormat> for Format {
 #[derive(Clone, Copy, ValueEnum)]
 enum JsonOnly {
     Json,
+}
+
+/// `kaiji rules`: the registry as JSON, or as the README's table.
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -219,9 +226,15 @@ fn main() -> ExitCode {
         Command::Catalog {
             format: JsonOnly::Json,
         } => print_json(Catalog::builtin()),
-        Command::Rules {
-            format: JsonOnly::Json,
-        } => print_json(&check::rules(Catalog::builtin(), CrossChecks::builtin())),
+        Command::Rules { format } => {
+            let rules = check::rules(Catalog::builtin(), CrossChecks::builtin());
+            match format {
+                RulesFormat::Json => print_json(&rules),
+                RulesFormat::Markdown => io::stdout()
+                    .write_all(check::rules_markdown(&rules).as_bytes())
+                    .map(|()| ExitCode::SUCCESS),
+            }
+        }
     };
     match result {
         Ok(code) => code,

@@ -4,8 +4,8 @@
 use crate::answers::Answers;
 pub use crate::answers::{CentreResult, FieldResult, ItemResult};
 use crate::catalog::Catalog;
-use crate::check::{self, CrossChecks};
-use crate::findings::{Finding, Rule, Severity, Verdict};
+use crate::check::{self, CrossChecks, reading};
+use crate::findings::{Finding, Verdict};
 use crate::ingest::{self, IngestError, Limits};
 use crate::locate::{self, LocateNote, MatchedBy, NoteKind};
 use crate::normalize::{self, Value};
@@ -38,7 +38,9 @@ pub struct DocumentResult {
     pub form: Form,
     pub items: Vec<ItemResult>,
     pub findings: Vec<Finding>,
-    pub verdict: Verdict,
+    /// Set by `check` only: `extract` and `migrate` check nothing, so claim no verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,22 +167,11 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
             if matches!(value, Value::Presence { .. })
                 && normalize::presence_says_both(&located_field.raw)
             {
-                findings.push(Finding {
-                    item: Some(item.number),
-                    field: Some(field.index),
-                    rule: Rule::Contradiction,
-                    severity: Severity::Review,
-                    related: Vec::new(),
-                    message: format!(
-                        "{}（{}）の記述内容{}「{}」は、有るとも無い（または予定）とも述べています。どちらか確認してください。",
-                        item.title,
-                        item.number,
-                        field.index,
-                        locate::excerpt(&located_field.raw)
-                    ),
-                    quote: Some(located_field.raw.clone()),
-                    at: Some(located_field.at.clone()),
-                });
+                findings.push(reading::says_both(
+                    item,
+                    field,
+                    (&located_field.raw, &located_field.at),
+                ));
             }
             let matched_label = located_field
                 .label
@@ -213,22 +204,11 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
             (located.kind.name(), located.matched_by.name())
         }
         MatchedBy::Nothing => {
-            findings.push(Finding {
-                item: None,
-                field: None,
-                rule: Rule::Unrecognized,
-                severity: Severity::Review,
-                related: Vec::new(),
-                message:
-                    "申請書の審査対象項目が一つも見つかりません。申請書の様式か確認してください。"
-                        .to_string(),
-                quote: None,
-                at: None,
-            });
+            findings.push(reading::no_items());
             ("unknown", "none")
         }
     };
-    let verdict = Verdict::of(&findings);
+    let verdict = (setup.stages == Stages::Check).then(|| Verdict::of(&findings));
     Outcome::Document(Box::new(DocumentResult {
         schema: SCHEMA,
         source,
@@ -248,25 +228,11 @@ fn type_answer(
     findings: &mut Vec<Finding>,
 ) -> (Value, Vec<CentreResult>) {
     let label = located.label.as_deref();
-    let mut unreadable = |raw: &str, centre: Option<&str>, expected: &str| {
-        let whose = centre.map_or(String::new(), |c| format!("の{c}"));
-        findings.push(Finding {
-            item: Some(item.number),
-            field: Some(field.index),
-            rule: Rule::Invalid,
-            severity: Severity::Review,
-            related: Vec::new(),
-            message: format!(
-                "{}（{}）の記述内容{}{whose}「{}」を読み取れません。{}の形で記入されているか確認してください。",
-                item.title,
-                item.number,
-                field.index,
-                locate::excerpt(raw),
-                expected
-            ),
-            quote: Some(located.raw.clone()),
-            at: Some(located.at.clone()),
-        });
+    let answer = (located.raw.as_str(), &located.at);
+    let mut unreadable = |part: &str, centre: Option<&str>, expected: &str| {
+        findings.push(reading::unreadable(
+            item, field, part, centre, expected, answer,
+        ));
     };
     let per_centre = (item.per_data_center && field.kind != crate::catalog::ValueKind::Text)
         .then(|| normalize::normalize_per_centre(&located.raw, field, label))
@@ -302,22 +268,15 @@ fn type_answer(
 }
 
 fn note_finding(note: &LocateNote) -> Finding {
-    let rule = match note.kind {
-        NoteKind::ConflictingAnswers => Rule::Contradiction,
-        NoteKind::UnknownField
-        | NoteKind::NumberDisagreesWithTitle
-        | NoteKind::UnrecognizedLabel => Rule::Unrecognized,
+    let unit = match note.kind {
+        NoteKind::ConflictingAnswers => &reading::CONFLICTING_ANSWERS,
+        NoteKind::UnknownField => &reading::UNKNOWN_FIELD,
+        NoteKind::NumberDisagreesWithTitle => &reading::NUMBER_RENAMED,
+        NoteKind::UnrecognizedLabel => &reading::UNRECOGNIZED_LABEL,
     };
-    Finding {
-        item: note.item,
-        field: note.field,
-        rule,
-        severity: Severity::Review,
-        related: Vec::new(),
-        message: note.message.clone(),
-        quote: None,
-        at: note.at.clone(),
-    }
+    let mut finding = unit.finding(note.item, note.field, None, note.message.clone());
+    finding.at = note.at.clone();
+    finding
 }
 
 fn hex(bytes: &[u8]) -> String {

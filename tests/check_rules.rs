@@ -314,3 +314,79 @@ fn a_failure_notice_exception_goes_to_a_reviewer() {
             .any(|f| f.item == Some(131) && f.severity == Severity::Reject)
     );
 }
+
+/// Every finding names a unit of the registry, with the unit's rule and severity: over
+/// the planted defects here and over every fixture read and checked.
+#[test]
+fn every_finding_carries_a_code_the_registry_lists() {
+    let registry = check::rules(Catalog::builtin(), CrossChecks::builtin());
+    let mut codes: Vec<&str> = registry.iter().map(|r| r.code.as_str()).collect();
+    codes.sort_unstable();
+    let unique = codes.len();
+    codes.dedup();
+    assert_eq!(codes.len(), unique, "a code listed twice");
+
+    let clean = clean_application();
+    let mut found: Vec<Finding> = Vec::new();
+    let mut plant = |item: u32, field: u32, raw: Option<&str>| {
+        let mut items = clean.clone();
+        answer(&mut items, item, field, raw);
+        found.extend(findings(&items));
+    };
+    for &(item, field, raw, ..) in PLANTED {
+        plant(item, field, raw);
+    }
+    plant(11, 1, Some("個人事業であるため回答できない"));
+    plant(131, 1, Some("無し（利用者への影響が無い障害のため）"));
+    plant(5, 1, Some(&"あ".repeat(120)));
+    plant(3, 1, Some("平成17年12月3日"));
+    plant(16, 1, Some("①⑤"));
+    plant(29, 1, Some("有り"));
+    plant(127, 1, Some("営業部"));
+    plant(130, 1, Some("事前告知は行わない"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for shown in [
+        "fixtures/spreadsheets/official-layout.xlsx",
+        "fixtures/spreadsheets/split-sheets.ods",
+        "fixtures/word/guide-layout.docx",
+        "fixtures/pdf/guide-layout-lo.pdf",
+        "fixtures/legacy/retyped-two-column.docx",
+        "fixtures/README.md",
+    ] {
+        if let Outcome::Document(document) =
+            pipeline::process(&root.join(shown), shown, &Setup::builtin(Stages::Check))
+        {
+            found.extend(document.findings);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for finding in &found {
+        let unit = registry.iter().find(|r| r.code == finding.code);
+        let unit = unit.unwrap_or_else(|| panic!("{} is not in the registry", finding.code));
+        assert_eq!(
+            (unit.rule, unit.severity),
+            (finding.rule, finding.severity),
+            "{finding:#?}"
+        );
+        seen.insert(finding.code.clone());
+    }
+    // The scenarios above reach most of the registry: a unit no case reaches is named.
+    assert!(seen.len() >= 12, "only {seen:?} reached");
+}
+
+/// The README's rule table is the registry's, as `kaiji rules --format markdown` writes it.
+#[test]
+fn the_readme_lists_the_registry() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let table = check::rules_markdown(&check::rules(Catalog::builtin(), CrossChecks::builtin()));
+    let block = readme
+        .split("<!-- rules:begin -->\n")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- rules:end -->").next())
+        .expect("the README's rules block");
+    assert_eq!(
+        block, table,
+        "the README's rule table is stale: replace it with `kaiji rules --format markdown`"
+    );
+}

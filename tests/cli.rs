@@ -237,11 +237,12 @@ fn rules_lists_every_rule() {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|r| r["id"].as_str())
+        .filter_map(|r| r["code"].as_str())
         .collect();
     for id in [
         "required-missing",
-        "guide-condition-29-1",
+        "guide-condition",
+        "unreadable-answer",
         "length-limit",
         "present-without-detail",
         "profit-within-sales",

@@ -25,6 +25,7 @@ fn finding(item: u32, severity: Severity, rule: Rule, message: &str, quote: &str
         item: Some(item),
         field: Some(1),
         rule,
+        code: rule.name().to_string(),
         severity,
         related: Vec::new(),
         message: message.to_string(),
@@ -52,7 +53,7 @@ fn document(path: &str, findings: Vec<Finding>) -> Outcome {
         },
         items: Vec::new(),
         findings,
-        verdict,
+        verdict: Some(verdict),
     }))
 }
 

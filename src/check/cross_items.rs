@@ -114,15 +114,18 @@ impl CrossChecks {
         self.checks
             .iter()
             .map(|c| RuleDescription {
-                id: c.id.clone(),
+                code: c.id.clone(),
                 rule: Rule::Contradiction,
                 severity: c.severity,
-                items: c
-                    .fields
-                    .iter()
-                    .filter_map(|f| field_ref(f))
-                    .map(|(item, _)| item)
-                    .collect(),
+                items: {
+                    let mut items: Vec<u32> = Vec::new();
+                    for (item, _) in c.fields.iter().filter_map(|f| field_ref(f)) {
+                        if !items.contains(&item) {
+                            items.push(item);
+                        }
+                    }
+                    items
+                },
                 description: c.message.clone(),
             })
             .collect()
@@ -198,6 +201,7 @@ pub fn check(
             item: Some(first_item),
             field: Some(first_field),
             rule: Rule::Contradiction,
+            code: row.id.clone(),
             severity: row.severity,
             related: refs
                 .iter()

@@ -9,12 +9,68 @@
 //!   IASE3402）取得済み」等の記述は行わず、手引きの指示通りに記述してください。」
 //! - 記入時の使用言語: 「記入時の使用言語は、日本語とします。」 (a finding about the whole form).
 
-use super::{RuleDescription, about};
+use super::{RuleDescription, RuleUnit, about};
 use crate::answers::Answers;
 use crate::catalog::{Catalog, ValueKind};
 use crate::findings::{Finding, Rule, Severity};
 use crate::normalize::Value;
 use crate::text::{circled_number, fold};
+
+/// An answer longer than its field's limit, counted without whitespace.
+///
+/// **Why:** item 5 「＜100字以内＞」, item 36 「500文字以内でご記入ください。」
+/// **Example:** a 657-character item 36.
+pub const LENGTH_LIMIT: RuleUnit = RuleUnit {
+    code: "length-limit",
+    rule: Rule::Invalid,
+    severity: Severity::Review,
+    description: "字数制限（100字以内、500文字以内）を超えている。",
+};
+
+/// A date written in a Japanese era where the guide asks for the western year.
+///
+/// **Why:** items 1 and 3 ask for the date 「（西暦）」.
+/// **Example:** item 3 answered 「平成17年12月3日」.
+pub const WESTERN_YEAR: RuleUnit = RuleUnit {
+    code: "western-year",
+    rule: Rule::Invalid,
+    severity: Severity::Review,
+    description: "西暦で記述すべき日付が和暦で記入されている。",
+};
+
+/// A choice outside the options, several where one is asked, or 16's ⑤ beside others.
+///
+/// **Why:** the choices the guide lists (16: ①〜⑤, 38, 117: ①〜③); 117 asks for one.
+/// **Example:** item 16 answered 「①⑤」.
+pub const CHOICE_RANGE: RuleUnit = RuleUnit {
+    code: "choice-range",
+    rule: Rule::Invalid,
+    severity: Severity::Review,
+    description: "選択肢の範囲外の番号、単一選択の項目での複数選択、「いずれでもない」と他の選択肢の併記。",
+};
+
+/// Another scheme's 「取得済み」 in place of the asked content.
+///
+/// **Why:** 記入時の注意事項 「…「監査基準委員会報告書第18号監査…取得済み」等の記述は
+/// 行わず、手引きの指示通りに記述してください。」
+/// **Example:** 「18号監査（SSAE16）取得済み」.
+pub const CERTIFICATION_IN_PLACE_OF_CONTENT: RuleUnit = RuleUnit {
+    code: "certification-in-place-of-content",
+    rule: Rule::Invalid,
+    severity: Severity::Review,
+    description: "「18号監査（SSAE16等）取得済み」等、他制度の取得状況で記述に代えている。手引き「記入時の注意事項」",
+};
+
+/// Most written answers have no Japanese in them.
+///
+/// **Why:** 「記入時の使用言語は、日本語とします。」
+/// **Example:** a form answered in English throughout.
+pub const LANGUAGE: RuleUnit = RuleUnit {
+    code: "language",
+    rule: Rule::Invalid,
+    severity: Severity::Review,
+    description: "記述の過半が日本語で書かれていない。手引き「記入時の使用言語は、日本語とします。」",
+};
 
 /// Item 16's option 「いずれでもない」, which excludes the others.
 const NONE_OF_THE_ABOVE: (u32, u32) = (16, 5);
@@ -30,22 +86,20 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                 let length = answer.raw.chars().filter(|c| !c.is_whitespace()).count();
                 if length > limit as usize {
                     findings.push(about(
+                        &LENGTH_LIMIT,
                         Some(answer),
                         item.number,
                         Some(field.index),
-                        Rule::Invalid,
-                        Severity::Review,
                         format!("{name}は{limit}字以内とされていますが、{length}字あります。"),
                     ));
                 }
             }
             if field.western_year && written_in_era(&answer.raw) {
                 findings.push(about(
+                    &WESTERN_YEAR,
                     Some(answer),
                     item.number,
                     Some(field.index),
-                    Rule::Invalid,
-                    Severity::Review,
                     format!(
                         "{name}は西暦で記述するよう求められていますが、和暦で記入されています。"
                     ),
@@ -77,22 +131,20 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                 };
                 if let Some(message) = problem {
                     findings.push(about(
+                        &CHOICE_RANGE,
                         Some(answer),
                         item.number,
                         Some(field.index),
-                        Rule::Invalid,
-                        Severity::Review,
                         message,
                     ));
                 }
             }
             if names_a_certification_in_place_of_content(&answer.raw) {
                 findings.push(about(
+                    &CERTIFICATION_IN_PLACE_OF_CONTENT,
                     Some(answer),
                     item.number,
                     Some(field.index),
-                    Rule::Invalid,
-                    Severity::Review,
                     format!("{name}に他制度の「取得済み」の記述があります。手引きの記入時の注意事項により、手引きの指示通りの内容を記述する必要があります。"),
                 ));
             }
@@ -144,15 +196,13 @@ fn not_in_japanese(answers: &Answers) -> Option<Finding> {
         return None;
     }
     let foreign = texts.iter().filter(|t| !t.chars().any(is_japanese)).count();
-    (foreign * 2 > texts.len()).then(|| Finding {
-        item: None,
-        field: None,
-        rule: Rule::Invalid,
-        severity: Severity::Review,
-        related: Vec::new(),
-        message: format!("記述の多く（{foreign}/{}件）が日本語で書かれていません。手引き: 「記入時の使用言語は、日本語とします。」", texts.len()),
-        quote: None,
-        at: None,
+    (foreign * 2 > texts.len()).then(|| {
+        LANGUAGE.finding(
+            None,
+            None,
+            None,
+            format!("記述の多く（{foreign}/{}件）が日本語で書かれていません。手引き: 「記入時の使用言語は、日本語とします。」", texts.len()),
+        )
     })
 }
 
@@ -170,40 +220,10 @@ pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
             .collect()
     };
     vec![
-        RuleDescription {
-            id: "length-limit".into(),
-            rule: Rule::Invalid,
-            severity: Severity::Review,
-            items: with(&|f| f.max_chars.is_some()),
-            description: "字数制限（100字以内、500文字以内）を超えている。".into(),
-        },
-        RuleDescription {
-            id: "western-year".into(),
-            rule: Rule::Invalid,
-            severity: Severity::Review,
-            items: with(&|f| f.western_year),
-            description: "西暦で記述すべき日付が和暦で記入されている。".into(),
-        },
-        RuleDescription {
-            id: "choice-range".into(),
-            rule: Rule::Invalid,
-            severity: Severity::Review,
-            items: with(&|f| f.kind == ValueKind::Choice),
-            description: "選択肢の範囲外の番号、単一選択の項目での複数選択、「いずれでもない」と他の選択肢の併記。".into(),
-        },
-        RuleDescription {
-            id: "certification-in-place-of-content".into(),
-            rule: Rule::Invalid,
-            severity: Severity::Review,
-            items: Vec::new(),
-            description: "「18号監査（SSAE16等）取得済み」等、他制度の取得状況で記述に代えている。手引き「記入時の注意事項」".into(),
-        },
-        RuleDescription {
-            id: "language".into(),
-            rule: Rule::Invalid,
-            severity: Severity::Review,
-            items: Vec::new(),
-            description: "記述の過半が日本語で書かれていない。手引き「記入時の使用言語は、日本語とします。」".into(),
-        },
+        LENGTH_LIMIT.describe(with(&|f| f.max_chars.is_some())),
+        WESTERN_YEAR.describe(with(&|f| f.western_year)),
+        CHOICE_RANGE.describe(with(&|f| f.kind == ValueKind::Choice)),
+        CERTIFICATION_IN_PLACE_OF_CONTENT.describe(Vec::new()),
+        LANGUAGE.describe(Vec::new()),
     ]
 }

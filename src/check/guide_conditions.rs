@@ -12,12 +12,71 @@
 //! - Item 130: 「事前告知を実施していない場合は非認定となります。」 — a notice period that
 //!   says no notice is given.
 
-use super::{RuleDescription, about, is_blank};
+use super::{RuleDescription, RuleUnit, about, is_blank};
 use crate::answers::{Answers, FieldResult};
 use crate::catalog::{Catalog, Item, RejectWhen};
 use crate::findings::{Finding, Rule, Severity};
 use crate::normalize::{Value, parse_presence};
 use crate::text::fold;
+
+/// A field the catalog marks `reject_when` answered 「無し」 (`absent`) or 「否」
+/// (`denied`): the guide's own 非認定 condition for that field.
+///
+/// **Why:** item 29 「…文書類が無い場合は非認定となります。」, item 87 「証明書の提供が
+/// できない場合は非認定となります。」, item 131 「障害発生時の通知を実施していない場合は
+/// 非認定となります。」
+/// **Example:** item 29 answered 「無し」.
+pub const GUIDE_CONDITION: RuleUnit = RuleUnit {
+    code: "guide-condition",
+    rule: Rule::BelowThreshold,
+    severity: Severity::Reject,
+    description: "手引きが非認定とする回答（情報セキュリティ規程等が「無し」(29)、消去証明書の提供が「否」(87)、障害発生時の通知が「無し」(131)）。",
+};
+
+/// Item 131 answered 「無し」 with the guide's own exception invoked: for a reviewer.
+///
+/// **Why:** 「但し、サービス利用者への影響が無い障害に限り、通知を実施しない場合も
+/// 認めます。」
+/// **Example:** 「無し（利用者への影響が無い障害のみ）」.
+pub const FAILURE_NOTICE_EXCEPTION: RuleUnit = RuleUnit {
+    code: "failure-notice-exception",
+    rule: Rule::BelowThreshold,
+    severity: Severity::Review,
+    description: "障害発生時の通知（131）が「無し」で、利用者への影響が無い障害に限る例外を挙げている。例外に当たるかは審査員が確認する。",
+};
+
+/// Item 127 says there is no contact point.
+///
+/// **Why:** 「窓口（連絡先）を設置していない場合は非認定となります。」
+/// **Example:** 127 answered 「無し」.
+pub const NO_CONTACT_POINT: RuleUnit = RuleUnit {
+    code: "no-contact-point",
+    rule: Rule::BelowThreshold,
+    severity: Severity::Reject,
+    description: "連絡先（127）が無い。手引き「窓口（連絡先）を設置していない場合は非認定となります。」",
+};
+
+/// Item 127 answered with no telephone number, e-mail address or URL in it.
+///
+/// **Why:** the same condition; an answer that gives no way to reach anyone may be none.
+/// **Example:** 127 answered 「営業部」.
+pub const CONTACT_POINT_UNCLEAR: RuleUnit = RuleUnit {
+    code: "contact-point-unclear",
+    rule: Rule::BelowThreshold,
+    severity: Severity::Review,
+    description: "連絡先（127）に電話番号・メールアドレス・URLが見当たらない。",
+};
+
+/// Item 130 says no advance notice of maintenance is given.
+///
+/// **Why:** 「事前告知を実施していない場合は非認定となります。」
+/// **Example:** 130 answered 「事前告知は行わない」.
+pub const NO_MAINTENANCE_NOTICE: RuleUnit = RuleUnit {
+    code: "no-maintenance-notice",
+    rule: Rule::BelowThreshold,
+    severity: Severity::Reject,
+    description: "メンテナンス時の事前告知（130）を行わない。手引き「事前告知を実施していない場合は非認定となります。」",
+};
 
 const CONTACT_POINT: (u32, u32) = (127, 1);
 const MAINTENANCE_NOTICE: (u32, u32) = (130, 1);
@@ -43,20 +102,19 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             let because = field.reject_because.as_deref().unwrap_or("");
             let invokes_exception =
                 item.number == FAILURE_NOTICE && fold(&answer.raw).contains("影響");
-            let (severity, note) = if invokes_exception {
+            let (unit, note) = if invokes_exception {
                 (
-                    Severity::Review,
+                    &FAILURE_NOTICE_EXCEPTION,
                     "利用者への影響が無い障害に限る例外に当たるか確認が必要です。",
                 )
             } else {
-                (Severity::Reject, "")
+                (&GUIDE_CONDITION, "")
             };
             findings.push(about(
+                unit,
                 Some(answer),
                 item.number,
                 Some(field.index),
-                Rule::BelowThreshold,
-                severity,
                 format!(
                     "{}（{}）の記述内容{}が「{}」です。手引き: 「{because}」{note}",
                     item.title,
@@ -75,18 +133,18 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
         if parse_presence(&answer.raw) == Ok(false) || fold(&answer.raw).contains("設置していない")
         {
             findings.push(condition(
+                &NO_CONTACT_POINT,
                 item,
                 answer,
                 "設置していない",
-                Severity::Reject,
                 "連絡先（窓口）が無いとされています。",
             ));
         } else if !looks_like_contact(&answer.raw) {
             findings.push(condition(
+                &CONTACT_POINT_UNCLEAR,
                 item,
                 answer,
                 "設置していない",
-                Severity::Review,
                 "連絡先に電話番号・メールアドレス・URLが見当たりません。",
             ));
         }
@@ -108,10 +166,10 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             .any(|w| text.contains(w));
         if no_notice {
             findings.push(condition(
+                &NO_MAINTENANCE_NOTICE,
                 item,
                 answer,
                 "事前告知を実施していない",
-                Severity::Reject,
                 "メンテナンス時の事前告知を行わないとされています。",
             ));
         }
@@ -121,10 +179,10 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
 /// A finding for a condition the guide states in an item's 説明 (quoted from the
 /// catalog's `reject_if`, found by a phrase in it).
 fn condition(
+    unit: &RuleUnit,
     item: &Item,
     answer: &FieldResult,
     phrase: &str,
-    severity: Severity,
     what: &str,
 ) -> Finding {
     let because = item
@@ -133,11 +191,10 @@ fn condition(
         .find(|s| s.contains(phrase))
         .map_or("", String::as_str);
     about(
+        unit,
         Some(answer),
         item.number,
         Some(answer.index),
-        Rule::BelowThreshold,
-        severity,
         format!(
             "{}（{}）: {what} 手引き: 「{because}」",
             item.title, item.number
@@ -160,41 +217,17 @@ fn short_answer(answer: &FieldResult) -> String {
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
-    let mut rules = Vec::new();
-    for item in &catalog.items {
-        for field in item.fields.iter().filter(|f| f.reject_when.is_some()) {
-            rules.push(RuleDescription {
-                id: format!("guide-condition-{}-{}", item.number, field.index),
-                rule: Rule::BelowThreshold,
-                severity: Severity::Reject,
-                items: vec![item.number],
-                description: format!(
-                    "{}（{}）記述内容{}が「{}」。手引き「{}」",
-                    item.title,
-                    item.number,
-                    field.index,
-                    match field.reject_when {
-                        Some(RejectWhen::Denied) => "否",
-                        _ => "無し",
-                    },
-                    field.reject_because.as_deref().unwrap_or("")
-                ),
-            });
-        }
-    }
-    rules.push(RuleDescription {
-        id: "guide-condition-contact-point".into(),
-        rule: Rule::BelowThreshold,
-        severity: Severity::Reject,
-        items: vec![CONTACT_POINT.0],
-        description: "連絡先（127）が無い（reject）、または電話・メール・URLが見当たらない（review）。手引き「窓口（連絡先）を設置していない場合は非認定となります。」".into(),
-    });
-    rules.push(RuleDescription {
-        id: "guide-condition-maintenance-notice".into(),
-        rule: Rule::BelowThreshold,
-        severity: Severity::Reject,
-        items: vec![MAINTENANCE_NOTICE.0],
-        description: "メンテナンス時の事前告知（130）を行わない。手引き「事前告知を実施していない場合は非認定となります。」".into(),
-    });
-    rules
+    let conditioned: Vec<u32> = catalog
+        .items
+        .iter()
+        .filter(|i| i.fields.iter().any(|f| f.reject_when.is_some()))
+        .map(|i| i.number)
+        .collect();
+    vec![
+        GUIDE_CONDITION.describe(conditioned),
+        FAILURE_NOTICE_EXCEPTION.describe(vec![FAILURE_NOTICE]),
+        NO_CONTACT_POINT.describe(vec![CONTACT_POINT.0]),
+        CONTACT_POINT_UNCLEAR.describe(vec![CONTACT_POINT.0]),
+        NO_MAINTENANCE_NOTICE.describe(vec![MAINTENANCE_NOTICE.0]),
+    ]
 }

@@ -17,6 +17,7 @@ mod cross_items;
 mod format_limits;
 mod guide_conditions;
 mod presence_details;
+pub mod reading;
 mod required_missing;
 
 use crate::answers::{Answers, FieldResult};
@@ -43,25 +44,61 @@ pub fn check(answers: &Answers, catalog: &Catalog, cross_checks: &CrossChecks) -
     findings
 }
 
-/// A finding about one answer, quoting it and saying where it is.
+/// One rule: its stable code, the contract's rule family and severity, and what it
+/// checks in the guide's words. Every finding names the unit that raised it, so what
+/// `kaiji rules` lists is what `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleUnit {
+    pub code: &'static str,
+    pub rule: Rule,
+    pub severity: Severity,
+    pub description: &'static str,
+}
+
+impl RuleUnit {
+    /// This unit's finding about one field (or the whole document when `item` is
+    /// `None`), quoting the answer and saying where it is.
+    pub fn finding(
+        &self,
+        item: Option<u32>,
+        field: Option<u32>,
+        answer: Option<&FieldResult>,
+        message: String,
+    ) -> Finding {
+        Finding {
+            item,
+            field,
+            rule: self.rule,
+            code: self.code.to_string(),
+            severity: self.severity,
+            related: Vec::new(),
+            message,
+            quote: answer.map(|a| a.raw.clone()),
+            at: answer.map(|a| a.at.clone()),
+        }
+    }
+
+    /// How `kaiji rules` lists the unit, with the items it covers.
+    fn describe(&self, items: Vec<u32>) -> RuleDescription {
+        RuleDescription {
+            code: self.code.to_string(),
+            rule: self.rule,
+            severity: self.severity,
+            items,
+            description: self.description.to_string(),
+        }
+    }
+}
+
+/// A finding of `unit` about one answer.
 fn about(
+    unit: &RuleUnit,
     answer: Option<&FieldResult>,
     item: u32,
     field: Option<u32>,
-    rule: Rule,
-    severity: Severity,
     message: String,
 ) -> Finding {
-    Finding {
-        item: Some(item),
-        field,
-        rule,
-        severity,
-        related: Vec::new(),
-        message,
-        quote: answer.map(|a| a.raw.clone()),
-        at: answer.map(|a| a.at.clone()),
-    }
+    unit.finding(Some(item), field, answer, message)
 }
 
 /// An answer that only fills the cell: a dash, 「未記入」.
@@ -83,14 +120,16 @@ fn is_blank(raw: &str) -> bool {
 /// One rule as `kaiji rules` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleDescription {
-    pub id: String,
+    pub code: String,
     pub rule: Rule,
     pub severity: Severity,
     pub items: Vec<u32>,
     pub description: String,
 }
 
-/// Every rule the checker runs: the per-field families and each cross-item check.
+/// Every rule: the per-field families, each cross-item check, and the findings raised
+/// while the answers are read. One table, from which `kaiji rules` and the README's list
+/// are made.
 pub fn rules(catalog: &Catalog, cross_checks: &CrossChecks) -> Vec<RuleDescription> {
     let mut rules = Vec::new();
     rules.extend(required_missing::describe(catalog));
@@ -98,5 +137,32 @@ pub fn rules(catalog: &Catalog, cross_checks: &CrossChecks) -> Vec<RuleDescripti
     rules.extend(format_limits::describe(catalog));
     rules.extend(presence_details::describe(catalog));
     rules.extend(cross_checks.describe());
+    rules.extend(reading::describe());
     rules
+}
+
+/// The registry as the README's table: one row per rule, in the registry's order.
+pub fn rules_markdown(rules: &[RuleDescription]) -> String {
+    let mut table =
+        String::from("| code | rule | severity | items | what it finds |\n|---|---|---|---|---|\n");
+    for rule in rules {
+        let items = match rule.items.as_slice() {
+            [] => "—".to_string(),
+            items if items.len() > 8 => format!("{} items", items.len()),
+            items => items
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            rule.code,
+            rule.rule.name(),
+            rule.severity.name(),
+            items,
+            rule.description.replace('|', "\\|")
+        ));
+    }
+    table
 }

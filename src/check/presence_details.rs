@@ -4,12 +4,35 @@
 //! `detail_when_present`). A bare 「有り」 leaves out what the guide asks for; a 「無し」
 //! followed by a document name or details contradicts itself. Both go to a reviewer.
 
-use super::{RuleDescription, about};
+use super::{RuleDescription, RuleUnit, about};
 use crate::answers::Answers;
 use crate::catalog::{Catalog, ValueKind};
 use crate::findings::{Finding, Rule, Severity};
 use crate::normalize::Value;
 use crate::text::fold;
+
+/// A bare 「有り」 where the field asks, when there is one, for what it is.
+///
+/// **Why:** the fields' own wording 「…の有無と、「有り」の場合は文書名」 (the catalog's
+/// `detail_when_present`).
+/// **Example:** item 29 answered 「有り」.
+pub const PRESENT_WITHOUT_DETAIL: RuleUnit = RuleUnit {
+    code: "present-without-detail",
+    rule: Rule::Missing,
+    severity: Severity::Review,
+    description: "「有り」の場合に求められる内容（文書名、市場名、責任者名 等）が無い。",
+};
+
+/// A 「無し」 followed by a document's name or a concrete measure.
+///
+/// **Why:** the answer says both that there is none and what it is.
+/// **Example:** 「無し（情報セキュリティ基本方針）」.
+pub const ABSENT_WITH_DETAIL: RuleUnit = RuleUnit {
+    code: "absent-with-detail",
+    rule: Rule::Contradiction,
+    severity: Severity::Review,
+    description: "「無し」の後に文書名や具体的な内容が続いている。",
+};
 
 /// What may follow a 「無し」 without contradicting it: plans, reasons, 「該当なし」.
 const HEDGES: &[&str] = &[
@@ -61,22 +84,20 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             let name = format!("{}（{}）の記述内容{}", item.title, item.number, field.index);
             match answer.value {
                 Value::Presence { present: true } if rest.chars().count() < 2 => findings.push(about(
+                    &PRESENT_WITHOUT_DETAIL,
                     Some(answer),
                     item.number,
                     Some(field.index),
-                    Rule::Missing,
-                    Severity::Review,
                     format!("{name}は「有り」ですが、「有り」の場合に求められる{detail}が記入されていません。"),
                 )),
                 Value::Presence { present: false }
                     if DETAILS.iter().any(|w| rest.contains(w)) && !HEDGES.iter().any(|w| rest.contains(w)) =>
                 {
                     findings.push(about(
+                        &ABSENT_WITH_DETAIL,
                         Some(answer),
                         item.number,
                         Some(field.index),
-                        Rule::Contradiction,
-                        Severity::Review,
                         format!("{name}は「無し」ですが、{detail}に当たる内容が続いています。"),
                     ))
                 }
@@ -120,20 +141,7 @@ pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
         .map(|i| i.number)
         .collect();
     vec![
-        RuleDescription {
-            id: "present-without-detail".into(),
-            rule: Rule::Missing,
-            severity: Severity::Review,
-            items: items.clone(),
-            description: "「有り」の場合に求められる内容（文書名、市場名、責任者名 等）が無い。"
-                .into(),
-        },
-        RuleDescription {
-            id: "absent-with-detail".into(),
-            rule: Rule::Contradiction,
-            severity: Severity::Review,
-            items,
-            description: "「無し」の後に文書名や具体的な内容が続いている。".into(),
-        },
+        PRESENT_WITHOUT_DETAIL.describe(items.clone()),
+        ABSENT_WITH_DETAIL.describe(items),
     ]
 }

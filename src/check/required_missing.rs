@@ -6,10 +6,35 @@
 //! for the 事業者 items (section 2): 「個人の場合は…可能でないものについては｢個人事業である
 //! ため回答できない。｣等と記述してください。」 — such an answer is accepted, with a note.
 
-use super::{RuleDescription, about, is_blank};
+use super::{RuleDescription, RuleUnit, about, is_blank};
 use crate::answers::Answers;
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity};
+
+/// A required field (必須開示項目, or a required 記述内容 of a mixed item) left blank or
+/// holding only a dash or 「未記入」.
+///
+/// **Why:** 手引き1.1) 「必須開示項目に未記入の項目がある場合は、非認定となります。」
+/// **Example:** item 9 (売上高) answered 「－」.
+pub const REQUIRED_MISSING: RuleUnit = RuleUnit {
+    code: "required-missing",
+    rule: Rule::Missing,
+    severity: Severity::Reject,
+    description: "必須開示項目（必須の記述内容）が未記入。手引き1.1)「必須開示項目に未記入の項目がある場合は、非認定となります。」「無し」は回答として扱う。",
+};
+
+/// An individual's 「個人事業であるため回答できない」 for an item of section 2: accepted,
+/// noted for the reviewer.
+///
+/// **Why:** 手引き2.: 「個人の場合は…可能でないものについては｢個人事業であるため回答できない。｣
+/// 等と記述してください。」
+/// **Example:** item 9 answered 「個人事業のため回答できない」.
+pub const INDIVIDUAL_EXEMPTION: RuleUnit = RuleUnit {
+    code: "individual-exemption",
+    rule: Rule::Missing,
+    severity: Severity::Info,
+    description: "事業者の項目（2.）に「個人事業であるため回答できない」旨の記述。手引き2.の取扱いどおり受け付ける。",
+};
 
 pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) {
     for item in &catalog.items {
@@ -21,11 +46,10 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                     answer.filter(|a| is_individual_exemption(&a.raw) && is_operator_item(item))
                 {
                     findings.push(about(
+                        &INDIVIDUAL_EXEMPTION,
                         Some(answer),
                         item.number,
                         Some(field.index),
-                        Rule::Missing,
-                        Severity::Info,
                         format!("{}（{}）は個人事業のため回答できない旨の記述です（手引き2.の取扱いどおり）。", item.title, item.number),
                     ));
                 }
@@ -41,11 +65,10 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                 .first()
                 .map_or("未記入の場合は非認定となります。", String::as_str);
             let mut finding = about(
+                &REQUIRED_MISSING,
                 answer,
                 item.number,
                 Some(field.index),
-                Rule::Missing,
-                Severity::Reject,
                 format!(
                     "{}（{}: 必須開示項目）{which}が未記入です。手引き: 「{because}」",
                     item.title, item.number
@@ -83,17 +106,18 @@ fn short(label: &str) -> String {
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
-    let items: Vec<u32> = catalog
-        .items
-        .iter()
-        .filter(|i| i.fields.iter().any(|f| f.required))
-        .map(|i| i.number)
-        .collect();
-    vec![RuleDescription {
-        id: "required-missing".into(),
-        rule: Rule::Missing,
-        severity: Severity::Reject,
-        items,
-        description: "必須開示項目（必須の記述内容）が未記入。手引き1.1)「必須開示項目に未記入の項目がある場合は、非認定となります。」「無し」は回答として扱う。".into(),
-    }]
+    let items = |test: &dyn Fn(&crate::catalog::Item) -> bool| -> Vec<u32> {
+        catalog
+            .items
+            .iter()
+            .filter(|i| test(i))
+            .map(|i| i.number)
+            .collect()
+    };
+    vec![
+        REQUIRED_MISSING.describe(items(&|i| i.fields.iter().any(|f| f.required))),
+        INDIVIDUAL_EXEMPTION.describe(items(&|i| {
+            is_operator_item(i) && i.fields.iter().any(|f| f.required)
+        })),
+    ]
 }

@@ -2,6 +2,7 @@
 //! UTF-8 with a byte-order mark, which Excel needs to read Japanese text correctly.
 
 use crate::catalog::Catalog;
+use crate::findings::Verdict;
 use crate::model::Location;
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
@@ -79,9 +80,9 @@ pub fn write_answers(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
 }
 
 /// The column headers of the findings table.
-const FINDING_COLUMNS: [&str; 11] = [
+const FINDING_COLUMNS: [&str; 12] = [
     "path", "verdict", "item", "title", "field", "rule", "severity", "message", "quote",
-    "location", "related",
+    "location", "related", "code",
 ];
 
 /// Every finding of a batch, one row each, for spreadsheets; a file that could not be
@@ -113,7 +114,7 @@ pub fn write_findings(
                         out,
                         &[
                             d.source.path.clone(),
-                            d.verdict.name().into(),
+                            d.verdict.map_or("", Verdict::name).into(),
                             finding.item.map_or(String::new(), |n| n.to_string()),
                             title,
                             finding.field.map_or(String::new(), |n| n.to_string()),
@@ -128,6 +129,7 @@ pub fn write_findings(
                                 .map(u32::to_string)
                                 .collect::<Vec<_>>()
                                 .join(" "),
+                            finding.code.clone(),
                         ],
                     )?;
                 }

@@ -218,19 +218,21 @@ impl Page {
             let doc = match outcome {
                 Outcome::Document(d) => {
                     summary.documents += 1;
-                    match d.verdict {
+                    // The report is made by `check`, which always gives a verdict.
+                    let verdict = d.verdict.unwrap_or_else(|| Verdict::of(&d.findings));
+                    match verdict {
                         Verdict::Reject => summary.reject += 1,
                         Verdict::Review => summary.review += 1,
                         Verdict::Pass => summary.pass += 1,
                     }
-                    let (status_label, mark) = verdict_label(d.verdict);
+                    let (status_label, mark) = verdict_label(verdict);
                     Doc {
                         number,
                         anchor,
                         path: source.path.clone(),
                         format: source.format.clone(),
                         sha256: source.sha256.clone(),
-                        status: d.verdict.name(),
+                        status: verdict.name(),
                         status_label,
                         mark,
                         is_error: false,
@@ -406,6 +408,7 @@ mod tests {
             item,
             field,
             rule,
+            code: rule.name().to_string(),
             severity,
             related: Vec::new(),
             message: format!("msg-{item:?}-{field:?}-{}", severity_name(severity)),
@@ -429,7 +432,7 @@ mod tests {
             },
             items: Vec::new(),
             findings,
-            verdict,
+            verdict: Some(verdict),
         }))
     }
 
