@@ -163,7 +163,13 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
             let Some(field) = item.field(located_field.index) else {
                 continue;
             };
-            let (value, centres) = type_answer(item, field, &located_field, &mut findings);
+            let (value, centres) = type_answer(
+                item,
+                field,
+                (&located_field.raw, &located_field.at),
+                located_field.label.as_deref(),
+                &mut findings,
+            );
             if matches!(value, Value::Presence { .. })
                 && normalize::presence_says_both(&located_field.raw)
             {
@@ -221,21 +227,21 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
 
 /// The typed value of one answer and, for an answer written per data centre, each
 /// centre's; an answer that cannot be read becomes text with an `invalid` finding.
-fn type_answer(
+pub fn type_answer(
     item: &crate::catalog::Item,
     field: &crate::catalog::Field,
-    located: &locate::LocatedField,
+    (raw, at): (&str, &crate::model::Location),
+    label: Option<&str>,
     findings: &mut Vec<Finding>,
 ) -> (Value, Vec<CentreResult>) {
-    let label = located.label.as_deref();
-    let answer = (located.raw.as_str(), &located.at);
+    let answer = (raw, at);
     let mut unreadable = |part: &str, centre: Option<&str>, expected: &str| {
         findings.push(reading::unreadable(
             item, field, part, centre, expected, answer,
         ));
     };
     let per_centre = (item.per_data_center && field.kind != crate::catalog::ValueKind::Text)
-        .then(|| normalize::normalize_per_centre(&located.raw, field, label))
+        .then(|| normalize::normalize_per_centre(raw, field, label))
         .flatten();
     if let Some(answers) = per_centre {
         let value = normalize::common_value(&answers);
@@ -258,10 +264,10 @@ fn type_answer(
         };
         return (value, centres);
     }
-    match normalize::normalize(&located.raw, field, label) {
+    match normalize::normalize(raw, field, label) {
         Ok(value) => (value, Vec::new()),
         Err(invalid) => {
-            unreadable(&located.raw, None, &invalid.expected);
+            unreadable(raw, None, &invalid.expected);
             (Value::Text, Vec::new())
         }
     }

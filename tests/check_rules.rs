@@ -6,7 +6,7 @@ use kaiji::catalog::Catalog;
 use kaiji::check::{self, CrossChecks};
 use kaiji::findings::{Finding, Rule, Severity, Verdict};
 use kaiji::model::Location;
-use kaiji::normalize::{self, Value};
+use kaiji::normalize::Value;
 use kaiji::pipeline::{self, Outcome, Setup, Stages};
 use std::path::Path;
 
@@ -44,19 +44,27 @@ fn answer(items: &mut Vec<ItemResult>, item: u32, field: u32, raw: Option<&str>)
             .item(item)
             .and_then(|i| i.field(field))
             .expect("a catalog field");
-        let value = normalize::normalize(raw, catalog_field, None).unwrap_or(Value::Text);
+        let at = Location::Cell {
+            sheet: "申請書".into(),
+            row: 0,
+            col: 3,
+        };
+        let catalog_item = catalog.item(item).expect("a catalog item");
+        let (value, centres) = pipeline::type_answer(
+            catalog_item,
+            catalog_field,
+            (raw, &at),
+            None,
+            &mut Vec::new(),
+        );
         entry.fields.push(FieldResult {
             index: field,
             raw: raw.to_string(),
             value,
-            at: Location::Cell {
-                sheet: "申請書".into(),
-                row: 0,
-                col: 3,
-            },
+            at,
             confidence: 1.0,
             matched_label: None,
-            centres: Vec::new(),
+            centres,
         });
     }
 }
@@ -215,8 +223,8 @@ const PLANTED: &[Planted] = &[
     ),
     (
         77,
-        3,
-        Some("無し"),
+        2,
+        Some("100%"),
         77,
         Rule::Contradiction,
         Severity::Review,
@@ -385,8 +393,156 @@ fn the_readme_lists_the_registry() {
         .nth(1)
         .and_then(|rest| rest.split("<!-- rules:end -->").next())
         .expect("the README's rules block");
-    assert_eq!(
-        block, table,
+    assert!(
+        block == table,
         "the README's rule table is stale: replace it with `kaiji rules --format markdown`"
     );
+}
+
+/// For every unit `check` runs, answers that make it fire on the clean application; the
+/// clean application itself must not fire it. A unit added without a case here fails.
+type Plant = fn(&mut Vec<ItemResult>);
+
+const FIRES: &[(&str, Plant)] = &[
+    ("required-missing", |items| plant(items, &[(9, 1, None)])),
+    ("individual-exemption", |items| {
+        plant(items, &[(11, 1, Some("個人事業であるため回答できない"))])
+    }),
+    ("guide-condition", |items| {
+        plant(items, &[(29, 1, Some("無し"))])
+    }),
+    ("failure-notice-exception", |items| {
+        plant(
+            items,
+            &[(131, 1, Some("無し（利用者への影響が無い障害のため）"))],
+        )
+    }),
+    ("no-contact-point", |items| {
+        plant(items, &[(127, 1, Some("なし"))])
+    }),
+    ("contact-point-unclear", |items| {
+        plant(items, &[(127, 1, Some("営業部"))])
+    }),
+    ("no-maintenance-notice", |items| {
+        plant(items, &[(130, 1, Some("事前告知は行わない"))])
+    }),
+    ("length-limit", |items| {
+        plant(items, &[(5, 1, Some(LONG_TEXT))])
+    }),
+    ("western-year", |items| {
+        plant(items, &[(3, 1, Some("平成21年4月1日"))])
+    }),
+    ("choice-range", |items| plant(items, &[(16, 1, Some("①⑤"))])),
+    ("certification-in-place-of-content", |items| {
+        plant(items, &[(79, 1, Some("18号監査（SSAE16）取得済み"))])
+    }),
+    ("language", |items| {
+        // Every written answer in English.
+        for item in items.iter_mut() {
+            for field in item
+                .fields
+                .iter_mut()
+                .filter(|f| matches!(f.value, Value::Text))
+            {
+                field.raw = "Provided as described in the service agreement".to_string();
+            }
+        }
+    }),
+    ("present-without-detail", |items| {
+        plant(items, &[(29, 1, Some("有り"))])
+    }),
+    ("absent-with-detail", |items| {
+        plant(items, &[(32, 1, Some("無し（文書名：販売管理規程）"))])
+    }),
+    ("founded-before-service-start", |items| {
+        plant(items, &[(35, 1, Some("2001年4月1日"))])
+    }),
+    ("founded-before-disclosure-date", |items| {
+        plant(items, &[(3, 1, Some("2025年4月1日"))])
+    }),
+    ("service-start-before-disclosure-date", |items| {
+        plant(items, &[(35, 1, Some("2025年10月1日"))])
+    }),
+    ("data-center-start-before-disclosure-date", |items| {
+        plant(items, &[(112, 1, Some("2026年"))])
+    }),
+    ("profit-within-sales", |items| {
+        plant(items, &[(10, 1, Some("98,765,432千円（2024年3月期）"))])
+    }),
+    ("equity-ratio-range", |items| {
+        plant(items, &[(12, 1, Some("148.6%（2024年3月期）"))])
+    }),
+    ("availability-target-range", |items| {
+        plant(items, &[(77, 1, Some("199.95%"))])
+    }),
+    ("availability-actual-range", |items| {
+        plant(items, &[(77, 2, Some("100.5%"))])
+    }),
+    ("availability-versus-incidents", |items| {
+        plant(items, &[(77, 2, Some("100%"))])
+    }),
+    ("no-devices-but-described", |items| {
+        plant(items, &[(62, 1, Some("無し"))])
+    }),
+    ("no-recommended-devices-but-described", |items| {
+        plant(items, &[(75, 1, Some("無し"))])
+    }),
+    ("no-recommended-gateways-but-described", |items| {
+        plant(items, &[(76, 2, Some("データの集約とプロトコル変換"))])
+    }),
+    ("unlisted-but-market-named", |items| {
+        plant(
+            items,
+            &[(15, 1, Some("無し（東京証券取引所 スタンダード市場）"))],
+        )
+    }),
+    ("listed-company-publishes-results", |items| {
+        plant(items, &[(17, 1, Some("無し"))])
+    }),
+    ("return-of-data-stated-twice", |items| {
+        plant(items, &[(86, 3, Some("無し"))])
+    }),
+    ("data-center-count-versus-names", |items| {
+        plant(items, &[(93, 1, Some("3拠点"))])
+    }),
+    ("data-location-versus-data-center-countries", |items| {
+        plant(items, &[(92, 1, Some("米国"))])
+    }),
+];
+
+fn plant(items: &mut Vec<ItemResult>, answers: &[(u32, u32, Option<&str>)]) {
+    for &(item, field, raw) in answers {
+        answer(items, item, field, raw);
+    }
+}
+
+const LONG_TEXT: &str = "IoTデバイスの開発・販売、IoTクラウドプラットフォームの提供、データ分析サービス、システムインテグレーション、ネットワーク構築・運用・保守、データセンター事業、コンサルティング、人材育成支援、その他これらに付帯する一切の事業";
+
+#[test]
+fn every_rule_fires_where_it_should_and_not_on_the_clean_application() {
+    let registry = check::rules(Catalog::builtin(), CrossChecks::builtin());
+    let reading: Vec<String> = check::reading::describe()
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
+    let clean = clean_application();
+    let clean_codes: Vec<String> = findings(&clean).into_iter().map(|f| f.code).collect();
+    let mut problems = Vec::new();
+    for rule in registry.iter().filter(|r| !reading.contains(&r.code)) {
+        let Some((_, plants)) = FIRES.iter().find(|(code, _)| *code == rule.code) else {
+            problems.push(format!("{}: no case makes it fire", rule.code));
+            continue;
+        };
+        if clean_codes.contains(&rule.code) {
+            problems.push(format!("{}: fires on the clean application", rule.code));
+        }
+        let mut items = clean.clone();
+        plants(&mut items);
+        let found = findings(&items);
+        if !found.iter().any(|f| f.code == rule.code) {
+            let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+            problems.push(format!("{}: did not fire (found {codes:?})", rule.code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -25,7 +25,8 @@ pub enum Family {
     NotGreater,
     /// A percentage or number within `min`..=`max`.
     Range,
-    /// An availability below 100% needs an incident; incidents need it below 100%.
+    /// Incidents that stopped the service leave the availability below 100%. The
+    /// converse does not hold: planned maintenance lowers it with no incident.
     AvailabilityIncidents,
     /// A first field answered 「無し」 leaves the others without details.
     NoneThenDetails,
@@ -161,9 +162,7 @@ pub fn check(
             }),
             Family::AvailabilityIncidents => {
                 match (number_of(got[0]), got[1].map(|a| incidents(&a.raw))) {
-                    (Some(availability), Some(Some(count))) => {
-                        (availability < 100.0 && count == 0) || (availability >= 100.0 && count > 0)
-                    }
+                    (Some(availability), Some(Some(count))) => availability >= 100.0 && count > 0,
                     _ => false,
                 }
             }

@@ -80,28 +80,44 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             let Some(answer) = answers.get(item.number, field.index) else {
                 continue;
             };
-            let rest = after_the_answer_word(&answer.raw);
-            let name = format!("{}（{}）の記述内容{}", item.title, item.number, field.index);
-            match answer.value {
-                Value::Presence { present: true } if rest.chars().count() < 2 => findings.push(about(
-                    &PRESENT_WITHOUT_DETAIL,
-                    Some(answer),
-                    item.number,
-                    Some(field.index),
-                    format!("{name}は「有り」ですが、「有り」の場合に求められる{detail}が記入されていません。"),
-                )),
-                Value::Presence { present: false }
-                    if DETAILS.iter().any(|w| rest.contains(w)) && !HEDGES.iter().any(|w| rest.contains(w)) =>
-                {
-                    findings.push(about(
-                        &ABSENT_WITH_DETAIL,
+            // An answer given per data centre is weighed centre by centre.
+            let parts: Vec<(Option<&str>, &str, &Value)> = if answer.centres.is_empty() {
+                vec![(None, answer.raw.as_str(), &answer.value)]
+            } else {
+                answer
+                    .centres
+                    .iter()
+                    .map(|c| (c.centre.as_deref(), c.raw.as_str(), &c.value))
+                    .collect()
+            };
+            for (centre, raw, value) in parts {
+                let rest = after_the_answer_word(raw);
+                let whose = centre.map_or(String::new(), |c| format!("（{c}）"));
+                let name = format!(
+                    "{}（{}）の記述内容{}{whose}",
+                    item.title, item.number, field.index
+                );
+                match value {
+                    Value::Presence { present: true } if rest.chars().count() < 2 => findings.push(about(
+                        &PRESENT_WITHOUT_DETAIL,
                         Some(answer),
                         item.number,
                         Some(field.index),
-                        format!("{name}は「無し」ですが、{detail}に当たる内容が続いています。"),
-                    ))
+                        format!("{name}は「有り」ですが、「有り」の場合に求められる{detail}が記入されていません。"),
+                    )),
+                    Value::Presence { present: false }
+                        if DETAILS.iter().any(|w| rest.contains(w)) && !HEDGES.iter().any(|w| rest.contains(w)) =>
+                    {
+                        findings.push(about(
+                            &ABSENT_WITH_DETAIL,
+                            Some(answer),
+                            item.number,
+                            Some(field.index),
+                            format!("{name}は「無し」ですが、{detail}に当たる内容が続いています。"),
+                        ))
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
         }
     }
