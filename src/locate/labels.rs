@@ -1025,9 +1025,18 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     // Under a label left open, a region of nothing but the form's own labels, none
     // marked as one (「■役員数」 above a one-cell table 「役員数」), is the form's labels
     // with their answers left blank: as a lone column of labels, it holds no answers.
+    // A cell that restates the open label with a qualifier (「経常利益（単体・直近決算
+    // 期）」 under 「107．経常利益」) is that label too.
+    let restates_title = |text: &str| {
+        let bare = fold(text.split(['（', '(']).next().unwrap_or(text));
+        context
+            .title
+            .as_deref()
+            .is_some_and(|title| !bare.is_empty() && bare == fold(&strip_marks(title)))
+    };
     let labels_only = context.title.is_some()
         && !texts().any(opens_label)
-        && matcher.label_likeness(texts()) >= LABELS_ONLY;
+        && (texts().all(restates_title) || matcher.label_likeness(texts()) >= LABELS_ONLY);
     if labels_only {
         result.preamble = texts().map(str::to_string).collect();
         result.context = Context {

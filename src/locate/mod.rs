@@ -828,4 +828,17 @@ mod tests {
             assert!(found.contains(&(93, 1, answer)), "{found:?}");
         }
     }
+
+    #[test]
+    fn a_table_of_the_forms_own_labels_under_a_heading_holds_no_answers() {
+        let mut document = heading_and_table_form(["■株式上場", "■社員数", "■本社所在地"]);
+        document.regions.extend([
+            paragraphs(10, &["■役員数"]),
+            region("表4", &[&["役員数"]]),
+            paragraphs(11, &["107．経常利益"]),
+            region("表5", &[&["経常利益（単体・直近決算期）"]]),
+        ]);
+        let located = locate(&document, Catalog::builtin());
+        assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
+    }
 }
