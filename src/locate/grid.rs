@@ -37,6 +37,19 @@ pub(super) enum Role {
 
 /// The role a header cell gives its column. Header cells are short words; a cell that
 /// says more (「役員（7：選択開示項目）」, 「記述内容：役員数」) is content, not a header.
+/// The words that head an answer column.
+const ANSWER_HEADINGS: &[&str] = &[
+    "申請内容",
+    "回答",
+    "記入欄",
+    "記述欄",
+    "記載欄",
+    "記載内容",
+    "申請者記入",
+    "記入内容",
+    "入力欄",
+];
+
 fn header_role(folded: &str) -> Option<Role> {
     // 「【記述内容】」 is the guide's field marker on a body row; a header says 記述内容.
     if cues::opens_with_marker(folded) {
@@ -62,17 +75,7 @@ fn header_role(folded: &str) -> Option<Role> {
         "記述内容" | "記述内容(記入事項)" | "記入事項" | "記載事項"
     ) {
         Some(Role::Label)
-    } else if has(&[
-        "申請内容",
-        "回答",
-        "記入欄",
-        "記述欄",
-        "記載欄",
-        "記載内容",
-        "申請者記入",
-        "記入内容",
-        "入力欄",
-    ]) {
+    } else if has(ANSWER_HEADINGS) {
         Some(Role::Answer)
     } else if matches!(words, "開示内容" | "開示情報" | "内容") {
         // The guide's own words for what is to be disclosed: an answer column in some
@@ -839,6 +842,9 @@ fn read_item_fields(
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
         let usable = |c: &&Cell| {
             !is_cue_cell(c)
+                // The answer column's own heading (「記入欄」, 「申請内容」) printed again
+                // on the next page is no answer line.
+                && !ANSWER_HEADINGS.contains(&c.folded.as_str())
                 && !is_form_note(&c.folded)
                 && !is_flag(&c.folded)
                 && !vocabulary.is_section(&c.folded)
@@ -1173,6 +1179,39 @@ mod tests {
                 (4, 2, "https://example.jp/".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn the_answer_columns_heading_printed_again_is_no_answer() {
+        // The header printed again at the top of the next page, its 通番 and title cells
+        // glued to the item's merged cells (「通番77」); only its 記入欄 stands alone.
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "区分", "記入欄"],
+            &[
+                "77",
+                "サービス稼働設定値",
+                "【記述内容1】サービス稼働率の目標値",
+                "必須",
+                "99.95%",
+            ],
+            &[
+                "通番77",
+                "サービス稼働設定値審査対象項目",
+                "記述内容",
+                "区分",
+                "記入欄",
+            ],
+            &[
+                "",
+                "",
+                "【記述内容2】サービス稼働率の実績値",
+                "必須",
+                "99.99%",
+            ],
+        ]);
+        let found = raws(&document);
+        assert!(found.contains(&(77, 1, "99.95%".to_string())), "{found:?}");
+        assert!(found.contains(&(77, 2, "99.99%".to_string())), "{found:?}");
     }
 
     #[test]
