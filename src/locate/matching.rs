@@ -117,9 +117,13 @@ impl<'c> Vocabulary<'c> {
                     1.0
                 } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
                     0.9
-                } else if title.chars().count() >= 3 && text.ends_with(title.as_str()) {
+                } else if title.chars().count() >= 3
+                    && *text == whole.as_str()
+                    && text.ends_with(title.as_str())
+                {
                     // The section before the title: 「サービス窓口（苦情受付、問い合わせ）
-                    // 営業日・時間」.
+                    // 営業日・時間」; not a label's words before a bracket (「事業者の
+                    // 資本金（単独ベース）」 is a label of 資本金).
                     0.9
                 } else if title.is_empty() {
                     0.0
@@ -422,6 +426,10 @@ mod tests {
         assert_eq!(vocabulary.title_score(&fold("事業者名"), 2), 1.0);
         assert_eq!(vocabulary.title_score(&fold("(1) 開示情報の日付"), 1), 1.0);
         assert!(vocabulary.title_score(&fold("時刻同期"), 78) < 0.3);
+        assert_eq!(
+            vocabulary.label_index(&fold("事業者の資本金（単独ベース）（単位：千円）"), 11),
+            Some(1)
+        );
         // The section written before the title, whose words name another item.
         assert_eq!(
             vocabulary.title_score(
