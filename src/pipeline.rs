@@ -152,7 +152,11 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         Stages::Extract | Stages::Check => locate::Mode::Auto,
     };
     let located = locate::locate_with(&document, catalog, mode);
-    let mut findings: Vec<Finding> = located.notes.iter().map(note_finding).collect();
+    let mut findings: Vec<Finding> = located
+        .notes
+        .iter()
+        .filter_map(|note| note_finding(note, catalog))
+        .collect();
     let mut items = Vec::with_capacity(located.items.len());
     for located_item in located.items {
         let Some(item) = catalog.item(located_item.number) else {
@@ -273,16 +277,28 @@ pub fn type_answer(
     }
 }
 
-fn note_finding(note: &LocateNote) -> Finding {
-    let unit = match note.kind {
-        NoteKind::ConflictingAnswers => &reading::CONFLICTING_ANSWERS,
-        NoteKind::UnknownField => &reading::UNKNOWN_FIELD,
-        NoteKind::NumberDisagreesWithTitle => &reading::NUMBER_RENAMED,
-        NoteKind::UnrecognizedLabel => &reading::UNRECOGNIZED_LABEL,
+/// The rule unit's finding for what the locator noticed.
+fn note_finding(note: &LocateNote, catalog: &Catalog) -> Option<Finding> {
+    let item = note.item.and_then(|n| catalog.item(n));
+    let mut finding = match &note.kind {
+        NoteKind::ConflictingAnswers { kept } => {
+            reading::conflicting_answers(item?, note.field?, kept)
+        }
+        NoteKind::UnknownField { answer } => reading::unknown_field(item?, note.field?, answer),
+        NoteKind::NumberDisagreesWithTitle { number } => reading::number_renamed(*number, item?),
+        NoteKind::UnrecognizedLabel {
+            region,
+            label,
+            answer,
+            nearest,
+            confidence,
+        } => {
+            let nearest = nearest.and_then(|(n, field)| Some((catalog.item(n)?, field)));
+            reading::unrecognized_label(region, label, answer, nearest, *confidence)
+        }
     };
-    let mut finding = unit.finding(note.item, note.field, None, note.message.clone());
     finding.at = note.at.clone();
-    finding
+    Some(finding)
 }
 
 fn hex(bytes: &[u8]) -> String {

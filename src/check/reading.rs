@@ -131,6 +131,60 @@ pub fn says_both(item: &Item, field: &Field, answer: (&str, &Location)) -> Findi
     )
 }
 
+/// The same field answered twice, differently; `kept` is the answer kept (the first).
+pub fn conflicting_answers(item: &Item, field: u32, kept: &str) -> Finding {
+    let message = format!(
+        "{}（{}）の記述内容{field}が2か所に異なる内容で記入されています（先に記入された「{}」を採用）。",
+        item.title,
+        item.number,
+        crate::locate::excerpt(kept)
+    );
+    CONFLICTING_ANSWERS.finding(Some(item.number), Some(field), None, message)
+}
+
+/// An answer under a 記述内容 number the item does not have.
+pub fn unknown_field(item: &Item, field: u32, answer: &str) -> Finding {
+    let message = format!(
+        "{}（{}）に記述内容{field}はありません（「{}」）。",
+        item.title,
+        item.number,
+        crate::locate::excerpt(answer)
+    );
+    UNKNOWN_FIELD.finding(Some(item.number), Some(field), None, message)
+}
+
+/// Heading number `number` carrying the title of `item`, as which it was read.
+pub fn number_renamed(number: u32, item: &Item) -> Finding {
+    let message = format!(
+        "通番{number}の見出しの表題は項目{}（{}）のものです。項目{}として読みました。",
+        item.number, item.title, item.number
+    );
+    NUMBER_RENAMED.finding(Some(item.number), None, None, message)
+}
+
+/// An answer whose label names no field; `nearest` is the closest field, with the
+/// confidence it reached.
+pub fn unrecognized_label(
+    region: &str,
+    label: &str,
+    answer: &str,
+    nearest: Option<(&Item, u32)>,
+    confidence: f64,
+) -> Finding {
+    let guess = nearest.map_or(String::new(), |(item, field)| {
+        format!(
+            "（最も近い候補：項目{}「{}」の記述内容{field}、確からしさ{confidence:.2}）",
+            item.number, item.title
+        )
+    });
+    let message = format!(
+        "{region}の「{}」の回答「{}」を審査対象項目に対応付けられません{guess}。確認してください。",
+        crate::locate::excerpt(label),
+        crate::locate::excerpt(answer)
+    );
+    UNRECOGNIZED_LABEL.finding(None, None, None, message)
+}
+
 /// The finding for a document without any of the form's items.
 pub fn no_items() -> Finding {
     NO_ITEMS.finding(

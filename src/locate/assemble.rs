@@ -1,7 +1,7 @@
 //! Putting an item's answers together from the pieces a layout gives: a labelled
 //! answer, its continuation lines or rows, an unlabelled answer taking the next field.
 
-use super::{Collector, LocateNote, LocatedField, NoteKind, excerpt};
+use super::{Collector, LocateNote, LocatedField, NoteKind};
 use crate::catalog::Item;
 use crate::model::Location;
 
@@ -117,15 +117,9 @@ impl<'a> ItemAnswers<'a> {
         }
         if self.item.field(pending.index).is_none() {
             collector.notes.push(LocateNote {
-                kind: NoteKind::UnknownField,
+                kind: NoteKind::UnknownField { answer: raw },
                 item: Some(self.item.number),
                 field: Some(pending.index),
-                message: format!(
-                    "項目{}に記述内容{}はありません（「{}」）。",
-                    self.item.number,
-                    pending.index,
-                    excerpt(&raw)
-                ),
                 at: Some(at),
             });
             return;

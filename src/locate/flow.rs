@@ -62,7 +62,7 @@ pub(super) fn locate_flow(
                 || (!cue.rest.is_empty() && vocabulary.title_score(&cue.rest, cue.number) >= 0.6)
         }) {
             let title = vocabulary.check_title(&cue, std::iter::empty());
-            let (number, confidence) = collector.item_number(&cue, title, Some(&block.at), catalog);
+            let (number, confidence) = collector.item_number(&cue, title, Some(&block.at));
             confirmed = title.confirmed;
             // 「Q2-2.」 names a field of the item it may already be in.
             let same_item = answers.as_ref().is_some_and(|a| a.number() == number);

@@ -297,7 +297,7 @@ pub(super) fn locate_region(
             .iter()
             .find(|c| c.block.column == candidate.column)
             .map(|c| &c.block.at);
-        let (number, confidence) = collector.item_number(&candidate.cue, title, at, catalog);
+        let (number, confidence) = collector.item_number(&candidate.cue, title, at);
         // A number repeated on every row of an item continues the item; but a section
         // heading that names the item (「(1) 開示情報の日付」) yields to the item's own row.
         if let Some(last) = starts.last_mut()

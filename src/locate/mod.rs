@@ -96,17 +96,25 @@ pub struct LocatedItem {
     pub fields: Vec<LocatedField>,
 }
 
-/// What kind of thing the locator noticed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the locator noticed, with what a reviewer's message needs; the messages are
+/// the rule units' (`check::reading`), not the locator's.
+#[derive(Debug, Clone, PartialEq)]
 pub enum NoteKind {
-    /// The same field answered twice with different text.
-    ConflictingAnswers,
-    /// A 記述内容 number the item does not have.
-    UnknownField,
-    /// A number whose title names another item; the title was believed.
-    NumberDisagreesWithTitle,
-    /// An answer whose label names no field with enough confidence.
-    UnrecognizedLabel,
+    /// The same field answered twice with different text; `kept` is the first answer.
+    ConflictingAnswers { kept: String },
+    /// A 記述内容 number the item does not have, and the answer given under it.
+    UnknownField { answer: String },
+    /// Heading number `number` carries the title of the item it was read as.
+    NumberDisagreesWithTitle { number: u32 },
+    /// An answer whose label names no field with enough confidence: where, the label,
+    /// the answer, and the nearest field with its confidence.
+    UnrecognizedLabel {
+        region: String,
+        label: String,
+        answer: String,
+        nearest: Option<(u32, u32)>,
+        confidence: f64,
+    },
 }
 
 /// Something the locator noticed that a reviewer should see.
@@ -116,7 +124,6 @@ pub struct LocateNote {
     /// The item concerned; none for an answer that could not be placed.
     pub item: Option<u32>,
     pub field: Option<u32>,
-    pub message: String,
     pub at: Option<Location>,
 }
 
@@ -164,14 +171,11 @@ impl Collector {
             }
             Some(first) if first.raw == field.raw => {}
             Some(first) => self.notes.push(LocateNote {
-                kind: NoteKind::ConflictingAnswers,
+                kind: NoteKind::ConflictingAnswers {
+                    kept: first.raw.clone(),
+                },
                 item: Some(item),
                 field: Some(field.index),
-                message: format!(
-                    "記述内容{}が2か所に異なる内容で記入されています（先に記入された「{}」を採用）。",
-                    field.index,
-                    excerpt(&first.raw)
-                ),
                 at: Some(field.at),
             }),
         }
@@ -191,7 +195,6 @@ impl Collector {
         cue: &cues::ItemCue,
         title: matching::TitleCheck,
         at: Option<&Location>,
-        catalog: &Catalog,
     ) -> (u32, f64) {
         self.headings += 1;
         self.confirmed_headings += usize::from(title.confirmed);
@@ -201,16 +204,9 @@ impl Collector {
         };
         self.renamed.insert(other);
         self.notes.push(LocateNote {
-            kind: NoteKind::NumberDisagreesWithTitle,
+            kind: NoteKind::NumberDisagreesWithTitle { number: cue.number },
             item: Some(other),
             field: None,
-            message: format!(
-                "通番{}の見出しの表題は項目{}（{}）のものです。項目{}として読みました。",
-                cue.number,
-                other,
-                catalog.item(other).map_or("", |i| i.title.as_str()),
-                other
-            ),
             at: at.cloned(),
         });
         (other, 0.8)
@@ -351,7 +347,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             continue;
         }
         let decisions = matcher.assign(&pairs.pairs);
-        let by_labels = read_by_labels(&reading.region, &pairs.pairs, &decisions, catalog);
+        let by_labels = read_by_labels(&reading.region, &pairs.pairs, &decisions);
         // In a grid, numbers must find at least half of what the labels find (a digit in
         // an answer column is no numbering; a flow's headings carry their category or a
         // confirming title).
@@ -396,12 +392,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
                 continue;
             }
             let decisions = matcher.assign(&pairs.pairs);
-            collector.absorb(read_by_labels(
-                &reading.region,
-                &pairs.pairs,
-                &decisions,
-                catalog,
-            ));
+            collector.absorb(read_by_labels(&reading.region, &pairs.pairs, &decisions));
         }
     }
     let kind = if current_numbers {
@@ -545,7 +536,6 @@ fn read_by_labels(
     region: &Region,
     pairs: &[labels::Pair],
     decisions: &[labels::Decision],
-    catalog: &Catalog,
 ) -> Collector {
     let mut collector = Collector::default();
     for (pair, decision) in pairs.iter().zip(decisions) {
@@ -563,26 +553,16 @@ fn read_by_labels(
                 },
             ),
             None => {
-                let guess = decision
-                    .best
-                    .and_then(|(item, index)| {
-                        let title = &catalog.item(item)?.title;
-                        Some(format!(
-                            "（最も近い候補：項目{item}「{title}」の記述内容{index}、確からしさ{:.2}）",
-                            decision.confidence
-                        ))
-                    })
-                    .unwrap_or_default();
                 collector.notes.push(LocateNote {
-                    kind: NoteKind::UnrecognizedLabel,
+                    kind: NoteKind::UnrecognizedLabel {
+                        region: region.name.clone(),
+                        label: pair.label.clone(),
+                        answer: pair.answer.clone(),
+                        nearest: decision.best,
+                        confidence: decision.confidence,
+                    },
                     item: None,
                     field: None,
-                    message: format!(
-                        "{}の「{}」の回答「{}」を審査対象項目に対応付けられません{guess}。確認してください。",
-                        region.name,
-                        excerpt(&pair.label),
-                        excerpt(&pair.answer)
-                    ),
                     at: Some(pair.at.clone()),
                 });
             }
