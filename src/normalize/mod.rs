@@ -112,6 +112,13 @@ impl Invalid {
 /// Types one answer according to its catalog field. `label` is the label the form
 /// wrote beside the answer, which may state a unit once for its figures.
 pub fn normalize(raw: &str, field: &Field, label: Option<&str>) -> Result<Value, Invalid> {
+    let figure = matches!(
+        field.kind,
+        ValueKind::Money | ValueKind::Percent | ValueKind::Number | ValueKind::Duration
+    );
+    if figure && says_no_figure(raw) {
+        return Ok(Value::Text);
+    }
     match field.kind {
         ValueKind::Text => Ok(Value::Text),
         ValueKind::Date => parse_date(raw).map(|date| Value::Date { date }),
@@ -139,6 +146,20 @@ pub fn normalize(raw: &str, field: &Field, label: Option<&str>) -> Result<Value,
         ValueKind::Choice => choice::parse_choices(raw, &field.choices, &field.choice_aliases)
             .map(|choices| Value::Choice { choices }),
     }
+}
+
+/// A dash for a figure, alone or with its reason (「－（有利子負債なし）」, 「―（無借金経営の
+/// ため該当なし）」): the applicant says there is no figure. It stays text; it is not an
+/// unreadable figure.
+fn says_no_figure(raw: &str) -> bool {
+    let text = raw.trim();
+    let Some(rest) = text.strip_prefix(['-', '－', '―', '—', '‐', 'ー', '−']) else {
+        return false;
+    };
+    let rest = rest.trim();
+    rest.is_empty()
+        || ((rest.starts_with(['(', '（']) && rest.ends_with([')', '）']))
+            && !rest.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// One data centre's part of an answer, typed on its own.
@@ -229,6 +250,16 @@ mod tests {
             normalize("無し（30日前の通知で随時解約可能）", &deadline, None),
             Ok(Value::Presence { present: false })
         );
+        // A dash with its reason says there is no figure: text, and no finding.
+        let figure = field("number", "");
+        for raw in [
+            "－",
+            "－（有利子負債なし）",
+            "―（無借金経営のため該当なし）",
+        ] {
+            assert_eq!(normalize(raw, &figure, None), Ok(Value::Text), "{raw}");
+        }
+        assert!(normalize("－3.5（2024年3月期）", &figure, None).is_ok_and(|v| v != Value::Text));
         // Without the catalog's word, a period is no presence.
         assert!(normalize("14日前", &field("presence", ""), None).is_err());
     }
