@@ -3,6 +3,12 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
+/// The dashes applicants write for "nothing here" (「－」, 「―」, 「ー」 …), full-width
+/// or not.
+pub fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '－' | 'ー' | '―' | '‐' | '—' | '−')
+}
+
 /// NFKC, no whitespace, ASCII lowercase: 「（２：必須開示項目）」 and 「(2:必須開示項目)」
 /// fold to the same string, as do full-width and half-width digits and letters.
 pub fn fold(text: &str) -> String {

@@ -105,12 +105,9 @@ fn about(
 fn is_blank(raw: &str) -> bool {
     let text: String = crate::text::fold(raw);
     text.is_empty()
-        || text.chars().all(|c| {
-            matches!(
-                c,
-                '-' | 'ー' | '―' | '‐' | '—' | '−' | '_' | '.' | '・' | '/' | '〃'
-            )
-        })
+        || text
+            .chars()
+            .all(|c| crate::text::is_dash(c) || matches!(c, '_' | '.' | '・' | '/' | '〃'))
         || matches!(
             text.as_str(),
             "未記入" | "記入なし" | "空欄" | "n/a" | "na" | "tbd"

@@ -15,7 +15,7 @@ mod quantity;
 use crate::catalog::{Field, ValueKind};
 use serde::Serialize;
 
-pub use centres::{CentrePart, split_centres};
+use centres::split_centres;
 pub use choice::parse_choices;
 pub use date::parse_date;
 pub use flags::{parse_permission, parse_presence, presence_says_both};
@@ -153,7 +153,7 @@ pub fn normalize(raw: &str, field: &Field, label: Option<&str>) -> Result<Value,
 /// unreadable figure.
 fn says_no_figure(raw: &str) -> bool {
     let text = raw.trim();
-    let Some(rest) = text.strip_prefix(['-', '－', '―', '—', '‐', 'ー', '−']) else {
+    let Some(rest) = text.strip_prefix(crate::text::is_dash) else {
         return false;
     };
     let rest = rest.trim();
