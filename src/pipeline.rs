@@ -12,6 +12,7 @@ use crate::normalize::{self, Value};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::time::Instant;
 
 pub const SCHEMA: &str = "kaiji/1";
 pub const FORM_KIND: &str = "iot-cloud-iaas-paas";
@@ -112,6 +113,7 @@ impl Setup<'static> {
 /// Processes one file. `shown_path` is the path as the user gave it, for the output.
 pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
     let (catalog, limits) = (setup.catalog, setup.limits);
+    let until = Instant::now().checked_add(limits.max_time_per_file);
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -151,7 +153,20 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         Stages::Migrate => locate::Mode::Labels,
         Stages::Extract | Stages::Check => locate::Mode::Auto,
     };
-    let located = locate::locate_with(&document, catalog, mode);
+    let Ok(located) = locate::locate(&document, catalog, mode, until) else {
+        let error = IngestError::new(
+            ingest::ErrorKind::TooLarge,
+            format!(
+                "finding the answers takes longer than {:.1} s (max_time_per_file)",
+                limits.max_time_per_file.as_secs_f64()
+            ),
+        );
+        return Outcome::Error(ErrorResult {
+            schema: SCHEMA,
+            source,
+            error,
+        });
+    };
     let mut findings: Vec<Finding> = located
         .notes
         .iter()

@@ -218,7 +218,7 @@ impl FieldOrder {
 #[cfg(test)]
 mod tests {
     use crate::catalog::Catalog;
-    use crate::locate::locate;
+    use crate::locate::untimed as locate;
     use crate::model::{Document, Location};
 
     fn paragraphs(lines: &[&str]) -> Document {

@@ -27,6 +27,7 @@ use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+use std::time::Instant;
 
 /// The confidence below which an answer matched by its label is not assigned.
 pub const THRESHOLD: f64 = 0.6;
@@ -1210,72 +1211,97 @@ const HEADING_NAMES_ITEM: f64 = 0.6;
 /// their order inside it).
 const NEIGHBOUR_BONUS: f64 = 0.1;
 const MAJOR_NEIGHBOUR_BONUS: f64 = 0.1;
+/// Most pairs of one region assigned exactly (the Hungarian method, cubic in them);
+/// past it the assignment is greedy. A form has some 180 fields, and the corpus's
+/// largest label table some 200 pairs: only a sheet that is no form reaches this.
+const ASSIGNMENT_CAP: usize = 400;
+/// The best fields each pair keeps for the greedy assignment.
+const GREEDY_CANDIDATES: usize = 4;
+/// What a greedy assignment's confidence is worth against an exact one's.
+const GREEDY_CONFIDENCE: f64 = 0.9;
+/// Pairs scored between two looks at the time left.
+const DEADLINE_EVERY: usize = 64;
+
+/// Whether the time given has run out.
+fn past(until: Option<Instant>) -> bool {
+    until.is_some_and(|until| Instant::now() >= until)
+}
 
 impl Matcher {
-    /// Decides which field each pair answers.
-    pub(super) fn assign(&self, pairs: &[Pair]) -> Vec<Decision> {
-        if pairs.is_empty() {
-            return Vec::new();
-        }
-        let base: Vec<Vec<f64>> = pairs
-            .iter()
-            .map(|pair| {
-                let label = self.prepare(&pair.label, &self.rewrites);
-                let scores = self.fields.iter().map(|f| self.score(&label, f));
-                let Some(own) = &pair.own else {
-                    return scores.collect();
-                };
-                // The title names the item, the label cell the field: each has its say
-                // (「本社所在地」 above 「ホームページURL」 is item 4's second field).
+    /// A pair's score for every field, from its label (and the title carried down to it)
+    /// alone, and with the support of the section heading in force.
+    fn pair_scores<'p>(
+        &self,
+        pair: &'p Pair,
+        heading_cache: &mut HashMap<&'p str, HeadingNames>,
+    ) -> (Vec<f64>, Vec<f64>) {
+        let label = self.prepare(&pair.label, &self.rewrites);
+        let scores = self.fields.iter().map(|f| self.score(&label, f));
+        let base: Vec<f64> = match &pair.own {
+            None => scores.collect(),
+            // The title names the item, the label cell the field: each has its say
+            // (「本社所在地」 above 「ホームページURL」 is item 4's second field).
+            Some(own) => {
                 let own = self.prepare(own, &self.rewrites);
                 scores
                     .zip(&self.fields)
                     .map(|(s, f)| TITLE_SHARE * s + (1.0 - TITLE_SHARE) * self.score(&own, f))
                     .collect()
-            })
-            .collect();
+            }
+        };
         // Section headings: support for the fields of the section they name.
-        let mut heading_cache: HashMap<&str, HeadingNames> = HashMap::new();
-        let with_headings: Vec<Vec<f64>> = pairs
-            .iter()
-            .zip(&base)
-            .map(|(pair, scores)| {
-                let Some(heading) = pair.heading.as_deref() else {
-                    return scores.clone();
-                };
-                let (named, items) = heading_cache.entry(heading).or_insert_with(|| {
-                    let items = self.heading_items(heading);
-                    // A heading that names an item names that item's section too; a
-                    // namesake section holding none of the items it names is not meant
-                    // (「■推奨ゲートウェイ」 is item 76, not the sub-section of item 69
-                    // called ＧＷ／エッジコンピュータ).
-                    let sections = self
-                        .heading_sections(heading)
-                        .into_iter()
-                        .filter(|(section, _)| {
-                            items.is_empty()
-                                || self.fields.iter().any(|f| {
-                                    items.contains_key(&f.item) && f.sections.contains(section)
-                                })
-                        })
-                        .collect();
-                    (sections, items)
-                });
-                scores
-                    .iter()
-                    .zip(&self.fields)
-                    .map(|(s, f)| {
-                        let section = named
-                            .iter()
-                            .filter(|(section, _)| f.sections.contains(section))
-                            .map(|(_, strength)| *strength)
-                            .fold(0.0, f64::max);
-                        let item = items.get(&f.item).copied().unwrap_or(0.0);
-                        s + HEADING_BONUS * section.max(item)
+        let Some(heading) = pair.heading.as_deref() else {
+            return (base.clone(), base);
+        };
+        let (named, items) = heading_cache.entry(heading).or_insert_with(|| {
+            let items = self.heading_items(heading);
+            // A heading that names an item names that item's section too; a namesake
+            // section holding none of the items it names is not meant (「■推奨ゲートウェイ」
+            // is item 76, not the sub-section of item 69 called ＧＷ／エッジコンピュータ).
+            let sections =
+                self.heading_sections(heading)
+                    .into_iter()
+                    .filter(|(section, _)| {
+                        items.is_empty()
+                            || self.fields.iter().any(|f| {
+                                items.contains_key(&f.item) && f.sections.contains(section)
+                            })
                     })
-                    .collect()
+                    .collect();
+            (sections, items)
+        });
+        let with_heading = base
+            .iter()
+            .zip(&self.fields)
+            .map(|(s, f)| {
+                let section = named
+                    .iter()
+                    .filter(|(section, _)| f.sections.contains(section))
+                    .map(|(_, strength)| *strength)
+                    .fold(0.0, f64::max);
+                let item = items.get(&f.item).copied().unwrap_or(0.0);
+                s + HEADING_BONUS * section.max(item)
             })
             .collect();
+        (base, with_heading)
+    }
+
+    /// Decides which field each pair answers; `None` when `until` passes first.
+    pub(super) fn assign(&self, pairs: &[Pair], until: Option<Instant>) -> Option<Vec<Decision>> {
+        if pairs.len() > ASSIGNMENT_CAP {
+            return self.assign_greedily(pairs, until);
+        }
+        let mut heading_cache: HashMap<&str, HeadingNames> = HashMap::new();
+        let mut base = Vec::with_capacity(pairs.len());
+        let mut with_headings = Vec::with_capacity(pairs.len());
+        for (i, pair) in pairs.iter().enumerate() {
+            if i % DEADLINE_EVERY == 0 && past(until) {
+                return None;
+            }
+            let (own, with_heading) = self.pair_scores(pair, &mut heading_cache);
+            base.push(own);
+            with_headings.push(with_heading);
+        }
         let first = hungarian(&with_headings, FLOOR);
         let first_confidence = self.confidences(&with_headings, &first);
         // Neighbours: pairs next to each other tend to answer items of one section.
@@ -1317,14 +1343,89 @@ impl Matcher {
                         .filter(|(_, s)| **s > 0.0)
                         .map(|(j, _)| j)
                 });
-                let key = |j: usize| (self.fields[j].item, self.fields[j].index);
-                Decision {
-                    field: chosen.filter(|_| *c >= THRESHOLD).map(key),
-                    confidence: *c,
-                    best: best.map(key),
-                }
+                self.decision(*chosen, *c, best)
             })
-            .collect()
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    fn decision(&self, chosen: Option<usize>, confidence: f64, best: Option<usize>) -> Decision {
+        let key = |j: usize| (self.fields[j].item, self.fields[j].index);
+        Decision {
+            field: chosen.filter(|_| confidence >= THRESHOLD).map(key),
+            confidence,
+            best: best.map(key),
+        }
+    }
+
+    /// [`Matcher::assign`] past [`ASSIGNMENT_CAP`] pairs: each pair keeps its best few
+    /// fields, and the best-scoring (pair, field) is taken first, ties in document
+    /// order. Linear in the pairs, where the exact assignment is cubic; no neighbour
+    /// support, and a lower confidence for it.
+    fn assign_greedily(&self, pairs: &[Pair], until: Option<Instant>) -> Option<Vec<Decision>> {
+        let mut heading_cache: HashMap<&str, HeadingNames> = HashMap::new();
+        let mut candidates: Vec<Vec<(usize, f64)>> = Vec::with_capacity(pairs.len());
+        let mut best = Vec::with_capacity(pairs.len());
+        for (i, pair) in pairs.iter().enumerate() {
+            if i % DEADLINE_EVERY == 0 && past(until) {
+                return None;
+            }
+            let (base, scores) = self.pair_scores(pair, &mut heading_cache);
+            best.push(
+                base.iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                    .filter(|(_, s)| **s > 0.0)
+                    .map(|(j, _)| j),
+            );
+            let mut top: Vec<(usize, f64)> = scores
+                .into_iter()
+                .enumerate()
+                .filter(|(_, s)| *s > FLOOR)
+                .collect();
+            top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            top.truncate(GREEDY_CANDIDATES);
+            candidates.push(top);
+        }
+        let mut order: Vec<(usize, usize, f64)> = candidates
+            .iter()
+            .enumerate()
+            .flat_map(|(i, top)| top.iter().map(move |&(j, s)| (i, j, s)))
+            .collect();
+        order.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        let mut chosen: Vec<Option<usize>> = vec![None; pairs.len()];
+        let mut holder: HashMap<usize, (usize, f64)> = HashMap::new();
+        for (i, j, s) in order {
+            if chosen[i].is_none() && !holder.contains_key(&j) {
+                chosen[i] = Some(j);
+                holder.insert(j, (i, s));
+            }
+        }
+        Some(
+            chosen
+                .iter()
+                .zip(&candidates)
+                .zip(best)
+                .enumerate()
+                .map(|(i, ((c, top), best))| {
+                    let confidence = c.map_or(0.0, |j| {
+                        let own = top.iter().find(|(k, _)| *k == j).map_or(0.0, |t| t.1);
+                        // As in `standings`: a field held by a pair it suits better is
+                        // no real alternative.
+                        let rival = top
+                            .iter()
+                            .filter(|(k, s)| {
+                                *k != j
+                                    && holder.get(k).is_none_or(|&(o, held)| o == i || held <= *s)
+                            })
+                            .map(|t| t.1)
+                            .fold(0.0, f64::max);
+                        GREEDY_CONFIDENCE * confidence(own, rival)
+                    });
+                    self.decision(*c, confidence, c.or(best))
+                })
+                .collect(),
+        )
     }
 
     /// The confidence of each assignment: its score, lowered by how close the best field
@@ -1591,9 +1692,56 @@ mod tests {
             found.pairs[3].answer,
             "https://example.jp/\n（旧URLは廃止）"
         );
-        let decisions = matcher().assign(&found.pairs);
+        let decisions = matcher().assign(&found.pairs, None).unwrap();
         let fields: Vec<Option<(u32, u32)>> = decisions.iter().map(|d| d.field).collect();
         assert_eq!(fields, [Some((6, 1)), Some((2, 1)), None, Some((4, 2))]);
         assert!(decisions[0].confidence >= THRESHOLD);
+    }
+
+    fn pair(label: &str, row: u32) -> Pair {
+        Pair {
+            label: label.to_string(),
+            own: None,
+            heading: None,
+            answer: "回答".to_string(),
+            at: Location::Cell {
+                sheet: "1".to_string(),
+                row,
+                col: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn past_the_cap_the_assignment_is_greedy_linear_and_still_places_clear_labels() {
+        // A sheet that is no form: thousands of rows repeating a few labels.
+        let mut pairs: Vec<Pair> = (0..3 * ASSIGNMENT_CAP as u32)
+            .map(|i| pair(["従業員数", "資本金", "サービス名称"][i as usize % 3], i))
+            .collect();
+        pairs.insert(0, pair("代表者名", 0));
+        let decisions = matcher().assign(&pairs, None).unwrap();
+        let placed: Vec<(usize, (u32, u32))> = decisions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d.field?)))
+            .collect();
+        // Each field once, to its first claimant: ties go in document order.
+        assert_eq!(
+            placed,
+            [(0, (6, 1)), (1, (8, 1)), (2, (11, 1)), (3, (34, 1))]
+        );
+        assert!(decisions.iter().all(|d| d.confidence <= GREEDY_CONFIDENCE));
+        assert_eq!(matcher().assign(&pairs, None).unwrap().len(), pairs.len());
+    }
+
+    #[test]
+    fn the_assignment_stops_when_its_time_is_up() {
+        let pairs: Vec<Pair> = (0..10).map(|i| pair("従業員数", i)).collect();
+        let now = Instant::now();
+        assert!(matcher().assign(&pairs, Some(now)).is_none());
+        let many: Vec<Pair> = (0..2 * ASSIGNMENT_CAP as u32)
+            .map(|i| pair("資本金", i))
+            .collect();
+        assert!(matcher().assign(&many, Some(now)).is_none());
     }
 }

@@ -22,6 +22,7 @@ use crate::model::{Document, Location, Region};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+use std::time::Instant;
 
 /// How the items of a document were recognized (`form.matched_by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,14 +268,18 @@ pub fn excerpt(text: &str) -> String {
     }
 }
 
-/// Finds the answers of a document: by item numbers, and by labels where a region
-/// has none or its labels say otherwise.
-pub fn locate(document: &Document, catalog: &Catalog) -> Located {
-    locate_with(document, catalog, Mode::Auto)
-}
+/// The time given to [`locate`] ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfTime;
 
-/// Finds the answers of a document in the given mode.
-pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Located {
+/// Finds the answers of a document: by item numbers, and by labels where a region
+/// has none or its labels say otherwise; within the time given, if any.
+pub fn locate(
+    document: &Document,
+    catalog: &Catalog,
+    mode: Mode,
+    until: Option<Instant>,
+) -> Result<Located, OutOfTime> {
     let mut collector = Collector::default();
     // The catalog folded for matching: built once for the built-in catalog, not per file.
     static BUILTIN: OnceLock<matching::Vocabulary<'static>> = OnceLock::new();
@@ -346,7 +351,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             outcomes.push(Outcome::Numbers);
             continue;
         }
-        let decisions = matcher.assign(&pairs.pairs);
+        let decisions = matcher.assign(&pairs.pairs, until).ok_or(OutOfTime)?;
         let by_labels = read_by_labels(&reading.region, &pairs.pairs, &decisions);
         // In a grid, numbers must find at least half of what the labels find (a digit in
         // an answer column is no numbering; a flow's headings carry their category or a
@@ -391,7 +396,7 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
             if pairs.pairs.is_empty() {
                 continue;
             }
-            let decisions = matcher.assign(&pairs.pairs);
+            let decisions = matcher.assign(&pairs.pairs, until).ok_or(OutOfTime)?;
             collector.absorb(read_by_labels(&reading.region, &pairs.pairs, &decisions));
         }
     }
@@ -408,7 +413,13 @@ pub fn locate_with(document: &Document, catalog: &Catalog, mode: Mode) -> Locate
         // labels agreeing), the answers are the numbers' and each keeps its label.
         located.matched_by = MatchedBy::Labels;
     }
-    located
+    Ok(located)
+}
+
+/// [`locate`] with no time limit, which cannot run out: for the unit tests.
+#[cfg(test)]
+fn untimed(document: &Document, catalog: &Catalog) -> Located {
+    locate(document, catalog, Mode::Auto, None).unwrap_or_else(|OutOfTime| unreachable!())
 }
 
 /// A region as segmented, and what its item numbers say.
@@ -589,6 +600,8 @@ fn asks_asp_saas_items(label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::untimed as locate;
     use crate::model::{Block, Row};
 
     fn region(name: &str, rows: &[&[&str]]) -> Region {
