@@ -157,12 +157,38 @@ pub fn write_row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
     out.write_all(b"\r\n")
 }
 
+/// A cell as CSV writes it: quoted where it holds a separator, and neutralized where a
+/// spreadsheet would take it for a formula.
 fn quote(cell: &str) -> String {
+    let cell = neutralized(cell);
     if cell.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
-        cell.to_string()
+        cell.into_owned()
     }
+}
+
+/// The OWASP rule for CSV injection: a cell an applicant wrote that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would open in Excel or LibreOffice Calc as
+/// a live formula (`=HYPERLINK(…)`, `=cmd|…`), so it gets a leading `'`, which both show
+/// as text. A plain number (`-1200`, `+3.5`) is no formula and is left as it is.
+fn neutralized(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && !is_plain_number(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A sign and digits, with at most one decimal point.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.trim_start_matches(['+', '-']);
+    cell.len() - digits.len() == 1
+        && !digits.is_empty()
+        && digits.split('.').count() <= 2
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.chars().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -175,5 +201,31 @@ mod tests {
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("line1\nline2"), "\"line1\nline2\"");
         assert_eq!(quote("有り"), "有り");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralized() {
+        for formula in [
+            "=HYPERLINK(\"http://example.com\",\"click\")",
+            "=cmd|' /C calc'!A0",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "-",
+            "-1e3",
+        ] {
+            assert!(
+                quote(formula).trim_start_matches('"').starts_with('\''),
+                "{formula:?}"
+            );
+        }
+        for plain in ["-1200", "+3.5", "1,234", "0.95", "有り", "", "a=b"] {
+            assert!(
+                !quote(plain).trim_start_matches('"').starts_with('\''),
+                "{plain:?}"
+            );
+        }
     }
 }
