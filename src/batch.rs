@@ -11,7 +11,7 @@
 //! element.
 
 use crate::findings::Verdict;
-use crate::ingest::{ErrorKind, IngestError};
+use crate::ingest::{ErrorKind, IngestError, Limits};
 use crate::inputs::{self, Shard};
 use crate::output::AtomicFile;
 use crate::pipeline::{self, ErrorResult, Outcome, SCHEMA, Setup, Source, Stages};
@@ -50,6 +50,8 @@ pub struct Batch {
     /// Only this part of the inputs (`--shard K/N`). Parts after the first write no CSV
     /// header, so that the parts' outputs concatenated equal one run's.
     pub shard: Option<Shard>,
+    /// What one file may cost.
+    pub limits: Limits,
 }
 
 impl Batch {
@@ -65,6 +67,7 @@ impl Batch {
             findings_csv: None,
             jobs: 0,
             shard: None,
+            limits: Limits::DEFAULT,
         }
     }
 }
@@ -144,13 +147,6 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(output: Option<&Path>) -> io::Result<Sink> {
-        Ok(match output {
-            Some(path) => Sink::File(AtomicFile::create(path)?),
-            None => Sink::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
-        })
-    }
-
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Sink::Stdout(w) => w,
@@ -191,7 +187,7 @@ struct Render<'a> {
 
 impl Render<'_> {
     fn one(&self, file: &Path) -> io::Result<Done> {
-        let shown = file.to_string_lossy();
+        let shown = inputs::shown(file);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pipeline::process(file, &shown, &self.setup)
         }))
@@ -218,7 +214,7 @@ impl Render<'_> {
             Outcome::Document(d) => Ok(d.verdict),
             Outcome::Error(e) => Err((
                 e.error.kind,
-                format!("kaiji: {}: {}", e.source.path, e.error),
+                escape_controls(&format!("kaiji: {}: {}", e.source.path, e.error)),
             )),
         };
         let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
@@ -231,6 +227,20 @@ impl Render<'_> {
             bytes,
         })
     }
+}
+
+/// A line for stderr with its control characters escaped (`\n` as `\\n`), so that a
+/// file name or message cannot forge a line or drive the terminal.
+fn escape_controls(line: &str) -> String {
+    let mut escaped = String::with_capacity(line.len());
+    for c in line.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
 }
 
 /// The result for a file on which a stage panicked: reported like any unreadable file,
@@ -366,22 +376,123 @@ impl Writer {
     }
 }
 
+/// Why a batch stopped short.
+#[derive(Debug)]
+pub enum Failure {
+    /// The batch cannot run as asked (an output that cannot be created, an output that
+    /// is one of the inputs): nothing was processed.
+    Usage(String),
+    /// An output could not be written while the batch ran.
+    Output(io::Error),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(message) => f.write_str(message),
+            Failure::Output(error) => write!(f, "writing the results failed: {error}"),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Failure {
+        Failure::Output(error)
+    }
+}
+
+/// The batch's destinations, each with the option that names it.
+fn destinations(batch: &Batch) -> Vec<(&'static str, &Path)> {
+    [
+        ("-o", batch.output.as_deref()),
+        ("--report", batch.report.as_deref()),
+        ("--findings-csv", batch.findings_csv.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(option, path)| Some((option, path?)))
+    .collect()
+}
+
+/// The inputs, without the batch's own outputs; an output that is an application (or a
+/// file named as an input) is a usage error, since writing it would destroy an input.
+fn inputs_apart_from_outputs(batch: &Batch) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = inputs::collect(&batch.paths);
+    for (option, destination) in destinations(batch) {
+        let Some(place) = inputs::identity(destination) else {
+            continue;
+        };
+        let mut failure = None;
+        files.retain(|file| {
+            let same = file.file_name() == destination.file_name()
+                && inputs::identity(file).as_ref() == Some(&place);
+            if same && (batch.paths.contains(file) || is_application(file)) {
+                failure = Some(Failure::Usage(format!(
+                    "{option} {}: this is one of the inputs; writing it would replace it",
+                    destination.display()
+                )));
+            }
+            !same
+        });
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+    }
+    Ok(files)
+}
+
+/// Whether the file's content is a format kaiji reads (rather than a previous run's
+/// results).
+fn is_application(file: &Path) -> bool {
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+    std::fs::read(file).is_ok_and(|bytes| {
+        crate::ingest::sniff::sniff(&bytes, extension) != crate::ingest::sniff::Sniffed::Unknown
+    })
+}
+
+/// An output file created before any work, so that a path that cannot be written stops
+/// the batch at once, naming the option.
+fn create(option: &str, path: &Path) -> Result<AtomicFile, Failure> {
+    AtomicFile::create(path).map_err(|e| {
+        Failure::Usage(format!(
+            "{option} {}: cannot be written: {e}",
+            path.display()
+        ))
+    })
+}
+
 /// Runs a batch and writes its outputs.
-pub fn run(batch: &Batch) -> io::Result<Summary> {
+pub fn run(batch: &Batch) -> Result<Summary, Failure> {
     let started = Instant::now();
-    let setup = Setup::builtin(batch.stages);
-    // Counted first (a shard's range needs the total), then walked again as the workers
-    // ask for files: the list of a batch is never held whole.
-    let total = inputs::walk(&batch.paths).count();
-    let range = batch.shard.map_or(0..total, |shard| shard.range(total));
-    let files = inputs::walk(&batch.paths)
-        .skip(range.start)
-        .take(range.len());
+    let setup = Setup {
+        limits: &batch.limits,
+        ..Setup::builtin(batch.stages)
+    };
+    // Taken once, before any work: a file added or removed while the batch runs
+    // changes nothing.
+    let all = inputs_apart_from_outputs(batch)?;
+    let range = batch
+        .shard
+        .map_or(0..all.len(), |shard| shard.range(all.len()));
+    let files = all[range.clone()].iter().cloned();
     let first_part = batch.shard.is_none_or(Shard::is_first);
     let jobs = match batch.jobs {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
+    let sink = match &batch.output {
+        Some(path) => Sink::File(create("-o", path)?),
+        None => Sink::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
+    };
+    let findings = batch
+        .findings_csv
+        .as_deref()
+        .map(|path| create("--findings-csv", path))
+        .transpose()?;
+    let report_file = batch
+        .report
+        .as_deref()
+        .map(|path| create("--report", path))
+        .transpose()?;
     let progress = ProgressBar::new(range.len() as u64);
     progress.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} 件  {per_sec}  残り {eta}  {msg}")
@@ -397,13 +508,9 @@ pub fn run(batch: &Batch) -> io::Result<Summary> {
         findings_header,
     };
     let mut writer = Writer {
-        sink: Sink::open(batch.output.as_deref())?,
+        sink,
         format: batch.format,
-        findings: batch
-            .findings_csv
-            .as_deref()
-            .map(AtomicFile::create)
-            .transpose()?,
+        findings,
         kept: Vec::new(),
         written: 0,
         summary: Summary {
@@ -448,8 +555,7 @@ pub fn run(batch: &Batch) -> io::Result<Summary> {
     if let Some(file) = findings {
         file.commit()?;
     }
-    if let Some(path) = &batch.report {
-        let mut file = AtomicFile::create(path)?;
+    if let Some(mut file) = report_file {
         report::html::write_html(&mut file, &kept, setup.catalog)?;
         file.commit()?;
     }
@@ -555,6 +661,15 @@ mod tests {
                 String::from_utf8(whole).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn stderr_lines_cannot_be_forged() {
+        assert_eq!(
+            escape_controls("kaiji: a\nkaiji: b.pdf: ok\u{1b}[2J"),
+            "kaiji: a\\nkaiji: b.pdf: ok\\u{1b}[2J"
+        );
+        assert_eq!(escape_controls("申請書.xlsx"), "申請書.xlsx");
     }
 
     #[test]

@@ -1,70 +1,116 @@
-//! The inputs of a batch: files and directories as given, walked recursively, in a
-//! deterministic order. Nothing is skipped silently: a path that cannot be listed or
-//! opened still becomes an input, and its result says why.
+//! The inputs of a batch: files and directories as given, walked recursively, taken
+//! once in a deterministic order. Nothing is skipped silently: a path that cannot be
+//! listed or opened still becomes an input, and its result says why. What is never an
+//! input of a folder: hidden files and folders, Office lock files (`~$申請書.xlsx`),
+//! and kaiji's own outputs and their temporaries.
 
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// Every file under the given paths, directories walked recursively (symbolic links to
-/// directories are not followed, so a link cycle cannot trap the walk), each
-/// directory's entries sorted by name.
+/// Every file under the given paths, in the order given, directories walked
+/// recursively with each directory's entries sorted by name. Symbolic links to
+/// directories are followed, but no directory is walked twice, so a link cycle cannot
+/// trap the walk and a folder reached twice gives its files once.
+/// Hidden files, lock files and kaiji's temporaries found in a folder are left out; a
+/// file named here is always an input.
 pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
-    walk(paths).collect()
+    let mut walked = BTreeSet::new();
+    let mut files = Vec::new();
+    for path in paths {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            walk_directory(path, &mut walked, &mut files);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
 }
 
-/// The files of [`collect`], in the same order, found as they are asked for: the walk
-/// holds the entries of the directories it is in, never the whole list.
-pub fn walk(paths: &[PathBuf]) -> Walk {
-    let roots = paths
-        .iter()
-        .rev()
-        .map(|path| {
-            let is_directory = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
-            (path.clone(), is_directory)
+fn walk_directory(directory: &Path, walked: &mut BTreeSet<PathBuf>, files: &mut Vec<PathBuf>) {
+    // Its real place: a directory reached twice (named twice, or linked into) is walked once.
+    if let Ok(real) = directory.canonicalize()
+        && !walked.insert(real)
+    {
+        return;
+    }
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        // An unlistable directory is reported as an input that cannot be read.
+        Err(_) => {
+            files.push(directory.to_path_buf());
+            return;
+        }
+    };
+    let mut children: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !left_out(&e.file_name()))
+        .map(|e| {
+            let is_directory = match e.file_type() {
+                Ok(t) if t.is_symlink() => std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()),
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
+            (e.path(), is_directory)
         })
         .collect();
-    Walk {
-        pending: vec![roots],
+    children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (child, is_directory) in children {
+        if is_directory {
+            walk_directory(&child, walked, files);
+        } else {
+            files.push(child);
+        }
     }
 }
 
-/// See [`walk`].
-pub struct Walk {
-    /// Per directory entered (innermost last), the entries still to visit, each with
-    /// whether it is a directory, in reverse order.
-    pending: Vec<Vec<(PathBuf, bool)>>,
+/// A name a folder holds that is no application: hidden (which covers kaiji's own
+/// temporaries, `.NAME.PID.partial`) or an Office lock file.
+fn left_out(name: &OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.starts_with(b".") || name.starts_with("~$".as_bytes())
 }
 
-impl Iterator for Walk {
-    type Item = PathBuf;
+/// Where a path really is, for telling whether two paths name one file; a file that
+/// does not exist yet is placed by its real parent directory.
+pub fn identity(path: &Path) -> Option<PathBuf> {
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
+}
 
-    fn next(&mut self) -> Option<PathBuf> {
-        loop {
-            let level = self.pending.last_mut()?;
-            let Some((path, is_directory)) = level.pop() else {
-                self.pending.pop();
-                continue;
-            };
-            if !is_directory {
-                return Some(path);
-            }
-            match std::fs::read_dir(&path) {
-                Ok(entries) => {
-                    // The entry's own type, as `symlink_metadata` gives it: links are not
-                    // followed.
-                    let mut children: Vec<(PathBuf, bool)> = entries
-                        .filter_map(Result::ok)
-                        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
-                        .collect();
-                    children.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-                    self.pending.push(children);
-                }
-                // An unlistable directory is reported as an input that cannot be read.
-                Err(_) => return Some(path),
+/// A path as results show it (`source.path`): as it is when it is UTF-8; otherwise
+/// each byte that is not UTF-8 as `\xNN`, and `\` as `\\`, so that two names never show
+/// alike.
+pub fn shown(path: &Path) -> std::borrow::Cow<'_, str> {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return text.into();
+        }
+        let mut text = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(&chunk.valid().replace('\\', "\\\\"));
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{byte:02X}");
             }
         }
+        text.into()
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy()
     }
 }
 
@@ -162,7 +208,7 @@ mod tests {
             root.clone(),
             root.join("none.xlsx"),
         ];
-        let walked: Vec<PathBuf> = walk(&given).collect();
+        let walked = collect(&given);
         let expected: Vec<PathBuf> = std::iter::once(given[0].clone())
             .chain(files)
             .chain([given[2].clone()])
@@ -171,6 +217,51 @@ mod tests {
             walked, expected,
             "paths in the order given, each directory sorted"
         );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_show_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| PathBuf::from(OsStr::from_bytes(bytes));
+        assert_eq!(shown(&name(b"a/\xff.xlsx")), "a/\\xFF.xlsx");
+        assert_eq!(shown(&name(b"a/\xfe\\.xlsx")), "a/\\xFE\\\\.xlsx");
+        assert_ne!(shown(&name(b"\xff")), shown(&name(b"\xfe")));
+        assert_eq!(shown(Path::new("申請書 1.xlsx")), "申請書 1.xlsx");
+    }
+
+    #[test]
+    fn hidden_lock_and_temporary_files_of_a_folder_are_no_inputs() {
+        let root = std::env::temp_dir().join(format!("kaiji-hidden-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        for name in [
+            "a.xlsx",
+            "~$a.xlsx",
+            ".DS_Store",
+            ".out.jsonl.123.partial",
+            ".git/HEAD",
+        ] {
+            std::fs::write(root.join(name), b"").unwrap();
+        }
+        assert_eq!(collect(std::slice::from_ref(&root)), [root.join("a.xlsx")]);
+        // Named on the command line, it is an input.
+        let named = root.join("~$a.xlsx");
+        assert_eq!(collect(std::slice::from_ref(&named)), [named]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_linked_folder_named_is_walked_and_a_link_cycle_is_walked_once() {
+        let root = std::env::temp_dir().join(format!("kaiji-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("real/sub")).unwrap();
+        std::fs::write(root.join("real/a.pdf"), b"").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
+        // A cycle: real/sub/up points back at real.
+        std::os::unix::fs::symlink(root.join("real"), root.join("real/sub/up")).unwrap();
+        let files = collect(&[root.join("link"), root.join("real")]);
+        assert_eq!(files, [root.join("link/a.pdf")]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -5,6 +5,7 @@ use kaiji::batch::{self, Batch, Format};
 use kaiji::catalog::Catalog;
 use kaiji::check::{self, CrossChecks};
 use kaiji::findings::Verdict;
+use kaiji::ingest::Limits;
 use kaiji::inputs::Shard;
 use kaiji::pipeline::Stages;
 use std::io::{self, IsTerminal, Write};
@@ -101,11 +102,35 @@ struct RunArgs {
     /// even when it is not a terminal.
     #[arg(long)]
     summary: bool,
+    /// Set a limit on what one file may cost, e.g. `--limit max_cells=500000` or
+    /// `--limit max_time_per_file=10` (repeatable; over the KAIJI_MAX_… environment).
+    #[arg(long, value_name = "NAME=VALUE")]
+    limit: Vec<String>,
 }
 
 impl RunArgs {
     fn jobs(&self) -> usize {
         self.jobs.map_or(0, NonZeroUsize::get)
+    }
+
+    /// The limits: the defaults, then the environment's, then `--limit`'s. One that does
+    /// not parse is a usage error naming it, never a silent default.
+    fn limits(&self) -> Limits {
+        let usage = |message: String| -> ! {
+            Cli::command()
+                .error(clap::error::ErrorKind::InvalidValue, message)
+                .exit()
+        };
+        let mut limits = Limits::from_env().unwrap_or_else(|e| usage(e));
+        for setting in &self.limit {
+            let Some((name, value)) = setting.split_once('=') else {
+                usage(format!("--limit {setting}: expected NAME=VALUE"))
+            };
+            if let Err(e) = limits.set(name.trim(), value) {
+                usage(format!("--limit {setting}: {e}"));
+            }
+        }
+        limits
     }
 }
 
@@ -161,9 +186,21 @@ enum FailOn {
 
 /// Exit status when `--fail-on` is met (the contract's 4).
 const FAILED_ON: u8 = 4;
+/// Exit status of a usage error (clap's, and the contract's 2).
+const USAGE: u8 = 2;
+/// Exit status when an output could not be written: distinct from 1 (some input could
+/// not be read, the results are complete), since the results are then missing.
+const OUTPUT_FAILED: u8 = 3;
+/// Exit status after SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+const INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // An interrupted run leaves no temporary behind; its destinations keep what they had.
+    let _ = ctrlc::set_handler(|| {
+        kaiji::output::remove_temporaries();
+        std::process::exit(INTERRUPTED);
+    });
     let result = match cli.command {
         Command::Extract {
             paths,
@@ -180,6 +217,7 @@ fn main() -> ExitCode {
                 findings_csv: None,
                 jobs: how.jobs(),
                 shard: how.shard,
+                limits: how.limits(),
             };
             run(&batch, None, &how)
         }
@@ -201,6 +239,7 @@ fn main() -> ExitCode {
                 findings_csv,
                 jobs: how.jobs(),
                 shard: how.shard,
+                limits: how.limits(),
             },
             fail_on,
             &how,
@@ -220,6 +259,7 @@ fn main() -> ExitCode {
                 findings_csv: None,
                 jobs: how.jobs(),
                 shard: how.shard,
+                limits: how.limits(),
             };
             run(&batch, None, &how)
         }
@@ -242,7 +282,7 @@ fn main() -> ExitCode {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("kaiji: {error}");
-            ExitCode::from(1)
+            ExitCode::from(OUTPUT_FAILED)
         }
     }
 }
@@ -258,7 +298,14 @@ fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<Exit
             )
             .exit();
     }
-    let summary = batch::run(batch)?;
+    let summary = match batch::run(batch) {
+        Ok(summary) => summary,
+        Err(batch::Failure::Usage(message)) => {
+            eprintln!("kaiji: {message}");
+            return Ok(ExitCode::from(USAGE));
+        }
+        Err(batch::Failure::Output(error)) => return Err(error),
+    };
     if how.summary || io::stderr().is_terminal() {
         match batch.shard {
             Some(shard) => eprintln!("kaiji: shard {shard}: {summary}"),

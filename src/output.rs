@@ -3,6 +3,24 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The temporaries not yet committed or removed, for [`remove_temporaries`].
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn forget(temporary: &Path) {
+    let mut live = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+    live.retain(|t| t != temporary);
+}
+
+/// Removes every temporary still being written: on SIGINT or SIGTERM, which end the
+/// process before the writers' `Drop` can.
+pub fn remove_temporaries() {
+    let live = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+    for temporary in live.iter() {
+        let _ = std::fs::remove_file(temporary);
+    }
+}
 
 /// A file written under a temporary name beside its destination and renamed into
 /// place on [`AtomicFile::commit`], so an interrupted run leaves the previous result
@@ -34,6 +52,10 @@ impl AtomicFile {
         let temporary =
             destination.with_file_name(format!(".{name}.{}.partial", std::process::id()));
         let file = File::create(&temporary)?;
+        TEMPORARIES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(temporary.clone());
         Ok(AtomicFile {
             temporary: Some(temporary),
             destination: destination.to_path_buf(),
@@ -48,8 +70,15 @@ impl AtomicFile {
                 file.sync_all()?;
             }
         }
-        match &self.temporary {
-            Some(temporary) => std::fs::rename(temporary, &self.destination),
+        match self.temporary.take() {
+            Some(temporary) => {
+                let renamed = std::fs::rename(&temporary, &self.destination);
+                if renamed.is_err() {
+                    let _ = std::fs::remove_file(&temporary);
+                }
+                forget(&temporary);
+                renamed
+            }
             None => Ok(()),
         }
     }
@@ -71,8 +100,9 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Not committed: the partial file is removed, the destination left untouched.
-        if let (Some(_), Some(temporary)) = (&self.writer, &self.temporary) {
+        if let Some(temporary) = &self.temporary {
             let _ = std::fs::remove_file(temporary);
+            forget(temporary);
         }
     }
 }

@@ -90,21 +90,12 @@ pub struct Setup<'a> {
 }
 
 impl Setup<'static> {
-    /// The built-in catalog and checks, with the default limits as the environment
-    /// sets them (`KAIJI_MAX_CELLS=…`, see [`Limits::from_env`]; a variable that does not
-    /// parse is reported on stderr and the default kept).
+    /// The built-in catalog and checks, with the default limits.
     pub fn builtin(stages: Stages) -> Setup<'static> {
-        static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
-        let limits = LIMITS.get_or_init(|| {
-            Limits::from_env().unwrap_or_else(|error| {
-                eprintln!("kaiji: {error}; using the default limits");
-                Limits::DEFAULT
-            })
-        });
         Setup {
             catalog: Catalog::builtin(),
             cross_checks: CrossChecks::builtin(),
-            limits,
+            limits: &Limits::DEFAULT,
             stages,
         }
     }

@@ -250,3 +250,221 @@ fn rules_lists_every_rule() {
         assert!(ids.contains(&id), "{id} in {ids:?}");
     }
 }
+
+/// A folder of copies of the official fixture, named `0.xlsx`, `1.xlsx`, ….
+fn folder_of_applications(name: &str, count: usize) -> PathBuf {
+    let dir = scratch(name);
+    for i in 0..count {
+        std::fs::copy(OFFICIAL, dir.join(format!("{i}.xlsx"))).unwrap();
+    }
+    dir
+}
+
+fn paths_of(results: &[serde_json::Value]) -> Vec<String> {
+    results
+        .iter()
+        .map(|r| r["source"]["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn output_inside_the_input_folder_is_no_input_and_loses_none() {
+    let dir = folder_of_applications("inside", 3);
+    let out = dir.join("results.jsonl");
+    let run = || {
+        let output = kaiji(&[
+            "extract",
+            dir.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let results: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        paths_of(&results)
+    };
+    let expected: Vec<String> = (0..3)
+        .map(|i| dir.join(format!("{i}.xlsx")).to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(run(), expected);
+    // Again, with the previous results and a stale temporary of a killed run beside them.
+    std::fs::write(dir.join(".results.jsonl.999999.partial"), "{}").unwrap();
+    std::fs::write(dir.join("~$0.xlsx"), "lock").unwrap();
+    assert_eq!(run(), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_output_that_is_an_input_is_a_usage_error_and_the_input_is_kept() {
+    let dir = folder_of_applications("same", 2);
+    let input = dir.join("1.xlsx");
+    let before = std::fs::read(&input).unwrap();
+    for args in [
+        vec![
+            "extract",
+            dir.to_str().unwrap(),
+            "-o",
+            input.to_str().unwrap(),
+        ],
+        vec![
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            input.to_str().unwrap(),
+        ],
+        vec![
+            "check",
+            dir.to_str().unwrap(),
+            "--report",
+            input.to_str().unwrap(),
+        ],
+    ] {
+        let output = kaiji(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("1.xlsx"));
+        assert!(output.stdout.is_empty(), "no work done: {args:?}");
+    }
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_output_that_cannot_be_written_stops_the_batch_before_any_work() {
+    for option in ["-o", "--report", "--findings-csv"] {
+        let output = kaiji(&["check", OFFICIAL, option, "no/such/folder/out"]);
+        assert_eq!(output.status.code(), Some(2), "{option}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(option) && stderr.contains("no/such/folder/out"),
+            "{stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{option}");
+    }
+}
+
+#[test]
+fn a_bad_limit_is_a_usage_error_naming_it() {
+    let run = |vars: &[(&str, &str)], args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kaiji"))
+            .args(args)
+            .envs(vars.iter().copied())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    for (vars, args, named) in [
+        (
+            &[("KAIJI_MAX_TIME_PER_FILE", "bogus")][..],
+            &["extract", OFFICIAL][..],
+            "KAIJI_MAX_TIME_PER_FILE",
+        ),
+        (
+            &[("KAIJI_MAX_CELS", "100")],
+            &["extract", OFFICIAL],
+            "KAIJI_MAX_CELS",
+        ),
+        (
+            &[],
+            &["extract", "--limit", "max_cells", OFFICIAL],
+            "--limit",
+        ),
+        (
+            &[],
+            &["extract", "--limit", "max_pages=many", OFFICIAL],
+            "max_pages",
+        ),
+    ] {
+        let output = run(vars, args);
+        assert_eq!(output.status.code(), Some(2), "{vars:?} {args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains(named));
+        assert!(output.stdout.is_empty());
+    }
+    // A good --limit applies, over the environment.
+    let output = run(
+        &[("KAIJI_MAX_CELLS", "5000000")],
+        &["extract", "--limit", "max_cells=100", OFFICIAL],
+    );
+    let result = &lines(&output)[0];
+    assert_eq!(result["error"]["kind"], "too-large", "{result}");
+    assert!(
+        result["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_cells")
+    );
+}
+
+#[test]
+fn a_terminated_run_leaves_no_temporary_and_keeps_the_previous_result() {
+    let dir = folder_of_applications("killed", 60);
+    let out = scratch("killed-out");
+    let target = out.join("results.jsonl");
+    std::fs::write(&target, "previous").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaiji"))
+        .args(["extract", "-j", "1", dir.to_str().unwrap(), "-o"])
+        .arg(&target)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until its temporary appears, so that the signal comes mid-batch.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&out).unwrap().count() < 2
+        && started.elapsed() < std::time::Duration::from_secs(30)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap().code();
+    assert_eq!(code, Some(130));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        1,
+        "no temporary left"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn csv_cells_never_open_as_formulas() {
+    let dir = scratch("formula");
+    // A file name written as a formula, through the CSV writers of both commands (on
+    // an application with findings).
+    let name = "=HYPERLINK(\"http---x\",\"click\").xls";
+    std::fs::copy("fixtures/spreadsheets/legacy-numbered.xls", dir.join(name)).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kaiji"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        !run(&["check", name, "--findings-csv", "findings.csv"])
+            .stdout
+            .is_empty()
+    );
+    let answers = run(&["extract", "--format", "csv", name]);
+    let findings = std::fs::read_to_string(dir.join("findings.csv")).unwrap();
+    for text in [findings, String::from_utf8(answers.stdout).unwrap()] {
+        // Rows end in CRLF; a cell's own line breaks are LF.
+        let rows: Vec<&str> = text
+            .split("\r\n")
+            .skip(1)
+            .filter(|r| !r.is_empty())
+            .collect();
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert!(row.starts_with("\"'=HYPERLINK("), "{row}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -94,8 +94,20 @@ impl Limits {
 
     /// The default limits, each overridden by the environment variable of its name in
     /// capitals (`KAIJI_MAX_CELLS`, `KAIJI_MAX_TIME_PER_FILE`, …) when that is set.
+    /// A value that does not parse, or a `KAIJI_MAX_…` that names no limit, is an error
+    /// naming the variable: a tightened limit is never silently undone.
     pub fn from_env() -> Result<Limits, String> {
-        Limits::from_vars(std::env::vars())
+        let mut vars = Vec::new();
+        for (key, value) in std::env::vars_os() {
+            let Some(key) = key.to_str().filter(|k| k.starts_with("KAIJI_")) else {
+                continue;
+            };
+            let value = value
+                .into_string()
+                .map_err(|_| format!("{key}: the value is not UTF-8"))?;
+            vars.push((key.to_string(), value));
+        }
+        Limits::from_vars(vars)
     }
 
     /// [`Limits::from_env`] over the given variables.
@@ -106,7 +118,7 @@ impl Limits {
                 continue;
             };
             let name = name.to_ascii_lowercase();
-            if Limits::NAMES.contains(&name.as_str()) {
+            if name.starts_with("max_") {
                 limits
                     .set(&name, &value)
                     .map_err(|e| format!("{key}: {e}"))?;
