@@ -82,3 +82,24 @@ impl<'a> Answers<'a> {
         self.by_field.iter().map(|(key, field)| (*key, *field))
     }
 }
+
+/// An answer whose label names no field of today's form with enough confidence
+/// (`unmapped`): a legacy form's field with no counterpart (「事業所数」), kept apart
+/// with its label rather than glued onto a neighbour.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unmapped {
+    pub label: String,
+    pub raw: String,
+    pub at: Location,
+    /// Today's field the label comes nearest, below the confidence that places it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest: Option<Nearest>,
+}
+
+/// A field an unmapped answer comes near, and how near.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nearest {
+    pub item: u32,
+    pub field: u32,
+    pub confidence: f64,
+}

@@ -1,7 +1,7 @@
 //! One input file through the stages: ingest → locate → normalize (→ check), into the
 //! contract's result object. Each stage is called here and nowhere else.
 
-use crate::answers::Answers;
+use crate::answers::{Answers, Nearest, Unmapped};
 pub use crate::answers::{CentreResult, FieldResult, ItemResult};
 use crate::catalog::Catalog;
 use crate::check::{self, CrossChecks, reading};
@@ -39,6 +39,9 @@ pub struct DocumentResult {
     pub form: Form,
     pub items: Vec<ItemResult>,
     pub findings: Vec<Finding>,
+    /// Answers whose labels name no field of today's form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmapped: Vec<Unmapped>,
     /// Set by `check` only: `extract` and `migrate` check nothing, so claim no verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
@@ -158,6 +161,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
             error,
         });
     };
+    let unmapped = located.notes.iter().filter_map(unmapped).collect();
     let mut findings: Vec<Finding> = located
         .notes
         .iter()
@@ -231,8 +235,33 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         form: Form { kind, matched_by },
         items,
         findings,
+        unmapped,
         verdict,
     }))
+}
+
+/// An answer the locator could not place, as `unmapped` shows it.
+fn unmapped(note: &LocateNote) -> Option<Unmapped> {
+    let NoteKind::UnrecognizedLabel {
+        label,
+        answer,
+        nearest,
+        confidence,
+        ..
+    } = &note.kind
+    else {
+        return None;
+    };
+    Some(Unmapped {
+        label: label.clone(),
+        raw: answer.clone(),
+        at: note.at.clone()?,
+        nearest: nearest.map(|(item, field)| Nearest {
+            item,
+            field,
+            confidence: (confidence * 100.0).round() / 100.0,
+        }),
+    })
 }
 
 /// The typed value of one answer and, for an answer written per data centre, each

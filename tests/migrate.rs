@@ -73,6 +73,13 @@ fn a_row_todays_form_does_not_have_is_reported_not_assigned() {
                 .is_some_and(|m| m.contains("事業所数"))
     });
     assert!(reported, "{findings:#}");
+    // And kept apart, with its label, where it was.
+    let unmapped: Vec<(&str, &str)> = document
+        .unmapped
+        .iter()
+        .map(|u| (u.label.as_str(), u.raw.as_str()))
+        .collect();
+    assert_eq!(unmapped, [("事業所数", legacy_only)]);
 }
 
 #[test]

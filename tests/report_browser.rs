@@ -53,6 +53,7 @@ fn document(path: &str, findings: Vec<Finding>) -> Outcome {
         },
         items: Vec::new(),
         findings,
+        unmapped: Vec::new(),
         verdict: Some(verdict),
     }))
 }

@@ -432,6 +432,7 @@ mod tests {
             },
             items: Vec::new(),
             findings,
+            unmapped: Vec::new(),
             verdict: Some(verdict),
         }))
     }
