@@ -12,7 +12,7 @@
 
 use crate::findings::Verdict;
 use crate::ingest::{ErrorKind, IngestError, Limits};
-use crate::inputs::{self, Shard};
+use crate::inputs::{self, Input, Shard};
 use crate::output::AtomicFile;
 use crate::pipeline::{self, ErrorResult, Outcome, SCHEMA, Setup, Source, Stages};
 use crate::report;
@@ -31,6 +31,8 @@ pub enum Format {
     Jsonl,
     Json,
     Csv,
+    /// One line per input for a person at a terminal (see `report::terminal`).
+    Human,
 }
 
 /// What to do with a batch.
@@ -81,6 +83,9 @@ pub struct Summary {
     pub documents: usize,
     /// Inputs that could not be processed.
     pub errors: usize,
+    /// Files found in folders that are no application (`unsupported` or
+    /// `not-an-application`): each has its result, none is a failure.
+    pub set_aside: usize,
     /// The worst verdict of any document.
     pub worst: Verdict,
     /// Documents by verdict.
@@ -95,40 +100,44 @@ pub struct Summary {
 }
 
 impl fmt::Display for Summary {
+    /// 「12 件を 0.8 秒で処理（15 件/秒、1.2 MB/秒）：申請書 10 件（非認定の可能性 2・要確認 5・
+    /// 問題なし 3）、読み取れないファイル 1 件（破損・読み取り不能 1）、申請書以外 1 件」
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let seconds = self.elapsed.as_secs_f64();
-        let rate = if seconds > 0.0 {
-            self.files as f64 / seconds
-        } else {
-            0.0
-        };
+        let per_second = |n: f64| if seconds > 0.0 { n / seconds } else { 0.0 };
         write!(
             f,
-            "{} files in {seconds:.2} s ({rate:.1} files/s, {:.1} MB/s): {} documents",
+            "{} 件を {seconds:.1} 秒で処理（{:.0} 件/秒、{:.1} MB/秒）：申請書 {} 件",
             self.files,
-            if seconds > 0.0 {
-                self.bytes as f64 / 1e6 / seconds
-            } else {
-                0.0
-            },
+            per_second(self.files as f64),
+            per_second(self.bytes as f64 / 1e6),
             self.documents,
         )?;
         // Only `check` gives verdicts.
         if self.reject + self.review + self.pass > 0 {
+            let label = |verdict| report::verdict_label(verdict).0;
             write!(
                 f,
-                " (reject {}, review {}, pass {})",
-                self.reject, self.review, self.pass
+                "（{} {}・{} {}・{} {}）",
+                label(Verdict::Reject),
+                self.reject,
+                label(Verdict::Review),
+                self.review,
+                label(Verdict::Pass),
+                self.pass
             )?;
         }
-        write!(f, ", {} errors", self.errors)?;
+        write!(f, "、読み取れないファイル {} 件", self.errors)?;
         if !self.error_kinds.is_empty() {
             let kinds: Vec<String> = self
                 .error_kinds
                 .iter()
-                .map(|(kind, n)| format!("{} {n}", kind.name()))
+                .map(|(kind, n)| format!("{} {n}", report::error_kind_label(*kind)))
                 .collect();
-            write!(f, " ({})", kinds.join(", "))?;
+            write!(f, "（{}）", kinds.join("・"))?;
+        }
+        if self.set_aside > 0 {
+            write!(f, "、申請書以外 {} 件", self.set_aside)?;
         }
         Ok(())
     }
@@ -170,9 +179,19 @@ struct Done {
     findings: Vec<u8>,
     /// What the HTML report needs of it.
     kept: Option<Outcome>,
-    /// Its verdict, or why it could not be processed.
-    status: Result<Option<Verdict>, (ErrorKind, String)>,
+    status: Status,
     bytes: u64,
+}
+
+/// What became of one input.
+enum Status {
+    /// A document, with its verdict where `check` gave one.
+    Document(Option<Verdict>),
+    /// It could not be processed: its kind, and the line for stderr.
+    Failed(ErrorKind, String),
+    /// A file found in a folder that is no application (plain text, an image, an
+    /// attachment with no item of the form): its one result, but no failure.
+    SetAside,
 }
 
 /// What the workers render, decided once for the batch.
@@ -186,12 +205,37 @@ struct Render<'a> {
 }
 
 impl Render<'_> {
-    fn one(&self, file: &Path) -> io::Result<Done> {
+    fn one(&self, input: &Input) -> io::Result<Done> {
+        let file = input.path.as_path();
         let shown = inputs::shown(file);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pipeline::process(file, &shown, &self.setup)
         }))
         .unwrap_or_else(|panic| internal_error(file, &shown, panic.as_ref()));
+        let outcome = if input.named {
+            outcome
+        } else {
+            set_aside_if_no_application(outcome)
+        };
+        let status = match &outcome {
+            Outcome::Document(d) => Status::Document(d.verdict),
+            Outcome::Error(e)
+                if !input.named
+                    && matches!(
+                        e.error.kind,
+                        ErrorKind::Unsupported | ErrorKind::NotAnApplication
+                    ) =>
+            {
+                Status::SetAside
+            }
+            Outcome::Error(e) => Status::Failed(
+                e.error.kind,
+                report::terminal::escape_controls(&format!(
+                    "kaiji: {}: {}",
+                    e.source.path, e.error
+                )),
+            ),
+        };
         let mut main = Vec::new();
         match self.format {
             Format::Jsonl => report::write_jsonl(&mut main, &outcome)?,
@@ -200,6 +244,11 @@ impl Render<'_> {
                 let pretty = serde_json::to_vec_pretty(&outcome).map_err(io::Error::other)?;
                 indent_element(&mut main, &pretty);
             }
+            Format::Human => report::terminal::write_line(
+                &mut main,
+                &outcome,
+                matches!(status, Status::SetAside),
+            )?,
         }
         let mut findings = Vec::new();
         if self.findings_csv {
@@ -210,13 +259,6 @@ impl Render<'_> {
             )?;
             findings.drain(..self.findings_header.len());
         }
-        let status = match &outcome {
-            Outcome::Document(d) => Ok(d.verdict),
-            Outcome::Error(e) => Err((
-                e.error.kind,
-                escape_controls(&format!("kaiji: {}: {}", e.source.path, e.error)),
-            )),
-        };
         let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
         let kept = self.report.then(|| slim(outcome));
         Ok(Done {
@@ -229,18 +271,22 @@ impl Render<'_> {
     }
 }
 
-/// A line for stderr with its control characters escaped (`\n` as `\\n`), so that a
-/// file name or message cannot forge a line or drive the terminal.
-fn escape_controls(line: &str) -> String {
-    let mut escaped = String::with_capacity(line.len());
-    for c in line.chars() {
-        if c.is_control() {
-            escaped.extend(c.escape_default());
-        } else {
-            escaped.push(c);
+/// A document found in a folder with no item of the form is no application (an
+/// attachment, a README saved as .docx): `not-an-application`.
+fn set_aside_if_no_application(outcome: Outcome) -> Outcome {
+    match outcome {
+        Outcome::Document(d) if d.items.is_empty() && d.unmapped.is_empty() => {
+            Outcome::Error(ErrorResult {
+                schema: SCHEMA,
+                source: d.source,
+                error: IngestError::new(
+                    ErrorKind::NotAnApplication,
+                    "no item of the form: not an application (an attachment?)",
+                ),
+            })
         }
+        outcome => outcome,
     }
-    escaped
 }
 
 /// The result for a file on which a stage panicked: reported like any unreadable file,
@@ -341,7 +387,16 @@ impl Writer {
             let separator: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
             self.sink.writer().write_all(separator)?;
         }
-        self.sink.writer().write_all(&done.main)?;
+        if self.format == Format::Human {
+            // Between the progress bar's redraws, and at once: a person is watching.
+            let sink = &mut self.sink;
+            self.progress.suspend(|| {
+                sink.writer().write_all(&done.main)?;
+                sink.writer().flush()
+            })?;
+        } else {
+            self.sink.writer().write_all(&done.main)?;
+        }
         if let Some(file) = &mut self.findings {
             file.write_all(&done.findings)?;
         }
@@ -349,7 +404,7 @@ impl Writer {
         let summary = &mut self.summary;
         summary.bytes += done.bytes;
         match done.status {
-            Ok(verdict) => {
+            Status::Document(verdict) => {
                 summary.documents += 1;
                 if let Some(verdict) = verdict {
                     summary.worst = summary.worst.max(verdict);
@@ -360,7 +415,7 @@ impl Writer {
                     }
                 }
             }
-            Err((kind, line)) => {
+            Status::Failed(kind, line) => {
                 summary.errors += 1;
                 match summary.error_kinds.iter_mut().find(|(k, _)| *k == kind) {
                     Some((_, n)) => *n += 1,
@@ -368,8 +423,12 @@ impl Writer {
                 }
                 self.progress
                     .set_message(format!("読めないファイル {} 件", summary.errors));
-                self.progress.suspend(|| eprintln!("{line}"));
+                // The human lines already say it.
+                if self.format != Format::Human {
+                    self.progress.suspend(|| eprintln!("{line}"));
+                }
             }
+            Status::SetAside => summary.set_aside += 1,
         }
         self.written += 1;
         Ok(())
@@ -415,17 +474,18 @@ fn destinations(batch: &Batch) -> Vec<(&'static str, &Path)> {
 
 /// The inputs, without the batch's own outputs; an output that is an application (or a
 /// file named as an input) is a usage error, since writing it would destroy an input.
-fn inputs_apart_from_outputs(batch: &Batch) -> Result<Vec<PathBuf>, Failure> {
+fn inputs_apart_from_outputs(batch: &Batch) -> Result<Vec<Input>, Failure> {
     let mut files = inputs::collect(&batch.paths);
     for (option, destination) in destinations(batch) {
         let Some(place) = inputs::identity(destination) else {
             continue;
         };
         let mut failure = None;
-        files.retain(|file| {
+        files.retain(|input| {
+            let file = &input.path;
             let same = file.file_name() == destination.file_name()
                 && inputs::identity(file).as_ref() == Some(&place);
-            if same && (batch.paths.contains(file) || is_application(file)) {
+            if same && (input.named || is_application(file)) {
                 failure = Some(Failure::Usage(format!(
                     "{option} {}: this is one of the inputs; writing it would replace it",
                     destination.display()
@@ -517,6 +577,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
             files: 0,
             documents: 0,
             errors: 0,
+            set_aside: 0,
             worst: Verdict::Pass,
             reject: 0,
             review: 0,
@@ -563,7 +624,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
     summary
         .error_kinds
         .sort_by_key(|(kind, _)| ErrorKind::ALL.iter().position(|k| k == kind));
-    summary.files = summary.documents + summary.errors;
+    summary.files = summary.documents + summary.errors + summary.set_aside;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
@@ -571,7 +632,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
 /// Every file through `render` on `jobs` workers, each result handed to `writer` in the
 /// order of `files` as soon as it and all before it are done.
 fn process_in_order(
-    files: impl Iterator<Item = PathBuf> + Send,
+    files: impl Iterator<Item = Input> + Send,
     jobs: usize,
     render: &Render,
     writer: &mut Writer,
@@ -664,20 +725,12 @@ mod tests {
     }
 
     #[test]
-    fn stderr_lines_cannot_be_forged() {
-        assert_eq!(
-            escape_controls("kaiji: a\nkaiji: b.pdf: ok\u{1b}[2J"),
-            "kaiji: a\\nkaiji: b.pdf: ok\\u{1b}[2J"
-        );
-        assert_eq!(escape_controls("申請書.xlsx"), "申請書.xlsx");
-    }
-
-    #[test]
     fn summary_reads_as_one_line() {
         let summary = Summary {
-            files: 10,
+            files: 11,
             documents: 8,
             errors: 2,
+            set_aside: 1,
             worst: Verdict::Reject,
             reject: 1,
             review: 6,
@@ -688,8 +741,9 @@ mod tests {
         };
         assert_eq!(
             summary.to_string(),
-            "10 files in 2.00 s (5.0 files/s, 1.0 MB/s): 8 documents (reject 1, review 6, \
-             pass 1), 2 errors (unsupported 1, unreadable 1)"
+            "11 件を 2.0 秒で処理（6 件/秒、1.0 MB/秒）：申請書 8 件（非認定の可能性 1・要確認 6・\
+             問題なし 1）、読み取れないファイル 2 件（対応していない形式 1・破損・読み取り不能 1）、\
+             申請書以外 1 件"
         );
     }
 }

@@ -17,17 +17,31 @@ use std::str::FromStr;
 /// trap the walk and a folder reached twice gives its files once.
 /// Hidden files, lock files and kaiji's temporaries found in a folder are left out; a
 /// file named here is always an input.
-pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
     let mut walked = BTreeSet::new();
-    let mut files = Vec::new();
+    let mut inputs = Vec::new();
     for path in paths {
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            let mut files = Vec::new();
             walk_directory(path, &mut walked, &mut files);
+            inputs.extend(files.into_iter().map(|path| Input { path, named: false }));
         } else {
-            files.push(path.clone());
+            inputs.push(Input {
+                path: path.clone(),
+                named: true,
+            });
         }
     }
-    files
+    inputs
+}
+
+/// One input of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Named on the command line rather than found in a folder: always meant as an
+    /// application, whatever it turns out to be.
+    pub named: bool,
 }
 
 fn walk_directory(directory: &Path, walked: &mut BTreeSet<PathBuf>, files: &mut Vec<PathBuf>) {
@@ -184,6 +198,10 @@ impl fmt::Display for Shard {
 mod tests {
     use super::*;
 
+    fn paths(given: &[PathBuf]) -> Vec<PathBuf> {
+        collect(given).into_iter().map(|input| input.path).collect()
+    }
+
     #[test]
     fn directories_are_walked_in_sorted_order() {
         let root = std::env::temp_dir().join(format!("kaiji-inputs-{}", std::process::id()));
@@ -192,7 +210,7 @@ mod tests {
         std::fs::write(root.join("b/z.xlsx"), b"").unwrap();
         std::fs::write(root.join("a.pdf"), b"").unwrap();
         std::fs::write(root.join("c 申請書.docx"), b"").unwrap();
-        let files = collect(std::slice::from_ref(&root));
+        let files = paths(std::slice::from_ref(&root));
         let names: Vec<String> = files
             .iter()
             .map(|f| {
@@ -208,7 +226,7 @@ mod tests {
             root.clone(),
             root.join("none.xlsx"),
         ];
-        let walked = collect(&given);
+        let walked = paths(&given);
         let expected: Vec<PathBuf> = std::iter::once(given[0].clone())
             .chain(files)
             .chain([given[2].clone()])
@@ -244,10 +262,22 @@ mod tests {
         ] {
             std::fs::write(root.join(name), b"").unwrap();
         }
-        assert_eq!(collect(std::slice::from_ref(&root)), [root.join("a.xlsx")]);
+        assert_eq!(
+            collect(std::slice::from_ref(&root)),
+            [Input {
+                path: root.join("a.xlsx"),
+                named: false
+            }]
+        );
         // Named on the command line, it is an input.
         let named = root.join("~$a.xlsx");
-        assert_eq!(collect(std::slice::from_ref(&named)), [named]);
+        assert_eq!(
+            collect(std::slice::from_ref(&named)),
+            [Input {
+                path: named,
+                named: true
+            }]
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -260,7 +290,7 @@ mod tests {
         std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
         // A cycle: real/sub/up points back at real.
         std::os::unix::fs::symlink(root.join("real"), root.join("real/sub/up")).unwrap();
-        let files = collect(&[root.join("link"), root.join("real")]);
+        let files = paths(&[root.join("link"), root.join("real")]);
         assert_eq!(files, [root.join("link/a.pdf")]);
         std::fs::remove_dir_all(&root).unwrap();
     }

@@ -31,8 +31,9 @@ enum Command {
         /// Files or directories (walked recursively).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = ExtractFormat::Jsonl)]
-        format: ExtractFormat,
+        /// [default: jsonl; one line per application when stdout is a terminal]
+        #[arg(long, value_enum)]
+        format: Option<ExtractFormat>,
         /// Write the results to this file instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -44,8 +45,9 @@ enum Command {
         /// Files or directories (walked recursively).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CheckFormat::Jsonl)]
-        format: CheckFormat,
+        /// [default: jsonl; one line per application when stdout is a terminal]
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
         /// Write the results to this file instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -67,8 +69,9 @@ enum Command {
         /// Files or directories (walked recursively).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CheckFormat::Jsonl)]
-        format: CheckFormat,
+        /// [default: jsonl; one line per application when stdout is a terminal]
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
         /// Write the results to this file instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -211,7 +214,7 @@ fn main() -> ExitCode {
             let batch = Batch {
                 paths,
                 stages: Stages::Extract,
-                format: format.into(),
+                format: chosen(format.map(Format::from), output.as_deref()),
                 output,
                 report: None,
                 findings_csv: None,
@@ -233,7 +236,7 @@ fn main() -> ExitCode {
             &Batch {
                 paths,
                 stages: Stages::Check,
-                format: format.into(),
+                format: chosen(format.map(Format::from), output.as_deref()),
                 output,
                 report,
                 findings_csv,
@@ -253,7 +256,7 @@ fn main() -> ExitCode {
             let batch = Batch {
                 paths,
                 stages: Stages::Migrate,
-                format: format.into(),
+                format: chosen(format.map(Format::from), output.as_deref()),
                 output,
                 report: None,
                 findings_csv: None,
@@ -308,8 +311,14 @@ fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<Exit
     };
     if how.summary || io::stderr().is_terminal() {
         match batch.shard {
-            Some(shard) => eprintln!("kaiji: shard {shard}: {summary}"),
+            Some(shard) => eprintln!("kaiji: シャード {shard}: {summary}"),
             None => eprintln!("kaiji: {summary}"),
+        }
+        if let Some(report) = &batch.report {
+            eprintln!(
+                "kaiji: 事前審査レポートを書き出しました：{}",
+                report.display()
+            );
         }
     }
     let failed_on = match fail_on {
@@ -324,6 +333,16 @@ fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<Exit
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The results' format: as asked; otherwise JSON lines, or for a person at a terminal
+/// (stdout a terminal, no `-o`) one line per application, as ripgrep does.
+fn chosen(format: Option<Format>, output: Option<&std::path::Path>) -> Format {
+    match format {
+        Some(format) => format,
+        None if output.is_none() && io::stdout().is_terminal() => Format::Human,
+        None => Format::Jsonl,
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) -> io::Result<ExitCode> {

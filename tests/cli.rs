@@ -468,3 +468,37 @@ fn csv_cells_never_open_as_formulas() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn files_of_a_folder_that_are_no_application_are_results_but_no_failure() {
+    let dir = folder_of_applications("set-aside", 1);
+    std::fs::write(dir.join("README.md"), "# 申請書の送付について").unwrap();
+    std::fs::write(dir.join("results.json"), "{}").unwrap();
+    std::fs::write(dir.join("~$0.xlsx"), "lock").unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main").unwrap();
+    let output = kaiji(&["extract", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let results = lines(&output);
+    let kinds: Vec<(String, Option<&str>)> = results
+        .iter()
+        .map(|r| {
+            let path = r["source"]["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_string();
+            (name, r["error"]["kind"].as_str())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("0.xlsx".to_string(), None),
+            ("README.md".to_string(), Some("unsupported")),
+            ("results.json".to_string(), Some("unsupported")),
+        ]
+    );
+    assert!(output.stderr.is_empty(), "no failure to report");
+    // Named on the command line, the same file is meant as an application.
+    let named = kaiji(&["extract", dir.join("README.md").to_str().unwrap()]);
+    assert_eq!(named.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -252,6 +252,10 @@ pub enum ErrorKind {
     Encrypted,
     TooLarge,
     NoText,
+    /// A readable document found in a folder that holds no item of the form (an
+    /// attachment, a README): decided by the batch, which knows how the file was found,
+    /// not by the readers.
+    NotAnApplication,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -271,12 +275,13 @@ impl IngestError {
 
 impl ErrorKind {
     /// Every kind, in the order summaries and reports list them.
-    pub const ALL: [ErrorKind; 5] = [
+    pub const ALL: [ErrorKind; 6] = [
         ErrorKind::Unsupported,
         ErrorKind::Unreadable,
         ErrorKind::Encrypted,
         ErrorKind::TooLarge,
         ErrorKind::NoText,
+        ErrorKind::NotAnApplication,
     ];
 
     /// The contract's name for the kind (`too-large`).
@@ -287,6 +292,7 @@ impl ErrorKind {
             ErrorKind::Encrypted => "encrypted",
             ErrorKind::TooLarge => "too-large",
             ErrorKind::NoText => "no-text",
+            ErrorKind::NotAnApplication => "not-an-application",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! script but that one (by its SHA-256 hash), so that even a broken escape could not run
 //! a script or load anything. The output depends only on the input: no clock, no host.
 
+use super::{error_kind_label, verdict_label};
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::ErrorKind;
@@ -133,6 +134,8 @@ struct Summary {
     pass: usize,
     errors: usize,
     error_kinds: Vec<KindCount>,
+    /// Files that are no application (`unsupported`, `not-an-application`).
+    set_aside: usize,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -245,19 +248,33 @@ impl Page {
                     }
                 }
                 Outcome::Error(e) => {
-                    summary.errors += 1;
-                    if let Some(k) = ErrorKind::ALL.iter().position(|k| *k == e.error.kind) {
-                        kind_counts[k] += 1;
+                    // A file that is no application is listed apart from real failures.
+                    let set_aside = matches!(
+                        e.error.kind,
+                        ErrorKind::Unsupported | ErrorKind::NotAnApplication
+                    );
+                    if set_aside {
+                        summary.set_aside += 1;
+                    } else {
+                        summary.errors += 1;
+                        if let Some(k) = ErrorKind::ALL.iter().position(|k| *k == e.error.kind) {
+                            kind_counts[k] += 1;
+                        }
                     }
+                    let (status, status_label, mark) = if set_aside {
+                        ("other", "申請書以外", "－")
+                    } else {
+                        ("error", "読み取り不能", "！")
+                    };
                     Doc {
                         number,
                         anchor,
                         path: source.path.clone(),
                         format: source.format.clone(),
                         sha256: source.sha256.clone(),
-                        status: "error",
-                        status_label: "読み取り不能",
-                        mark: "！",
+                        status,
+                        status_label,
+                        mark,
                         is_error: true,
                         counts: Counts::default(),
                         findings: Vec::new(),
@@ -366,14 +383,6 @@ fn severity_label(severity: Severity) -> (&'static str, &'static str) {
     }
 }
 
-fn verdict_label(verdict: Verdict) -> (&'static str, &'static str) {
-    match verdict {
-        Verdict::Reject => ("非認定の可能性", "×"),
-        Verdict::Review => ("要確認", "△"),
-        Verdict::Pass => ("問題なし", "○"),
-    }
-}
-
 fn rule_label(rule: Rule) -> &'static str {
     match rule {
         Rule::Missing => "未記入",
@@ -381,16 +390,6 @@ fn rule_label(rule: Rule) -> &'static str {
         Rule::Contradiction => "矛盾",
         Rule::BelowThreshold => "基準未達",
         Rule::Unrecognized => "要確認（読取不能）",
-    }
-}
-
-fn error_kind_label(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Unsupported => "対応していない形式",
-        ErrorKind::Unreadable => "破損・読み取り不能",
-        ErrorKind::Encrypted => "暗号化",
-        ErrorKind::TooLarge => "サイズ超過",
-        ErrorKind::NoText => "文字情報なし",
     }
 }
 
@@ -482,6 +481,7 @@ mod tests {
             error("in/d.pdf", ErrorKind::Encrypted, "password <required>"),
             error("in/e.pdf", ErrorKind::NoText, "scanned"),
             error("in/f.pdf", ErrorKind::Encrypted, "password"),
+            error("in/g.txt", ErrorKind::Unsupported, "plain text"),
         ]
     }
 
@@ -542,7 +542,7 @@ mod tests {
         assert_eq!(
             page.summary,
             Summary {
-                files: 6,
+                files: 7,
                 documents: 3,
                 reject: 1,
                 review: 1,
@@ -560,6 +560,7 @@ mod tests {
                         count: 1
                     },
                 ],
+                set_aside: 1,
             }
         );
         assert_eq!(
@@ -572,6 +573,10 @@ mod tests {
         );
         let html = render(&batch());
         assert!(html.contains("暗号化 2件・文字情報なし 1件"));
+        assert!(
+            html.contains("申請書以外 1件"),
+            "no application, listed apart"
+        );
         let generator = format!("kaiji {} により生成", env!("CARGO_PKG_VERSION"));
         assert!(html.contains(&generator));
     }

@@ -3,7 +3,10 @@
 
 pub mod csv;
 pub mod html;
+pub mod terminal;
 
+use crate::findings::Verdict;
+use crate::ingest::ErrorKind;
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
@@ -17,4 +20,25 @@ pub fn write_jsonl(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
 pub fn write_json(out: &mut dyn Write, outcomes: &[Outcome]) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, outcomes).map_err(io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// A verdict as people read it, and a mark that survives black-and-white printing.
+pub(crate) fn verdict_label(verdict: Verdict) -> (&'static str, &'static str) {
+    match verdict {
+        Verdict::Reject => ("非認定の可能性", "×"),
+        Verdict::Review => ("要確認", "△"),
+        Verdict::Pass => ("問題なし", "○"),
+    }
+}
+
+/// An error kind as people read it.
+pub(crate) fn error_kind_label(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Unsupported => "対応していない形式",
+        ErrorKind::Unreadable => "破損・読み取り不能",
+        ErrorKind::Encrypted => "暗号化",
+        ErrorKind::TooLarge => "サイズ超過",
+        ErrorKind::NoText => "文字情報なし",
+        ErrorKind::NotAnApplication => "申請書ではない文書",
+    }
 }
