@@ -1,6 +1,7 @@
 #!/bin/sh
 # Fills fuzz/corpus/TARGET/ with seeds: the fixtures (whole files, and for the zip
-# formats their main XML part, which the targets package themselves) and the answers
+# formats their main XML part, which the targets package themselves), the hostile
+# shapes kept under fuzz/seeds/TARGET/, and the answers
 # the output contract lists for each normalizer. Run from anywhere; needs python3.
 set -eu
 cd "$(dirname "$0")"
@@ -10,6 +11,10 @@ for target in xlsx xls ods docx pdf date money percent number flags choices; do
 done
 for target in xlsx xls ods docx pdf; do
     find "$fixtures" -name "*.$target" -exec cp {} "corpus/$target/" \;
+    # The hostile suite's shapes (tests/hostile.rs, write_fuzz_seeds).
+    if [ -d "seeds/$target" ]; then
+        cp seeds/"$target"/* "corpus/$target/"
+    fi
 done
 python3 - "$fixtures" <<'PY'
 import glob, os, sys, zipfile

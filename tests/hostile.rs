@@ -72,9 +72,15 @@ const PDF: &str = "pdf/predefined-cmap.pdf";
 // ---------------------------------------------------------------------------------
 // Making files
 
-/// Raw deflate of `len` zero bytes: one fixed-Huffman block of a literal 0 and
-/// back-references of 258 bytes at distance 1 (13 bits each).
+/// Raw deflate of `len` zero bytes.
 fn deflate_zeros(len: u64) -> Vec<u8> {
+    deflate_repeat(b"", &[0], len, b"")
+}
+
+/// Raw deflate of `head`, `unit` `count` times, then `tail`: one fixed-Huffman block,
+/// the repeats written as back-references of 258 bytes at the unit's distance (1 to 4
+/// bytes, thirteen bits a reference).
+fn deflate_repeat(head: &[u8], unit: &[u8], count: u64, tail: &[u8]) -> Vec<u8> {
     struct Bits {
         out: Vec<u8>,
         acc: u64,
@@ -95,38 +101,49 @@ fn deflate_zeros(len: u64) -> Vec<u8> {
             let reversed = (0..count).fold(0, |r, i| r | (((code >> i) & 1) << (count - 1 - i)));
             self.put(reversed, count);
         }
+        fn literal(&mut self, byte: u8) {
+            match byte {
+                0..=143 => self.code(0x30 + u64::from(byte), 8),
+                _ => self.code(0x190 + u64::from(byte - 144), 9),
+            }
+        }
+        /// A length-258 match (code 285, 11000101) at distance `d` ≤ 4 (code d − 1).
+        fn match_258(&mut self, d: usize) {
+            self.code(0b1100_0101, 8);
+            self.code(d as u64 - 1, 5);
+        }
     }
+    assert!((1..=4).contains(&unit.len()));
+    let len = count * unit.len() as u64;
     let mut bits = Bits {
-        out: Vec::with_capacity((len / 258 * 13 / 8 + 16) as usize),
+        out: Vec::with_capacity((len / 258 * 13 / 8 + 16) as usize + head.len() + tail.len()),
         acc: 0,
         n: 0,
     };
     bits.put(1, 1); // final block
     bits.put(1, 2); // fixed Huffman
+    head.iter().for_each(|&b| bits.literal(b));
     let mut left = len;
-    if left > 0 {
-        bits.code(0x30, 8); // literal 0
-        left -= 1;
+    if count > 0 {
+        unit.iter().for_each(|&b| bits.literal(b));
+        left -= unit.len() as u64;
     }
-    // A length-258 match is code 285 (11000101); distance 1 is code 0 (00000).
+    let d = unit.len();
     let matches = left / 258;
-    // 13 bits repeat with period 8 symbols = 13 bytes: write them whole.
+    // After at most eight matches the writer is byte-aligned, and from there every
+    // eight matches are the same thirteen bytes.
+    let mut done = 0;
+    while done < matches && bits.n != 0 {
+        bits.match_258(d);
+        done += 1;
+    }
     let mut block = Bits {
         out: Vec::new(),
         acc: 0,
         n: 0,
     };
-    // Thirteen bits a match: after at most eight the writer is byte-aligned, and from
-    // there every eight matches are the same thirteen bytes.
-    let mut done = 0;
-    while done < matches && bits.n != 0 {
-        bits.code(0b1100_0101, 8);
-        bits.put(0, 5);
-        done += 1;
-    }
     for _ in 0..8 {
-        block.code(0b1100_0101, 8);
-        block.put(0, 5);
+        block.match_258(d);
     }
     let pattern = block.out;
     while done + 8 <= matches {
@@ -134,13 +151,15 @@ fn deflate_zeros(len: u64) -> Vec<u8> {
         done += 8;
     }
     while done < matches {
-        bits.code(0b1100_0101, 8);
-        bits.put(0, 5);
+        bits.match_258(d);
         done += 1;
     }
-    for _ in 0..left % 258 {
-        bits.code(0x30, 8);
+    // The rest of the repeats, from where the matches left the unit.
+    let written = len - left % 258;
+    for i in written..len {
+        bits.literal(unit[(i % d as u64) as usize]);
     }
+    tail.iter().for_each(|&b| bits.literal(b));
     bits.code(0, 7); // end of block (256)
     bits.put(0, 7);
     bits.out
@@ -152,6 +171,22 @@ fn zlib_zeros(len: u64) -> Vec<u8> {
     out.extend(deflate_zeros(len));
     let (a, b) = (1u64, len % 65521);
     out.extend(((b << 16 | a) as u32).to_be_bytes());
+    out
+}
+
+/// A zlib stream of what [`deflate_repeat`] makes.
+fn zlib_repeat(head: &[u8], unit: &[u8], count: u64, tail: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    out.extend(deflate_repeat(head, unit, count, tail));
+    let (mut a, mut b) = (1u32, 0u32);
+    let mut add = |byte: &u8| {
+        a = (a + u32::from(*byte)) % 65521;
+        b = (b + a) % 65521;
+    };
+    head.iter().for_each(&mut add);
+    (0..count).for_each(|_| unit.iter().for_each(&mut add));
+    tail.iter().for_each(&mut add);
+    out.extend((b << 16 | a).to_be_bytes());
     out
 }
 
@@ -394,6 +429,236 @@ fn encrypted_pdf() -> Vec<u8> {
     })
 }
 
+/// A PDF written by hand: `objects` numbered from 1, the first the catalog. With
+/// `packed`, one more object follows them inside object stream `packed` (one of
+/// `objects`), and the cross-reference is a stream.
+fn hand_pdf(objects: &[Vec<u8>], packed: Option<u32>) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    let start = out.len();
+    match packed {
+        None => {
+            out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+            for offset in &offsets {
+                out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+            }
+            out.extend(
+                format!("trailer\n<< /Size {} /Root 1 0 R >>\n", objects.len() + 1).as_bytes(),
+            );
+        }
+        Some(container) => {
+            let xref_id = objects.len() + 2;
+            let mut entries = vec![0u8, 0, 0, 0, 0, 0xFF, 0xFF];
+            for offset in &offsets {
+                entries.push(1);
+                entries.extend((*offset as u32).to_be_bytes());
+                entries.extend([0, 0]);
+            }
+            entries.push(2);
+            entries.extend(container.to_be_bytes());
+            entries.extend([0, 0]);
+            entries.push(1);
+            entries.extend((start as u32).to_be_bytes());
+            entries.extend([0, 0]);
+            out.extend(
+                format!(
+                    "{xref_id} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Length {} >>\nstream\n",
+                    xref_id + 1,
+                    entries.len()
+                )
+                .as_bytes(),
+            );
+            out.extend(entries);
+            out.extend(b"\nendstream\nendobj\n");
+        }
+    }
+    out.extend(format!("startxref\n{start}\n%%EOF\n").as_bytes());
+    out
+}
+
+/// A stream object: its dictionary entries, then its data.
+fn pdf_stream(entries: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {entries} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend(data);
+    out.extend(b"\nendstream");
+    out
+}
+
+/// The objects of a one-page PDF drawing `content` in font F1 (object 4, Helvetica,
+/// with `/ToUnicode 6 0 R` if `to_unicode`); object 6 on is the caller's.
+fn one_page_objects(content: &[u8], to_unicode: bool) -> Vec<Vec<u8>> {
+    let cmap = if to_unicode { "/ToUnicode 6 0 R" } else { "" };
+    vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_vec(),
+        format!("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding {cmap} >>").into_bytes(),
+        pdf_stream("", content),
+    ]
+}
+
+/// A PDF whose ToUnicode CMap maps "A" to two million characters, shown 500 times:
+/// a few kilobytes that would make three gigabytes of text.
+fn cmap_bomb() -> Vec<u8> {
+    let head = b"/CIDInit /ProcSet findresource begin begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <";
+    let cmap = zlib_repeat(head, b"3042", 2_000_000, b"> endbfchar endcmap end");
+    let content = format!("BT /F1 12 Tf 72 700 Td ({}) Tj ET", "A".repeat(500));
+    let mut objects = one_page_objects(content.as_bytes(), true);
+    objects.push(pdf_stream("/Filter /FlateDecode", &cmap));
+    hand_pdf(&objects, None)
+}
+
+/// A PDF holding one array of `count` zeros: written out, or inside a compressed
+/// object stream.
+fn pdf_array(count: u64, in_object_stream: bool) -> Vec<u8> {
+    let mut objects = one_page_objects(TEXT, false);
+    if in_object_stream {
+        let data = zlib_repeat(b"7 0 [", b"0 ", count, b"]");
+        objects.push(pdf_stream(
+            "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+            &data,
+        ));
+        hand_pdf(&objects, Some(6))
+    } else {
+        let mut array = Vec::with_capacity(count as usize * 2 + 2);
+        array.push(b'[');
+        (0..count).for_each(|_| array.extend(b"0 "));
+        array.push(b']');
+        objects.push(array);
+        hand_pdf(&objects, None)
+    }
+}
+
+/// An .xls of one sheet whose `cells` rows all show one shared string of `chars`
+/// characters.
+fn xls_shared_string(chars: u16, cells: u16) -> Vec<u8> {
+    let record = |typ: u16, body: &[u8]| {
+        let mut out = typ.to_le_bytes().to_vec();
+        out.extend((body.len() as u16).to_le_bytes());
+        out.extend(body);
+        out
+    };
+    let bof = |dt: u16| {
+        let mut body = 0x0600u16.to_le_bytes().to_vec();
+        body.extend(dt.to_le_bytes());
+        body.extend([0; 12]);
+        record(0x0809, &body)
+    };
+    let mut sst = 1u32.to_le_bytes().to_vec();
+    sst.extend(1u32.to_le_bytes());
+    sst.extend(chars.to_le_bytes());
+    sst.push(0);
+    sst.extend(std::iter::repeat_n(b'x', usize::from(chars)));
+    let sheet_name = |offset: u32| {
+        let mut body = offset.to_le_bytes().to_vec();
+        body.extend([0, 0, 1, 0, b'S']);
+        record(0x0085, &body)
+    };
+    let globals_len = bof(5).len() + record(0x00FC, &sst).len() + sheet_name(0).len() + 4;
+    let mut stream = [
+        bof(5),
+        record(0x00FC, &sst),
+        sheet_name(globals_len as u32),
+        record(0x000A, &[]),
+        bof(0x10),
+    ]
+    .concat();
+    for row in 0..cells {
+        let mut body = row.to_le_bytes().to_vec();
+        body.extend([0, 0, 0x0F, 0]);
+        body.extend(0u32.to_le_bytes());
+        stream.extend(record(0x00FD, &body));
+    }
+    stream.extend(record(0x000A, &[]));
+    // calamine reads version 3 compound files (512-byte sectors), as Excel writes them.
+    let mut file =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    file.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+/// An .xlsx whose cells `A1:A{cells}` hold 1 under number format `code`.
+fn xlsx_number_format(code: &str, cells: u32) -> Vec<u8> {
+    let styles = format!(
+        r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="{code}"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+    );
+    let rows: String = (1..=cells)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" s="1"><v>1</v></c></row>"#))
+        .collect();
+    let mut parts = xlsx_parts(
+        stored(
+            "xl/worksheets/sheet1.xml",
+            format!("{SHEET_HEAD}{rows}{SHEET_TAIL}").as_bytes(),
+        ),
+        SST,
+    );
+    parts.push(stored("xl/styles.xml", styles.as_bytes()));
+    zip(&parts)
+}
+
+/// A page whose content stream is not in the file (as when lopdf could not parse it).
+fn content_missing() -> Vec<u8> {
+    let mut objects = one_page_objects(TEXT, false);
+    objects[2] = String::from_utf8(objects[2].clone())
+        .unwrap()
+        .replace("/Contents 5 0 R", "/Contents 9 0 R")
+        .into_bytes();
+    hand_pdf(&objects, None)
+}
+
+/// An .xlsx whose first entry is named "%PDF-1.7 notes.txt" and holds "%PDF-1.7".
+fn pdf_marker_xlsx() -> Vec<u8> {
+    let sheet = format!(
+        r#"{SHEET_HEAD}<row r="1"><c r="A1" t="inlineStr"><is><t>No. 1 事業者名</t></is></c></row>{SHEET_TAIL}"#
+    );
+    let mut parts = vec![stored("%PDF-1.7 notes.txt", b"%PDF-1.7")];
+    parts.extend(xlsx_parts(
+        stored("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        SST,
+    ));
+    zip(&parts)
+}
+
+/// The sheet and shared strings of an .xlsx whose `cells` cells all show one shared
+/// string of `len` bytes.
+fn shared_string_xlsx(len: usize, cells: u32) -> (Vec<u8>, Vec<u8>) {
+    let rows: String = (1..=cells)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+        .collect();
+    let strings = format!(
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{cells}" uniqueCount="1"><si><t>{}</t></si></sst>"#,
+        "x".repeat(len)
+    );
+    (
+        format!("{SHEET_HEAD}{rows}{SHEET_TAIL}").into_bytes(),
+        strings.into_bytes(),
+    )
+}
+
+/// An ODS row of 64 KiB of text repeated over 16,384 columns, ten times.
+fn text_repeated_rows() -> String {
+    format!(
+        r#"<table:table-row table:number-rows-repeated="10"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
+        "x".repeat(64 << 10)
+    )
+}
+
+/// An ODS cell of a hundred billion spaces.
+const SPACES_REPEATED: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="99999999999"/></text:p></table:table-cell></table:table-row>"#;
+/// ODS rows and columns repeated 2^32 + 1 times: 1 if read as 32 bits.
+const ROWS_REPEATED_2_32: &str = r#"<table:table-row table:number-rows-repeated="4294967297"><table:table-cell table:number-columns-repeated="90" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+const COLUMNS_REPEATED_2_32: &str = r#"<table:table-row table:number-rows-repeated="5800"><table:table-cell table:number-columns-repeated="4294967297" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+
 /// An .xls whose first DIMENSIONS record claims four billion rows.
 fn xls_with_lying_dimensions() -> Vec<u8> {
     let mut bytes = fixture(XLS);
@@ -497,8 +762,15 @@ fn cases() -> Vec<Case> {
             corrupt_entry(fixture(DOCX), "word/document.xml"),
             Error("unreadable", None),
         ),
-        // The text layer is gone; the file still parses.
-        case("corrupted.pdf", corrupted(fixture(PDF)), Error("no-text", None)),
+        // The text layer is gone with the page's content stream: damaged, not a scan.
+        case("corrupted.pdf", corrupted(fixture(PDF)), Error("unreadable", None)),
+        case(
+            "content-missing.pdf",
+            content_missing(),
+            Error("unreadable", None),
+        ),
+        // Read whole and without text: a scan.
+        case("no-text.pdf", hand_pdf(&one_page_objects(b"0 0 m 100 100 l S", false), None), Error("no-text", None)),
         // A corrupt part kaiji does not read (here the styles) leaves the answers.
         case("corrupted-styles.docx", corrupt_entry(fixture(DOCX), "word/styles.xml"), Doc),
         // Wrong extensions: the content decides.
@@ -757,6 +1029,64 @@ fn cases() -> Vec<Case> {
                 let pages = doc.get_dictionary(root).unwrap().get(b"Pages").unwrap().as_reference().unwrap();
                 doc.get_dictionary_mut(pages).unwrap().set("Count", 2_000_000_000i64);
             }),
+            Doc,
+        ),
+        // Text multiplied: a CMap entry shown again and again, a shared string in
+        // thousands of cells, a cell's text repeated across columns, a long literal
+        // of a number format.
+        case("cmap-bomb.pdf", cmap_bomb(), Error("too-large", Some("max_text_bytes"))),
+        case(
+            "shared-string-reused.xlsx",
+            {
+                let (sheet, strings) = shared_string_xlsx(1 << 20, 4000);
+                zip(&xlsx_parts(stored("xl/worksheets/sheet1.xml", &sheet), &strings))
+            },
+            Error("too-large", Some("max_text_bytes")),
+        ),
+        case(
+            "shared-string-reused.xls",
+            xls_shared_string(32_000, 60_000),
+            Error("too-large", Some("max_text_bytes")),
+        ),
+        case(
+            "text-repeated.ods",
+            ods_with(&text_repeated_rows()),
+            Error("too-large", Some("max_text_bytes")),
+        ),
+        case(
+            "spaces-repeated.ods",
+            ods_with(SPACES_REPEATED),
+            Error("too-large", Some("max_text_bytes")),
+        ),
+        case(
+            "format-literal.xlsx",
+            xlsx_number_format(&format!("0&quot;{}&quot;", "x".repeat(900 << 10)), 5000),
+            Doc,
+        ),
+        // A number format of millions of digits: no hang.
+        case("format-zeros.xlsx", xlsx_number_format(&"0".repeat(4_500_000), 1), Doc),
+        // Repeats too large for 32 bits are too large, not one.
+        case(
+            "rows-repeated-2^32.ods",
+            ods_with(ROWS_REPEATED_2_32),
+            Error("too-large", Some("max_cells")),
+        ),
+        case(
+            "columns-repeated-2^32.ods",
+            ods_with(COLUMNS_REPEATED_2_32),
+            Error("too-large", Some("max_cells")),
+        ),
+        // lopdf holds every object of a PDF: one array of millions of numbers.
+        case("array-16M.pdf", pdf_array(16_000_000, false), Error("too-large", Some("max_pdf_objects"))),
+        case(
+            "object-stream-array-20M.pdf",
+            pdf_array(20_000_000, true),
+            Error("too-large", Some("max_pdf_objects")),
+        ),
+        // A valid workbook with "%PDF-" near its start is still a workbook.
+        case(
+            "pdf-marker-inside.xlsx",
+            pdf_marker_xlsx(),
             Doc,
         ),
         // A million rows: refused once past max_cells (lowered for the suite, see
@@ -1059,8 +1389,56 @@ fn write_the_cases() {
     write_cases(&dir, &cases());
 }
 
-/// Every crash the fuzzers found, kept under `fuzz/regressions/TARGET/`, replayed
-/// through the target's own code. The one panic allowed is an arithmetic overflow
+/// The suite's shapes of multiplied text, PDF objects and sniffing, as seeds of the
+/// reader fuzz targets under `fuzz/seeds/TARGET/` (the zip formats' as their main XML
+/// part, which the targets package), made small enough to keep while still over
+/// `ingest::fuzzing::LIMITS`. `fuzz/seed.sh` copies them into the corpus and
+/// `fuzz_regressions_do_not_crash` replays them. Rewritten by hand:
+/// `cargo test --test hostile write_fuzz_seeds -- --ignored`.
+#[test]
+#[ignore]
+fn write_fuzz_seeds() {
+    let ods = |rows: &str| format!("{ODS_HEAD}{rows}{ODS_TAIL}").into_bytes();
+    let (sheet, strings) = shared_string_xlsx(64 << 10, 300);
+    let seeds: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("pdf", "cmap-bomb.pdf", cmap_bomb()),
+        ("pdf", "object-stream-array.pdf", pdf_array(2_000_000, true)),
+        ("pdf", "content-missing.pdf", content_missing()),
+        (
+            "xlsx",
+            "shared-string-reused",
+            [sheet, b"\0\0".to_vec(), strings].concat(),
+        ),
+        (
+            "xlsx",
+            "format-literal.xlsx",
+            xlsx_number_format(&format!("0&quot;{}&quot;", "x".repeat(100 << 10)), 200),
+        ),
+        (
+            "xlsx",
+            "format-zeros.xlsx",
+            xlsx_number_format(&"0".repeat(100_000), 1),
+        ),
+        ("xlsx", "pdf-marker-inside.xlsx", pdf_marker_xlsx()),
+        (
+            "xls",
+            "shared-string-reused.xls",
+            xls_shared_string(4000, 3000),
+        ),
+        ("ods", "text-repeated", ods(&text_repeated_rows())),
+        ("ods", "spaces-repeated", ods(SPACES_REPEATED)),
+        ("ods", "rows-repeated-2^32", ods(ROWS_REPEATED_2_32)),
+        ("ods", "columns-repeated-2^32", ods(COLUMNS_REPEATED_2_32)),
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    for (target, name, bytes) in seeds {
+        std::fs::create_dir_all(root.join(target)).unwrap();
+        std::fs::write(root.join(target).join(name), bytes).unwrap();
+    }
+}
+
+/// Every crash the fuzzers found, kept under `fuzz/regressions/TARGET/`, and every
+/// hostile seed under `fuzz/seeds/TARGET/`, replayed through the target's own code. The one panic allowed is an arithmetic overflow
 /// inside a dependency in a debug build (calamine subtracts the corners of a reversed
 /// range like `B2:A1`): release builds wrap there, and `ingest::read_bytes` turns any
 /// panic into `unreadable` anyway.
@@ -1068,6 +1446,7 @@ fn write_the_cases() {
 fn fuzz_regressions_do_not_crash() {
     use std::sync::{Arc, Mutex};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
     let last_panic: Arc<Mutex<Option<(String, String)>>> = Arc::default();
     let hook_panic = Arc::clone(&last_panic);
     std::panic::set_hook(Box::new(move |info| {
@@ -1085,8 +1464,11 @@ fn fuzz_regressions_do_not_crash() {
     }));
     let mut replayed = 0;
     let mut failures = Vec::new();
-    for target in ingest::fuzzing::TARGETS {
-        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+    let dirs = ingest::fuzzing::TARGETS
+        .iter()
+        .flat_map(|target| [root.join(target), seeds.join(target)].map(|dir| (*target, dir)));
+    for (target, dir) in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
         for entry in entries {

@@ -31,6 +31,8 @@ pub const LIMITS: Limits = Limits {
     max_cells: 200_000,
     max_pages: 200,
     max_stream_bytes: 16 << 20,
+    max_pdf_objects: 1_000_000,
+    max_text_bytes: 16 << 20,
     max_time_per_file: std::time::Duration::from_secs(5),
 };
 

@@ -59,6 +59,17 @@ pub struct Limits {
     /// Largest decoded content of one PDF page (its content streams and the forms it
     /// draws), and of any one stream of the file, in bytes (`max_stream_bytes`).
     pub max_stream_bytes: u64,
+    /// Most objects a PDF's structure holds (numbers, names, strings, arrays and
+    /// dictionaries, each element counted), its object streams included
+    /// (`max_pdf_objects`). Counted in the bytes before lopdf parses them: lopdf holds
+    /// every object of the file at once, at about a hundred bytes each, so an array of
+    /// forty million zeros in an 80 MB file would take four gigabytes.
+    pub max_pdf_objects: u64,
+    /// Most bytes of text read from one file (`max_text_bytes`), counted where text is
+    /// multiplied, before it is: a shared string times the cells that show it, a cell
+    /// times its repeats, a number format's output, a PDF glyph's text after its
+    /// ToUnicode CMap.
+    pub max_text_bytes: u64,
     /// Longest time spent reading one file (`max_time_per_file`), checked as the
     /// readers go; past it the file is `too-large`.
     pub max_time_per_file: Duration,
@@ -75,11 +86,17 @@ impl Limits {
         max_cells: 2_000_000,
         max_pages: 5000,
         max_stream_bytes: 64 * 1024 * 1024,
+        // A thousand-page tagged PDF holds a few million; lopdf's copy of eight
+        // million takes about a gigabyte.
+        max_pdf_objects: 8_000_000,
+        // A form's text is kilobytes; a 5,000-page PDF or two million cells of
+        // figures are some tens of megabytes.
+        max_text_bytes: 64 * 1024 * 1024,
         max_time_per_file: Duration::from_secs(60),
     };
 
     /// The limits' names, as [`Limits::set`] and the error messages spell them.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 12] = [
         "max_file_bytes",
         "max_zip_entries",
         "max_inflated_bytes",
@@ -89,6 +106,8 @@ impl Limits {
         "max_cells",
         "max_pages",
         "max_stream_bytes",
+        "max_pdf_objects",
+        "max_text_bytes",
         "max_time_per_file",
     ];
 
@@ -144,6 +163,8 @@ impl Limits {
             "max_cells" => self.max_cells = size()?,
             "max_pages" => self.max_pages = u32::try_from(size()?).map_err(|e| e.to_string())?,
             "max_stream_bytes" => self.max_stream_bytes = size()?,
+            "max_pdf_objects" => self.max_pdf_objects = size()?,
+            "max_text_bytes" => self.max_text_bytes = size()?,
             "max_time_per_file" => {
                 let seconds: f64 = value
                     .strip_suffix('s')
@@ -238,6 +259,38 @@ impl Ticker {
         if self.count >= Ticker::EVERY {
             self.count = 0;
             self.deadline.check()?;
+        }
+        Ok(())
+    }
+}
+
+/// The text a reader has produced from one file, against `max_text_bytes`. Readers
+/// charge a text before they make it wherever the file can multiply it.
+pub(crate) struct TextBudget {
+    max: u64,
+    used: u64,
+}
+
+impl TextBudget {
+    pub(crate) fn new(limits: &Limits) -> TextBudget {
+        TextBudget {
+            max: limits.max_text_bytes,
+            used: 0,
+        }
+    }
+
+    /// `count` copies of `len` bytes more (a shared string and the cells showing it).
+    pub(crate) fn charge(&mut self, len: u64, count: u64) -> Result<(), IngestError> {
+        self.used = self.used.saturating_add(len.saturating_mul(count));
+        if self.used > self.max {
+            return Err(IngestError::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "the file's text comes to more than {} bytes (max_text_bytes), each \
+                     copy of a repeated text counted",
+                    self.max
+                ),
+            ));
         }
         Ok(())
     }

@@ -17,9 +17,20 @@ pub struct DateTime {
     pub second: u32,
 }
 
+/// Longest format code rendered; a longer one is shown as General. Excel and
+/// LibreOffice accept 255 characters; this leaves room for their UTF-8. It bounds the
+/// work and the text of one cell: a code of millions of zeros would ask for millions of
+/// digits, a long literal for its copy in every cell.
+const MAX_CODE_BYTES: usize = 1024;
+
+/// A format code to render, or `None` for General.
+fn usable(code: Option<&str>) -> Option<&str> {
+    code.filter(|c| c.len() <= MAX_CODE_BYTES && !c.eq_ignore_ascii_case("general"))
+}
+
 /// Renders a number through a format code (`None` or "General" for the default).
 pub fn format_number(value: f64, code: Option<&str>) -> String {
-    let Some(code) = code.filter(|c| !c.eq_ignore_ascii_case("general")) else {
+    let Some(code) = usable(code) else {
         return general(value);
     };
     let sections = split_sections(code);
@@ -36,7 +47,7 @@ pub fn format_number(value: f64, code: Option<&str>) -> String {
 /// (2015/4/1), which is what Excel and LibreOffice show for a bare date cell in a
 /// Japanese locale.
 pub fn format_date(value: DateTime, code: Option<&str>) -> String {
-    let code = code
+    let code = usable(code)
         .map(|c| split_sections(c)[0])
         .filter(|c| has_date_tokens(c));
     match code {
@@ -346,6 +357,8 @@ mod tests {
 
     #[test]
     fn numbers_render_as_their_format_shows_them() {
+        let zeros = "0".repeat(4_500_000);
+        let literal = format!("0\"{}\"", "x".repeat(900_000));
         let cases = [
             (120.0, Some("#,##0"), "120"),
             (1_234_567.0, Some("#,##0"), "1,234,567"),
@@ -361,9 +374,18 @@ mod tests {
             (0.1 + 0.2, None, "0.3"),
             (1.5, Some("General"), "1.5"),
             (3.0, Some("0\"名\""), "3名"),
+            // Longer than any writer allows: General, in bounded time.
+            (3.0, Some(zeros.as_str()), "3"),
+            (3.0, Some(literal.as_str()), "3"),
         ];
         for (value, code, shown) in cases {
-            assert_eq!(format_number(value, code), shown, "{value} with {code:?}");
+            let text = format_number(value, code);
+            assert_eq!(
+                text,
+                shown,
+                "{value} with {:?}",
+                code.map(|c| &c[..c.len().min(40)])
+            );
         }
     }
 

@@ -5,7 +5,7 @@
 //! cell's paragraphs. This reads those paragraphs for the typed cells only, so the
 //! answer's `raw` is what the applicant saw.
 
-use super::{Deadline, ErrorKind, IngestError, Limits, Ticker};
+use super::{Deadline, ErrorKind, IngestError, Limits, TextBudget, Ticker};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -33,10 +33,17 @@ fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
 }
 
 /// Refuses, before calamine lays them out, sheets that span more than `max_cells`
-/// cells in all. calamine expands repeated rows and columns into one rectangle per
-/// sheet (a value repeated over 16,384 columns and a million rows is a few hundred
-/// bytes of XML), and keeps each row's cells up to its last non-empty one.
-pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(), IngestError> {
+/// cells in all, or whose cells' text comes to more than `max_text_bytes`. calamine
+/// expands repeated rows and columns into one rectangle per sheet (a value repeated
+/// over 16,384 columns and a million rows is a few hundred bytes of XML), copies a
+/// repeated cell's text and formula into each repeat, and keeps each row's cells up to
+/// its last non-empty one.
+pub fn check_extent(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: Deadline,
+    text: &mut TextBudget,
+) -> Result<(), IngestError> {
     let Some(xml) = content_xml(bytes, limits) else {
         return Ok(());
     };
@@ -46,10 +53,11 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
     let mut depth: u32 = 0;
     let mut total: u64 = 0;
     let mut sheet = SheetExtent::default();
-    // The row being read: its repeat count, next column, first and last non-empty.
-    let mut row: Option<(u64, u64, Option<u64>, u64)> = None;
-    let mut cell_depth: Option<u32> = None;
-    let mut spaces: u64 = 0;
+    let mut row: Option<RowExtent> = None;
+    // The cell being read: its depth, the repeats calamine keeps, its text so far (the
+    // values and formula it copies, the text of its paragraphs), and whether the text
+    // of its paragraphs is its value.
+    let mut cell: Option<(u32, u64, u64, bool)> = None;
     loop {
         ticker.tick()?;
         buffer.clear();
@@ -59,6 +67,12 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
             Ok(Event::Eof) if depth == 0 => break,
             Ok(Event::Eof) => return Err(malformed("it ends inside an open element")),
             Err(e) => return Err(malformed(&e.to_string())),
+            Ok(Event::Text(t)) => {
+                if let Some((_, _, len, true)) = cell.as_mut() {
+                    *len = len.saturating_add(t.len() as u64);
+                }
+                continue;
+            }
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),
             Ok(Event::End(e)) => {
@@ -66,7 +80,7 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
                 match e.name().as_ref() {
                     "table:table-row" => {
                         if let Some(r) = row.take() {
-                            sheet.end_row(r);
+                            text.charge(r.text, sheet.end_row(&r))?;
                         }
                     }
                     "table:table" => {
@@ -76,8 +90,13 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
                     }
                     _ => {}
                 }
-                if cell_depth.is_some_and(|d| depth < d) {
-                    cell_depth = None;
+                if let Some((cell_depth, repeats, len, _)) = cell
+                    && depth < cell_depth
+                {
+                    cell = None;
+                    if let Some(r) = row.as_mut() {
+                        r.text = r.text.saturating_add(len.saturating_mul(repeats));
+                    }
                 }
                 continue;
             }
@@ -98,36 +117,33 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
         match event.name().as_ref() {
             // calamine writes out every space of `<text:s text:c="…"/>`.
             "text:s" => {
-                spaces = spaces.saturating_add(
-                    attribute(&event, "text:c")
-                        .and_then(|c| c.trim().parse::<u64>().ok())
-                        .unwrap_or(1),
-                );
-                if spaces > limits.max_xml_bytes {
-                    return Err(IngestError::new(
-                        ErrorKind::TooLarge,
-                        format!(
-                            "content.xml asks for more than {} spaces (max_xml_bytes)",
-                            limits.max_xml_bytes
-                        ),
-                    ));
+                if let Some((_, _, len, true)) = cell.as_mut() {
+                    *len = len.saturating_add(repeat(&event, "text:c"));
                 }
             }
             "table:table-row" => {
-                let repeats = u64::from(repeat(&event, "table:number-rows-repeated"));
-                let r = (repeats, 0, None, 0);
+                let r = RowExtent {
+                    repeats: repeat(&event, "table:number-rows-repeated"),
+                    ..RowExtent::default()
+                };
                 if empty {
-                    sheet.end_row(r);
+                    text.charge(r.text, sheet.end_row(&r))?;
                 } else {
                     row = Some(r);
                 }
             }
-            "table:table-cell" | "table:covered-table-cell" if cell_depth.is_none() => {
-                if !empty {
-                    cell_depth = Some(depth);
-                }
-                if let Some((_, column, first, last)) = row.as_mut() {
-                    let repeats = u64::from(repeat(&event, "table:number-columns-repeated"));
+            "table:table-cell" | "table:covered-table-cell" if cell.is_none() => {
+                if let Some(r) = row.as_mut() {
+                    let repeats = repeat(&event, "table:number-columns-repeated");
+                    let copied: u64 = event
+                        .attributes()
+                        .flatten()
+                        .filter(|a| COPIED_ATTRIBUTES.contains(&a.key.as_ref()))
+                        .map(|a| a.value.len() as u64)
+                        .sum();
+                    let text_is_value = attribute(&event, "office:value-type").as_deref()
+                        == Some("string")
+                        && attribute(&event, "office:string-value").is_none();
                     let filled = !empty
                         || event.attributes().flatten().any(|a| {
                             matches!(
@@ -135,12 +151,18 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
                                 "office:value-type" | "office:value" | "table:formula"
                             )
                         });
-                    let end = column.saturating_add(repeats).min(MAX_COLUMNS);
-                    if filled && end > *column {
-                        first.get_or_insert(*column);
-                        *last = end - 1;
+                    let end = r.column.saturating_add(repeats).min(MAX_COLUMNS);
+                    let kept = end - r.column;
+                    if filled && kept > 0 {
+                        r.first.get_or_insert(r.column);
+                        r.last = end - 1;
                     }
-                    *column = end;
+                    r.column = end;
+                    if empty {
+                        r.text = r.text.saturating_add(copied.saturating_mul(kept));
+                    } else {
+                        cell = Some((depth, kept, copied, text_is_value));
+                    }
                 }
             }
             _ => {}
@@ -149,6 +171,15 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
     total = total.saturating_add(sheet.cells());
     check_total(total, limits)
 }
+
+/// The attributes calamine copies as text into each repeat of a cell: its string,
+/// date or time value and its formula.
+const COPIED_ATTRIBUTES: [&str; 4] = [
+    "office:string-value",
+    "office:date-value",
+    "office:time-value",
+    "table:formula",
+];
 
 fn malformed(why: &str) -> IngestError {
     IngestError::new(
@@ -171,6 +202,18 @@ fn check_total(total: u64, limits: &Limits) -> Result<(), IngestError> {
     Ok(())
 }
 
+/// The row being read.
+#[derive(Default)]
+struct RowExtent {
+    repeats: u64,
+    /// The next column, and the first and last non-empty one.
+    column: u64,
+    first: Option<u64>,
+    last: u64,
+    /// The text of one copy of the row.
+    text: u64,
+}
+
 /// What calamine will hold for one sheet.
 #[derive(Default)]
 struct SheetExtent {
@@ -187,24 +230,26 @@ struct SheetExtent {
 }
 
 impl SheetExtent {
-    fn end_row(&mut self, (repeats, _, first, last): (u64, u64, Option<u64>, u64)) {
-        let repeats = repeats.min(MAX_ROWS.saturating_sub(self.rows));
+    /// Adds a row; gives the copies of it calamine keeps.
+    fn end_row(&mut self, row: &RowExtent) -> u64 {
+        let repeats = row.repeats.min(MAX_ROWS.saturating_sub(self.rows));
         let start = self.rows;
         self.rows += repeats;
-        let Some(first) = first else {
-            return;
+        let Some(first) = row.first else {
+            return repeats;
         };
         if repeats == 0 {
-            return;
+            return 0;
         }
         if self.first_row.is_none() {
             self.first_row = Some(start);
             self.first_col = first;
         }
         self.first_col = self.first_col.min(first);
-        self.last_col = self.last_col.max(last);
+        self.last_col = self.last_col.max(row.last);
         self.last_row = self.rows - 1;
-        self.kept = self.kept.saturating_add(last + 1);
+        self.kept = self.kept.saturating_add(row.last + 1);
+        repeats
     }
 
     /// calamine's rectangle (values and formulas alike), or the cells it kept first.
@@ -253,10 +298,10 @@ pub fn read(
                 }
                 "table:table-row" => {
                     col = 0;
-                    row_repeat = repeat(&e, "table:number-rows-repeated");
+                    row_repeat = repeat_u32(&e, "table:number-rows-repeated");
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
-                    let repeats = repeat(&e, "table:number-columns-repeated");
+                    let repeats = repeat_u32(&e, "table:number-columns-repeated");
                     let value_type = attribute(&e, "office:value-type").unwrap_or_default();
                     if !value_type.is_empty() && value_type != "string" {
                         typed_cell = Some((repeats, String::new()));
@@ -279,7 +324,7 @@ pub fn read(
                 if let Some((_, text)) = typed_cell.as_mut() {
                     match e.name().as_ref() {
                         "text:s" => {
-                            let spaces = repeat(&e, "text:c").min(MAX_SPACES);
+                            let spaces = repeat_u32(&e, "text:c").min(MAX_SPACES);
                             text.push_str(&" ".repeat(spaces as usize));
                         }
                         "text:tab" => text.push('\t'),
@@ -332,9 +377,9 @@ pub fn read(
 fn handle_empty(e: &BytesStart, row: &mut u32, col: &mut u32) {
     match e.name().as_ref() {
         "table:table-cell" | "table:covered-table-cell" => {
-            *col = col.saturating_add(repeat(e, "table:number-columns-repeated"));
+            *col = col.saturating_add(repeat_u32(e, "table:number-columns-repeated"));
         }
-        "table:table-row" => *row = row.saturating_add(repeat(e, "table:number-rows-repeated")),
+        "table:table-row" => *row = row.saturating_add(repeat_u32(e, "table:number-rows-repeated")),
         _ => {}
     }
 }
@@ -350,9 +395,21 @@ fn attribute(e: &BytesStart, name: &str) -> Option<String> {
         })
 }
 
-fn repeat(e: &BytesStart, name: &str) -> u32 {
-    attribute(e, name)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-        .max(1)
+/// A repeat count as calamine reads it (a `usize`): a number too large for any
+/// integer type is too large, not 1; what is no number at all fails in calamine.
+fn repeat(e: &BytesStart, name: &str) -> u64 {
+    let Some(value) = attribute(e, name) else {
+        return 1;
+    };
+    let digits = value.strip_prefix('+').unwrap_or(&value);
+    match digits.parse::<u64>() {
+        Ok(n) => n.max(1),
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
+        Err(_) => 1,
+    }
+}
+
+/// [`repeat`] for a position within a sheet.
+fn repeat_u32(e: &BytesStart, name: &str) -> u32 {
+    u32::try_from(repeat(e, name)).unwrap_or(u32::MAX)
 }

@@ -58,15 +58,18 @@ pub fn is_zip(bytes: &[u8]) -> bool {
 
 /// The format of `bytes`.
 pub fn sniff(bytes: &[u8], extension: &str) -> Sniffed {
-    let head = &bytes[..bytes.len().min(1024)];
-    if find(head, b"%PDF-").is_some() {
-        return Sniffed::Format(Format::Pdf);
-    }
+    // A container's signature at offset 0 decides before a PDF header anywhere in the
+    // first kilobyte: a workbook may hold "%PDF-" in an entry's name or data.
     if bytes.starts_with(OLE_MAGIC) {
         return Sniffed::Format(sniff_compound_file(bytes));
     }
     if bytes.starts_with(ZIP_MAGIC) {
         return sniff_zip(bytes, extension);
+    }
+    // PDF readers accept junk before the header, within the first kilobyte.
+    let head = &bytes[..bytes.len().min(1024)];
+    if find(head, b"%PDF-").is_some() {
+        return Sniffed::Format(Format::Pdf);
     }
     Sniffed::Unknown
 }
@@ -136,6 +139,19 @@ mod tests {
             sniff(b"%PDF-1.7\n...", "xlsx"),
             Sniffed::Format(Format::Pdf)
         );
+    }
+
+    #[test]
+    fn a_container_signature_decides_before_a_pdf_header_in_its_first_kilobyte() {
+        assert_eq!(
+            sniff(b"junk\r\n%PDF-1.4\n...", "bin"),
+            Sniffed::Format(Format::Pdf)
+        );
+        let mut ole = OLE_MAGIC.to_vec();
+        ole.extend(b"%PDF-1.4");
+        ole.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&ole, "xls"), Sniffed::Format(Format::Xls));
+        assert_eq!(sniff(b"PK\x03\x04%PDF-1.4", "xlsx"), Sniffed::Damaged);
     }
 
     #[test]

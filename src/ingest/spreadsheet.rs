@@ -9,7 +9,7 @@ use super::compound;
 use super::numfmt::{self, DateTime};
 use super::ods_display;
 use super::xls_formats::{self, CellFormats};
-use super::{Deadline, ErrorKind, Format, IngestError, Limits, Ticker};
+use super::{Deadline, ErrorKind, Format, IngestError, Limits, TextBudget, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
 use calamine::{Data, Dimensions, Ods, Reader, StyleRange, Xls, Xlsx};
 use quick_xml::events::Event;
@@ -23,12 +23,15 @@ pub fn read(
     deadline: Deadline,
 ) -> Result<Document, IngestError> {
     let cursor = Cursor::new(bytes);
+    // Strings that calamine copies into every cell showing them (.xls, .ods) are
+    // counted before it opens the file; the rest as the cells are read.
+    let mut text = TextBudget::new(limits);
     match format {
         Format::Xls => {
             // calamine follows the compound file's chains and lays out every sheet
             // whole when it opens the file: check and measure first.
             compound::check(bytes)?;
-            xls_formats::check_extent(bytes, limits, deadline)?;
+            xls_formats::check_extent(bytes, limits, deadline, &mut text)?;
             let mut workbook: Xls<_> =
                 Xls::new(cursor).map_err(|e| open_error(&e, is_xls_password(&e)))?;
             let formats = xls_formats::read(bytes, deadline)?;
@@ -36,13 +39,14 @@ pub fn read(
                 &mut workbook,
                 limits,
                 deadline,
+                text,
                 Some(&formats),
                 |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
                 dense_cells,
             )
         }
         Format::Ods => {
-            ods_display::check_extent(bytes, limits, deadline)?;
+            ods_display::check_extent(bytes, limits, deadline, &mut text)?;
             let mut workbook: Ods<_> = Ods::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
             let shown = ods_display::read(bytes, limits, deadline)?;
@@ -52,6 +56,7 @@ pub fn read(
                 &mut workbook,
                 limits,
                 deadline,
+                text,
                 None,
                 |_, _| Vec::new(),
                 dense_cells,
@@ -67,6 +72,7 @@ pub fn read(
                 &mut workbook,
                 limits,
                 deadline,
+                text,
                 None,
                 |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
                 sparse_cells,
@@ -123,6 +129,13 @@ where
             continue;
         }
         budget.cell()?;
+        // A shared string is held once; each cell showing it gets its own copy.
+        let text_len = match cell.get_value() {
+            calamine::DataRef::SharedString(text) => text.len(),
+            calamine::DataRef::String(text) => text.len(),
+            _ => 0,
+        };
+        budget.text.charge(text_len as u64, 1)?;
         let (row, col) = cell.get_position();
         cells.push((row, col, Data::from(cell.get_value().clone())));
     }
@@ -143,6 +156,9 @@ struct Budget {
     max_cells: u64,
     cells: u64,
     elements: u64,
+    /// Strings are charged as the cells are read (.xlsx) or before (.xls, .ods);
+    /// the text of figures as it is rendered.
+    text: TextBudget,
     ticker: Ticker,
 }
 
@@ -281,6 +297,7 @@ fn read_sheets<RS, R, F, C>(
     workbook: &mut R,
     limits: &Limits,
     deadline: Deadline,
+    text: TextBudget,
     cell_formats: Option<&CellFormats>,
     merges_of: F,
     cells_of: C,
@@ -298,6 +315,7 @@ where
         max_cells: limits.max_cells,
         cells: 0,
         elements: 0,
+        text,
         ticker: Ticker::new(deadline),
     };
     let mut ticker = Ticker::new(deadline);
@@ -333,6 +351,9 @@ where
             let Some(text) = cell_text(data, format_code) else {
                 continue;
             };
+            if !matches!(data, Data::String(_)) {
+                budget.text.charge(text.len() as u64, 1)?;
+            }
             cells_read += 1;
             if cells_read > limits.max_cells {
                 return Err(too_many_cells(limits.max_cells));

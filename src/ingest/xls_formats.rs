@@ -6,7 +6,7 @@
 //! (FORMAT), the cell formats (XF) and the sheets (BOUNDSHEET); each sheet substream
 //! gives the XF index of every numeric cell. Anything unexpected ends the walk.
 
-use super::{Deadline, ErrorKind, IngestError, Limits, Ticker};
+use super::{Deadline, ErrorKind, IngestError, Limits, TextBudget, Ticker};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -30,6 +30,10 @@ const LABEL: u16 = 0x0204;
 const RSTRING: u16 = 0x00D6;
 const BOOLERR: u16 = 0x0205;
 const LABELSST: u16 = 0x00FD;
+const SST: u16 = 0x00FC;
+const CONTINUE: u16 = 0x003C;
+/// A formula's string result.
+const STRING: u16 = 0x0207;
 
 /// Reads the number formats of an .xls workbook; any problem gives an empty map
 /// (the cells are then rendered as General). Only running out of time is an error.
@@ -42,17 +46,37 @@ pub fn read(bytes: &[u8], deadline: Deadline) -> Result<CellFormats, IngestError
 
 /// Refuses, before calamine lays them out, a workbook whose sheets span more than
 /// `max_cells` cells in all (calamine makes one rectangle per sheet, and reserves one
-/// for each DIMENSIONS record), and one whose sheets overlap in the stream (calamine
-/// walks each sheet's records from its offset: a thousand sheets at one offset walk
-/// the stream a thousand times).
-pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(), IngestError> {
+/// for each DIMENSIONS record), whose string cells come to more than `max_text_bytes`
+/// (calamine copies a shared string into every cell showing it), and one whose sheets
+/// overlap in the stream (calamine walks each sheet's records from its offset: a
+/// thousand sheets at one offset walk the stream a thousand times).
+pub fn check_extent(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: Deadline,
+    text: &mut TextBudget,
+) -> Result<(), IngestError> {
     let Some(stream) = workbook_stream(bytes) else {
         return Ok(());
     };
     let mut ticker = Ticker::new(deadline);
     let mut offsets = Vec::new();
+    let mut shared: Vec<u32> = Vec::new();
+    let mut sst: Option<Vec<&[u8]>> = None;
     for (typ, body) in Records::at(&stream, 0) {
         ticker.tick()?;
+        match (typ, sst.as_mut()) {
+            (CONTINUE, Some(parts)) => {
+                parts.push(body);
+                continue;
+            }
+            (_, Some(parts)) => {
+                shared = shared_string_lengths(parts, limits, &mut ticker)?;
+                sst = None;
+            }
+            (SST, None) => sst = Some(vec![body]),
+            _ => {}
+        }
         if typ == BOUNDSHEET
             && let Some(offset) = body
                 .get(0..4)
@@ -63,6 +87,9 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
         if typ == EOF {
             break;
         }
+    }
+    if let Some(parts) = sst {
+        shared = shared_string_lengths(&parts, limits, &mut ticker)?;
     }
     let mut walked: u64 = 0;
     let allowed = 2 * stream.len() as u64 + (1 << 20);
@@ -94,6 +121,22 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
                 BOF => seen_bof = true,
                 EOF => break,
                 DIMENSIONS => reserved = reserved.max(dimensions_area(body)),
+                LABELSST => {
+                    let isst = body.get(6..10).and_then(|b| b.try_into().ok());
+                    let len = isst
+                        .and_then(|b| shared.get(u32::from_le_bytes(b) as usize))
+                        .copied()
+                        .unwrap_or(0);
+                    text.charge(u64::from(len), 1)?;
+                }
+                LABEL | RSTRING | STRING => {
+                    // The string follows the cell's row, column and format (LABEL,
+                    // RSTRING) or starts the record (STRING): cch u16, flags u8.
+                    let at = if typ == STRING { 0 } else { 6 };
+                    if let (Some(cch), Some(&flags)) = (u16_at(body, at), body.get(at + 2)) {
+                        text.charge(u64::from(utf8_bound(cch, flags)), 1)?;
+                    }
+                }
                 _ => {
                     for (row, col) in cell_positions(typ, body) {
                         let (row, col) = (u32::from(row), u32::from(col));
@@ -123,6 +166,98 @@ pub fn check_extent(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result
         }
     }
     Ok(())
+}
+
+/// The most UTF-8 bytes `cch` characters take: compressed ones (Latin-1) at most
+/// two, UTF-16 ones at most three.
+fn utf8_bound(cch: u16, flags: u8) -> u32 {
+    u32::from(cch) * if flags & 1 != 0 { 3 } else { 2 }
+}
+
+/// The text length (a [`utf8_bound`]) of each string of a shared string table (SST,
+/// then its CONTINUE records), read as calamine reads them: each string's header
+/// within one record, its characters across records (each continuation starting with
+/// a flags byte), then its formatting runs and extended data. A table of more strings
+/// than a workbook has cells is refused, as for an .xlsx.
+fn shared_string_lengths(
+    parts: &[&[u8]],
+    limits: &Limits,
+    ticker: &mut Ticker,
+) -> Result<Vec<u32>, IngestError> {
+    let mut lengths = Vec::new();
+    let mut part = 0;
+    let mut pos = 8; // cstTotal, cstUnique
+    loop {
+        ticker.tick()?;
+        while parts.get(part).is_some_and(|p| pos >= p.len()) {
+            part += 1;
+            pos = 0;
+        }
+        let Some(data) = parts.get(part) else { break };
+        let (Some(cch), Some(&flags)) = (u16_at(data, pos), data.get(pos + 2)) else {
+            break;
+        };
+        pos += 3;
+        let runs = if flags & 0x8 != 0 {
+            let runs = u16_at(data, pos).map_or(0, usize::from);
+            pos += 2;
+            runs
+        } else {
+            0
+        };
+        let ext = if flags & 0x4 != 0 {
+            let ext = data
+                .get(pos..pos + 4)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, |b| u32::from_le_bytes(b) as usize);
+            pos += 4;
+            ext
+        } else {
+            0
+        };
+        if lengths.len() as u64 >= limits.max_cells {
+            return Err(IngestError::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "the shared string table holds more than {} strings; a workbook has at \
+                     most that many non-empty cells (max_cells)",
+                    limits.max_cells
+                ),
+            ));
+        }
+        lengths.push(utf8_bound(cch, flags));
+        // The characters, continued in later records under their own flags byte.
+        let (mut left, mut width) = (usize::from(cch), 1 + usize::from(flags & 1));
+        while left > 0 {
+            let Some(data) = parts.get(part) else { break };
+            if pos >= data.len() {
+                part += 1;
+                let Some(&flags) = parts.get(part).and_then(|p| p.first()) else {
+                    break;
+                };
+                width = 1 + usize::from(flags & 1);
+                pos = 1;
+                continue;
+            }
+            let take = left.min((data.len() - pos) / width).max(1);
+            pos += take * width;
+            left -= take;
+        }
+        // Formatting runs and extended data, four bytes a run, across records.
+        let mut skip = runs * 4 + ext;
+        while skip > 0 {
+            let Some(data) = parts.get(part) else { break };
+            let step = skip.min(data.len().saturating_sub(pos));
+            if step == 0 {
+                part += 1;
+                pos = 0;
+                continue;
+            }
+            pos += step;
+            skip -= step;
+        }
+    }
+    Ok(lengths)
 }
 
 /// The cells calamine reserves for a DIMENSIONS record, computed as it does (its

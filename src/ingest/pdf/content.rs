@@ -9,7 +9,7 @@
 
 use super::fonts::{self, Font, get, get_dict, number};
 use super::lexer::{Lexer, Operand};
-use crate::ingest::{Deadline, ErrorKind, IngestError, Ticker};
+use crate::ingest::{Deadline, ErrorKind, IngestError, TextBudget, Ticker};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -102,6 +102,8 @@ pub struct PageContent {
     pub undecodable: usize,
     /// The fonts that had undecodable glyphs, with why.
     pub undecodable_fonts: Vec<(String, &'static str)>,
+    /// A content stream of the page is missing or does not decode.
+    pub damaged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -197,17 +199,21 @@ struct Walker<'a> {
     limit: u64,
     page_area: f32,
     text: String,
+    /// The document's text so far: a ToUnicode CMap may map one code to millions of
+    /// characters.
+    produced: &'a mut TextBudget,
     /// Checks the time limit as operators are interpreted.
     ticker: Ticker,
 }
 
 /// Walks one page. `budget` bounds the content interpreted (the page's streams and
-/// every drawing of a form).
+/// every drawing of a form), `produced` the text.
 pub fn walk_page(
     doc: &Document,
     page: ObjectId,
     cache: &mut Cache,
     budget: u64,
+    produced: &mut TextBudget,
     deadline: Deadline,
 ) -> Result<PageContent, IngestError> {
     let too_large = || {
@@ -217,19 +223,38 @@ pub fn walk_page(
         )
     };
     let limit = usize::try_from(budget).unwrap_or(usize::MAX);
-    let content = match doc.get_page_content_with_limit(page, limit) {
-        Ok(content) => content,
-        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
-            return Err(too_large());
+    // lopdf's `get_page_content` skips a content stream that is missing and keeps the
+    // raw bytes of one that does not decode, saying nothing: the page is then damaged.
+    let mut content = Vec::new();
+    let mut damaged = false;
+    for id in doc.get_page_contents(page) {
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            damaged = true;
+            continue;
+        };
+        let remaining = limit.saturating_sub(content.len());
+        match stream.decompressed_content_with_limit(remaining) {
+            Ok(data) => content.extend_from_slice(&data),
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => return Err(too_large()),
+            Err(_) if stream.content.len() <= remaining => {
+                damaged = true;
+                content.extend_from_slice(&stream.content);
+            }
+            Err(_) => return Err(too_large()),
         }
-        Err(_) => Vec::new(),
-    };
+        content.push(b'\n');
+    }
     let page_dict = doc.get_dictionary(page).ok();
     let (ctm, area) = page_dict.map_or((Matrix::IDENTITY, 0.0), |p| page_space(doc, p));
     let mut walker = Walker {
         doc,
         cache,
-        out: PageContent::default(),
+        out: PageContent {
+            damaged,
+            ..PageContent::default()
+        },
         gs: GraphicsState::new(ctm),
         stack: Vec::new(),
         ignored_saves: 0,
@@ -249,6 +274,7 @@ pub fn walk_page(
         limit: budget,
         page_area: area,
         text: String::new(),
+        produced,
         ticker: Ticker::new(deadline),
     };
     walker.charge(content.len())?;
@@ -553,13 +579,13 @@ impl Walker<'_> {
                 b"T*" => self.move_line(0.0, -self.gs.leading),
                 b"Tj" => {
                     if let Some(Operand::String(s)) = operands.last() {
-                        self.show(s);
+                        self.show(s)?;
                     }
                 }
                 b"'" => {
                     self.move_line(0.0, -self.gs.leading);
                     if let Some(Operand::String(s)) = operands.last() {
-                        self.show(s);
+                        self.show(s)?;
                     }
                 }
                 b"\"" => {
@@ -572,14 +598,14 @@ impl Walker<'_> {
                     }
                     self.move_line(0.0, -self.gs.leading);
                     if let Some(Operand::String(s)) = operands.last() {
-                        self.show(s);
+                        self.show(s)?;
                     }
                 }
                 b"TJ" => {
                     if let Some(Operand::Array(items)) = operands.last() {
                         for item in items {
                             match item {
-                                Operand::String(s) => self.show(s),
+                                Operand::String(s) => self.show(s)?,
                                 Operand::Number(adjust) if adjust.is_finite() => {
                                     let shift = -adjust / 1000.0 * self.gs.size;
                                     let vertical =
@@ -749,9 +775,9 @@ impl Walker<'_> {
         None
     }
 
-    fn show(&mut self, bytes: &[u8]) {
+    fn show(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
         let Some(font) = self.gs.font.clone() else {
-            return;
+            return Ok(());
         };
         let size = self.gs.size;
         let mut i = 0;
@@ -767,6 +793,7 @@ impl Walker<'_> {
                 self.text.extend(self.actual_text.take());
                 glyph.decoded = true;
             }
+            self.produced.charge(self.text.len() as u64, 1)?;
             let trm = self.tm.then(&self.gs.ctm);
             let (x, y_base) = trm.apply(0.0, 0.0);
             if !(x.is_finite() && y_base.is_finite()) {
@@ -895,6 +922,7 @@ impl Walker<'_> {
                 self.close_run();
             }
         }
+        Ok(())
     }
 
     fn close_run(&mut self) {

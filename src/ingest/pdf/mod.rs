@@ -10,6 +10,7 @@
 //! every block is at `Location::Page`. A document with no text at all is `no-text`
 //! (a scan); one whose text cannot be decoded is refused rather than read as garbage.
 
+mod census;
 mod cmap;
 mod content;
 mod encodings;
@@ -18,7 +19,7 @@ mod layout;
 mod lexer;
 mod sheet_cells;
 
-use super::{Deadline, ErrorKind, IngestError, Limits};
+use super::{Deadline, ErrorKind, IngestError, Limits, TextBudget};
 use crate::model::{Document, Region};
 use lopdf::xref::XrefRecovery;
 
@@ -26,6 +27,7 @@ use lopdf::xref::XrefRecovery;
 const MAX_BAD_SHARE: f64 = 0.2;
 
 pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Document, IngestError> {
+    census::check(bytes, limits, deadline)?;
     let options = lopdf::LoadOptions {
         max_decompressed_size: usize::try_from(limits.max_stream_bytes).ok(),
         ..Default::default()
@@ -80,15 +82,24 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
     }
 
     let mut cache = content::Cache::default();
+    let mut text = TextBudget::new(limits);
     let mut laid_out = Vec::with_capacity(pages.len());
     let (mut glyphs, mut undecodable) = (0usize, 0usize);
+    let mut damaged_pages = 0usize;
     let mut bad_fonts: Vec<(String, &'static str)> = Vec::new();
     for (&number, &page) in &pages {
         deadline.check()?;
-        let page_content =
-            content::walk_page(&pdf, page, &mut cache, limits.max_stream_bytes, deadline)?;
+        let page_content = content::walk_page(
+            &pdf,
+            page,
+            &mut cache,
+            limits.max_stream_bytes,
+            &mut text,
+            deadline,
+        )?;
         glyphs += page_content.glyphs;
         undecodable += page_content.undecodable;
+        damaged_pages += usize::from(page_content.damaged);
         for font in &page_content.undecodable_fonts {
             if !bad_fonts.iter().any(|(n, _)| *n == font.0) {
                 bad_fonts.push(font.clone());
@@ -104,11 +115,24 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if glyphs == 0 && matches!(pdf.xref_recovery, Some(XrefRecovery::Reconstructed)) {
+    // No text from a damaged file says nothing of its text layer: no-text is for a
+    // file that was read whole.
+    let damage = if matches!(pdf.xref_recovery, Some(XrefRecovery::Reconstructed)) {
+        Some("its cross-reference table had to be rebuilt".to_string())
+    } else if damaged_pages > 0 {
+        Some(format!(
+            "the content of {damaged_pages} of {} pages is missing or does not decode",
+            pages.len()
+        ))
+    } else {
+        None
+    };
+    if glyphs == 0
+        && let Some(damage) = damage
+    {
         return Err(IngestError::new(
             ErrorKind::Unreadable,
-            "the PDF is damaged (its cross-reference table had to be rebuilt) and no text \
-             could be read from it",
+            format!("the PDF is damaged ({damage}) and no text could be read from it"),
         ));
     }
     if glyphs == 0 {

@@ -98,6 +98,7 @@ fn page_runs(bytes: &[u8], page: u32) -> content::PageContent {
         pages[&page],
         &mut cache,
         1 << 20,
+        &mut TextBudget::new(&Limits::DEFAULT),
         Deadline::start(&Limits::DEFAULT),
     )
     .expect("walks")
