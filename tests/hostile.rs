@@ -726,6 +726,28 @@ fn million_rows() -> Vec<u8> {
     xlsx_with_sheet(&xml)
 }
 
+/// A sheet that is no form: `rows` rows of a label and an answer (inline strings), the
+/// labels a few of the form's, numbered apart. Matching labels was cubic in the rows.
+fn label_rows(rows: u32) -> Vec<u8> {
+    const LABELS: [&str; 6] = [
+        "従業員数",
+        "資本金",
+        "売上高",
+        "サービス名称",
+        "データセンターの所在地",
+        "バックアップの頻度",
+    ];
+    let mut xml = String::from(SHEET_HEAD);
+    for row in 1..=rows {
+        let label = LABELS[row as usize % LABELS.len()];
+        xml.push_str(&format!(
+            r#"<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{label}（その{row}）</t></is></c><c r="B{row}" t="inlineStr"><is><t>回答{row}</t></is></c></row>"#
+        ));
+    }
+    xml.push_str(SHEET_TAIL);
+    xlsx_with_sheet(&xml)
+}
+
 /// Every case of the suite, with the outcome it must give.
 fn cases() -> Vec<Case> {
     let gib = 1u64 << 30;
@@ -1092,6 +1114,8 @@ fn cases() -> Vec<Case> {
         // A million rows: refused once past max_cells (lowered for the suite, see
         // SUITE_ENV; under the default 2,000,000 it is read whole).
         case("rows-1000000.xlsx", million_rows(), Error("too-large", Some("max_cells"))),
+        // Thousands of label rows: matched in time linear in them.
+        case("label-rows-5000.xlsx", label_rows(5_000), Doc),
         // File names.
         case("申請書 2024\n最終版.xlsx", fixture(XLSX), Doc),
         case(" スペース 入り .pdf", fixture(PDF), Doc),
@@ -1227,6 +1251,34 @@ fn every_case_gives_its_outcome_within_time_and_memory() {
     eprintln!("{}", times.join("\n"));
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The time limit holds while answers are matched, not only while the file is read.
+#[test]
+fn the_time_limit_holds_while_answers_are_matched() {
+    let dir = scratch("deadline");
+    let path = dir.join("label-rows-60000.xlsx");
+    std::fs::write(&path, label_rows(60_000)).unwrap();
+    let run = kaiji(
+        &[
+            Path::new("extract"),
+            Path::new("--limit"),
+            Path::new("max_time_per_file=1"),
+            &path,
+        ],
+        CASE_TIME,
+    );
+    let result: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(result["error"]["kind"], "too-large", "{result}");
+    assert!(
+        result["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("max_time_per_file")),
+        "{result}"
+    );
+    // The limit, and a margin for starting up and for the checks' granularity.
+    assert!(run.elapsed < Duration::from_secs(6), "{:?}", run.elapsed);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn digest(paths: &[PathBuf]) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
