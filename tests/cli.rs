@@ -502,3 +502,41 @@ fn files_of_a_folder_that_are_no_application_are_results_but_no_failure() {
     assert_eq!(named.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_file_added_while_the_batch_runs_changes_nothing() {
+    let dir = folder_of_applications("added", 40);
+    let out = scratch("added-out").join("results.jsonl");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaiji"))
+        .args(["extract", "-j", "1", dir.to_str().unwrap(), "-o"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    // Once the batch has started writing, a file sorting first and one sorting last.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(out.parent().unwrap()).unwrap().count() == 0
+        && started.elapsed() < std::time::Duration::from_secs(30)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::fs::copy(OFFICIAL, dir.join("+first.xlsx")).unwrap();
+    std::fs::copy(OFFICIAL, dir.join("~last.xlsx")).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let results: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let expected: Vec<String> = (0..40)
+        .map(|i| dir.join(format!("{i}.xlsx")).to_str().unwrap().to_string())
+        .collect();
+    let mut sorted = expected.clone();
+    sorted.sort();
+    assert_eq!(
+        paths_of(&results),
+        sorted,
+        "the inputs as listed at the start"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(out.parent().unwrap()).unwrap();
+}

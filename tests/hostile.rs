@@ -7,6 +7,10 @@
 //! hand (zip and deflate streams are written byte by byte, so a file that inflates to
 //! gigabytes costs a few megabytes and milliseconds to make). Each case runs the
 //! `kaiji` binary under `ulimit -v` (address space) with a wall-clock limit.
+//!
+//! What a hostile batch does to its outputs and its input list (`-o` inside an input
+//! folder or equal to an input, a file added mid-run, a killed run, formulas in CSV, bad
+//! limits) is in `tests/cli.rs`.
 
 mod common;
 
