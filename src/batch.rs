@@ -315,11 +315,17 @@ fn internal_error(file: &Path, shown: &str, panic: &(dyn std::any::Any + Send)) 
     })
 }
 
-/// A result as the HTML report uses it: without its answers.
+/// A result as the HTML report uses it: of its answers only those naming the
+/// application.
 fn slim(outcome: Outcome) -> Outcome {
     match outcome {
         Outcome::Document(mut d) => {
-            d.items = Vec::new();
+            d.items.retain_mut(|item| {
+                item.fields
+                    .retain(|f| report::NAMING_FIELDS.contains(&(item.number, f.index)));
+                !item.fields.is_empty()
+            });
+            d.unmapped = Vec::new();
             Outcome::Document(d)
         }
         error => error,

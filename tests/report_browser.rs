@@ -2,6 +2,10 @@
 //! answers and file names carry script and markup, and the DOM it builds must show them
 //! as text only, with nothing run.
 //!
+//! A second test drives a 300-application report as a reviewer would (search, filter
+//! by verdict and by rule, sort, fold, follow a link and the link back) through a small
+//! driver script added to the page, whose results the DOM carries out.
+//!
 //! Needs `/usr/bin/chromium` (`apt-get install -y chromium`); set `KAIJI_SKIP_BROWSER=1`
 //! to skip the test where no browser can be installed.
 
@@ -9,8 +13,10 @@ use kaiji::catalog::Catalog;
 use kaiji::findings::{Finding, Rule, Severity, Verdict};
 use kaiji::ingest::{ErrorKind, IngestError};
 use kaiji::model::Location;
+use kaiji::answers::{FieldResult, ItemResult};
+use kaiji::normalize::Value;
 use kaiji::pipeline::{DocumentResult, ErrorResult, FORM_KIND, Form, Outcome, SCHEMA, Source};
-use kaiji::report::html::write_html;
+use kaiji::report::html::{content_security_policy, write_html};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -136,6 +142,8 @@ fn dump_dom(html: &Path, profile: &Path) -> String {
             "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
+        // Time for the driver's timers (the hash changes a link makes are asynchronous).
+        .arg("--virtual-time-budget=5000")
         .arg("--dump-dom")
         .arg(format!("file://{}", html.display()))
         .stdin(Stdio::null())
@@ -239,5 +247,164 @@ fn injected_markup_stays_text_in_a_real_browser() {
         "the filter script did not run"
     );
 
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Application `i` of the large batch: named 株式会社テスト{i:04}; every third passes,
+/// every third has one `invalid` finding, every third a `missing` one and eight
+/// `invalid` ones (a group that starts folded); the tenth has 60 (a folded section).
+fn application(i: usize) -> Outcome {
+    let mut findings = Vec::new();
+    match i % 3 {
+        0 => {}
+        1 => findings.push(finding(2, Severity::Review, Rule::Invalid, "確認", "x")),
+        _ => {
+            findings.push(finding(9, Severity::Reject, Rule::Missing, "未記入", ""));
+            for item in 10..18 {
+                findings.push(finding(item, Severity::Review, Rule::Invalid, "確認", "x"));
+            }
+        }
+    }
+    if i == 10 {
+        for item in 20..80 {
+            findings.push(finding(item, Severity::Review, Rule::Invalid, "確認", "x"));
+        }
+    }
+    let mut outcome = document(&format!("in/{i:04}.xlsx"), findings);
+    if let Outcome::Document(d) = &mut outcome {
+        let answer = |number: u32, title: &str, raw: String| ItemResult {
+            number,
+            title: title.to_string(),
+            fields: vec![FieldResult {
+                index: 1,
+                raw,
+                value: Value::Text,
+                at: Location::Cell {
+                    sheet: "申請書".to_string(),
+                    row: number,
+                    col: 4,
+                },
+                confidence: 1.0,
+                matched_label: None,
+                centres: Vec::new(),
+            }],
+        };
+        d.items = vec![
+            answer(2, "事業者名", format!("株式会社テスト{i:04}")),
+            answer(34, "サービス名称", format!("サービス{i}")),
+        ];
+    }
+    outcome
+}
+
+/// Acts as a reviewer on the page, then writes what it saw into `<pre id="driver">`.
+const DRIVER: &str = r##"
+(function () {
+  var out = {};
+  var rows = document.querySelectorAll('tr[data-verdict]');
+  function visible() { var n = 0; for (var i = 0; i < rows.length; i++) { if (!rows[i].hidden) { n++; } } return n; }
+  function set(el, value, type) {
+    if (el.type === 'checkbox') { el.checked = value; } else { el.value = value; }
+    el.dispatchEvent(new Event(type));
+  }
+  var search = document.getElementById('search');
+  out.all = visible();
+  var started = performance.now();
+  set(search, '株式会社テスト0007', 'input');
+  out.searchMs = performance.now() - started;
+  out.searched = visible();
+  out.foundHidden = document.getElementById('doc-8').hidden;
+  out.otherHidden = document.getElementById('doc-9').hidden;
+  set(search, '', 'input');
+  var pass = document.querySelector('input[data-verdict="pass"]');
+  set(pass, false, 'change');
+  out.withoutPass = visible();
+  set(pass, true, 'change');
+  var rule = document.getElementById('rule');
+  set(rule, 'missing', 'change');
+  out.byRule = visible();
+  set(rule, '', 'change');
+  var most = document.querySelector('th[data-sort="review"]');
+  most.click();
+  most.click();
+  out.firstAfterSort = document.querySelector('tbody tr[data-verdict]').getAttribute('data-number');
+  var doc = document.getElementById('doc-2');
+  out.openBefore = doc.open;
+  doc.querySelector('summary').click();
+  out.openAfter = doc.open;
+  var group = document.querySelector('#doc-3 details.group.review');
+  out.groupOpen = group.open;
+  var folded = document.getElementById('doc-11');
+  out.foldedBefore = folded.open;
+  document.querySelector('tr a[href="#doc-11"]').click();
+  setTimeout(function () {
+    out.foldedAfter = folded.open;
+    folded.querySelector('.back a').click();
+    setTimeout(function () {
+      out.hash = location.hash;
+      var pre = document.createElement('pre');
+      pre.id = 'driver';
+      pre.textContent = JSON.stringify(out);
+      document.body.appendChild(pre);
+    }, 50);
+  }, 50);
+})();
+"##;
+
+#[test]
+fn a_reviewer_searches_filters_sorts_folds_and_follows_links_in_a_large_report() {
+    if std::env::var("KAIJI_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("KAIJI_SKIP_BROWSER=1: browser test skipped");
+        return;
+    }
+    assert!(Path::new(CHROMIUM).exists(), "{CHROMIUM} not found");
+    let outcomes: Vec<Outcome> = (0..300).map(application).collect();
+    let mut html = Vec::new();
+    write_html(&mut html, &outcomes, Catalog::builtin()).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    // The page's own script, and the driver after it, both allowed by the policy.
+    let start = html.find("<script>").unwrap() + "<script>".len();
+    let end = html.find("</script>").unwrap();
+    let script = &html[start..end];
+    let policy = |scripts: &[&str]| {
+        format!(
+            "content=\"{}\"",
+            // As the template's HTML escaping writes an attribute.
+            content_security_policy(scripts)
+                .replace('\'', "&#x27;")
+                .replace('/', "&#x2f;")
+        )
+    };
+    assert!(html.contains(&policy(&[script])), "the page's policy");
+    let driven = html
+        .replace(&policy(&[script]), &policy(&[script, DRIVER]))
+        .replace("</body>", &format!("<script>{DRIVER}</script>\n</body>"));
+    let dir = fresh_dir("report-driven");
+    let path = dir.join("report.html");
+    std::fs::write(&path, driven).unwrap();
+    let profile = dir.join("profile");
+    std::fs::create_dir_all(&profile).unwrap();
+    let dom = dump_dom(&path, &profile);
+    let start = dom.find("<pre id=\"driver\">").expect("the driver ran") + 17;
+    let end = dom[start..].find("</pre>").unwrap() + start;
+    let seen: serde_json::Value =
+        serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).unwrap();
+    assert_eq!(seen["all"], 300, "{seen}");
+    assert_eq!(seen["searched"], 1, "search finds the one by its 事業者名: {seen}");
+    assert_eq!(seen["foundHidden"], false);
+    assert_eq!(seen["otherHidden"], true, "its section alone stays");
+    assert_eq!(seen["withoutPass"], 200, "{seen}");
+    assert_eq!(seen["byRule"], 100, "{seen}");
+    assert_eq!(seen["firstAfterSort"], "11", "most findings first: {seen}");
+    assert_eq!(seen["openBefore"], true);
+    assert_eq!(seen["openAfter"], false, "a section folds");
+    assert_eq!(seen["groupOpen"], false, "eight findings of a rule start folded");
+    assert_eq!(seen["foldedBefore"], false, "60 findings start folded");
+    assert_eq!(seen["foldedAfter"], true, "a link to it opens it");
+    assert_eq!(seen["hash"], "#list", "and its link leads back to the list");
+    assert!(
+        seen["searchMs"].as_f64().is_some_and(|ms| ms < 200.0),
+        "filtering 300 applications without visible delay: {seen}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

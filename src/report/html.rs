@@ -7,7 +7,7 @@
 //! script but that one (by its SHA-256 hash), so that even a broken escape could not run
 //! a script or load anything. The output depends only on the input: no clock, no host.
 
-use super::{error_kind_label, verdict_label};
+use super::{error_kind_label, names, verdict_label};
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::ErrorKind;
@@ -18,46 +18,114 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 const TEMPLATE_NAME: &str = "report.html.j2";
 const TEMPLATE: &str = include_str!("report.html.j2");
 
-/// The page's only script: the severity filters. It unhides the filter bar, so that a
-/// reader without scripts sees every finding and no dead controls.
+/// The page's only script: the list's search, filters by verdict and by rule, and
+/// sorting; the severity filters of the findings; opening a folded section that a link
+/// leads to, and every section for printing. It unhides the filter bar, so that a reader
+/// without scripts sees every application and finding and no dead controls.
 const SCRIPT: &str = r#"
 (function () {
   'use strict';
   var root = document.documentElement;
   var bar = document.getElementById('filters');
   if (!bar) { return; }
-  var boxes = bar.querySelectorAll('input[data-severity]');
+  var severities = bar.querySelectorAll('input[data-severity]');
+  var verdicts = bar.querySelectorAll('input[data-verdict]');
+  var search = document.getElementById('search');
+  var rule = document.getElementById('rule');
   var note = document.getElementById('filter-note');
-  var lists = document.querySelectorAll('ol.findings');
+  var count = document.getElementById('list-count');
+  var rows = document.querySelectorAll('tr[data-verdict]');
+  var docs = document.querySelectorAll('details.doc');
+  function states(boxes, name) {
+    var on = {};
+    for (var i = 0; i < boxes.length; i++) { on[boxes[i].getAttribute(name)] = boxes[i].checked; }
+    return on;
+  }
+  function wanted(el, shown, text, code) {
+    if (shown[el.getAttribute('data-verdict')] === false) { return false; }
+    if (code && (' ' + el.getAttribute('data-rules') + ' ').indexOf(' ' + code + ' ') < 0) { return false; }
+    return !text || el.getAttribute('data-search').indexOf(text) >= 0;
+  }
   function apply() {
+    var shown = states(severities, 'data-severity');
     var hidden = [];
-    var shown = {};
-    for (var i = 0; i < boxes.length; i++) {
-      var severity = boxes[i].getAttribute('data-severity');
-      root.classList.toggle('hide-' + severity, !boxes[i].checked);
-      shown[severity] = boxes[i].checked;
-      if (!boxes[i].checked) { hidden.push(boxes[i].parentNode.textContent.trim()); }
+    for (var i = 0; i < severities.length; i++) {
+      var severity = severities[i].getAttribute('data-severity');
+      root.classList.toggle('hide-' + severity, !shown[severity]);
+      if (!shown[severity]) { hidden.push(severities[i].parentNode.textContent.trim()); }
     }
-    note.textContent = hidden.length ? '非表示：' + hidden.join('、') : '';
+    note.textContent = hidden.length ? '非表示の指摘：' + hidden.join('、') : '';
     note.hidden = hidden.length === 0;
-    for (var j = 0; j < lists.length; j++) {
-      var items = lists[j].querySelectorAll('li.finding');
-      var visible = 0;
+    var kept = states(verdicts, 'data-verdict');
+    var text = search.value.trim().toLowerCase();
+    var code = rule.value;
+    var visible = 0;
+    for (var r = 0; r < rows.length; r++) {
+      var ok = wanted(rows[r], kept, text, code);
+      rows[r].hidden = !ok;
+      if (ok) { visible++; }
+    }
+    if (count) { count.textContent = rows.length + '件中 ' + visible + '件を表示'; }
+    for (var d = 0; d < docs.length; d++) {
+      docs[d].hidden = !wanted(docs[d], kept, text, code);
+      var items = docs[d].querySelectorAll('li.finding');
+      var left = 0;
       for (var k = 0; k < items.length; k++) {
-        if (shown[items[k].getAttribute('data-severity')] !== false) { visible++; }
+        if (shown[items[k].getAttribute('data-severity')] !== false) { left++; }
       }
-      var empty = lists[j].nextElementSibling;
-      if (empty && empty.classList.contains('all-hidden')) { empty.hidden = visible > 0; }
+      var empty = docs[d].querySelector('.all-hidden');
+      if (empty) { empty.hidden = left > 0; }
     }
   }
-  for (var i = 0; i < boxes.length; i++) { boxes[i].addEventListener('change', apply); }
+  var headers = document.querySelectorAll('th[data-sort]');
+  function sortBy(th) {
+    var key = th.getAttribute('data-sort');
+    var ascending = th.getAttribute('aria-sort') !== 'ascending';
+    var body = th.closest('table').tBodies[0];
+    var list = Array.prototype.slice.call(body.rows);
+    var numeric = key !== 'path' && key !== 'name';
+    list.sort(function (a, b) {
+      var x = a.getAttribute('data-' + key), y = b.getAttribute('data-' + key);
+      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y, 'ja');
+      if (c === 0) { c = Number(a.getAttribute('data-number')) - Number(b.getAttribute('data-number')); }
+      return ascending ? c : -c;
+    });
+    for (var i = 0; i < list.length; i++) { body.appendChild(list[i]); }
+    for (var h = 0; h < headers.length; h++) { headers[h].removeAttribute('aria-sort'); }
+    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+  }
+  for (var h = 0; h < headers.length; h++) {
+    headers[h].addEventListener('click', function (e) { sortBy(e.currentTarget); });
+  }
+  var picks = document.querySelectorAll('[data-pick-rule]');
+  for (var p = 0; p < picks.length; p++) {
+    picks[p].addEventListener('click', function (e) {
+      rule.value = e.currentTarget.getAttribute('data-pick-rule');
+      apply();
+    });
+  }
+  function reveal() {
+    var target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (target && target.tagName === 'DETAILS') { target.open = true; }
+  }
+  window.addEventListener('hashchange', reveal);
+  window.addEventListener('beforeprint', function () {
+    var all = document.querySelectorAll('details');
+    for (var i = 0; i < all.length; i++) { all[i].open = true; }
+  });
+  var inputs = bar.querySelectorAll('input, select');
+  for (var i = 0; i < inputs.length; i++) {
+    inputs[i].addEventListener(inputs[i].type === 'search' ? 'input' : 'change', apply);
+  }
   bar.hidden = false;
   root.setAttribute('data-filters', 'ready');
+  reveal();
   apply();
 })();
 "#;
@@ -73,12 +141,13 @@ pub fn write_html(out: &mut dyn Write, outcomes: &[Outcome], catalog: &Catalog) 
     let generator = format!("kaiji {} により生成", env!("CARGO_PKG_VERSION"));
     let html = template
         .render(context! {
-            csp => content_security_policy(SCRIPT),
+            csp => content_security_policy(&[SCRIPT]),
             version => env!("CARGO_PKG_VERSION"),
             generator => generator,
             summary => Value::from(Serde(&page.summary)),
             rows => Value::from(Serde(&page.rows)),
             docs => Value::from(Serde(&page.docs)),
+            by_rule => Value::from(Serde(&page.by_rule)),
             // A constant of this file, not data: the one text the engine must not escape.
             script => Value::from_safe_string(SCRIPT.to_string()),
         })
@@ -86,13 +155,18 @@ pub fn write_html(out: &mut dyn Write, outcomes: &[Outcome], catalog: &Catalog) 
     out.write_all(html.as_bytes())
 }
 
-/// The policy: nothing may load, styles only inline, images only as data, and the one
-/// script only by its hash.
-fn content_security_policy(script: &str) -> String {
-    let hash = base64(&Sha256::digest(script.as_bytes()));
+/// The policy: nothing may load, styles only inline, images only as data, and the
+/// given scripts only by their hashes. The page has one; a test that drives the page in
+/// a browser adds its driver.
+pub fn content_security_policy(scripts: &[&str]) -> String {
+    let hashes: Vec<String> = scripts
+        .iter()
+        .map(|script| format!("'sha256-{}'", base64(&Sha256::digest(script.as_bytes()))))
+        .collect();
     format!(
-        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; \
-         img-src data:; base-uri 'none'; form-action 'none'"
+        "default-src 'none'; script-src {}; style-src 'unsafe-inline'; \
+         img-src data:; base-uri 'none'; form-action 'none'",
+        hashes.join(" ")
     )
 }
 
@@ -123,6 +197,8 @@ struct Page {
     summary: Summary,
     rows: Vec<Row>,
     docs: Vec<Doc>,
+    /// Findings by rule across the batch, most frequent first.
+    by_rule: Vec<RuleSummary>,
 }
 
 #[derive(Debug, Default, PartialEq, Serialize)]
@@ -152,12 +228,36 @@ struct Counts {
     info: usize,
 }
 
+/// A rule's findings across the batch, and the applications they concern.
+#[derive(Debug, PartialEq, Serialize)]
+struct RuleSummary {
+    code: String,
+    label: &'static str,
+    count: usize,
+    docs: Vec<DocLink>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+struct DocLink {
+    number: usize,
+    anchor: String,
+}
+
 /// A line of the summary table.
 #[derive(Serialize)]
 struct Row {
     number: usize,
     anchor: String,
     path: String,
+    company: Option<String>,
+    service: Option<String>,
+    /// The codes of the rules its findings come from, space-separated (the rule filter).
+    rules: String,
+    /// What the search box looks in, folded to lower case.
+    search: String,
+    /// The verdict's place when sorting by it: the worst first, files that are no
+    /// application last.
+    rank: usize,
     format: String,
     status: &'static str,
     status_label: &'static str,
@@ -172,6 +272,12 @@ struct Doc {
     number: usize,
     anchor: String,
     path: String,
+    company: Option<String>,
+    service: Option<String>,
+    rules: String,
+    /// Folded when there is little to read or too much: a pass, a file that is no
+    /// application, or more findings than a reviewer takes in at once.
+    open: bool,
     format: String,
     sha256: Option<String>,
     status: &'static str,
@@ -179,9 +285,26 @@ struct Doc {
     mark: &'static str,
     is_error: bool,
     counts: Counts,
-    findings: Vec<FindingView>,
+    /// The findings, by rule, worst first.
+    groups: Vec<GroupView>,
     error: Option<ErrorView>,
 }
+
+/// The findings of one document from one rule; a group of many is folded.
+#[derive(Serialize)]
+struct GroupView {
+    code: String,
+    rule_label: &'static str,
+    severity: &'static str,
+    count: usize,
+    open: bool,
+    findings: Vec<FindingView>,
+}
+
+/// Findings of one rule shown unfolded in a document; more are folded under its name.
+const GROUP_OPEN_MAX: usize = 5;
+/// Findings of one document shown unfolded; past them its section starts folded.
+const DOC_OPEN_MAX: usize = 40;
 
 #[derive(Serialize)]
 struct ErrorView {
@@ -214,6 +337,8 @@ impl Page {
         let mut kind_counts = [0usize; ErrorKind::ALL.len()];
         let mut rows = Vec::with_capacity(outcomes.len());
         let mut docs = Vec::with_capacity(outcomes.len());
+        // code → (label, findings, documents)
+        let mut by_rule: BTreeMap<String, (&'static str, usize, Vec<DocLink>)> = BTreeMap::new();
         for (i, outcome) in outcomes.iter().enumerate() {
             let number = i + 1;
             let anchor = format!("doc-{number}");
@@ -229,10 +354,31 @@ impl Page {
                         Verdict::Pass => summary.pass += 1,
                     }
                     let (status_label, mark) = verdict_label(verdict);
+                    let [company, service] = names(d).map(|n| n.map(str::to_string));
+                    let codes = rule_codes(&d.findings);
+                    for code in &codes {
+                        by_rule
+                            .entry(code.clone())
+                            .or_insert_with(|| (rule_label_of(&d.findings, code), 0, Vec::new()))
+                            .2
+                            .push(DocLink {
+                                number,
+                                anchor: anchor.clone(),
+                            });
+                    }
+                    for finding in &d.findings {
+                        if let Some(entry) = by_rule.get_mut(&finding.code) {
+                            entry.1 += 1;
+                        }
+                    }
                     Doc {
                         number,
                         anchor,
                         path: source.path.clone(),
+                        company,
+                        service,
+                        rules: codes.join(" "),
+                        open: verdict != Verdict::Pass && d.findings.len() <= DOC_OPEN_MAX,
                         format: source.format.clone(),
                         sha256: source.sha256.clone(),
                         status: verdict.name(),
@@ -240,10 +386,7 @@ impl Page {
                         mark,
                         is_error: false,
                         counts: counts(&d.findings),
-                        findings: sorted(&d.findings)
-                            .into_iter()
-                            .map(|f| finding_view(f, catalog))
-                            .collect(),
+                        groups: groups(&d.findings, catalog),
                         error: None,
                     }
                 }
@@ -270,6 +413,10 @@ impl Page {
                         number,
                         anchor,
                         path: source.path.clone(),
+                        company: None,
+                        service: None,
+                        rules: String::new(),
+                        open: !set_aside,
                         format: source.format.clone(),
                         sha256: source.sha256.clone(),
                         status,
@@ -277,7 +424,7 @@ impl Page {
                         mark,
                         is_error: true,
                         counts: Counts::default(),
-                        findings: Vec::new(),
+                        groups: Vec::new(),
                         error: Some(ErrorView {
                             kind: e.error.kind.name(),
                             label: error_kind_label(e.error.kind),
@@ -286,10 +433,24 @@ impl Page {
                     }
                 }
             };
+            let search = [Some(&doc.path), doc.company.as_ref(), doc.service.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|t| t.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
             rows.push(Row {
                 number,
                 anchor: doc.anchor.clone(),
                 path: doc.path.clone(),
+                company: doc.company.clone(),
+                service: doc.service.clone(),
+                rules: doc.rules.clone(),
+                search,
+                rank: ["reject", "review", "pass", "error", "other"]
+                    .iter()
+                    .position(|s| *s == doc.status)
+                    .unwrap_or(5),
                 format: doc.format.clone(),
                 status: doc.status,
                 status_label: doc.status_label,
@@ -309,10 +470,22 @@ impl Page {
                 count,
             })
             .collect();
+        let mut by_rule: Vec<RuleSummary> = by_rule
+            .into_iter()
+            .map(|(code, (label, count, docs))| RuleSummary {
+                code,
+                label,
+                count,
+                docs,
+            })
+            .collect();
+        // Most frequent first; ties by code (the map's order), so the page is stable.
+        by_rule.sort_by_key(|r| Reverse(r.count));
         Page {
             summary,
             rows,
             docs,
+            by_rule,
         }
     }
 }
@@ -327,6 +500,51 @@ fn counts(findings: &[Finding]) -> Counts {
         }
     }
     counts
+}
+
+/// The codes of the rules behind the findings, each once, in code order.
+fn rule_codes(findings: &[Finding]) -> Vec<String> {
+    let codes: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f.code.as_str()).collect();
+    codes.into_iter().map(str::to_string).collect()
+}
+
+/// The family label of the rule `code` (its findings share one family).
+fn rule_label_of(findings: &[Finding], code: &str) -> &'static str {
+    findings
+        .iter()
+        .find(|f| f.code == code)
+        .map_or("", |f| rule_label(f.rule))
+}
+
+/// The findings grouped by rule (and severity, where a rule's findings differ in it):
+/// groups in the order of their worst finding (see
+/// [`sorted`]), each group's findings in that order too.
+fn groups(findings: &[Finding], catalog: &Catalog) -> Vec<GroupView> {
+    let mut groups: Vec<GroupView> = Vec::new();
+    for finding in sorted(findings) {
+        let view = finding_view(finding, catalog);
+        let severity = severity_name(finding.severity);
+        match groups
+            .iter_mut()
+            .find(|g| g.code == finding.code && g.severity == severity)
+        {
+            Some(group) => group.findings.push(view),
+            None => groups.push(GroupView {
+                code: finding.code.clone(),
+                rule_label: rule_label(finding.rule),
+                severity,
+                count: 0,
+                open: true,
+                findings: vec![view],
+            }),
+        }
+    }
+    for group in &mut groups {
+        group.count = group.findings.len();
+        group.open = group.count <= GROUP_OPEN_MAX;
+    }
+    groups
 }
 
 /// Worst first (reject, review, info), then by item (whole-document findings first) and
@@ -528,7 +746,7 @@ mod tests {
         let hash = base64(&Sha256::digest(script.as_bytes()));
         let csp = format!(
             "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-            minijinja::HtmlEscape(&content_security_policy(script))
+            minijinja::HtmlEscape(&content_security_policy(&[script]))
         );
         assert!(html.contains(&csp), "policy missing");
         assert!(csp.contains(&minijinja::HtmlEscape(&format!("sha256-{hash}")).to_string()));
@@ -585,8 +803,9 @@ mod tests {
     fn findings_are_sorted_by_severity_then_item() {
         let page = Page::build(&batch(), Catalog::builtin());
         let order: Vec<(&str, Option<u32>)> = page.docs[0]
-            .findings
+            .groups
             .iter()
+            .flat_map(|g| &g.findings)
             .map(|f| (f.severity, f.item))
             .collect();
         assert_eq!(

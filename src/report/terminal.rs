@@ -1,14 +1,11 @@
 //! Results for a person at a terminal: one line per input, saying which application it
 //! is (事業者名 and サービス名称 as answered) and what was found, with no JSON.
 
-use super::{error_kind_label, verdict_label};
+use super::{error_kind_label, names, verdict_label};
 use crate::findings::Severity;
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
-/// The items that name an application: 事業者名 and サービス名称.
-const COMPANY: (u32, u32) = (2, 1);
-const SERVICE: (u32, u32) = (34, 1);
 /// Characters of an answer shown on the line.
 const NAME_CHARS: usize = 24;
 
@@ -17,16 +14,10 @@ const NAME_CHARS: usize = 24;
 pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io::Result<()> {
     let line = match outcome {
         Outcome::Document(d) => {
-            let answer = |(item, field): (u32, u32)| {
-                d.items
-                    .iter()
-                    .find(|i| i.number == item)
-                    .and_then(|i| i.fields.iter().find(|f| f.index == field))
-                    .map(|f| shortened(&f.raw))
-            };
-            let names = [answer(COMPANY), answer(SERVICE)]
+            let names = names(d)
                 .into_iter()
                 .flatten()
+                .map(shortened)
                 .collect::<Vec<_>>()
                 .join("／");
             let names = if names.is_empty() {
