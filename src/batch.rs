@@ -316,13 +316,17 @@ fn internal_error(file: &Path, shown: &str, panic: &(dyn std::any::Any + Send)) 
 }
 
 /// A result as the HTML report uses it: of its answers only those naming the
-/// application.
+/// application and those of the items its findings are about (their context).
 fn slim(outcome: Outcome) -> Outcome {
     match outcome {
         Outcome::Document(mut d) => {
+            let flagged: std::collections::BTreeSet<u32> =
+                d.findings.iter().filter_map(|f| f.item).collect();
             d.items.retain_mut(|item| {
-                item.fields
-                    .retain(|f| report::NAMING_FIELDS.contains(&(item.number, f.index)));
+                if !flagged.contains(&item.number) {
+                    item.fields
+                        .retain(|f| report::NAMING_FIELDS.contains(&(item.number, f.index)));
+                }
                 !item.fields.is_empty()
             });
             d.unmapped = Vec::new();

@@ -147,6 +147,19 @@ pub fn printed_page_number(folded: &str) -> Option<u32> {
     (bare.len() < folded.len()).then(|| number(bare)).flatten()
 }
 
+/// How much of an answer a message quotes.
+pub const QUOTE_CHARS: usize = 40;
+
+/// A short quotation of an answer, on one line, cut after `limit` characters.
+pub fn excerpt(text: &str, limit: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= limit {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(limit).collect::<String>())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,11 +9,11 @@
 //! Needs `/usr/bin/chromium` (`apt-get install -y chromium`); set `KAIJI_SKIP_BROWSER=1`
 //! to skip the test where no browser can be installed.
 
+use kaiji::answers::{FieldResult, ItemResult};
 use kaiji::catalog::Catalog;
 use kaiji::findings::{Finding, Rule, Severity, Verdict};
 use kaiji::ingest::{ErrorKind, IngestError};
 use kaiji::model::Location;
-use kaiji::answers::{FieldResult, ItemResult};
 use kaiji::normalize::Value;
 use kaiji::pipeline::{DocumentResult, ErrorResult, FORM_KIND, Form, Outcome, SCHEMA, Source};
 use kaiji::report::html::{content_security_policy, write_html};
@@ -390,7 +390,10 @@ fn a_reviewer_searches_filters_sorts_folds_and_follows_links_in_a_large_report()
     let seen: serde_json::Value =
         serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).unwrap();
     assert_eq!(seen["all"], 300, "{seen}");
-    assert_eq!(seen["searched"], 1, "search finds the one by its 事業者名: {seen}");
+    assert_eq!(
+        seen["searched"], 1,
+        "search finds the one by its 事業者名: {seen}"
+    );
     assert_eq!(seen["foundHidden"], false);
     assert_eq!(seen["otherHidden"], true, "its section alone stays");
     assert_eq!(seen["withoutPass"], 200, "{seen}");
@@ -398,7 +401,10 @@ fn a_reviewer_searches_filters_sorts_folds_and_follows_links_in_a_large_report()
     assert_eq!(seen["firstAfterSort"], "11", "most findings first: {seen}");
     assert_eq!(seen["openBefore"], true);
     assert_eq!(seen["openAfter"], false, "a section folds");
-    assert_eq!(seen["groupOpen"], false, "eight findings of a rule start folded");
+    assert_eq!(
+        seen["groupOpen"], false,
+        "eight findings of a rule start folded"
+    );
     assert_eq!(seen["foldedBefore"], false, "60 findings start folded");
     assert_eq!(seen["foldedAfter"], true, "a link to it opens it");
     assert_eq!(seen["hash"], "#list", "and its link leads back to the list");

@@ -213,7 +213,7 @@ fn looks_like_contact(raw: &str) -> bool {
 }
 
 fn short_answer(answer: &FieldResult) -> String {
-    crate::locate::excerpt(&answer.raw)
+    crate::text::excerpt(&answer.raw, crate::text::QUOTE_CHARS)
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {

@@ -107,7 +107,7 @@ pub fn unreadable(
         item.title,
         item.number,
         field.index,
-        crate::locate::excerpt(part),
+        crate::text::excerpt(part, crate::text::QUOTE_CHARS),
         expected
     );
     quoting(
@@ -123,7 +123,7 @@ pub fn says_both(item: &Item, field: &Field, answer: (&str, &Location)) -> Findi
         item.title,
         item.number,
         field.index,
-        crate::locate::excerpt(answer.0)
+        crate::text::excerpt(answer.0, crate::text::QUOTE_CHARS)
     );
     quoting(
         SAYS_BOTH.finding(Some(item.number), Some(field.index), None, message),
@@ -137,7 +137,7 @@ pub fn conflicting_answers(item: &Item, field: u32, kept: &str) -> Finding {
         "{}（{}）の記述内容{field}が2か所に異なる内容で記入されています（先に記入された「{}」を採用）。",
         item.title,
         item.number,
-        crate::locate::excerpt(kept)
+        crate::text::excerpt(kept, crate::text::QUOTE_CHARS)
     );
     CONFLICTING_ANSWERS.finding(Some(item.number), Some(field), None, message)
 }
@@ -148,7 +148,7 @@ pub fn unknown_field(item: &Item, field: u32, answer: &str) -> Finding {
         "{}（{}）に記述内容{field}はありません（「{}」）。",
         item.title,
         item.number,
-        crate::locate::excerpt(answer)
+        crate::text::excerpt(answer, crate::text::QUOTE_CHARS)
     );
     UNKNOWN_FIELD.finding(Some(item.number), Some(field), None, message)
 }
@@ -179,8 +179,8 @@ pub fn unrecognized_label(
     });
     let message = format!(
         "{region}の「{}」の回答「{}」を審査対象項目に対応付けられません{guess}。確認してください。",
-        crate::locate::excerpt(label),
-        crate::locate::excerpt(answer)
+        crate::text::excerpt(label, crate::text::QUOTE_CHARS),
+        crate::text::excerpt(answer, crate::text::QUOTE_CHARS)
     );
     UNRECOGNIZED_LABEL.finding(None, None, None, message)
 }

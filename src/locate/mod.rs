@@ -257,17 +257,6 @@ impl Collector {
     }
 }
 
-/// A short quotation of an answer for messages.
-pub fn excerpt(text: &str) -> String {
-    const LIMIT: usize = 40;
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= LIMIT {
-        one_line
-    } else {
-        format!("{}…", one_line.chars().take(LIMIT).collect::<String>())
-    }
-}
-
 /// The time given to [`locate`] ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfTime;

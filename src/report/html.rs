@@ -11,7 +11,7 @@ use super::{error_kind_label, names, verdict_label};
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::ErrorKind;
-use crate::pipeline::Outcome;
+use crate::pipeline::{DocumentResult, Outcome};
 use crate::report::csv::location_text;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
@@ -326,6 +326,17 @@ struct FindingView {
     message: String,
     quote: Option<String>,
     location: Option<String>,
+    /// The item's answers as the form gives them, the finding's own marked: the answer
+    /// in its context.
+    context: Vec<ContextLine>,
+}
+
+#[derive(Serialize)]
+struct ContextLine {
+    field: u32,
+    label: String,
+    raw: String,
+    current: bool,
 }
 
 impl Page {
@@ -386,7 +397,7 @@ impl Page {
                         mark,
                         is_error: false,
                         counts: counts(&d.findings),
-                        groups: groups(&d.findings, catalog),
+                        groups: groups(d, catalog),
                         error: None,
                     }
                 }
@@ -520,10 +531,11 @@ fn rule_label_of(findings: &[Finding], code: &str) -> &'static str {
 /// The findings grouped by rule (and severity, where a rule's findings differ in it):
 /// groups in the order of their worst finding (see
 /// [`sorted`]), each group's findings in that order too.
-fn groups(findings: &[Finding], catalog: &Catalog) -> Vec<GroupView> {
+fn groups(document: &DocumentResult, catalog: &Catalog) -> Vec<GroupView> {
     let mut groups: Vec<GroupView> = Vec::new();
-    for finding in sorted(findings) {
-        let view = finding_view(finding, catalog);
+    for finding in sorted(&document.findings) {
+        let mut view = finding_view(finding, catalog);
+        view.context = context(document, finding, catalog);
         let severity = severity_name(finding.severity);
         match groups
             .iter_mut()
@@ -555,6 +567,32 @@ fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     sorted
 }
 
+/// The answers of the finding's item, each under its field's label, when the item has
+/// more than the one the finding quotes.
+fn context(document: &DocumentResult, finding: &Finding, catalog: &Catalog) -> Vec<ContextLine> {
+    let Some(number) = finding.item else {
+        return Vec::new();
+    };
+    let Some(answered) = document.items.iter().find(|i| i.number == number) else {
+        return Vec::new();
+    };
+    let item = catalog.item(number);
+    let lines: Vec<ContextLine> = answered
+        .fields
+        .iter()
+        .map(|f| ContextLine {
+            field: f.index,
+            label: item
+                .and_then(|i| i.field(f.index))
+                .map_or_else(String::new, |field| field.label.clone()),
+            raw: crate::text::excerpt(&f.raw, crate::text::QUOTE_CHARS),
+            current: finding.field == Some(f.index),
+        })
+        .collect();
+    let says_more = lines.iter().any(|l| !l.current);
+    if says_more { lines } else { Vec::new() }
+}
+
 fn finding_view(finding: &Finding, catalog: &Catalog) -> FindingView {
     let (severity_label, mark) = severity_label(finding.severity);
     let title = match finding.item {
@@ -581,6 +619,7 @@ fn finding_view(finding: &Finding, catalog: &Catalog) -> FindingView {
         message: finding.message.clone(),
         quote: finding.quote.clone(),
         location: finding.at.as_ref().map(location_text),
+        context: Vec::new(),
     }
 }
 

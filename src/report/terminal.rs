@@ -17,7 +17,7 @@ pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io
             let names = names(d)
                 .into_iter()
                 .flatten()
-                .map(shortened)
+                .map(|name| crate::text::excerpt(name, NAME_CHARS))
                 .collect::<Vec<_>>()
                 .join("／");
             let names = if names.is_empty() {
@@ -58,15 +58,6 @@ pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io
     writeln!(out, "{}", escape_controls(&line))
 }
 
-/// An answer on one line, cut to a few words.
-fn shortened(raw: &str) -> String {
-    let one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    match one_line.char_indices().nth(NAME_CHARS) {
-        Some((end, _)) => format!("{}…", &one_line[..end]),
-        None => one_line,
-    }
-}
-
 /// A line for a terminal with its control characters escaped (`\n` as `\\n`), so that a
 /// file name, an answer or a message cannot forge a line or drive the terminal.
 pub fn escape_controls(line: &str) -> String {
@@ -92,12 +83,5 @@ mod tests {
             "kaiji: a\\nkaiji: b.pdf: ok\\u{1b}[2J"
         );
         assert_eq!(escape_controls("申請書.xlsx"), "申請書.xlsx");
-    }
-
-    #[test]
-    fn long_answers_are_cut_on_one_line() {
-        assert_eq!(shortened("株式会社\n サンプル"), "株式会社 サンプル");
-        let long = "あ".repeat(40);
-        assert_eq!(shortened(&long), format!("{}…", "あ".repeat(NAME_CHARS)));
     }
 }
