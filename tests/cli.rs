@@ -123,7 +123,7 @@ fn csv_has_a_row_per_answer() {
     let output = kaiji(&["extract", "--format", "csv", OFFICIAL]);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.starts_with("\u{feff}path,format,item,title,field,raw"));
+    assert!(text.starts_with("\u{feff}ファイル,形式,項目番号,項目名,記述内容,記入内容"));
     assert!(text.contains("fixtures/spreadsheets/official-layout.xlsx,xlsx,2,事業者名,1,株式会社ソラリンク・クラウド,text,"));
 }
 
@@ -220,7 +220,7 @@ fn check_writes_a_findings_csv() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(text.starts_with("\u{feff}path,verdict,item,title,field,rule,severity,message"));
+    assert!(text.starts_with("\u{feff}ファイル,判定,項目番号,項目名,記述内容,規則,重要度,指摘"));
     assert!(
         text.contains(",reject,61,その他サービス,1,missing,reject,"),
         "{text}"
