@@ -151,11 +151,12 @@ fn catalog_lists_all_items() {
     let output = kaiji(&["catalog", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let catalog: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let items = catalog["item"].as_array().unwrap();
+    let items = catalog["items"].as_array().unwrap();
     assert_eq!(items.len(), 133);
     assert_eq!(items[5]["category"], "mixed");
+    assert!(items[5]["fields"].as_array().is_some_and(|f| f.len() > 1));
     assert!(
-        catalog["decision"]
+        catalog["decisions"]
             .as_array()
             .is_some_and(|d| !d.is_empty())
     );
