@@ -16,7 +16,7 @@ use crate::inputs::{self, Input, Shard};
 use crate::output::AtomicFile;
 use crate::pipeline::{self, ErrorResult, Outcome, SCHEMA, Setup, Source, Stages};
 use crate::report;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
@@ -281,7 +281,7 @@ fn set_aside_if_no_application(outcome: Outcome) -> Outcome {
                 source: d.source,
                 error: IngestError::new(
                     ErrorKind::NotAnApplication,
-                    "no item of the form: not an application (an attachment?)",
+                    "様式の項目が一つもありません：申請書ではありません（添付資料？）",
                 ),
             })
         }
@@ -310,7 +310,7 @@ fn internal_error(file: &Path, shown: &str, panic: &(dyn std::any::Any + Send)) 
         },
         error: IngestError::new(
             ErrorKind::Unreadable,
-            format!("kaiji failed on this file (an internal error): {what}"),
+            format!("kaiji がこのファイルで失敗しました（内部エラー。詳細：{what}）"),
         ),
     })
 }
@@ -459,7 +459,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(message) => f.write_str(message),
-            Failure::Output(error) => write!(f, "writing the results failed: {error}"),
+            Failure::Output(error) => write!(f, "結果を書き出せませんでした（詳細：{error}）"),
         }
     }
 }
@@ -497,7 +497,7 @@ fn inputs_apart_from_outputs(batch: &Batch) -> Result<Vec<Input>, Failure> {
                 && inputs::identity(file).as_ref() == Some(&place);
             if same && (input.named || is_application(file)) {
                 failure = Some(Failure::Usage(format!(
-                    "{option} {}: this is one of the inputs; writing it would replace it",
+                    "`{option} {}`：入力の一つです。書き出すとその入力が置き換わってしまいます",
                     destination.display()
                 )));
             }
@@ -524,7 +524,7 @@ fn is_application(file: &Path) -> bool {
 fn create(option: &str, path: &Path) -> Result<AtomicFile, Failure> {
     AtomicFile::create(path).map_err(|e| {
         Failure::Usage(format!(
-            "{option} {}: cannot be written: {e}",
+            "`{option} {}`：書き出せません（詳細：{e}）",
             path.display()
         ))
     })
@@ -540,6 +540,21 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
     // Taken once, before any work: a file added or removed while the batch runs
     // changes nothing.
     let all = inputs_apart_from_outputs(batch)?;
+    if all.is_empty() {
+        // Not an error (every input, of none, was processed), but never silence.
+        let paths: Vec<String> = batch
+            .paths
+            .iter()
+            .map(|p| inputs::shown(p).into_owned())
+            .collect();
+        eprintln!(
+            "{}",
+            report::terminal::escape_controls(&format!(
+                "kaiji: 入力ファイルがありません：{}",
+                paths.join("、")
+            ))
+        );
+    }
     let range = batch
         .shard
         .map_or(0..all.len(), |shard| shard.range(all.len()));
@@ -565,8 +580,17 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
         .transpose()?;
     let progress = ProgressBar::new(range.len() as u64);
     progress.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} 件  {per_sec}  残り {eta}  {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:30} {pos}/{len} 件  {rate}  残り {remaining}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("rate", |state: &ProgressState, w: &mut dyn fmt::Write| {
+                let _ = write!(w, "{:.0} 件/秒", state.per_sec());
+            })
+            .with_key(
+                "remaining",
+                |state: &ProgressState, w: &mut dyn fmt::Write| {
+                    let _ = w.write_str(&remaining(state.eta()));
+                },
+            ),
     );
     let mut findings_header = Vec::new();
     report::csv::write_findings(&mut findings_header, &[], setup.catalog)?;
@@ -639,6 +663,16 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
     Ok(summary)
 }
 
+/// The time left as the progress bar shows it: 「45 秒」, 「3 分 20 秒」, 「2 時間 5 分」.
+fn remaining(eta: Duration) -> String {
+    let seconds = eta.as_secs();
+    match seconds {
+        0..60 => format!("{seconds} 秒"),
+        60..3600 => format!("{} 分 {} 秒", seconds / 60, seconds % 60),
+        _ => format!("{} 時間 {} 分", seconds / 3600, seconds % 3600 / 60),
+    }
+}
+
 /// Every file through `render` on `jobs` workers, each result handed to `writer` in the
 /// order of `files` as soon as it and all before it are done.
 fn process_in_order(
@@ -695,7 +729,7 @@ fn process_in_order(
                 window.advance(writer.written);
             }
             if writer.written < claimed.load(Ordering::Relaxed) {
-                return Err(io::Error::other("a worker stopped before the batch ended"));
+                return Err(io::Error::other("処理の途中でワーカーが止まりました"));
             }
             Ok(())
         })();
@@ -732,6 +766,13 @@ mod tests {
                 String::from_utf8(whole).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn time_left_reads_in_japanese() {
+        assert_eq!(remaining(Duration::from_secs(45)), "45 秒");
+        assert_eq!(remaining(Duration::from_secs(200)), "3 分 20 秒");
+        assert_eq!(remaining(Duration::from_secs(7500)), "2 時間 5 分");
     }
 
     #[test]

@@ -13,12 +13,14 @@ const CATALOG_TOML: &str = include_str!("../dictionaries/catalog.toml");
 /// The number of 審査対象項目 in the guide.
 pub const ITEM_COUNT: u32 = 133;
 
+/// Read from TOML's `[[item]]` tables; written (`kaiji catalog`) with the plural keys of
+/// the result objects (`items`, `fields`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Catalog {
     pub meta: Meta,
-    #[serde(rename = "decision", default)]
+    #[serde(rename(deserialize = "decision"), default)]
     pub decisions: Vec<Decision>,
-    #[serde(rename = "item")]
+    #[serde(rename(deserialize = "item"))]
     pub items: Vec<Item>,
 }
 
@@ -69,7 +71,7 @@ pub struct Item {
     pub aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
-    #[serde(rename = "field")]
+    #[serde(rename(deserialize = "field"))]
     pub fields: Vec<Field>,
 }
 

@@ -181,7 +181,7 @@ impl FromStr for Shard {
 
     /// `K/N`, e.g. `3/8`.
     fn from_str(text: &str) -> Result<Shard, String> {
-        let invalid = || format!("`{text}` is not a shard K/N with 1 ≤ K ≤ N (e.g. 1/4)");
+        let invalid = || "1 ≤ K ≤ N の K/N の形で指定してください（例：1/4）".to_string();
         let (k, n) = text.split_once('/').ok_or_else(invalid)?;
         let number = |s: &str| s.trim().parse::<usize>().map_err(|_| invalid());
         Shard::new(number(k)?, number(n)?).ok_or_else(invalid)

@@ -1,6 +1,6 @@
 //! The `kaiji` command line (see the contract in the README).
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use kaiji::batch::{self, Batch, Format};
 use kaiji::catalog::Catalog;
 use kaiji::check::{self, CrossChecks};
@@ -17,96 +17,115 @@ use std::process::ExitCode;
 #[command(
     name = "kaiji",
     version,
-    about = "IoTクラウドサービス（IaaS・PaaS）情報開示認定の申請書を読み取り、事前審査する"
+    about = "IoTクラウドサービス（IaaS・PaaS）情報開示認定の申請書を読み取り、事前審査する",
+    override_usage = "kaiji <コマンド> [オプション]",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 使い方を表示する
+    #[arg(short, long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 版を表示する
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Find and normalize the answer to every item of each application.
+    /// 申請書ごとに、各項目の回答を見つけて値の種類ごとに読み取る
+    #[command(override_usage = "kaiji extract [オプション] PATH...")]
     Extract {
-        /// Files or directories (walked recursively).
-        #[arg(required = true)]
+        /// ファイルまたはフォルダ（フォルダは中を順にたどる）
+        #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// [default: jsonl; one line per application when stdout is a terminal]
+        /// 結果の形式：jsonl、json、csv［既定：jsonl。標準出力が端末なら申請書ごとに 1 行］
         #[arg(long, value_enum)]
         format: Option<ExtractFormat>,
-        /// Write the results to this file instead of stdout.
+        /// 結果を標準出力ではなくこのファイルに書く
         #[arg(short, long)]
         output: Option<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
-    /// Extract, then check each application against the guide's rules.
+    /// 回答を読み取り、申請書ごとにガイドの規則で点検する
+    #[command(override_usage = "kaiji check [オプション] PATH...")]
     Check {
-        /// Files or directories (walked recursively).
-        #[arg(required = true)]
+        /// ファイルまたはフォルダ（フォルダは中を順にたどる）
+        #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// [default: jsonl; one line per application when stdout is a terminal]
+        /// 結果の形式：jsonl、json［既定：jsonl。標準出力が端末なら申請書ごとに 1 行］
         #[arg(long, value_enum)]
         format: Option<CheckFormat>,
-        /// Write the results to this file instead of stdout.
+        /// 結果を標準出力ではなくこのファイルに書く
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Also write the pre-screening report for the whole batch (one HTML file).
+        /// バッチ全体の事前審査レポート（HTML 1 ファイル）も書く
         #[arg(long, value_name = "FILE.html")]
         report: Option<PathBuf>,
-        /// Also write every finding as CSV, for spreadsheets.
+        /// すべての指摘を表計算ソフト向けの CSV にも書く
         #[arg(long, value_name = "FILE.csv")]
         findings_csv: Option<PathBuf>,
-        /// Exit 4 when any document's verdict is this bad or worse.
+        /// いずれかの申請書の判定がこれ（reject＝非認定の可能性、review＝要確認）以下なら終了ステータス 4 で終える
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
         #[command(flatten)]
         run: RunArgs,
     },
-    /// Read legacy forms (older editions, ASP・SaaS-era layouts, re-typed forms) by what
-    /// their labels say, and write their answers under today's item numbers.
+    /// 旧様式（旧版、ASP・SaaS 時代の様式、打ち直した様式）をラベルの文言で読み取り、回答を今の項目番号で書く
+    #[command(override_usage = "kaiji migrate [オプション] PATH...")]
     Migrate {
-        /// Files or directories (walked recursively).
-        #[arg(required = true)]
+        /// ファイルまたはフォルダ（フォルダは中を順にたどる）
+        #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// [default: jsonl; one line per application when stdout is a terminal]
+        /// 結果の形式：jsonl、json［既定：jsonl。標準出力が端末なら申請書ごとに 1 行］
         #[arg(long, value_enum)]
         format: Option<CheckFormat>,
-        /// Write the results to this file instead of stdout.
+        /// 結果を標準出力ではなくこのファイルに書く
         #[arg(short, long)]
         output: Option<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
-    /// Print the item catalog the tool works from.
+    /// 読み取りと点検のもとになる項目カタログを表示する
+    #[command(override_usage = "kaiji catalog [オプション]")]
     Catalog {
+        /// 形式：json［既定］
         #[arg(long, value_enum, default_value_t = JsonOnly::Json)]
         format: JsonOnly,
     },
-    /// Print every rule the checker runs.
+    /// 点検で使う規則をすべて表示する
+    #[command(override_usage = "kaiji rules [オプション]")]
     Rules {
+        /// 形式：json［既定］、markdown（README の表）
         #[arg(long, value_enum, default_value_t = RulesFormat::Json)]
         format: RulesFormat,
+    },
+    /// コマンドの使い方を表示する（kaiji help check）
+    #[command(override_usage = "kaiji help [コマンド]")]
+    Help {
+        /// 使い方を表示するコマンド
+        #[arg(value_name = "コマンド")]
+        command: Option<String>,
     },
 }
 
 /// How a batch runs: in parallel, and over which part of its inputs.
 #[derive(Args)]
 struct RunArgs {
-    /// Take only part K of N of the inputs: contiguous ranges of the input list (in its
-    /// sorted order), so that N workers given the same PATHs each take one part, and
-    /// their outputs concatenated in part order equal one run's, byte for byte.
+    /// 入力の N 分の K 番目だけを処理する：入力の一覧（整列順）を連続した範囲に分けるので、同じ PATH を与えた N 個のワーカーが一つずつ受け持ち、その出力を K の順につなぐと一度に処理したときとバイト単位で同じになる
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
-    /// Files processed at once [default: one per core].
-    #[arg(short, long, value_name = "N")]
+    /// 同時に処理するファイルの数［既定：コアごとに 1］
+    #[arg(short, long, value_name = "N", value_parser = jobs)]
     jobs: Option<NonZeroUsize>,
-    /// Print the summary at the end (documents by verdict, errors by kind, time) on stderr
-    /// even when it is not a terminal.
+    /// 最後の要約（判定ごとの申請書の数、種類ごとの読み取れないファイル、時間）を、標準エラーが端末でなくても出す
     #[arg(long)]
     summary: bool,
-    /// Set a limit on what one file may cost, e.g. `--limit max_cells=500000` or
-    /// `--limit max_time_per_file=10` (repeatable; over the KAIJI_MAX_… environment).
+    /// 1 ファイルにかけてよい上限を設定する（例：`--limit max_cells=500000`、`--limit max_time_per_file=10`。繰り返し可。環境変数 KAIJI_MAX_… より優先）
     #[arg(long, value_name = "NAME=VALUE")]
     limit: Vec<String>,
 }
@@ -119,22 +138,97 @@ impl RunArgs {
     /// The limits: the defaults, then the environment's, then `--limit`'s. One that does
     /// not parse is a usage error naming it, never a silent default.
     fn limits(&self) -> Limits {
-        let usage = |message: String| -> ! {
-            Cli::command()
-                .error(clap::error::ErrorKind::InvalidValue, message)
-                .exit()
-        };
-        let mut limits = Limits::from_env().unwrap_or_else(|e| usage(e));
+        let mut limits = Limits::from_env().unwrap_or_else(|e| usage(&e));
         for setting in &self.limit {
             let Some((name, value)) = setting.split_once('=') else {
-                usage(format!("--limit {setting}: expected NAME=VALUE"))
+                usage(&format!(
+                    "`--limit {setting}`：NAME=VALUE の形で指定してください（例：max_cells=500000）"
+                ))
             };
             if let Err(e) = limits.set(name.trim(), value) {
-                usage(format!("--limit {setting}: {e}"));
+                usage(&format!("`--limit {setting}`：{e}"));
             }
         }
         limits
     }
+}
+
+/// `--jobs N`: a count of at least one (0 would run nothing).
+fn jobs(text: &str) -> Result<NonZeroUsize, String> {
+    text.trim()
+        .parse::<NonZeroUsize>()
+        .map_err(|_| "1 以上の整数を指定してください（省略するとコアごとに 1）".to_string())
+}
+
+/// The command line as clap parses it, with everything clap writes itself for people in
+/// Japanese: the help's headings and template, and no English defaults or value lists
+/// (each option's own text names them).
+fn cli() -> clap::Command {
+    let template = "{about-with-newline}\n使い方：{usage}\n\n{all-args}{after-help}";
+    let japanese = |command: clap::Command| {
+        command
+            .help_template(template)
+            .subcommand_help_heading("コマンド")
+            .subcommand_value_name("コマンド")
+            .disable_help_flag(true)
+            .mut_args(|arg| {
+                let heading = if arg.is_positional() {
+                    "引数"
+                } else {
+                    "オプション"
+                };
+                let values = arg.get_action().takes_values();
+                arg.help_heading(heading)
+                    .hide_possible_values(values)
+                    .hide_default_value(values)
+            })
+    };
+    japanese(Cli::command()).mut_subcommands(japanese)
+}
+
+/// A usage error of ours: on stderr, exit 2.
+fn usage(message: &str) -> ! {
+    eprintln!("kaiji: {message}");
+    std::process::exit(USAGE.into())
+}
+
+/// clap's own parse errors in Japanese, naming the argument and the value at fault.
+fn parse_error(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |kind| error.get(kind).map_or(String::new(), ToString::to_string);
+    let (arg, value) = (get(ContextKind::InvalidArg), get(ContextKind::InvalidValue));
+    // `--jobs <N>` as the person typed it: `--jobs`.
+    let arg = arg.split(' ').next().unwrap_or_default();
+    let message = match error.kind() {
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} に値を指定してください"),
+        ErrorKind::InvalidValue => format!(
+            "{arg} の値「{value}」は使えません：指定できる値は {} です",
+            get(ContextKind::ValidValue).replace(", ", "、")
+        ),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(error).map_or(String::new(), ToString::to_string);
+            format!("{arg} の値「{value}」は使えません：{why}")
+        }
+        ErrorKind::UnknownArgument => format!("{arg} というオプションはありません"),
+        ErrorKind::InvalidSubcommand => format!(
+            "{} というコマンドはありません",
+            get(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => format!("{arg} を指定してください"),
+        ErrorKind::MissingSubcommand => "コマンドを指定してください".to_string(),
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} と {} は同時に指定できません",
+            get(ContextKind::PriorArg)
+        ),
+        ErrorKind::NoEquals => format!("{arg} には = で値を付けてください"),
+        ErrorKind::TooManyValues => format!("{arg}：値 {value} は余分です"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("{arg}：値の数が違います")
+        }
+        ErrorKind::InvalidUtf8 => "引数が UTF-8 ではありません".to_string(),
+        _ => "引数が正しくありません".to_string(),
+    };
+    format!("{message}（使い方：kaiji --help）")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -198,7 +292,21 @@ const OUTPUT_FAILED: u8 = 3;
 const INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cli().try_get_matches() {
+        Ok(matches) => Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()),
+        // The help and the version, which clap prints as they are.
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            e.exit()
+        }
+        Err(e) => usage(&parse_error(&e)),
+    };
     // An interrupted run leaves no temporary behind; its destinations keep what they had.
     let _ = ctrlc::set_handler(|| {
         kaiji::output::remove_temporaries();
@@ -269,6 +377,7 @@ fn main() -> ExitCode {
         Command::Catalog {
             format: JsonOnly::Json,
         } => print_json(Catalog::builtin()),
+        Command::Help { command } => print_help(command.as_deref()),
         Command::Rules { format } => {
             let rules = check::rules(Catalog::builtin(), CrossChecks::builtin());
             match format {
@@ -284,7 +393,7 @@ fn main() -> ExitCode {
         // The reader of our output went away (`kaiji … | head`): nothing left to do.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("kaiji: {error}");
+            eprintln!("kaiji: 結果を書き出せませんでした（詳細：{error}）");
             ExitCode::from(OUTPUT_FAILED)
         }
     }
@@ -294,12 +403,10 @@ fn main() -> ExitCode {
 fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<ExitCode> {
     if batch.shard.is_some() && batch.format == Format::Json {
         // Arrays do not concatenate; JSON lines and CSV do.
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "--shard writes parts to concatenate: use --format jsonl (or csv), not json",
-            )
-            .exit();
+        usage(
+            "--shard はつなげる部分を書くので、`--format json` ではなく `--format jsonl`\
+             （または `csv`）を指定してください",
+        );
     }
     let summary = match batch::run(batch) {
         Ok(summary) => summary,
@@ -343,6 +450,23 @@ fn chosen(format: Option<Format>, output: Option<&std::path::Path>) -> Format {
         None if output.is_none() && io::stdout().is_terminal() => Format::Human,
         None => Format::Jsonl,
     }
+}
+
+/// `kaiji help [COMMAND]`: the help of the command named, or of kaiji.
+fn print_help(name: Option<&str>) -> io::Result<ExitCode> {
+    let mut command = cli();
+    // Built, so that each command's help lists the global options too.
+    command.build();
+    match name {
+        None => command.print_help()?,
+        Some(name) => match command.find_subcommand_mut(name) {
+            Some(sub) => sub.print_help()?,
+            None => usage(&format!(
+                "{name} というコマンドはありません（使い方：kaiji --help）"
+            )),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_json(value: &impl serde::Serialize) -> io::Result<ExitCode> {

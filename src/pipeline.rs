@@ -151,7 +151,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         let error = IngestError::new(
             ingest::ErrorKind::TooLarge,
             format!(
-                "finding the answers takes longer than {:.1} s (max_time_per_file)",
+                "回答を探すのに {:.1} 秒を超えてかかっています（max_time_per_file）",
                 limits.max_time_per_file.as_secs_f64()
             ),
         );

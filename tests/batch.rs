@@ -155,7 +155,7 @@ fn a_batch_with_broken_files_writes_every_other_result() {
         assert!(html.contains(name), "{name} in the report");
     }
     let csv = std::fs::read_to_string(&findings).unwrap();
-    assert!(csv.starts_with("\u{feff}path,verdict,"));
+    assert!(csv.starts_with("\u{feff}ファイル,判定,"));
     assert!(csv.contains("2b truncated.xlsx,error,,,,unreadable"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -123,7 +123,7 @@ fn csv_has_a_row_per_answer() {
     let output = kaiji(&["extract", "--format", "csv", OFFICIAL]);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.starts_with("\u{feff}path,format,item,title,field,raw"));
+    assert!(text.starts_with("\u{feff}ファイル,形式,項目番号,項目名,記述内容,記入内容"));
     assert!(text.contains("fixtures/spreadsheets/official-layout.xlsx,xlsx,2,事業者名,1,株式会社ソラリンク・クラウド,text,"));
 }
 
@@ -151,11 +151,12 @@ fn catalog_lists_all_items() {
     let output = kaiji(&["catalog", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let catalog: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let items = catalog["item"].as_array().unwrap();
+    let items = catalog["items"].as_array().unwrap();
     assert_eq!(items.len(), 133);
     assert_eq!(items[5]["category"], "mixed");
+    assert!(items[5]["fields"].as_array().is_some_and(|f| f.len() > 1));
     assert!(
-        catalog["decision"]
+        catalog["decisions"]
             .as_array()
             .is_some_and(|d| !d.is_empty())
     );
@@ -220,7 +221,7 @@ fn check_writes_a_findings_csv() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(text.starts_with("\u{feff}path,verdict,item,title,field,rule,severity,message"));
+    assert!(text.starts_with("\u{feff}ファイル,判定,項目番号,項目名,記述内容,規則,重要度,指摘"));
     assert!(
         text.contains(",reject,61,その他サービス,1,missing,reject,"),
         "{text}"

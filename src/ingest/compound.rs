@@ -51,14 +51,14 @@ pub fn check(bytes: &[u8]) -> Result<(), IngestError> {
     while id < RESERVED_SECTORS {
         steps += 1;
         if steps > file.count + 1 {
-            return damaged("its DIFAT chain loops");
+            return damaged("DIFAT の連鎖が循環しています");
         }
         difat.extend(u32s(file.sector(id)?));
         id = difat.pop().unwrap_or(ENDOFCHAIN);
     }
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
     if fat_sectors.len() > file.count {
-        return damaged("it lists more FAT sectors than it holds");
+        return damaged("FAT のセクタ数が実際より多く書かれています");
     }
     let mut fat = Vec::with_capacity(fat_sectors.len() * size / 4);
     for id in fat_sectors {
@@ -124,7 +124,7 @@ pub fn check(bytes: &[u8]) -> Result<(), IngestError> {
 fn damaged<T>(why: &str) -> Result<T, IngestError> {
     Err(IngestError::new(
         ErrorKind::Unreadable,
-        format!("a damaged compound file: {why}"),
+        format!("複合ファイルが壊れています：{why}"),
     ))
 }
 
@@ -140,7 +140,7 @@ impl File<'_> {
     fn sector(&self, id: u32) -> Result<&[u8], IngestError> {
         let start = (id as usize).saturating_add(1).saturating_mul(self.size);
         if (id as usize) >= self.count || start >= self.bytes.len() {
-            return damaged("a sector lies past the end of the file");
+            return damaged("セクタがファイルの終わりより後ろにあります");
         }
         Ok(&self.bytes[start..(start + self.size).min(self.bytes.len())])
     }
@@ -154,7 +154,7 @@ impl File<'_> {
         while id != ENDOFCHAIN {
             steps += 1;
             if steps > self.count {
-                return damaged("a sector chain loops");
+                return damaged("セクタの連鎖が循環しています");
             }
             let sector = self.sector(id)?;
             let take = sector.len().min(len - out.len());
@@ -164,7 +164,7 @@ impl File<'_> {
             }
             id = match fat.get(id as usize) {
                 Some(&next) => next,
-                None => return damaged("a sector chain leaves the FAT"),
+                None => return damaged("セクタの連鎖が FAT の外に出ています"),
             };
         }
         Ok(out)
@@ -185,7 +185,9 @@ impl MiniStream<'_> {
         while id != ENDOFCHAIN {
             steps += 1;
             if steps > self.count || (id as usize) >= self.count {
-                return damaged("a mini stream chain loops or leaves the mini stream");
+                return damaged(
+                    "ミニストリームの連鎖が循環しているか、ミニストリームの外に出ています",
+                );
             }
             read += 64;
             if read >= len {
@@ -193,7 +195,7 @@ impl MiniStream<'_> {
             }
             id = match self.fat.get(id as usize) {
                 Some(&next) => next,
-                None => return damaged("a mini stream chain leaves the mini FAT"),
+                None => return damaged("ミニストリームの連鎖がミニ FAT の外に出ています"),
             };
         }
         Ok(())
@@ -248,6 +250,6 @@ mod tests {
         let entry = (first_fat + 1) * size + directory * 4;
         bytes[entry..entry + 4].copy_from_slice(&(directory as u32).to_le_bytes());
         let error = check(&bytes).unwrap_err();
-        assert!(error.message.contains("loops"), "{error}");
+        assert!(error.message.contains("循環"), "{error}");
     }
 }

@@ -40,22 +40,28 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
 /// The inflated main part, refused above `max_xml_bytes`.
 fn document_xml(bytes: &[u8], max_xml_bytes: u64) -> Result<String, IngestError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(format!("not a readable Word package: {e}")))?;
+        .map_err(|e| unreadable(format!("Word 文書として読めません（詳細：{e}）")))?;
     let entry = archive
         .by_name(DOCUMENT_PART)
-        .map_err(|e| unreadable(format!("{DOCUMENT_PART} cannot be opened: {e}")))?;
+        .map_err(|e| unreadable(format!("{DOCUMENT_PART} を開けません（詳細：{e}）")))?;
     let mut xml = Vec::new();
     entry
         .take(max_xml_bytes.saturating_add(1))
         .read_to_end(&mut xml)
-        .map_err(|e| unreadable(format!("{DOCUMENT_PART} cannot be inflated: {e}")))?;
+        .map_err(|e| unreadable(format!("{DOCUMENT_PART} を展開できません（詳細：{e}）")))?;
     if xml.len() as u64 > max_xml_bytes {
         return Err(IngestError::new(
             ErrorKind::TooLarge,
-            format!("{DOCUMENT_PART} inflates to more than {max_xml_bytes} bytes (max_xml_bytes)"),
+            format!(
+                "{DOCUMENT_PART} を展開すると {max_xml_bytes} バイトを超えます（max_xml_bytes）"
+            ),
         ));
     }
-    String::from_utf8(xml).map_err(|e| unreadable(format!("{DOCUMENT_PART} is not UTF-8: {e}")))
+    String::from_utf8(xml).map_err(|e| {
+        unreadable(format!(
+            "{DOCUMENT_PART} が UTF-8 ではありません（詳細：{e}）"
+        ))
+    })
 }
 
 fn unreadable(message: impl Into<String>) -> IngestError {
@@ -223,9 +229,11 @@ impl Walker {
         let mut ticker = Ticker::new(deadline);
         loop {
             ticker.tick()?;
-            let (namespace, event) = reader
-                .read_resolved_event()
-                .map_err(|e| unreadable(format!("{DOCUMENT_PART} is not well-formed XML: {e}")))?;
+            let (namespace, event) = reader.read_resolved_event().map_err(|e| {
+                unreadable(format!(
+                    "{DOCUMENT_PART} が整形式の XML ではありません（詳細：{e}）"
+                ))
+            })?;
             match event {
                 Event::Start(e) => {
                     let kind = kind_of(&namespace, e.local_name().as_ref());
@@ -246,7 +254,7 @@ impl Walker {
         }
         if !self.stack.is_empty() {
             return Err(unreadable(format!(
-                "{DOCUMENT_PART} ends inside an open element"
+                "{DOCUMENT_PART} が閉じていない要素の中で終わっています"
             )));
         }
         self.flush_body();
@@ -258,7 +266,7 @@ impl Walker {
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "{DOCUMENT_PART} nests elements deeper than {} levels (max_xml_depth)",
+                    "{DOCUMENT_PART} の要素の入れ子が {} 段を超えています（max_xml_depth）",
                     self.max_depth
                 ),
             ));
@@ -404,7 +412,7 @@ impl Walker {
     fn end(&mut self) -> Result<(), IngestError> {
         let Some(frame) = self.stack.pop() else {
             return Err(unreadable(format!(
-                "{DOCUMENT_PART} closes an element that was not opened"
+                "{DOCUMENT_PART} が開いていない要素を閉じています"
             )));
         };
         if let Some(depth) = self.skip_from {
@@ -572,11 +580,13 @@ impl Walker {
 /// The character of `&name;` or `&#n;`: the five predefined entities and numeric
 /// references (a package declares no others).
 fn resolve_reference(reference: &BytesRef) -> Result<char, IngestError> {
-    let bad = |detail: String| unreadable(format!("{DOCUMENT_PART}: {detail}"));
-    if let Some(c) = reference
-        .resolve_char_ref()
-        .map_err(|e| bad(format!("bad character reference &{};: {e}", &**reference)))?
-    {
+    let bad = |detail: String| unreadable(format!("{DOCUMENT_PART}：{detail}"));
+    if let Some(c) = reference.resolve_char_ref().map_err(|e| {
+        bad(format!(
+            "文字参照 &{}; が正しくありません（詳細：{e}）",
+            &**reference
+        ))
+    })? {
         return Ok(c);
     }
     match &**reference {
@@ -585,19 +595,26 @@ fn resolve_reference(reference: &BytesRef) -> Result<char, IngestError> {
         "amp" => Ok('&'),
         "apos" => Ok('\''),
         "quot" => Ok('"'),
-        other => Err(bad(format!("unknown entity &{other};"))),
+        other => Err(bad(format!("知らない実体参照 &{other}; があります"))),
     }
 }
 
 /// The value of the attribute with local name `name`.
 fn attribute(element: &BytesStart, name: &str) -> Result<Option<String>, IngestError> {
     for attribute in element.attributes() {
-        let attribute = attribute
-            .map_err(|e| unreadable(format!("{DOCUMENT_PART}: malformed attribute: {e}")))?;
+        let attribute = attribute.map_err(|e| {
+            unreadable(format!(
+                "{DOCUMENT_PART}：属性が正しくありません（詳細：{e}）"
+            ))
+        })?;
         if attribute.key.local_name().as_ref() == name {
             let value = attribute
                 .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| unreadable(format!("{DOCUMENT_PART}: bad attribute value: {e}")))?;
+                .map_err(|e| {
+                    unreadable(format!(
+                        "{DOCUMENT_PART}：属性の値が正しくありません（詳細：{e}）"
+                    ))
+                })?;
             return Ok(Some(value.into_owned()));
         }
     }

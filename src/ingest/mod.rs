@@ -123,7 +123,7 @@ impl Limits {
             };
             let value = value
                 .into_string()
-                .map_err(|_| format!("{key}: the value is not UTF-8"))?;
+                .map_err(|_| format!("{key}：値が UTF-8 ではありません"))?;
             vars.push((key.to_string(), value));
         }
         Limits::from_vars(vars)
@@ -140,7 +140,7 @@ impl Limits {
             if name.starts_with("max_") {
                 limits
                     .set(&name, &value)
-                    .map_err(|e| format!("{key}: {e}"))?;
+                    .map_err(|e| format!("{key}：{e}"))?;
             }
         }
         Ok(limits)
@@ -150,18 +150,21 @@ impl Limits {
     /// `2.5` seconds for `max_time_per_file`).
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
         let value = value.trim();
-        let size = || parse_size(value).ok_or_else(|| format!("{value:?} is not a size"));
+        let size = || {
+            parse_size(value).ok_or_else(|| {
+                format!("{value:?} は大きさとして読めません（例：5000000、64K、256M、1G）")
+            })
+        };
+        let small = |n: u64| u32::try_from(n).map_err(|_| format!("{value:?} は大きすぎます"));
         match name {
             "max_file_bytes" => self.max_file_bytes = size()?,
             "max_zip_entries" => self.max_zip_entries = size()?,
             "max_inflated_bytes" => self.max_inflated_bytes = size()?,
             "max_xml_bytes" => self.max_xml_bytes = size()?,
             "max_zip_ratio" => self.max_zip_ratio = size()?,
-            "max_xml_depth" => {
-                self.max_xml_depth = u32::try_from(size()?).map_err(|e| e.to_string())?
-            }
+            "max_xml_depth" => self.max_xml_depth = small(size()?)?,
             "max_cells" => self.max_cells = size()?,
-            "max_pages" => self.max_pages = u32::try_from(size()?).map_err(|e| e.to_string())?,
+            "max_pages" => self.max_pages = small(size()?)?,
             "max_stream_bytes" => self.max_stream_bytes = size()?,
             "max_pdf_objects" => self.max_pdf_objects = size()?,
             "max_text_bytes" => self.max_text_bytes = size()?,
@@ -170,19 +173,23 @@ impl Limits {
                     .strip_suffix('s')
                     .unwrap_or(value)
                     .parse()
-                    .map_err(|_| format!("{value:?} is not a number of seconds"))?;
-                self.max_time_per_file = Duration::try_from_secs_f64(seconds)
-                    .map_err(|_| format!("{value:?} is not a number of seconds"))?;
+                    .map_err(|_| seconds_expected(value))?;
+                self.max_time_per_file =
+                    Duration::try_from_secs_f64(seconds).map_err(|_| seconds_expected(value))?;
             }
             _ => {
                 return Err(format!(
-                    "no limit is called {name:?} (limits: {})",
+                    "{name:?} という上限はありません（上限：{}）",
                     Limits::NAMES.join(", ")
                 ));
             }
         }
         Ok(())
     }
+}
+
+fn seconds_expected(value: &str) -> String {
+    format!("{value:?} は秒数として読めません（例：30、2.5）")
 }
 
 /// `1234`, `64K`, `256M`, `1G` (binary multiples; `KiB`, `MB` … are read alike).
@@ -232,7 +239,7 @@ impl Deadline {
             Some(at) if Instant::now() >= at => Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "reading the file takes longer than {:.1} s (max_time_per_file)",
+                    "読み取りに {:.1} 秒を超えてかかっています（max_time_per_file）",
                     self.limit.as_secs_f64()
                 ),
             )),
@@ -286,8 +293,8 @@ impl TextBudget {
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "the file's text comes to more than {} bytes (max_text_bytes), each \
-                     copy of a repeated text counted",
+                    "ファイルの文字が {} バイトを超えています（max_text_bytes。繰り返し\
+                     表示される文字は表示ごとに数えます）",
                     self.max
                 ),
             ));
@@ -376,7 +383,7 @@ impl Input {
             return Err(file_too_large(bytes.len() as u64, limits));
         }
         if bytes.is_empty() {
-            return Err(IngestError::new(ErrorKind::Unreadable, "the file is empty"));
+            return Err(IngestError::new(ErrorKind::Unreadable, "ファイルが空です"));
         }
         if sniff::is_zip(&bytes) {
             zip_guard::check(&bytes, limits)?;
@@ -387,7 +394,7 @@ impl Input {
             sniff::Sniffed::Damaged => {
                 return Err(IngestError::new(
                     ErrorKind::Unreadable,
-                    "a damaged zip container (truncated or corrupt)",
+                    "zip の入れ物が壊れています（途中で切れているか破損）",
                 ));
             }
         };
@@ -399,7 +406,7 @@ fn file_too_large(size: u64, limits: &Limits) -> IngestError {
     IngestError::new(
         ErrorKind::TooLarge,
         format!(
-            "the file is {size} bytes; the limit (max_file_bytes) is {}",
+            "ファイルが {size} バイトあり、上限（max_file_bytes）の {} を超えています",
             limits.max_file_bytes
         ),
     )
@@ -409,11 +416,11 @@ fn file_too_large(size: u64, limits: &Limits) -> IngestError {
 /// reading them. The file is only ever opened for reading.
 pub fn load(path: &Path, limits: &Limits) -> Result<Input, IngestError> {
     let metadata = std::fs::metadata(path)
-        .map_err(|e| IngestError::new(ErrorKind::Unreadable, format!("cannot open: {e}")))?;
+        .map_err(|e| IngestError::new(ErrorKind::Unreadable, format!("開けません（詳細：{e}）")))?;
     if !metadata.is_file() {
         return Err(IngestError::new(
             ErrorKind::Unreadable,
-            "not a regular file (a directory, device or pipe)",
+            "通常のファイルではありません（フォルダ、デバイスまたはパイプ）",
         ));
     }
     if metadata.len() > limits.max_file_bytes {
@@ -426,7 +433,7 @@ pub fn load(path: &Path, limits: &Limits) -> Result<Input, IngestError> {
             file.take(limits.max_file_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)
         })
-        .map_err(|e| IngestError::new(ErrorKind::Unreadable, format!("cannot read: {e}")))?;
+        .map_err(|e| IngestError::new(ErrorKind::Unreadable, format!("読めません（詳細：{e}）")))?;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     Input::from_bytes(bytes, extension, limits)
 }
@@ -446,7 +453,7 @@ pub fn read_bytes(input: &Input, limits: &Limits) -> Result<Document, IngestErro
                 .unwrap_or_default();
             Err(IngestError::new(
                 ErrorKind::Unreadable,
-                format!("the file could not be read (the reader failed: {why})"),
+                format!("読み取りに失敗しました（読み取り処理の内部エラー。詳細：{why}）"),
             ))
         }
     }
@@ -474,15 +481,15 @@ pub fn read_unguarded(
         Some(Format::Pdf) => pdf::read(&input.bytes, limits, deadline),
         Some(Format::EncryptedOffice) => Err(IngestError::new(
             ErrorKind::Encrypted,
-            "the file is a password-protected Office document",
+            "パスワードで保護された Office 文書です",
         )),
         Some(other) => Err(IngestError::new(
             ErrorKind::Unsupported,
-            format!("{} input is not supported yet", other.name()),
+            format!("{} 形式にはまだ対応していません", other.name()),
         )),
         None => Err(IngestError::new(
             ErrorKind::Unsupported,
-            "not a spreadsheet, Word document or PDF (judged by content)",
+            "表計算のブック、Word 文書、PDF のいずれでもありません（中身で判断）",
         )),
     }
 }

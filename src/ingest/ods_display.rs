@@ -65,8 +65,8 @@ pub fn check_extent(
             // calamine loops for ever on a table or an annotation that never ends, so a
             // content.xml that is cut short or malformed stops here.
             Ok(Event::Eof) if depth == 0 => break,
-            Ok(Event::Eof) => return Err(malformed("it ends inside an open element")),
-            Err(e) => return Err(malformed(&e.to_string())),
+            Ok(Event::Eof) => return Err(malformed("：閉じていない要素の中で終わっています")),
+            Err(e) => return Err(malformed(&format!("（詳細：{e}）"))),
             Ok(Event::Text(t)) => {
                 if let Some((_, _, len, true)) = cell.as_mut() {
                     *len = len.saturating_add(t.len() as u64);
@@ -108,7 +108,7 @@ pub fn check_extent(
                 return Err(IngestError::new(
                     ErrorKind::TooLarge,
                     format!(
-                        "content.xml nests elements deeper than {} levels (max_xml_depth)",
+                        "content.xml の要素の入れ子が {} 段を超えています（max_xml_depth）",
                         limits.max_xml_depth
                     ),
                 ));
@@ -184,7 +184,7 @@ const COPIED_ATTRIBUTES: [&str; 4] = [
 fn malformed(why: &str) -> IngestError {
     IngestError::new(
         ErrorKind::Unreadable,
-        format!("content.xml is not well-formed XML: {why}"),
+        format!("content.xml が整形式の XML ではありません{why}"),
     )
 }
 
@@ -193,8 +193,8 @@ fn check_total(total: u64, limits: &Limits) -> Result<(), IngestError> {
         return Err(IngestError::new(
             ErrorKind::TooLarge,
             format!(
-                "the sheets span {total} cells or more (rows × columns of their used ranges, \
-                 repeats expanded); the limit (max_cells) is {}",
+                "シートの範囲が {total} セル以上あり（使われている範囲の行 × 列、繰り返しは\
+                 展開して）、上限（max_cells）の {} を超えています",
                 limits.max_cells
             ),
         ));

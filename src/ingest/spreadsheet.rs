@@ -170,7 +170,7 @@ impl Budget {
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "more than {} cell elements, empty ones included (8 × max_cells)",
+                    "セルの要素が空のものも含めて {} を超えています（8 × max_cells）",
                     self.max_cells.saturating_mul(8)
                 ),
             ));
@@ -191,14 +191,14 @@ impl Budget {
 fn too_many_cells(max_cells: u64) -> IngestError {
     IngestError::new(
         ErrorKind::TooLarge,
-        format!("more than {max_cells} non-empty cells (max_cells)"),
+        format!("空でないセルが {max_cells} を超えています（max_cells）"),
     )
 }
 
 fn sheet_error(name: &str, error: &dyn std::fmt::Display) -> IngestError {
     IngestError::new(
         ErrorKind::Unreadable,
-        format!("sheet 「{name}」 cannot be read: {error}"),
+        format!("シート「{name}」を読めません（詳細：{error}）"),
     )
 }
 
@@ -244,8 +244,8 @@ fn check_shared_strings(
                         return Err(IngestError::new(
                             ErrorKind::TooLarge,
                             format!(
-                                "{name} declares {count} shared strings; a workbook has at \
-                                 most {} non-empty cells (max_cells)",
+                                "{name} が共有文字列を {count} 個と宣言しています。ブックの\
+                                 空でないセルは {} 以下です（max_cells）",
                                 limits.max_cells
                             ),
                         ));
@@ -282,11 +282,11 @@ fn is_xls_password(error: &calamine::XlsError) -> bool {
 
 fn open_error(error: &dyn std::fmt::Display, password: bool) -> IngestError {
     if password {
-        IngestError::new(ErrorKind::Encrypted, "the workbook is password-protected")
+        IngestError::new(ErrorKind::Encrypted, "ブックがパスワードで保護されています")
     } else {
         IngestError::new(
             ErrorKind::Unreadable,
-            format!("not a readable workbook: {error}"),
+            format!("ブックとして読めません（詳細：{error}）"),
         )
     }
 }

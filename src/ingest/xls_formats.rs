@@ -105,7 +105,7 @@ pub fn check_extent(
             if walked > allowed {
                 return Err(IngestError::new(
                     ErrorKind::Unreadable,
-                    "the workbook's sheets overlap in its stream (damaged)",
+                    "ブックのシートがストリームの中で重なっています（破損）",
                 ));
             }
             if depth > 0 {
@@ -158,8 +158,8 @@ pub fn check_extent(
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "the sheets span {spanned} cells or more (rows × columns of their used \
-                     ranges); the limit (max_cells) is {}",
+                    "シートの範囲が {spanned} セル以上あり（使われている範囲の行 × 列）、\
+                     上限（max_cells）の {} を超えています",
                     limits.max_cells
                 ),
             ));
@@ -219,8 +219,8 @@ fn shared_string_lengths(
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "the shared string table holds more than {} strings; a workbook has at \
-                     most that many non-empty cells (max_cells)",
+                    "共有文字列の表に {} を超える文字列があります。ブックの空でないセルは\
+                     それ以下です（max_cells）",
                     limits.max_cells
                 ),
             ));

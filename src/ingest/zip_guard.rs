@@ -24,7 +24,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), IngestError> {
         && entries > limits.max_zip_entries
     {
         return Err(too_large(format!(
-            "the zip package has {entries} entries; the limit (max_zip_entries) is {}",
+            "zip パッケージの中身が {entries} 個あり、上限（max_zip_entries）の {} を超えています",
             limits.max_zip_entries
         )));
     }
@@ -33,7 +33,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), IngestError> {
     };
     if archive.len() as u64 > limits.max_zip_entries {
         return Err(too_large(format!(
-            "the zip package has {} entries; the limit (max_zip_entries) is {}",
+            "zip パッケージの中身が {} 個あり、上限（max_zip_entries）の {} を超えています",
             archive.len(),
             limits.max_zip_entries
         )));
@@ -47,22 +47,22 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), IngestError> {
         let size = entry.size();
         if size > limits.max_xml_bytes {
             return Err(too_large(format!(
-                "the part {name} inflates to {size} bytes; the limit (max_xml_bytes) is {}",
+                "部品 {name} を展開すると {size} バイトになり、上限（max_xml_bytes）の {} を超えます",
                 limits.max_xml_bytes
             )));
         }
         total = total.saturating_add(size);
         if total > limits.max_inflated_bytes {
             return Err(too_large(format!(
-                "the zip package inflates to more than {} bytes (max_inflated_bytes)",
+                "zip パッケージを展開すると {} バイトを超えます（max_inflated_bytes）",
                 limits.max_inflated_bytes
             )));
         }
         let ratio = size / entry.compressed_size().max(1);
         if size > RATIO_FLOOR && ratio > limits.max_zip_ratio {
             return Err(too_large(format!(
-                "the part {name} inflates {ratio} times ({} to {size} bytes); the limit \
-                 (max_zip_ratio) is {}",
+                "部品 {name} は {ratio} 倍に展開されます（{} バイトから {size} バイトへ）。\
+                 上限（max_zip_ratio）は {} 倍です",
                 entry.compressed_size(),
                 limits.max_zip_ratio
             )));

@@ -4,24 +4,27 @@
 use crate::catalog::Catalog;
 use crate::findings::Verdict;
 use crate::model::Location;
+use crate::normalize::{DurationUnit, Value};
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
 const BOM: &str = "\u{feff}";
 
-/// The column headers of the answers table.
+/// The column headers of the answers table, for the reviewer who opens it: the JSON
+/// contract's `path`, `format`, `item`, `title`, `field`, `raw`, `kind`, `value`, `at`,
+/// `confidence` and the error.
 const ANSWER_COLUMNS: [&str; 11] = [
-    "path",
-    "format",
-    "item",
-    "title",
-    "field",
-    "raw",
-    "kind",
-    "value",
-    "location",
-    "confidence",
-    "error",
+    "ファイル",
+    "形式",
+    "項目番号",
+    "項目名",
+    "記述内容",
+    "記入内容",
+    "値の種類",
+    "値",
+    "場所",
+    "確からしさ",
+    "エラー",
 ];
 
 pub fn write_answers_header(out: &mut dyn Write) -> io::Result<()> {
@@ -43,19 +46,10 @@ pub fn write_answers(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         Outcome::Document(d) => {
             for item in &d.items {
                 for field in &item.fields {
-                    let value = serde_json::to_value(&field.value).unwrap_or_default();
-                    let kind = value
-                        .get("kind")
-                        .and_then(|k| k.as_str())
-                        .unwrap_or("")
-                        .to_string();
-                    let mut members = value.as_object().cloned().unwrap_or_default();
-                    members.remove("kind");
-                    let value_text = if members.is_empty() {
-                        String::new()
-                    } else {
-                        serde_json::Value::Object(members).to_string()
-                    };
+                    let kind = serde_json::to_value(&field.value)
+                        .ok()
+                        .and_then(|v| Some(v.get("kind")?.as_str()?.to_string()))
+                        .unwrap_or_default();
                     write_row(
                         out,
                         &[
@@ -66,7 +60,7 @@ pub fn write_answers(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                             field.index.to_string(),
                             field.raw.clone(),
                             kind,
-                            value_text,
+                            value_text(&field.value),
                             location_text(&field.at),
                             field.confidence.to_string(),
                             String::new(),
@@ -79,10 +73,21 @@ pub fn write_answers(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     }
 }
 
-/// The column headers of the findings table.
+/// The column headers of the findings table: the contract's `path`, `verdict`, `item`,
+/// `title`, `field`, `rule`, `severity`, `message`, `quote`, `at`, `related`, `code`.
 const FINDING_COLUMNS: [&str; 12] = [
-    "path", "verdict", "item", "title", "field", "rule", "severity", "message", "quote",
-    "location", "related", "code",
+    "ファイル",
+    "判定",
+    "項目番号",
+    "項目名",
+    "記述内容",
+    "規則",
+    "重要度",
+    "指摘",
+    "記入内容",
+    "場所",
+    "関連項目",
+    "コード",
 ];
 
 /// Every finding of a batch, one row each, for spreadsheets; a file that could not be
@@ -139,13 +144,56 @@ pub fn write_findings(
     Ok(())
 }
 
-/// A location as a reviewer would say it: 申請書!E12, 段落 12, 表1 行3 列2, 3ページ.
+/// The typed value as a person reads it: 2024-06-01, 1234000円, 99.95%, 有, 1,4, 6か月.
+/// A text's value is its raw answer, which has its own column; the period written with
+/// a figure follows it (1234000円（2024-03期）).
+fn value_text(value: &Value) -> String {
+    let with_period = |text: String, period: &Option<String>| match period {
+        Some(period) => format!("{text}（{period}期）"),
+        None => text,
+    };
+    match value {
+        Value::Text => String::new(),
+        Value::Date { date } => date.clone(),
+        Value::Money { yen, period } => with_period(format!("{yen}円"), period),
+        Value::Percent { percent, period } => with_period(format!("{}%", percent.0), period),
+        Value::Number {
+            number,
+            unit,
+            period,
+        } => with_period(
+            format!("{}{}", number.0, unit.as_deref().unwrap_or("")),
+            period,
+        ),
+        Value::Duration { amount, unit } => {
+            let unit = match unit {
+                DurationUnit::Minute => "分",
+                DurationUnit::Hour => "時間",
+                DurationUnit::Day => "日",
+                DurationUnit::Week => "週間",
+                DurationUnit::Month => "か月",
+                DurationUnit::Year => "年",
+            };
+            format!("{}{unit}", amount.0)
+        }
+        Value::Presence { present } => if *present { "有" } else { "無" }.to_string(),
+        Value::Permission { allowed } => if *allowed { "可" } else { "不可" }.to_string(),
+        Value::Choice { choices } => choices
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// A location as a reviewer would say it, in the words of the program that shows it:
+/// 申請書!E12, 本文 12 段落目, 表1 行3 列2, 3ページ.
 pub fn location_text(at: &Location) -> String {
     match at {
         Location::Cell { sheet, row, col } => {
             format!("{sheet}!{}", Location::cell_address(*row, *col))
         }
-        Location::Paragraph { paragraph } => format!("段落{paragraph}"),
+        Location::Paragraph { paragraph } => format!("本文 {paragraph} 段落目"),
         Location::TableCell { table, row, col } => format!("表{table} 行{row} 列{col}"),
         Location::Page { page } => format!("{page}ページ"),
     }
@@ -194,6 +242,70 @@ fn is_plain_number(cell: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::Num;
+    use crate::normalize::numerals::Decimal;
+
+    #[test]
+    fn values_read_as_people_write_them() {
+        let num = |text: &str| Num(Decimal::parse(text).unwrap());
+        let cases = [
+            (Value::Text, ""),
+            (
+                Value::Date {
+                    date: "2024-06-01".into(),
+                },
+                "2024-06-01",
+            ),
+            (
+                Value::Money {
+                    yen: 1_234_000,
+                    period: Some("2024-03".into()),
+                },
+                "1234000円（2024-03期）",
+            ),
+            (
+                Value::Percent {
+                    percent: num("99.95"),
+                    period: None,
+                },
+                "99.95%",
+            ),
+            (
+                Value::Number {
+                    number: num("3"),
+                    unit: Some("拠点".into()),
+                    period: None,
+                },
+                "3拠点",
+            ),
+            (
+                Value::Duration {
+                    amount: num("6"),
+                    unit: DurationUnit::Month,
+                },
+                "6か月",
+            ),
+            (Value::Presence { present: false }, "無"),
+            (Value::Permission { allowed: true }, "可"),
+            (
+                Value::Choice {
+                    choices: vec![1, 4],
+                },
+                "1,4",
+            ),
+        ];
+        for (value, text) in cases {
+            assert_eq!(value_text(&value), text, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn word_places_read_as_word_shows_them() {
+        assert_eq!(
+            location_text(&Location::Paragraph { paragraph: 12 }),
+            "本文 12 段落目"
+        );
+    }
 
     #[test]
     fn cells_with_separators_are_quoted() {

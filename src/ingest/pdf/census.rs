@@ -53,7 +53,7 @@ impl Census<'_> {
             return Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "the PDF holds more than {} objects (max_pdf_objects)",
+                    "PDF のオブジェクトが {} 個を超えています（max_pdf_objects）",
                     self.limits.max_pdf_objects
                 ),
             ));

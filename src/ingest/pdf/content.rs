@@ -219,7 +219,7 @@ pub fn walk_page(
     let too_large = || {
         IngestError::new(
             ErrorKind::TooLarge,
-            format!("a page's content is larger than {budget} bytes (max_stream_bytes)"),
+            format!("ページの内容が {budget} バイトを超えています（max_stream_bytes）"),
         )
     };
     let limit = usize::try_from(budget).unwrap_or(usize::MAX);
@@ -472,7 +472,7 @@ impl Walker<'_> {
             None => Err(IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "a page's content (with the forms it draws) is larger than {} bytes (max_stream_bytes)",
+                    "ページの内容（描くフォームを含む）が {} バイトを超えています（max_stream_bytes）",
                     self.limit
                 ),
             )),

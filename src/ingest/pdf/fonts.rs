@@ -164,12 +164,12 @@ impl Font {
                 match Predefined::named(&cmap_name) {
                     Some(p) if p.kind == PredefinedKind::Identity => (
                         Codes::Predefined(p),
-                        "an Identity-H/V font without a ToUnicode map",
+                        "ToUnicode の対応表がない Identity-H/V のフォント",
                     ),
                     Some(p) => (Codes::Predefined(p), ""),
                     None => (
                         Codes::Predefined(IDENTITY_H),
-                        "a Type0 font with an unsupported predefined CMap",
+                        "対応していない定義済み CMap の Type0 フォント",
                     ),
                 }
             }
@@ -182,12 +182,12 @@ impl Font {
                 let base = cmap.base.as_deref().and_then(Predefined::named);
                 (
                     Codes::Embedded(cmap, base),
-                    "a Type0 font with an embedded CMap and no ToUnicode map",
+                    "CMap を埋め込み、ToUnicode の対応表がない Type0 フォント",
                 )
             }
             _ => (
                 Codes::Predefined(IDENTITY_H),
-                "a Type0 font without an encoding or a ToUnicode map",
+                "符号化も ToUnicode の対応表もない Type0 フォント",
             ),
         };
         let fallback = match &codes {
@@ -340,7 +340,7 @@ impl Font {
             widths,
             vertical: false,
             scale,
-            why_undecodable: "a simple font whose encoding gives no text for some codes",
+            why_undecodable: "一部の符号に文字を与えない符号化の単純フォント",
         }
     }
 

@@ -37,21 +37,21 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
             IngestError::new(
                 ErrorKind::TooLarge,
                 format!(
-                    "a stream of the PDF inflates beyond {} bytes (max_stream_bytes)",
+                    "PDF のストリームを展開すると {} バイトを超えます（max_stream_bytes）",
                     limits.max_stream_bytes
                 ),
             )
         }
         lopdf::Error::InvalidPassword => {
-            IngestError::new(ErrorKind::Encrypted, "the PDF is password-protected")
+            IngestError::new(ErrorKind::Encrypted, "PDF がパスワードで保護されています")
         }
         other if has_encrypt_entry(bytes) => IngestError::new(
             ErrorKind::Encrypted,
-            format!("the PDF is encrypted and cannot be opened without a password ({other})"),
+            format!("PDF が暗号化されていて、パスワードなしでは開けません（詳細：{other}）"),
         ),
         other => IngestError::new(
             ErrorKind::Unreadable,
-            format!("not a readable PDF: {other}"),
+            format!("PDF として読めません（詳細：{other}）"),
         ),
     })?;
     // lopdf decrypts on load when the empty user password opens the file; an /Encrypt
@@ -59,7 +59,7 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
     if pdf.is_encrypted() {
         return Err(IngestError::new(
             ErrorKind::Encrypted,
-            "the PDF is password-protected (it does not open with an empty password)",
+            "PDF がパスワードで保護されています（空のパスワードでは開けません）",
         ));
     }
     deadline.check()?;
@@ -67,14 +67,14 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
     if pages.is_empty() {
         return Err(IngestError::new(
             ErrorKind::Unreadable,
-            "the PDF has no pages (damaged page tree)",
+            "PDF にページがありません（ページツリーの破損）",
         ));
     }
     if pages.len() > limits.max_pages as usize {
         return Err(IngestError::new(
             ErrorKind::TooLarge,
             format!(
-                "the PDF has {} pages; the limit (max_pages) is {}",
+                "PDF が {} ページあり、上限（max_pages）の {} を超えています",
                 pages.len(),
                 limits.max_pages
             ),
@@ -111,17 +111,17 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
         bad_fonts
             .iter()
             .take(3)
-            .map(|(name, why)| format!("{name} ({why})"))
+            .map(|(name, why)| format!("{name}（{why}）"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join("、")
     };
     // No text from a damaged file says nothing of its text layer: no-text is for a
     // file that was read whole.
     let damage = if matches!(pdf.xref_recovery, Some(XrefRecovery::Reconstructed)) {
-        Some("its cross-reference table had to be rebuilt".to_string())
+        Some("相互参照表を作り直す必要がありました".to_string())
     } else if damaged_pages > 0 {
         Some(format!(
-            "the content of {damaged_pages} of {} pages is missing or does not decode",
+            "{} ページ中 {damaged_pages} ページの内容が欠けているか、展開できません",
             pages.len()
         ))
     } else {
@@ -132,20 +132,20 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
     {
         return Err(IngestError::new(
             ErrorKind::Unreadable,
-            format!("the PDF is damaged ({damage}) and no text could be read from it"),
+            format!("PDF が壊れていて（{damage}）、文字を読み取れませんでした"),
         ));
     }
     if glyphs == 0 {
         return Err(IngestError::new(
             ErrorKind::NoText,
-            "no page has a text layer (a scanned PDF?)",
+            "どのページにも文字の層がありません（スキャンした PDF？）",
         ));
     }
     if undecodable == glyphs {
         return Err(IngestError::new(
             ErrorKind::NoText,
             format!(
-                "the PDF's text cannot be decoded: {}; it has no usable text layer",
+                "PDF の文字を復号できません：{}。使える文字の層がありません",
                 fonts_named()
             ),
         ));
@@ -154,7 +154,7 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
         return Err(IngestError::new(
             ErrorKind::Unreadable,
             format!(
-                "{undecodable} of {glyphs} characters cannot be decoded: {}",
+                "{glyphs} 文字中 {undecodable} 文字を復号できません：{}",
                 fonts_named()
             ),
         ));
@@ -174,8 +174,8 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
         return Err(IngestError::new(
             ErrorKind::Unreadable,
             format!(
-                "the PDF's text decodes to garbage ({implausible} of {chars} characters are \
-                 replacement, private-use or control characters)"
+                "PDF の文字が意味をなしません（{chars} 文字中 {implausible} 文字が置換文字、\
+                 私用領域の文字または制御文字です）"
             ),
         ));
     }
