@@ -253,3 +253,38 @@ fn an_empty_folder_says_so() {
     assert!(said.contains(dir.to_str().unwrap()), "{said}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The report as a person reads it: its text, without markup, style or script.
+#[test]
+fn the_report_is_japanese() {
+    let dir = common::scratch("language", "report");
+    let report = dir.join("report.html");
+    let output = kaiji(&[
+        "check",
+        "fixtures/spreadsheets",
+        "fixtures/word",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{output:?}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    let body = &html[html.find("<body>").unwrap()..];
+    let mut text = String::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        let tag = &rest[open..];
+        // A script's or code span's content is no prose.
+        let skip_to = if tag.starts_with("<script") {
+            "</script>"
+        } else if tag.starts_with("<code") {
+            "</code>"
+        } else {
+            ">"
+        };
+        rest = tag.find(skip_to).map_or("", |i| &tag[i + skip_to.len()..]);
+    }
+    assert_japanese("the report", &text);
+    let _ = std::fs::remove_dir_all(&dir);
+}
