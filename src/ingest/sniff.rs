@@ -123,7 +123,7 @@ fn sniff_zip(bytes: &[u8], extension: &str) -> Sniffed {
     Sniffed::Unknown
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)

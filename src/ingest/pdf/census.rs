@@ -11,7 +11,8 @@
 //! (`12 0 obj`) appears in it first: the cross-reference may point there, and lopdf
 //! would parse what follows, so the count resumes there too.
 
-use super::lexer::{Lexer, Operand};
+use super::lexer::{Lexer, Operand, is_regular, is_white};
+use crate::ingest::sniff::find;
 use crate::ingest::{Deadline, ErrorKind, IngestError, Limits, Ticker};
 use lopdf::{Dictionary, Object, Stream};
 
@@ -29,21 +30,6 @@ struct Census<'a> {
     limits: &'a Limits,
     count: u64,
     ticker: Ticker,
-}
-
-fn is_white(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
-}
-
-fn is_delimiter(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
-}
-
-fn is_regular(b: u8) -> bool {
-    !is_white(b) && !is_delimiter(b)
 }
 
 impl Census<'_> {
@@ -246,12 +232,6 @@ fn object(operand: Operand) -> Object {
         Operand::Bool(b) => Object::Boolean(b),
         Operand::Null => Object::Null,
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 #[cfg(test)]

@@ -38,18 +38,18 @@ pub struct Lexer<'a> {
     max_operands: usize,
 }
 
-fn is_white(b: u8) -> bool {
+pub(super) fn is_white(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
 }
 
-fn is_delimiter(b: u8) -> bool {
+pub(super) fn is_delimiter(b: u8) -> bool {
     matches!(
         b,
         b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
     )
 }
 
-fn is_regular(b: u8) -> bool {
+pub(super) fn is_regular(b: u8) -> bool {
     !is_white(b) && !is_delimiter(b)
 }
 
