@@ -219,13 +219,7 @@ impl Render<'_> {
         };
         let status = match &outcome {
             Outcome::Document(d) => Status::Document(d.verdict),
-            Outcome::Error(e)
-                if !input.named
-                    && matches!(
-                        e.error.kind,
-                        ErrorKind::Unsupported | ErrorKind::NotAnApplication
-                    ) =>
-            {
+            Outcome::Error(e) if !input.named && e.error.kind.is_no_application() => {
                 Status::SetAside
             }
             Outcome::Error(e) => Status::Failed(
@@ -558,7 +552,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
     let range = batch
         .shard
         .map_or(0..all.len(), |shard| shard.range(all.len()));
-    let files = all[range.clone()].iter().cloned();
+    let files = all.into_iter().skip(range.start).take(range.len());
     let first_part = batch.shard.is_none_or(Shard::is_first);
     let jobs = match batch.jobs {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),

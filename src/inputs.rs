@@ -22,9 +22,7 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-            let mut files = Vec::new();
-            walk_directory(path, &mut walked, &mut files);
-            inputs.extend(files.into_iter().map(|path| Input { path, named: false }));
+            walk_directory(path, &mut walked, &mut inputs);
         } else {
             inputs.push(Input {
                 path: path.clone(),
@@ -44,7 +42,8 @@ pub struct Input {
     pub named: bool,
 }
 
-fn walk_directory(directory: &Path, walked: &mut BTreeSet<PathBuf>, files: &mut Vec<PathBuf>) {
+/// The files of a folder, as inputs found rather than named.
+fn walk_directory(directory: &Path, walked: &mut BTreeSet<PathBuf>, found: &mut Vec<Input>) {
     // Its real place: a directory reached twice (named twice, or linked into) is walked once.
     if let Ok(real) = directory.canonicalize()
         && !walked.insert(real)
@@ -55,7 +54,10 @@ fn walk_directory(directory: &Path, walked: &mut BTreeSet<PathBuf>, files: &mut 
         Ok(entries) => entries,
         // An unlistable directory is reported as an input that cannot be read.
         Err(_) => {
-            files.push(directory.to_path_buf());
+            found.push(Input {
+                path: directory.to_path_buf(),
+                named: false,
+            });
             return;
         }
     };
@@ -74,9 +76,12 @@ fn walk_directory(directory: &Path, walked: &mut BTreeSet<PathBuf>, files: &mut 
     children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (child, is_directory) in children {
         if is_directory {
-            walk_directory(&child, walked, files);
+            walk_directory(&child, walked, found);
         } else {
-            files.push(child);
+            found.push(Input {
+                path: child,
+                named: false,
+            });
         }
     }
 }

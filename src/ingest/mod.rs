@@ -344,6 +344,12 @@ impl ErrorKind {
         ErrorKind::NotAnApplication,
     ];
 
+    /// Whether the kind says the file is no application at all (a text, an image, an
+    /// attachment) rather than an application that could not be read.
+    pub fn is_no_application(self) -> bool {
+        matches!(self, ErrorKind::Unsupported | ErrorKind::NotAnApplication)
+    }
+
     /// The contract's name for the kind (`too-large`).
     pub fn name(self) -> &'static str {
         match self {

@@ -1222,6 +1222,17 @@ const GREEDY_CONFIDENCE: f64 = 0.9;
 /// Pairs scored between two looks at the time left.
 const DEADLINE_EVERY: usize = 64;
 
+/// The field a pair's label scores best for, whatever the confidence (for the reviewer's
+/// message), if it scores for any.
+fn best_field(scores: &[f64]) -> Option<usize> {
+    scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .filter(|(_, s)| **s > 0.0)
+        .map(|(j, _)| j)
+}
+
 /// Whether the time given has run out.
 fn past(until: Option<Instant>) -> bool {
     until.is_some_and(|until| Instant::now() >= until)
@@ -1336,14 +1347,7 @@ impl Matcher {
             .zip(&confidence)
             .zip(&base)
             .map(|((chosen, c), base)| {
-                let best = chosen.or_else(|| {
-                    base.iter()
-                        .enumerate()
-                        .max_by(|a, b| a.1.total_cmp(b.1))
-                        .filter(|(_, s)| **s > 0.0)
-                        .map(|(j, _)| j)
-                });
-                self.decision(*chosen, *c, best)
+                self.decision(*chosen, *c, chosen.or_else(|| best_field(base)))
             })
             .collect::<Vec<_>>()
             .into()
@@ -1371,13 +1375,7 @@ impl Matcher {
                 return None;
             }
             let (base, scores) = self.pair_scores(pair, &mut heading_cache);
-            best.push(
-                base.iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-                    .filter(|(_, s)| **s > 0.0)
-                    .map(|(j, _)| j),
-            );
+            best.push(best_field(&base));
             let mut top: Vec<(usize, f64)> = scores
                 .into_iter()
                 .enumerate()

@@ -403,10 +403,7 @@ impl Page {
                 }
                 Outcome::Error(e) => {
                     // A file that is no application is listed apart from real failures.
-                    let set_aside = matches!(
-                        e.error.kind,
-                        ErrorKind::Unsupported | ErrorKind::NotAnApplication
-                    );
+                    let set_aside = e.error.kind.is_no_application();
                     if set_aside {
                         summary.set_aside += 1;
                     } else {
