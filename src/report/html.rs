@@ -7,7 +7,7 @@
 //! script but that one (by its SHA-256 hash), so that even a broken escape could not run
 //! a script or load anything. The output depends only on the input: no clock, no host.
 
-use super::{error_kind_label, names, verdict_label};
+use super::{Counts, counts, error_kind_label, names, verdict_label};
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::ErrorKind;
@@ -219,13 +219,6 @@ struct KindCount {
     kind: &'static str,
     label: &'static str,
     count: usize,
-}
-
-#[derive(Debug, Default, Clone, Copy, PartialEq, Serialize)]
-struct Counts {
-    reject: usize,
-    review: usize,
-    info: usize,
 }
 
 /// A rule's findings across the batch, and the applications they concern.
@@ -496,18 +489,6 @@ impl Page {
             by_rule,
         }
     }
-}
-
-fn counts(findings: &[Finding]) -> Counts {
-    let mut counts = Counts::default();
-    for finding in findings {
-        match finding.severity {
-            Severity::Reject => counts.reject += 1,
-            Severity::Review => counts.review += 1,
-            Severity::Info => counts.info += 1,
-        }
-    }
-    counts
 }
 
 /// The codes of the rules behind the findings, each once, in code order.

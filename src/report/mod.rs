@@ -5,9 +5,10 @@ pub mod csv;
 pub mod html;
 pub mod terminal;
 
-use crate::findings::Verdict;
+use crate::findings::{Finding, Severity, Verdict};
 use crate::ingest::ErrorKind;
 use crate::pipeline::{DocumentResult, Outcome};
+use serde::Serialize;
 use std::io::{self, Write};
 
 /// Writes one result as a JSON line.
@@ -56,4 +57,24 @@ pub(crate) fn names(document: &DocumentResult) -> [Option<&str>; 2] {
             .and_then(|i| i.fields.iter().find(|f| f.index == field))
             .map(|f| f.raw.as_str())
     })
+}
+
+/// A document's findings by severity.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct Counts {
+    pub reject: usize,
+    pub review: usize,
+    pub info: usize,
+}
+
+pub(crate) fn counts(findings: &[Finding]) -> Counts {
+    let mut counts = Counts::default();
+    for finding in findings {
+        match finding.severity {
+            Severity::Reject => counts.reject += 1,
+            Severity::Review => counts.review += 1,
+            Severity::Info => counts.info += 1,
+        }
+    }
+    counts
 }

@@ -1,8 +1,7 @@
 //! Results for a person at a terminal: one line per input, saying which application it
 //! is (事業者名 and サービス名称 as answered) and what was found, with no JSON.
 
-use super::{error_kind_label, names, verdict_label};
-use crate::findings::Severity;
+use super::{counts, error_kind_label, names, verdict_label};
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
@@ -25,16 +24,13 @@ pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io
             } else {
                 names
             };
-            let count = |severity| d.findings.iter().filter(|f| f.severity == severity).count();
+            let count = counts(&d.findings);
             match d.verdict {
                 Some(verdict) => {
                     let (label, mark) = verdict_label(verdict);
                     format!(
                         "{mark} {label}  {}  {names}  非認定 {}・要確認 {}・参考 {}",
-                        d.source.path,
-                        count(Severity::Reject),
-                        count(Severity::Review),
-                        count(Severity::Info),
+                        d.source.path, count.reject, count.review, count.info,
                     )
                 }
                 None => {
