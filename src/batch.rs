@@ -249,7 +249,7 @@ impl Render<'_> {
             report::csv::write_findings(
                 &mut findings,
                 std::slice::from_ref(&outcome),
-                self.setup.catalog,
+                self.setup.catalog(),
             )?;
             findings.drain(..self.findings_header.len());
         }
@@ -587,7 +587,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
             ),
     );
     let mut findings_header = Vec::new();
-    report::csv::write_findings(&mut findings_header, &[], setup.catalog)?;
+    report::csv::write_findings(&mut findings_header, &[], setup.catalog())?;
     let render = Render {
         setup,
         format: batch.format,
@@ -645,7 +645,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
         file.commit()?;
     }
     if let Some(mut file) = report_file {
-        report::html::write_html(&mut file, &kept, setup.catalog)?;
+        report::html::write_html(&mut file, &kept, setup.catalog())?;
         file.commit()?;
     }
     progress.finish_and_clear();

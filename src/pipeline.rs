@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::check::{self, CrossChecks, reading};
 use crate::findings::{Finding, Verdict};
 use crate::ingest::{self, IngestError, Limits};
-use crate::locate::{self, LocateNote, MatchedBy, NoteKind};
+use crate::locate::{self, LocateNote, Locator, MatchedBy, NoteKind};
 use crate::normalize::{self, Value};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -83,20 +83,27 @@ pub enum Stages {
     Migrate,
 }
 
-/// What the stages work from: the catalog, the cross-item checks, the limits.
+/// What the stages work from, built once for a run: the locator (with the catalog and
+/// what is derived from it), the cross-item checks, the limits.
 #[derive(Clone, Copy)]
 pub struct Setup<'a> {
-    pub catalog: &'a Catalog,
+    pub locator: &'a Locator<'a>,
     pub cross_checks: &'a CrossChecks,
     pub limits: &'a Limits,
     pub stages: Stages,
+}
+
+impl<'a> Setup<'a> {
+    pub fn catalog(&self) -> &'a Catalog {
+        self.locator.catalog()
+    }
 }
 
 impl Setup<'static> {
     /// The built-in catalog and checks, with the default limits.
     pub fn builtin(stages: Stages) -> Setup<'static> {
         Setup {
-            catalog: Catalog::builtin(),
+            locator: Locator::builtin(),
             cross_checks: CrossChecks::builtin(),
             limits: &Limits::DEFAULT,
             stages,
@@ -106,7 +113,7 @@ impl Setup<'static> {
 
 /// Processes one file. `shown_path` is the path as the user gave it, for the output.
 pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
-    let (catalog, limits) = (setup.catalog, setup.limits);
+    let (catalog, limits) = (setup.catalog(), setup.limits);
     let until = Instant::now().checked_add(limits.max_time_per_file);
     let extension = path
         .extension()
@@ -147,7 +154,7 @@ pub fn process(path: &Path, shown_path: &str, setup: &Setup) -> Outcome {
         Stages::Migrate => locate::Mode::Labels,
         Stages::Extract | Stages::Check => locate::Mode::Auto,
     };
-    let Ok(located) = locate::locate(&document, catalog, mode, until) else {
+    let Ok(located) = setup.locator.locate(&document, mode, until) else {
         let error = IngestError::new(
             ingest::ErrorKind::TooLarge,
             format!(

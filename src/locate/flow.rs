@@ -217,7 +217,6 @@ impl FieldOrder {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::Catalog;
     use crate::locate::untimed as locate;
     use crate::model::{Document, Location};
 
@@ -228,7 +227,7 @@ mod tests {
     }
 
     fn answers(document: &Document) -> Vec<(u32, u32, String, Location)> {
-        locate(document, Catalog::builtin())
+        locate(document)
             .items
             .into_iter()
             .flat_map(|item| {
@@ -343,7 +342,7 @@ mod tests {
             "【記述内容】システムの時刻同期方法",
             "NTP",
         ]);
-        let located = locate(&document, Catalog::builtin());
+        let located = locate(&document);
         assert_eq!(located.items.first().map(|i| i.number), Some(96));
         assert_eq!(located.items[0].fields[0].confidence, 0.8);
         assert_eq!(located.notes.len(), 1);

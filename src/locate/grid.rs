@@ -1102,7 +1102,7 @@ mod tests {
     }
 
     fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {
-        crate::locate::untimed(document, crate::catalog::Catalog::builtin())
+        crate::locate::untimed(document)
             .items
             .iter()
             .flat_map(|i| {

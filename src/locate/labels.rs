@@ -26,7 +26,6 @@ use crate::text::{Bigrams, fold, nfkc, similarity};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 use std::time::Instant;
 
 /// The confidence below which an answer matched by its label is not assigned.
@@ -79,8 +78,10 @@ pub struct Decision {
 // The catalog side
 // ---------------------------------------------------------------------------------
 
+/// The synonym list (`dictionaries/synonyms.toml`): paraphrases of catalog words, of
+/// section headings, and words only older forms ask for.
 #[derive(Deserialize)]
-struct SynonymFile {
+pub(super) struct SynonymFile {
     #[serde(rename = "synonym", default)]
     synonyms: Vec<Group>,
     #[serde(rename = "section", default)]
@@ -177,31 +178,10 @@ pub(super) struct Matcher {
     words: Vec<String>,
     /// Per word id, the ids of the words it contains or is contained in.
     related: Vec<Vec<u32>>,
-}
-
-/// The matcher of a catalog: the built-in catalog's is built once per process.
-pub(super) enum MatcherRef {
-    Builtin(&'static Matcher),
-    Owned(Box<Matcher>),
-}
-
-impl std::ops::Deref for MatcherRef {
-    type Target = Matcher;
-    fn deref(&self) -> &Matcher {
-        match self {
-            MatcherRef::Builtin(m) => m,
-            MatcherRef::Owned(m) => m,
-        }
-    }
-}
-
-pub(super) fn matcher(catalog: &Catalog) -> MatcherRef {
-    static BUILTIN: OnceLock<Matcher> = OnceLock::new();
-    if std::ptr::eq(catalog, Catalog::builtin()) {
-        MatcherRef::Builtin(BUILTIN.get_or_init(|| Matcher::new(Catalog::builtin())))
-    } else {
-        MatcherRef::Owned(Box::new(Matcher::new(catalog)))
-    }
+    /// Per word id, the fields (indexes into `fields`) whose bag holds it: a label
+    /// scores nothing for a field with no word of its own or near it in the bag, so
+    /// only these fields are scored.
+    fields_saying: Vec<Vec<u32>>,
 }
 
 fn content_keys(text: &str) -> Vec<String> {
@@ -253,13 +233,15 @@ fn section_name(heading: &str) -> String {
         .to_string()
 }
 
+impl SynonymFile {
+    /// The list embedded in the binary; a broken list is an error, never an empty one.
+    pub(super) fn builtin() -> Result<SynonymFile, String> {
+        toml::from_str(SYNONYMS_TOML).map_err(|e| format!("dictionaries/synonyms.toml: {e}"))
+    }
+}
+
 impl Matcher {
-    fn new(catalog: &Catalog) -> Matcher {
-        let file: SynonymFile = toml::from_str(SYNONYMS_TOML).unwrap_or(SynonymFile {
-            synonyms: Vec::new(),
-            sections: Vec::new(),
-            legacy: Vec::new(),
-        });
+    pub(super) fn new(catalog: &Catalog, file: &SynonymFile) -> Matcher {
         let mut legacy_only: Vec<String> = file
             .legacy
             .iter()
@@ -406,9 +388,13 @@ impl Matcher {
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
         let related: Vec<Vec<u32>> = words.iter().map(|w| related_ids(w, &words)).collect();
-        for field in &mut fields {
+        let mut fields_saying: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
+        for (j, field) in fields.iter_mut().enumerate() {
             field.bag_ids = field.bag.iter().map(|k| vocabulary[k]).collect();
             field.bag_ids.sort_unstable();
+            for id in &field.bag_ids {
+                fields_saying[*id as usize].push(j as u32);
+            }
             for phrase in &mut field.phrases {
                 phrase.weights = phrase
                     .keys
@@ -435,6 +421,7 @@ impl Matcher {
             vocabulary,
             words,
             related,
+            fields_saying,
         }
     }
 
@@ -571,6 +558,26 @@ impl Matcher {
             _ => 1.0,
         };
         marked * self.unmarked_score(label, field)
+    }
+
+    /// How well a label names each field, in `fields` order: scored only for the fields
+    /// that have one of its words or a word near one (every other field scores 0, as
+    /// [`Matcher::unmarked_score`] gives nothing where no word is shared).
+    fn scores(&self, label: &Prepared) -> Vec<f64> {
+        let mut candidates: Vec<u32> = label
+            .readings
+            .iter()
+            .flat_map(|r| r.exact.iter().flatten().chain(r.near.iter().flatten()))
+            .flat_map(|id| &self.fields_saying[*id as usize])
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scores = vec![0.0; self.fields.len()];
+        for j in candidates {
+            scores[j as usize] = self.score(label, &self.fields[j as usize]);
+        }
+        scores
     }
 
     fn unmarked_score(&self, label: &Prepared, field: &FieldEntry) -> f64 {
@@ -715,10 +722,9 @@ impl Matcher {
     /// (「■推奨ゲートウェイ」 names item 76 as well as the section of item 69). Only a
     /// heading that reads as an item's field at [`HEADING_NAMES_ITEM`] names it.
     fn heading_items(&self, heading: &str) -> HashMap<u32, f64> {
-        let prepared = self.prepare(heading, &self.rewrites);
+        let scores = self.scores(&self.prepare(heading, &self.rewrites));
         let mut items: HashMap<u32, f64> = HashMap::new();
-        for field in &self.fields {
-            let score = self.score(&prepared, field);
+        for (field, score) in self.fields.iter().zip(scores) {
             if score >= HEADING_NAMES_ITEM {
                 let best = items.entry(field.item).or_insert(0.0);
                 *best = best.max(score);
@@ -738,10 +744,8 @@ impl Matcher {
 
     /// How well a text reads as the label of the field it suits best.
     fn best_field_score(&self, text: &str) -> f64 {
-        let prepared = self.prepare(text, &self.rewrites);
-        self.fields
-            .iter()
-            .map(|f| self.score(&prepared, f))
+        self.scores(&self.prepare(text, &self.rewrites))
+            .into_iter()
             .fold(0.0, f64::max)
     }
 }
@@ -1097,10 +1101,7 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         // 「会社名：株式会社…」 after a blank line.
         if after_blank && let Some((label, answer)) = inline_pair(text) {
             let prepared = matcher.prepare(&label, &matcher.rewrites);
-            let fits = matcher
-                .fields
-                .iter()
-                .any(|f| matcher.score(&prepared, f) >= 0.75);
+            let fits = matcher.scores(&prepared).into_iter().any(|s| s >= 0.75);
             if fits {
                 if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                     result.pairs.push(pair);
@@ -1246,17 +1247,17 @@ impl Matcher {
         pair: &'p Pair,
         heading_cache: &mut HashMap<&'p str, HeadingNames>,
     ) -> (Vec<f64>, Vec<f64>) {
-        let label = self.prepare(&pair.label, &self.rewrites);
-        let scores = self.fields.iter().map(|f| self.score(&label, f));
+        let scores = self.scores(&self.prepare(&pair.label, &self.rewrites));
         let base: Vec<f64> = match &pair.own {
-            None => scores.collect(),
+            None => scores,
             // The title names the item, the label cell the field: each has its say
             // (「本社所在地」 above 「ホームページURL」 is item 4's second field).
             Some(own) => {
-                let own = self.prepare(own, &self.rewrites);
+                let own = self.scores(&self.prepare(own, &self.rewrites));
                 scores
-                    .zip(&self.fields)
-                    .map(|(s, f)| TITLE_SHARE * s + (1.0 - TITLE_SHARE) * self.score(&own, f))
+                    .iter()
+                    .zip(own)
+                    .map(|(s, o)| TITLE_SHARE * s + (1.0 - TITLE_SHARE) * o)
                     .collect()
             }
         };
@@ -1558,18 +1559,20 @@ mod tests {
     use crate::model::{Block, Row};
 
     fn matcher() -> &'static Matcher {
-        static M: OnceLock<Matcher> = OnceLock::new();
-        M.get_or_init(|| Matcher::new(Catalog::builtin()))
+        static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| {
+            let synonyms = SynonymFile::builtin().expect("the synonym list parses");
+            Matcher::new(Catalog::builtin(), &synonyms)
+        })
     }
 
     fn best(label: &str) -> (u32, u32) {
         let m = matcher();
         let prepared = m.prepare(label, &m.rewrites);
         let (j, _) = m
-            .fields
-            .iter()
+            .scores(&prepared)
+            .into_iter()
             .enumerate()
-            .map(|(j, f)| (j, m.score(&prepared, f)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .unwrap();
         (m.fields[j].item, m.fields[j].index)
@@ -1623,7 +1626,7 @@ mod tests {
 
     #[test]
     fn the_synonym_list_reads() {
-        let file: SynonymFile = toml::from_str(SYNONYMS_TOML).expect("dictionaries/synonyms.toml");
+        let file = SynonymFile::builtin().expect("the synonym list parses");
         assert!(file.synonyms.len() > 20 && !file.sections.is_empty() && !file.legacy.is_empty());
         assert!(file.synonyms.iter().all(|g| g.words.len() >= 2));
     }

@@ -261,26 +261,77 @@ impl Collector {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfTime;
 
-/// Finds the answers of a document: by item numbers, and by labels where a region
-/// has none or its labels say otherwise; within the time given, if any.
-pub fn locate(
+/// What locating derives from a catalog, built once for a run and carried in its
+/// setup: the catalog folded for matching, the synonym list, and the label matcher
+/// (tokenized catalog words; built on first need, since a form whose numbers all stand
+/// never matches labels, and then shared by every file of the run).
+pub struct Locator<'c> {
+    vocabulary: matching::Vocabulary<'c>,
+    synonyms: labels::SynonymFile,
+    matcher: OnceLock<labels::Matcher>,
+}
+
+/// A data file of the locator (`dictionaries/synonyms.toml`) that does not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatorError(pub String);
+
+impl std::fmt::Display for LocatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid synonym list: {}", self.0)
+    }
+}
+
+impl std::error::Error for LocatorError {}
+
+impl<'c> Locator<'c> {
+    pub fn new(catalog: &'c Catalog) -> Result<Locator<'c>, LocatorError> {
+        Ok(Locator {
+            vocabulary: matching::Vocabulary::new(catalog),
+            synonyms: labels::SynonymFile::builtin().map_err(LocatorError)?,
+            matcher: OnceLock::new(),
+        })
+    }
+
+    /// The locator of the built-in catalog.
+    pub fn builtin() -> &'static Locator<'static> {
+        static LOCATOR: OnceLock<Locator<'static>> = OnceLock::new();
+        LOCATOR.get_or_init(|| {
+            // The synonym list is part of the source tree and read by the tests: failing
+            // here is a build defect, not an input error.
+            Locator::new(Catalog::builtin()).expect("the embedded synonym list is valid")
+        })
+    }
+
+    pub fn catalog(&self) -> &'c Catalog {
+        self.vocabulary.catalog
+    }
+
+    fn matcher(&self) -> &labels::Matcher {
+        self.matcher
+            .get_or_init(|| labels::Matcher::new(self.catalog(), &self.synonyms))
+    }
+
+    /// Finds the answers of a document: by item numbers, and by labels where a region
+    /// has none or its labels say otherwise; within the time given, if any.
+    pub fn locate(
+        &self,
+        document: &Document,
+        mode: Mode,
+        until: Option<Instant>,
+    ) -> Result<Located, OutOfTime> {
+        locate(document, self, mode, until)
+    }
+}
+
+fn locate(
     document: &Document,
-    catalog: &Catalog,
+    locator: &Locator,
     mode: Mode,
     until: Option<Instant>,
 ) -> Result<Located, OutOfTime> {
     let mut collector = Collector::default();
-    // The catalog folded for matching: built once for the built-in catalog, not per file.
-    static BUILTIN: OnceLock<matching::Vocabulary<'static>> = OnceLock::new();
-    let own;
-    let vocabulary = if std::ptr::eq(catalog, Catalog::builtin()) {
-        BUILTIN.get_or_init(|| matching::Vocabulary::new(Catalog::builtin()))
-    } else {
-        own = matching::Vocabulary::new(catalog);
-        &own
-    };
-    // Built on first need: a form whose numbers all stand never matches labels.
-    let mut labels = LabelReading::new(catalog);
+    let vocabulary = &locator.vocabulary;
+    let mut labels = LabelReading::new(locator);
     let mut asp_saas = false;
     // Whether some region's item numbers are today's (its labels agree with them).
     let mut current_numbers = false;
@@ -407,8 +458,10 @@ pub fn locate(
 
 /// [`locate`] with no time limit, which cannot run out: for the unit tests.
 #[cfg(test)]
-fn untimed(document: &Document, catalog: &Catalog) -> Located {
-    locate(document, catalog, Mode::Auto, None).unwrap_or_else(|OutOfTime| unreachable!())
+fn untimed(document: &Document) -> Located {
+    Locator::builtin()
+        .locate(document, Mode::Auto, None)
+        .unwrap_or_else(|OutOfTime| unreachable!())
 }
 
 /// A region as segmented, and what its item numbers say.
@@ -432,17 +485,15 @@ enum Outcome {
 /// labels), and the regions' label–answer pairs, read in document order so that each
 /// region starts with the context the one before left (a heading paragraph above the
 /// table that answers it).
-struct LabelReading<'c> {
-    catalog: &'c Catalog,
-    matcher: Option<labels::MatcherRef>,
+struct LabelReading<'l> {
+    locator: &'l Locator<'l>,
     pairs: Vec<labels::RegionPairs>,
 }
 
-impl<'c> LabelReading<'c> {
-    fn new(catalog: &'c Catalog) -> Self {
+impl<'l> LabelReading<'l> {
+    fn new(locator: &'l Locator<'l>) -> Self {
         LabelReading {
-            catalog,
-            matcher: None,
+            locator,
             pairs: Vec::new(),
         }
     }
@@ -453,9 +504,7 @@ impl<'c> LabelReading<'c> {
         readings: &[RegionReading],
         index: usize,
     ) -> (&labels::Matcher, &labels::RegionPairs) {
-        let matcher = self
-            .matcher
-            .get_or_insert_with(|| labels::matcher(self.catalog));
+        let matcher = self.locator.matcher();
         while self.pairs.len() <= index {
             let reading = &readings[self.pairs.len()];
             let context = self
@@ -650,18 +699,15 @@ mod tests {
         let document = Document {
             regions: vec![cover.clone(), form],
         };
-        let located = locate(&document, Catalog::builtin());
+        let located = locate(&document);
         let numbers: Vec<u32> = located.items.iter().map(|i| i.number).collect();
         assert_eq!(numbers, [33, 35]);
         assert_eq!(located.kind, FormKind::Current);
 
         // Without today's numbers anywhere, the labels are all there is.
-        let legacy = locate(
-            &Document {
-                regions: vec![cover],
-            },
-            Catalog::builtin(),
-        );
+        let legacy = locate(&Document {
+            regions: vec![cover],
+        });
         assert!(legacy.items.iter().any(|i| i.number == 34));
     }
 
@@ -726,10 +772,11 @@ mod tests {
 
     #[test]
     fn a_heading_paragraph_names_the_table_below_it() {
-        let located = locate(
-            &heading_and_table_form(["■株式上場", "■社員数", "■本社所在地"]),
-            Catalog::builtin(),
-        );
+        let located = locate(&heading_and_table_form([
+            "■株式上場",
+            "■社員数",
+            "■本社所在地",
+        ]));
         assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
         assert_eq!(located.kind, FormKind::LegacyIaasPaas);
     }
@@ -738,10 +785,11 @@ mod tests {
     fn headings_in_the_forms_own_numbering_are_not_item_numbers() {
         // 1, 2, 3 are today's items 1 (開示日), 2 (事業者名), 3 (設立年): the labels say
         // otherwise, and so the document's numbering is its own.
-        let located = locate(
-            &heading_and_table_form(["1．株式上場", "2．社員数", "3．本社所在地"]),
-            Catalog::builtin(),
-        );
+        let located = locate(&heading_and_table_form([
+            "1．株式上場",
+            "2．社員数",
+            "3．本社所在地",
+        ]));
         assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
     }
 
@@ -774,7 +822,7 @@ mod tests {
         let document = Document {
             regions: vec![region("申請書", rows)],
         };
-        let located = locate(&document, Catalog::builtin());
+        let located = locate(&document);
         let found = answers(&located);
         assert!(found.contains(&(7, 1, "14人")), "{found:?}");
         assert!(found.contains(&(9, 1, "1,200百万円")), "{found:?}");
@@ -805,7 +853,7 @@ mod tests {
                     ),
                 ],
             };
-            let located = locate(&document, Catalog::builtin());
+            let located = locate(&document);
             let found = answers(&located);
             assert!(found.contains(&(93, 1, answer)), "{found:?}");
         }
@@ -820,7 +868,7 @@ mod tests {
             paragraphs(11, &["107．経常利益"]),
             region("表5", &[&["経常利益（単体・直近決算期）"]]),
         ]);
-        let located = locate(&document, Catalog::builtin());
+        let located = locate(&document);
         assert_eq!(answers(&located), HEADING_AND_TABLE_ANSWERS);
     }
 }
