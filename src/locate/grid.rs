@@ -489,8 +489,10 @@ fn repeated_bands(roles: &HashMap<u32, Role>) -> Option<Vec<u32>> {
 
 /// A region whose answers stand in several columns side by side, one for each data
 /// centre (第1センター | 第2センター, or the centres' names), with each row's answers
-/// joined, top to bottom in column order, into one answer in the first such column.
-/// `None` where no header names parallel answer columns.
+/// joined, top to bottom in column order, into one answer in the first such column,
+/// each line opening with its column's heading as written (「第1センター：①」), so that
+/// every centre's answer keeps its centre's name. `None` where no header names parallel
+/// answer columns.
 pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
     let folded: Vec<Vec<(u32, String)>> = region.rows.iter().map(folded_row).collect();
     let own_columns: Vec<Option<Vec<u32>>> = folded
@@ -502,6 +504,8 @@ pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
         return None;
     }
     let mut parallel: Option<Vec<u32>> = None;
+    // The headings of the parallel columns in force, by column.
+    let mut names: Vec<(u32, &str)> = Vec::new();
     let rows = region
         .rows
         .iter()
@@ -510,9 +514,19 @@ pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
             let is_header = own.is_some() || header_roles(folded).is_some();
             if is_header {
                 parallel = own;
+                names = row
+                    .blocks
+                    .iter()
+                    .filter(|b| parallel.as_ref().is_some_and(|c| c.contains(&b.column)))
+                    .map(|b| (b.column, b.text.trim()))
+                    .collect();
             }
             let Some(columns) = parallel.as_ref() else {
                 return row.clone();
+            };
+            let named = |block: &Block| match names.iter().find(|(c, _)| *c == block.column) {
+                Some((_, name)) if !name.is_empty() => format!("{name}：{}", block.text),
+                _ => block.text.clone(),
             };
             let mut joined: Option<Block> = None;
             let mut blocks = Vec::with_capacity(row.blocks.len());
@@ -526,11 +540,14 @@ pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
                     Some(_) if is_header => {}
                     Some(first) => {
                         first.text.push('\n');
-                        first.text.push_str(&block.text);
+                        first.text.push_str(&named(block));
                     }
                     None => {
                         let mut first = block.clone();
                         first.column = columns[0];
+                        if !is_header {
+                            first.text = named(block);
+                        }
                         joined = Some(first);
                     }
                 }
@@ -1062,9 +1079,18 @@ mod tests {
                 "2006年",
             ],
         ]);
-        let expected = [(112, 1, "1999年\n2006年".to_string())];
-        assert_eq!(raws(&by_place), expected);
-        assert_eq!(raws(&by_name), expected);
+        assert_eq!(
+            raws(&by_place),
+            [(
+                112,
+                1,
+                "第1センター：1999年\n第2センター：2006年".to_string()
+            )]
+        );
+        assert_eq!(
+            raws(&by_name),
+            [(112, 1, "高松DC：1999年\nさいたまiDC：2006年".to_string())]
+        );
     }
 
     #[test]

@@ -17,12 +17,12 @@ pub struct CentrePart {
     pub text: String,
 }
 
-/// A centre's name: numbered centres, DC numbers, or a single letter.
+/// A centre's name: numbered centres (第2拠点, センターB), DC numbers, or a single letter.
 /// Read from the answer as written (full-width letters and colons included), so that
 /// each part keeps its own spelling; `\d` and `\s` are Unicode.
 /// Besides numbers and letters, a centre's own name ending in センター or DC
 /// (「札幌コロケーションセンター」, 「東京第2DC」), short and unbroken.
-const NAME: &str = r"第\s*\d+\s*(?:データ)?センター|(?:データ)?センター\s*\d+|(?:DC|ＤＣ)\s*\d+|[A-ZＡ-Ｚ]|[^\s:：/／、,，;；()（）【】「」]{1,20}?(?:センター|DC|ＤＣ)\s*\d*";
+const NAME: &str = r"第\s*\d+\s*(?:(?:データ)?センター|拠点)|(?:データ)?センター\s*(?:\d+|[A-Za-zＡ-Ｚａ-ｚ])|(?:DC|ＤＣ)\s*\d+|[A-ZＡ-Ｚ]|[^\s:：/／、,，;；()（）【】「」]{1,20}?(?:センター|DC|ＤＣ)\s*\d*";
 
 /// A name opening a centre's part: 「第1センター：」, 「【DC2】」.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -150,6 +150,15 @@ mod tests {
             named(&[("センター1", "1"), ("センター2", "3")])
         );
         assert_eq!(parts("A：①、B：③"), named(&[("A", "①"), ("B", "③")]));
+        // Parallel columns joined by the locator, each line named by its heading.
+        assert_eq!(
+            parts("センターA：①\nセンターB：③"),
+            named(&[("センターA", "①"), ("センターB", "③")])
+        );
+        assert_eq!(
+            parts("第1拠点：有\n第2拠点：無"),
+            named(&[("第1拠点", "有"), ("第2拠点", "無")])
+        );
         assert_eq!(
             parts("第1センター：〇（保存期間2年） 第2センター：〇（保存期間1年）"),
             named(&[
