@@ -22,7 +22,7 @@ use super::grid::{Role, header_roles};
 use super::matching::is_note;
 use crate::catalog::Catalog;
 use crate::model::{Location, Region};
-use crate::text::{Bigrams, fold, nfkc, similarity};
+use crate::text::{fold, nfkc, similarity};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -128,6 +128,73 @@ impl Rewrites {
     }
 }
 
+/// The catalog phrases' character bigrams, numbered as they are met, so that a label's
+/// bigrams are counted once into a table and each phrase's Dice coefficient is a lookup
+/// per phrase bigram rather than a merge over the label's (older forms' labels run
+/// long, and every label meets every phrase of its candidate fields).
+#[derive(Default)]
+struct BigramIds(HashMap<(char, char), u32>);
+
+/// A phrase's bigrams as (id, count), and how many there are in all.
+struct PhraseBigrams {
+    counts: Vec<(u32, u16)>,
+    len: usize,
+}
+
+/// A label's bigrams counted by id; those no phrase has count only in `len`.
+struct LabelBigrams {
+    counts: Vec<u16>,
+    len: usize,
+}
+
+fn char_pairs(text: &str) -> impl Iterator<Item = (char, char)> + '_ {
+    text.chars().zip(text.chars().skip(1))
+}
+
+impl BigramIds {
+    /// A catalog phrase's bigrams, numbering those not met before.
+    fn phrase(&mut self, text: &str) -> PhraseBigrams {
+        let mut counts: Vec<(u32, u16)> = Vec::new();
+        let mut len = 0;
+        for pair in char_pairs(text) {
+            len += 1;
+            let next = self.0.len() as u32;
+            let id = *self.0.entry(pair).or_insert(next);
+            match counts.iter_mut().find(|(i, _)| *i == id) {
+                Some((_, n)) => *n = n.saturating_add(1),
+                None => counts.push((id, 1)),
+            }
+        }
+        PhraseBigrams { counts, len }
+    }
+
+    fn label(&self, text: &str) -> LabelBigrams {
+        let mut counts = vec![0u16; self.0.len()];
+        let mut len = 0;
+        for pair in char_pairs(text) {
+            len += 1;
+            if let Some(&id) = self.0.get(&pair) {
+                counts[id as usize] = counts[id as usize].saturating_add(1);
+            }
+        }
+        LabelBigrams { counts, len }
+    }
+}
+
+/// The Dice coefficient of a label's and a phrase's bigrams (as `text::Bigrams::dice`: the
+/// shared bigrams counted with their multiplicity).
+fn dice(label: &LabelBigrams, phrase: &PhraseBigrams) -> f64 {
+    if label.len == 0 || phrase.len == 0 {
+        return 0.0;
+    }
+    let common: usize = phrase
+        .counts
+        .iter()
+        .map(|&(id, n)| usize::from(n.min(label.counts[id as usize])))
+        .sum();
+    2.0 * common as f64 / (label.len + phrase.len) as f64
+}
+
 /// A piece of catalog text: its content words and its character bigrams.
 struct Phrase {
     keys: Vec<String>,
@@ -137,7 +204,7 @@ struct Phrase {
     /// Keys that count in the phrase's length but that a label cannot say for this
     /// field (see `siblings_own`).
     blocked: Vec<String>,
-    bigrams: Bigrams,
+    bigrams: PhraseBigrams,
     /// How far this phrase alone can vouch for the field (a title shared by several
     /// fields less than the field's own label).
     trust: f64,
@@ -182,6 +249,7 @@ pub(super) struct Matcher {
     /// scores nothing for a field with no word of its own or near it in the bag, so
     /// only these fields are scored.
     fields_saying: Vec<Vec<u32>>,
+    bigram_ids: BigramIds,
 }
 
 fn content_keys(text: &str) -> Vec<String> {
@@ -248,6 +316,7 @@ impl Matcher {
             .flat_map(|g| g.words.iter().map(|w| fold(w)))
             .collect();
         legacy_only.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut bigram_ids = BigramIds::default();
         let mut sections: Vec<SectionEntry> = Vec::new();
         let mut section_index: HashMap<String, usize> = HashMap::new();
         let mut fields = Vec::new();
@@ -309,7 +378,7 @@ impl Matcher {
                         weights: Vec::new(),
                         total: 0.0,
                         blocked,
-                        bigrams: Bigrams::of(&fold(title)),
+                        bigrams: bigram_ids.phrase(&fold(title)),
                         trust: title_trust,
                         ids: Vec::new(),
                         sayable: Vec::new(),
@@ -345,7 +414,7 @@ impl Matcher {
                         weights: Vec::new(),
                         total: 0.0,
                         blocked: Vec::new(),
-                        bigrams: Bigrams::of(&fold(&text)),
+                        bigrams: bigram_ids.phrase(&fold(&text)),
                         trust,
                         ids: Vec::new(),
                         sayable: Vec::new(),
@@ -422,6 +491,7 @@ impl Matcher {
             words,
             related,
             fields_saying,
+            bigram_ids,
         }
     }
 
@@ -469,7 +539,7 @@ struct Reading {
     weights: Vec<f64>,
     total: f64,
     folded: String,
-    bigrams: Bigrams,
+    bigrams: LabelBigrams,
     /// Per key: its catalog word id, if the catalog has the word, and the catalog words
     /// it contains or is contained in.
     exact: Vec<Option<u32>>,
@@ -534,7 +604,7 @@ impl Matcher {
                 total: weights.iter().sum(),
                 keys,
                 weights,
-                bigrams: Bigrams::of(&text),
+                bigrams: self.bigram_ids.label(&text),
                 folded: text,
                 exact,
                 near,
@@ -638,7 +708,7 @@ impl Matcher {
                 field
                     .phrases
                     .iter()
-                    .map(|p| p.trust * reading.bigrams.dice(&p.bigrams))
+                    .map(|p| p.trust * dice(&reading.bigrams, &p.bigrams))
                     .fold(0.0, f64::max)
             };
             best = best.max(WORD_SHARE * token + (1.0 - WORD_SHARE) * bigram);
