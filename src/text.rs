@@ -17,6 +17,9 @@ pub fn fold(text: &str) -> String {
     for c in normalized.chars().filter(|c| !c.is_whitespace()) {
         if c.is_ascii() {
             folded.push(c.to_ascii_lowercase());
+        } else if matches!(c, '\u{3000}'..='\u{9fff}') {
+            // Kana, kanji and CJK punctuation have no case: no table look-up.
+            folded.push(c);
         } else {
             folded.extend(c.to_lowercase());
         }
@@ -33,6 +36,9 @@ pub fn nfkc(text: &str) -> String {
     // the text). What is left is most often NFKC already (kana, kanji, ASCII): copied,
     // not decomposed and recomposed.
     let mapped: String = text.chars().map(narrow).collect();
+    if mapped.chars().all(is_nfkc_stable) {
+        return mapped;
+    }
     if unicode_normalization::is_nfkc_quick(mapped.chars()) == IsNormalized::Yes {
         return mapped;
     }
@@ -48,6 +54,22 @@ pub fn nfkc(text: &str) -> String {
     }
     out.extend(text[segment_start..].nfkc());
     out
+}
+
+/// Characters that NFKC leaves as they are whatever stands around them, told without
+/// the quick-check tables: ASCII, the kana that neither decompose nor combine (not
+/// ゔ, ヷ–ヺ, ゝゞヽヾ or the sound marks), CJK punctuation without a compatibility
+/// form, and the unified ideographs. Most of a Japanese form is made of these.
+fn is_nfkc_stable(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{7f}'
+        | '\u{3001}'..='\u{3003}'
+        | '\u{3005}'..='\u{3029}'
+        | '\u{3030}'..='\u{3035}'
+        | '\u{3041}'..='\u{3093}'
+        | '\u{30a1}'..='\u{30f3}'
+        | '\u{30fb}'..='\u{30fc}'
+        | '\u{4e00}'..='\u{9fff}')
 }
 
 /// A full-width form of ASCII (U+FF01–U+FF5E) as ASCII, the ideographic space as a space:
@@ -181,6 +203,22 @@ mod tests {
         assert_eq!(fold("① 事業者名"), "①事業者名");
         assert_eq!(nfkc("か\u{3099}①１"), "が①1");
         assert_eq!(nfkc("Ａ\u{301}　％"), "Á %");
+    }
+
+    #[test]
+    fn the_stable_characters_are_their_own_nfkc_and_combine_with_nothing() {
+        for c in (0..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|c| is_nfkc_stable(*c))
+        {
+            let alone = c.to_string();
+            assert_eq!(alone.nfkc().collect::<String>(), alone, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
