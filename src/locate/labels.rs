@@ -25,6 +25,7 @@ use crate::model::{Location, Region};
 use crate::text::{fold, nfkc, similarity};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -245,6 +246,10 @@ pub(super) struct Matcher {
     words: Vec<String>,
     /// Per word id, the ids of the words it contains or is contained in.
     related: Vec<Vec<u32>>,
+    /// Every piece (two characters or more) of every catalog word of two characters or
+    /// more, with the ids of the words it is a piece of: a word no catalog word is gets
+    /// its related words by look-ups, not by a scan of them all.
+    pieces: HashMap<String, Vec<u32>>,
     /// Per word id, the fields (indexes into `fields`) whose bag holds it: a label
     /// scores nothing for a field with no word of its own or near it in the bag, so
     /// only these fields are scored.
@@ -252,14 +257,42 @@ pub(super) struct Matcher {
     bigram_ids: BigramIds,
 }
 
+/// The content words of a text, as keys. A form's labels are read several times over
+/// (as a heading? as a label? against which fields?), so each worker remembers the
+/// words of the short texts it tokenized last: a pure function of the text, the memory
+/// bounded by [`KEYS_REMEMBERED`] texts of at most [`KEYS_REMEMBERED_LEN`] bytes.
 fn content_keys(text: &str) -> Vec<String> {
-    tokenizer()
-        .tokens(text)
-        .into_iter()
-        .filter(Token::is_content)
-        .map(|t| t.key())
-        .collect()
+    thread_local! {
+        static KEYS: RefCell<HashMap<String, Vec<String>>> = RefCell::new(HashMap::new());
+    }
+    let tokenize = || -> Vec<String> {
+        tokenizer()
+            .tokens(text)
+            .into_iter()
+            .filter(Token::is_content)
+            .map(|t| t.key())
+            .collect()
+    };
+    if text.len() > KEYS_REMEMBERED_LEN {
+        return tokenize();
+    }
+    if let Some(keys) = KEYS.with_borrow(|memo| memo.get(text).cloned()) {
+        return keys;
+    }
+    let keys = tokenize();
+    KEYS.with_borrow_mut(|memo| {
+        if memo.len() >= KEYS_REMEMBERED {
+            memo.clear();
+        }
+        memo.insert(text.to_string(), keys.clone());
+    });
+    keys
 }
+
+/// How many texts' words a worker remembers, and how long a text may be to be
+/// remembered: a form has a few hundred labels and headings, mostly short.
+const KEYS_REMEMBERED: usize = 4096;
+const KEYS_REMEMBERED_LEN: usize = 256;
 
 /// A catalog label cut to what a form prints: no parentheses, no 「有り」 tail.
 fn short_label(label: &str) -> String {
@@ -457,6 +490,15 @@ impl Matcher {
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
         let related: Vec<Vec<u32>> = words.iter().map(|w| related_ids(w, &words)).collect();
+        let mut pieces: HashMap<String, Vec<u32>> = HashMap::new();
+        for (id, word) in words.iter().enumerate() {
+            for piece in pieces_of(word) {
+                let ids = pieces.entry(piece.to_string()).or_default();
+                if ids.last() != Some(&(id as u32)) {
+                    ids.push(id as u32);
+                }
+            }
+        }
         let mut fields_saying: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
         for (j, field) in fields.iter_mut().enumerate() {
             field.bag_ids = field.bag.iter().map(|k| vocabulary[k]).collect();
@@ -492,11 +534,27 @@ impl Matcher {
             related,
             fields_saying,
             bigram_ids,
+            pieces,
         }
     }
 
     fn weight(&self, key: &str) -> f64 {
         self.idf.get(key).copied().unwrap_or(self.unseen_weight)
+    }
+
+    /// [`related_ids`] of a word the catalog does not have, by look-ups: the words it
+    /// is a piece of, and the words that are pieces of it.
+    fn related_to_unknown(&self, word: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = self.pieces.get(word).cloned().unwrap_or_default();
+        ids.extend(
+            pieces_of(word)
+                .filter(|piece| *piece != word)
+                .filter_map(|piece| self.vocabulary.get(piece).copied()),
+        );
+        ids.sort_unstable();
+        ids.dedup();
+        ids.retain(|&id| self.words[id as usize] != word);
+        ids
     }
 }
 
@@ -514,6 +572,23 @@ fn best_match(key: &str, keys: &[String]) -> f64 {
         .iter()
         .any(|k| !short(k) && (k.contains(key) || key.contains(k.as_str())));
     if inside { 0.6 } else { 0.0 }
+}
+
+/// The pieces of a word, two characters or more, the whole word included; none of a
+/// word shorter than two characters.
+fn pieces_of(word: &str) -> impl Iterator<Item = &str> + '_ {
+    let bounds: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(word.len()))
+        .collect();
+    let n = bounds.len();
+    (0..n)
+        .flat_map(move |i| (i + 2..n).map(move |j| (i, j)))
+        .map({
+            let bounds = bounds.clone();
+            move |(i, j)| &word[bounds[i]..bounds[j]]
+        })
 }
 
 /// The ids of the words of `words` that contain `word` or that it contains (both two
@@ -592,7 +667,7 @@ impl Matcher {
                 .zip(&exact)
                 .map(|(k, id)| match id {
                     Some(id) => self.related[*id as usize].clone(),
-                    None => related_ids(k, &self.words),
+                    None => self.related_to_unknown(k),
                 })
                 .collect();
             let mut said_exact: Vec<u32> = exact.iter().flatten().copied().collect();
