@@ -319,7 +319,7 @@ fn slim(outcome: Outcome) -> Outcome {
             d.items.retain_mut(|item| {
                 if !flagged.contains(&item.number) {
                     item.fields
-                        .retain(|f| report::NAMING_FIELDS.contains(&(item.number, f.index)));
+                        .retain(|f| pipeline::NAMING_FIELDS.contains(&(item.number, f.index)));
                 }
                 !item.fields.is_empty()
             });

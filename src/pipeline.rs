@@ -47,6 +47,23 @@ pub struct DocumentResult {
     pub verdict: Option<Verdict>,
 }
 
+/// The answers that name an application for people, and pair a renewal with the
+/// application before it: 事業者名 and サービス名称.
+pub const NAMING_FIELDS: [(u32, u32); 2] = [(2, 1), (34, 1)];
+
+impl DocumentResult {
+    /// The application's 事業者名 and サービス名称, as answered.
+    pub fn names(&self) -> [Option<&str>; 2] {
+        NAMING_FIELDS.map(|(item, field)| {
+            self.items
+                .iter()
+                .find(|i| i.number == item)
+                .and_then(|i| i.fields.iter().find(|f| f.index == field))
+                .map(|f| f.raw.as_str())
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorResult {
     pub schema: &'static str,

@@ -7,7 +7,7 @@
 //! script but that one (by its SHA-256 hash), so that even a broken escape could not run
 //! a script or load anything. The output depends only on the input: no clock, no host.
 
-use super::{Counts, counts, error_kind_label, names, verdict_label};
+use super::{Counts, counts, error_kind_label, verdict_label};
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::ErrorKind;
@@ -358,7 +358,7 @@ impl Page {
                         Verdict::Pass => summary.pass += 1,
                     }
                     let (status_label, mark) = verdict_label(verdict);
-                    let [company, service] = names(d).map(|n| n.map(str::to_string));
+                    let [company, service] = d.names().map(|n| n.map(str::to_string));
                     let codes = rule_codes(&d.findings);
                     for code in &codes {
                         by_rule
@@ -625,6 +625,7 @@ fn rule_label(rule: Rule) -> &'static str {
         Rule::Contradiction => "矛盾",
         Rule::BelowThreshold => "基準未達",
         Rule::Unrecognized => "要確認（読取不能）",
+        Rule::Renewal => "前回との比較",
     }
 }
 

@@ -1,7 +1,7 @@
 //! Results for a person at a terminal: one line per input, saying which application it
 //! is (事業者名 and サービス名称 as answered) and what was found, with no JSON.
 
-use super::{counts, error_kind_label, names, verdict_label};
+use super::{counts, error_kind_label, verdict_label};
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
@@ -13,7 +13,8 @@ const NAME_CHARS: usize = 24;
 pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io::Result<()> {
     let line = match outcome {
         Outcome::Document(d) => {
-            let names = names(d)
+            let names = d
+                .names()
                 .into_iter()
                 .flatten()
                 .map(|name| crate::text::excerpt(name, NAME_CHARS))
