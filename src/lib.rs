@@ -20,6 +20,7 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod renewal;
 pub mod report;
 pub mod text;
 pub mod tokenize;

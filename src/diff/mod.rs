@@ -158,9 +158,7 @@ fn same_answer(kind: ValueKind, old: &FieldResult, new: &FieldResult) -> bool {
     }
     let yes_no = matches!(kind, ValueKind::Presence | ValueKind::Permission);
     let same = |(a, a_raw): (&Value, &str), (b, b_raw): (&Value, &str)| {
-        *a != Value::Text
-            && a == b
-            && (!yes_no || detail_after_answer(a_raw) == detail_after_answer(b_raw))
+        same_value(a, b) && (!yes_no || detail_after_answer(a_raw) == detail_after_answer(b_raw))
     };
     if old.centres.is_empty() && new.centres.is_empty() {
         return same((&old.value, &old.raw), (&new.value, &new.raw));
@@ -170,6 +168,27 @@ fn same_answer(kind: ValueKind, old: &FieldResult, new: &FieldResult) -> bool {
             a.centre.as_deref().map(fold) == b.centre.as_deref().map(fold)
                 && (fold(&a.raw) == fold(&b.raw) || same((&a.value, &a.raw), (&b.value, &b.raw)))
         })
+}
+
+/// The same typed value; a count written once with its unit and once without (a typed
+/// cell 「1,284」, a text 「1,284名」) is the same count.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Text, _) | (_, Value::Text) => false,
+        (
+            Value::Number {
+                number: x,
+                unit: u,
+                period: p,
+            },
+            Value::Number {
+                number: y,
+                unit: v,
+                period: q,
+            },
+        ) => x == y && p == q && (u == v || u.is_none() || v.is_none()),
+        _ => a == b,
+    }
 }
 
 /// The contract's `pairing`: how the two applications were found to be one service's,
@@ -341,6 +360,7 @@ mod tests {
             ),
             (77, 2, "99.95%", "９９．９５％"),
             (8, 1, "1,284名", "１２８４名"),
+            (8, 1, "1,284", "1,284名"),
             (85, 1, "3ヶ月前", "3カ月前"),
             (
                 29,
