@@ -92,13 +92,13 @@ enum Command {
         run: RunArgs,
     },
     /// 更新申請を前回の申請と比べ、変わった回答と更新申請の規則の指摘を申請書の組ごとに書く
-    #[command(override_usage = "kaiji diff [オプション] PREVIOUS CURRENT")]
+    #[command(override_usage = "kaiji diff [オプション] 前回 今回")]
     Diff {
         /// 前回（認定済み）の申請書：ファイルまたはフォルダ
-        #[arg(value_name = "PREVIOUS")]
+        #[arg(value_name = "前回")]
         previous: PathBuf,
         /// 今回（更新申請）の申請書：ファイルまたはフォルダ。フォルダどうしなら、事業者名とサービス名称、次にファイル名（拡張子を除く）で組にする
-        #[arg(value_name = "CURRENT")]
+        #[arg(value_name = "今回")]
         current: PathBuf,
         /// 結果の形式：jsonl、json［既定：jsonl。標準出力が端末なら組ごとに 1 行］
         #[arg(long, value_enum)]
