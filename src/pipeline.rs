@@ -329,6 +329,42 @@ pub fn type_answer(
     }
 }
 
+/// The items of an application answered as given (item, field, raw), each typed as the
+/// pipeline types it: for the tests of the stages after it.
+#[cfg(test)]
+pub(crate) fn answered(given: &[(u32, u32, &str)]) -> Vec<ItemResult> {
+    let catalog = Catalog::builtin();
+    let mut items: Vec<ItemResult> = Vec::new();
+    for &(number, index, raw) in given {
+        let (Some(item), Some(field)) = (
+            catalog.item(number),
+            catalog.item(number).and_then(|i| i.field(index)),
+        ) else {
+            panic!("no field {number}.{index} in the catalog");
+        };
+        let at = crate::model::Location::Page { page: 1 };
+        let (value, centres) = type_answer(item, field, (raw, &at), None, &mut Vec::new());
+        let answer = FieldResult {
+            index,
+            raw: raw.to_string(),
+            value,
+            at,
+            confidence: 1.0,
+            matched_label: None,
+            centres,
+        };
+        match items.iter_mut().find(|i| i.number == number) {
+            Some(i) => i.fields.push(answer),
+            None => items.push(ItemResult {
+                number,
+                title: item.title.clone(),
+                fields: vec![answer],
+            }),
+        }
+    }
+    items
+}
+
 /// The rule unit's finding for what the locator noticed.
 fn note_finding(note: &LocateNote, catalog: &Catalog) -> Option<Finding> {
     let item = note.item.and_then(|n| catalog.item(n));

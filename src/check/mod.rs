@@ -37,12 +37,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, cross_checks: &CrossChecks) -
     format_limits::check(answers, catalog, &mut findings);
     presence_details::check(answers, catalog, &mut findings);
     cross_items::check(answers, catalog, cross_checks, &mut findings);
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.item.cmp(&b.item))
-            .then(a.field.cmp(&b.field))
-    });
+    sort(&mut findings);
     findings
 }
 
@@ -51,13 +46,25 @@ pub fn check(answers: &Answers, catalog: &Catalog, cross_checks: &CrossChecks) -
 pub fn renewal(previous: &Answers, current: &Answers, catalog: &Catalog) -> Vec<Finding> {
     let mut findings = Vec::new();
     renewal::check(previous, current, catalog, &mut findings);
+    sort(&mut findings);
+    findings
+}
+
+/// Worst first, then by item and field.
+fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(a.item.cmp(&b.item))
             .then(a.field.cmp(&b.field))
     });
-    findings
+}
+
+/// The guide's words on a blank answer to `item`.
+fn blank_rejection(item: &crate::catalog::Item) -> &str {
+    item.reject_if
+        .first()
+        .map_or("未記入の場合は非認定となります。", String::as_str)
 }
 
 /// One rule: its stable code, the contract's rule family and severity, and what it

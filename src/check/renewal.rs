@@ -8,7 +8,7 @@
 //! a long way. `kaiji diff` runs them on every pair.
 
 use super::cross_items::{data_centres, date_of, is_after, number_of, presence_of};
-use super::{RuleDescription, RuleUnit, about, is_blank};
+use super::{RuleDescription, RuleUnit, about, blank_rejection, is_blank};
 use crate::answers::{Answers, FieldResult};
 use crate::catalog::{Catalog, Item, ValueKind};
 use crate::findings::{Finding, Rule, Severity};
@@ -184,10 +184,7 @@ pub fn check(
                 && before.is_some_and(|b| !is_blank(&b.raw))
                 && after.is_none_or(|a| is_blank(&a.raw))
             {
-                let because = item
-                    .reject_if
-                    .first()
-                    .map_or("未記入の場合は非認定となります。", String::as_str);
+                let because = blank_rejection(item);
                 let mut finding = about(
                     &REQUIRED_ANSWER_DROPPED,
                     before,
@@ -437,38 +434,8 @@ pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::ItemResult;
-    use crate::model::Location;
-    use crate::pipeline::type_answer;
 
-    fn answers(given: &[(u32, u32, &str)]) -> Vec<ItemResult> {
-        let catalog = Catalog::builtin();
-        let mut items: Vec<ItemResult> = Vec::new();
-        for &(number, index, raw) in given {
-            let item = catalog.item(number).unwrap();
-            let field = item.field(index).unwrap();
-            let at = Location::Page { page: 2 };
-            let (value, centres) = type_answer(item, field, (raw, &at), None, &mut Vec::new());
-            let answer = FieldResult {
-                index,
-                raw: raw.to_string(),
-                value,
-                at,
-                confidence: 1.0,
-                matched_label: None,
-                centres,
-            };
-            match items.iter_mut().find(|i| i.number == number) {
-                Some(i) => i.fields.push(answer),
-                None => items.push(ItemResult {
-                    number,
-                    title: item.title.clone(),
-                    fields: vec![answer],
-                }),
-            }
-        }
-        items
-    }
+    use crate::pipeline::answered as answers;
 
     /// The codes the rules raise, with item and field, for answers before and now.
     fn fired(before: &[(u32, u32, &str)], after: &[(u32, u32, &str)]) -> Vec<(String, u32, u32)> {

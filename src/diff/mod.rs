@@ -304,37 +304,8 @@ fn renewal_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::type_answer;
 
-    /// The items of an application answered as given, typed as `check` types them.
-    fn answers(given: &[(u32, u32, &str)]) -> Vec<ItemResult> {
-        let catalog = Catalog::builtin();
-        let mut items: Vec<ItemResult> = Vec::new();
-        for &(number, index, raw) in given {
-            let item = catalog.item(number).unwrap();
-            let field = item.field(index).unwrap();
-            let at = Location::Page { page: 1 };
-            let (value, centres) = type_answer(item, field, (raw, &at), None, &mut Vec::new());
-            let answer = FieldResult {
-                index,
-                raw: raw.to_string(),
-                value,
-                at,
-                confidence: 1.0,
-                matched_label: None,
-                centres,
-            };
-            match items.iter_mut().find(|i| i.number == number) {
-                Some(i) => i.fields.push(answer),
-                None => items.push(ItemResult {
-                    number,
-                    title: item.title.clone(),
-                    fields: vec![answer],
-                }),
-            }
-        }
-        items
-    }
+    use crate::pipeline::answered as answers;
 
     fn kinds(
         before: &[(u32, u32, &str)],
