@@ -207,16 +207,7 @@ struct Render<'a> {
 impl Render<'_> {
     fn one(&self, input: &Input) -> io::Result<Done> {
         let file = input.path.as_path();
-        let shown = inputs::shown(file);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pipeline::process(file, &shown, &self.setup)
-        }))
-        .unwrap_or_else(|panic| internal_error(file, &shown, panic.as_ref()));
-        let outcome = if input.named {
-            outcome
-        } else {
-            set_aside_if_no_application(outcome)
-        };
+        let outcome = outcome(input, &self.setup);
         let status = match &outcome {
             Outcome::Document(d) => Status::Document(d.verdict),
             Outcome::Error(e) if !input.named && e.error.kind.is_no_application() => {
@@ -262,6 +253,54 @@ impl Render<'_> {
             status,
             bytes,
         })
+    }
+}
+
+/// One input through the pipeline: its result, a panic of a stage reported like any
+/// unreadable file, and a document found in a folder with no item of the form set aside.
+fn outcome(input: &Input, setup: &Setup) -> Outcome {
+    let file = input.path.as_path();
+    let shown = inputs::shown(file);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pipeline::process(file, &shown, setup)
+    }))
+    .unwrap_or_else(|panic| internal_error(file, &shown, panic.as_ref()));
+    if input.named {
+        outcome
+    } else {
+        set_aside_if_no_application(outcome)
+    }
+}
+
+/// Every input through the pipeline with its own setup (how far to take it), on `jobs`
+/// workers (0 for one per core) of the same kind as a batch's; the results in input
+/// order. For a command that needs every result before it writes any (`kaiji diff`
+/// pairs them).
+pub fn read_all(inputs: &[(Input, Setup)], jobs: usize) -> io::Result<Vec<Outcome>> {
+    use rayon::prelude::*;
+    Ok(worker_pool(jobs)?.install(|| {
+        inputs
+            .par_iter()
+            .map(|(input, setup)| outcome(input, setup))
+            .collect()
+    }))
+}
+
+/// The workers: `jobs` threads (0 for one per core), each with a deep stack.
+fn worker_pool(jobs: usize) -> io::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs_or_cores(jobs))
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("kaiji-worker-{i}"))
+        .build()
+        .map_err(io::Error::other)
+}
+
+/// `jobs`, or one per core for 0.
+fn jobs_or_cores(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
     }
 }
 
@@ -319,7 +358,7 @@ fn slim(outcome: Outcome) -> Outcome {
             d.items.retain_mut(|item| {
                 if !flagged.contains(&item.number) {
                     item.fields
-                        .retain(|f| report::NAMING_FIELDS.contains(&(item.number, f.index)));
+                        .retain(|f| pipeline::NAMING_FIELDS.contains(&(item.number, f.index)));
                 }
                 !item.fields.is_empty()
             });
@@ -478,9 +517,12 @@ fn destinations(batch: &Batch) -> Vec<(&'static str, &Path)> {
 
 /// The inputs, without the batch's own outputs; an output that is an application (or a
 /// file named as an input) is a usage error, since writing it would destroy an input.
-fn inputs_apart_from_outputs(batch: &Batch) -> Result<Vec<Input>, Failure> {
-    let mut files = inputs::collect(&batch.paths);
-    for (option, destination) in destinations(batch) {
+pub(crate) fn inputs_apart_from_outputs(
+    paths: &[PathBuf],
+    destinations: &[(&'static str, &Path)],
+) -> Result<Vec<Input>, Failure> {
+    let mut files = inputs::collect(paths);
+    for &(option, destination) in destinations {
         let Some(place) = inputs::identity(destination) else {
             continue;
         };
@@ -515,7 +557,7 @@ fn is_application(file: &Path) -> bool {
 
 /// An output file created before any work, so that a path that cannot be written stops
 /// the batch at once, naming the option.
-fn create(option: &str, path: &Path) -> Result<AtomicFile, Failure> {
+pub(crate) fn create(option: &str, path: &Path) -> Result<AtomicFile, Failure> {
     AtomicFile::create(path).map_err(|e| {
         Failure::Usage(format!(
             "`{option} {}`：書き出せません（詳細：{e}）",
@@ -533,7 +575,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
     };
     // Taken once, before any work: a file added or removed while the batch runs
     // changes nothing.
-    let all = inputs_apart_from_outputs(batch)?;
+    let all = inputs_apart_from_outputs(&batch.paths, &destinations(batch))?;
     if all.is_empty() {
         // Not an error (every input, of none, was processed), but never silence.
         let paths: Vec<String> = batch
@@ -554,10 +596,7 @@ pub fn run(batch: &Batch) -> Result<Summary, Failure> {
         .map_or(0..all.len(), |shard| shard.range(all.len()));
     let files = all.into_iter().skip(range.start).take(range.len());
     let first_part = batch.shard.is_none_or(Shard::is_first);
-    let jobs = match batch.jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
+    let jobs = jobs_or_cores(batch.jobs);
     let sink = match &batch.output {
         Some(path) => Sink::File(create("-o", path)?),
         None => Sink::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
@@ -675,12 +714,7 @@ fn process_in_order(
     render: &Render,
     writer: &mut Writer,
 ) -> io::Result<()> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(WORKER_STACK)
-        .thread_name(|i| format!("kaiji-worker-{i}"))
-        .build()
-        .map_err(io::Error::other)?;
+    let pool = worker_pool(jobs)?;
     // The files, numbered, taken in order by whichever worker is free.
     let files = Mutex::new(files.enumerate());
     let claimed = AtomicUsize::new(0);

@@ -12,6 +12,9 @@ pub enum Rule {
     Contradiction,
     BelowThreshold,
     Unrecognized,
+    /// What a renewal application (更新申請) changed, or failed to change, since the
+    /// application before it (`kaiji diff` only).
+    Renewal,
 }
 
 impl Rule {
@@ -23,6 +26,7 @@ impl Rule {
             Rule::Contradiction => "contradiction",
             Rule::BelowThreshold => "below-threshold",
             Rule::Unrecognized => "unrecognized",
+            Rule::Renewal => "renewal",
         }
     }
 }

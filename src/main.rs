@@ -8,6 +8,7 @@ use kaiji::findings::Verdict;
 use kaiji::ingest::Limits;
 use kaiji::inputs::Shard;
 use kaiji::pipeline::Stages;
+use kaiji::renewal::{self, Renewal};
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -87,6 +88,30 @@ enum Command {
         /// 結果を標準出力ではなくこのファイルに書く
         #[arg(short, long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// 更新申請を前回の申請と比べ、変わった回答と更新申請の規則の指摘を申請書の組ごとに書く
+    #[command(override_usage = "kaiji diff [オプション] 前回 今回")]
+    Diff {
+        /// 前回（認定済み）の申請書：ファイルまたはフォルダ
+        #[arg(value_name = "前回")]
+        previous: PathBuf,
+        /// 今回（更新申請）の申請書：ファイルまたはフォルダ。フォルダどうしなら、事業者名とサービス名称、次にファイル名（拡張子を除く）で組にする
+        #[arg(value_name = "今回")]
+        current: PathBuf,
+        /// 結果の形式：jsonl、json［既定：jsonl。標準出力が端末なら組ごとに 1 行］
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
+        /// 結果を標準出力ではなくこのファイルに書く
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 今回の申請書の事前審査レポート（HTML 1 ファイル、前回との差分つき）も書く
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
+        /// いずれかの組の判定がこれ（reject＝非認定の可能性、review＝要確認）以下なら終了ステータス 4 で終える
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -374,6 +399,31 @@ fn main() -> ExitCode {
             };
             run(&batch, None, &how)
         }
+        Command::Diff {
+            previous,
+            current,
+            format,
+            output,
+            report,
+            fail_on,
+            run: how,
+        } => {
+            if how.shard.is_some() {
+                usage(
+                    "kaiji diff は前回と今回のすべての申請書を組にするので、--shard は使えません",
+                );
+            }
+            let renewal = Renewal {
+                previous,
+                current,
+                format: chosen(format.map(Format::from), output.as_deref()),
+                output,
+                report,
+                jobs: how.jobs(),
+                limits: how.limits(),
+            };
+            diff(&renewal, fail_on, &how)
+        }
         Command::Catalog {
             format: JsonOnly::Json,
         } => print_json(Catalog::builtin()),
@@ -428,18 +478,46 @@ fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<Exit
             );
         }
     }
+    Ok(exit_code(fail_on, summary.worst, summary.errors))
+}
+
+/// Runs a diff; the exit status follows the contract, as for a batch.
+fn diff(renewal: &Renewal, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<ExitCode> {
+    let summary = match renewal::run(renewal) {
+        Ok(summary) => summary,
+        Err(batch::Failure::Usage(message)) => {
+            eprintln!("kaiji: {message}");
+            return Ok(ExitCode::from(USAGE));
+        }
+        Err(batch::Failure::Output(error)) => return Err(error),
+    };
+    if how.summary || io::stderr().is_terminal() {
+        eprintln!("kaiji: {summary}");
+        if let Some(report) = &renewal.report {
+            eprintln!(
+                "kaiji: 事前審査レポートを書き出しました：{}",
+                report.display()
+            );
+        }
+    }
+    Ok(exit_code(fail_on, summary.worst, summary.errors))
+}
+
+/// The contract's exit status: 4 when `--fail-on` is met, else 1 when some input could
+/// not be read, else 0.
+fn exit_code(fail_on: Option<FailOn>, worst: Verdict, errors: usize) -> ExitCode {
     let failed_on = match fail_on {
-        Some(FailOn::Reject) => summary.worst == Verdict::Reject,
-        Some(FailOn::Review) => summary.worst >= Verdict::Review,
+        Some(FailOn::Reject) => worst == Verdict::Reject,
+        Some(FailOn::Review) => worst >= Verdict::Review,
         None => false,
     };
-    Ok(if failed_on {
+    if failed_on {
         ExitCode::from(FAILED_ON)
-    } else if summary.errors > 0 {
+    } else if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 /// The results' format: as asked; otherwise JSON lines, or for a person at a terminal

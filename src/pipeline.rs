@@ -47,6 +47,23 @@ pub struct DocumentResult {
     pub verdict: Option<Verdict>,
 }
 
+/// The answers that name an application for people, and pair a renewal with the
+/// application before it: 事業者名 and サービス名称.
+pub const NAMING_FIELDS: [(u32, u32); 2] = [(2, 1), (34, 1)];
+
+impl DocumentResult {
+    /// The application's 事業者名 and サービス名称, as answered.
+    pub fn names(&self) -> [Option<&str>; 2] {
+        NAMING_FIELDS.map(|(item, field)| {
+            self.items
+                .iter()
+                .find(|i| i.number == item)
+                .and_then(|i| i.fields.iter().find(|f| f.index == field))
+                .map(|f| f.raw.as_str())
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorResult {
     pub schema: &'static str,
@@ -317,6 +334,42 @@ pub fn type_answer(
             (Value::Text, Vec::new())
         }
     }
+}
+
+/// The items of an application answered as given (item, field, raw), each typed as the
+/// pipeline types it: for the tests of the stages after it.
+#[cfg(test)]
+pub(crate) fn answered(given: &[(u32, u32, &str)]) -> Vec<ItemResult> {
+    let catalog = Catalog::builtin();
+    let mut items: Vec<ItemResult> = Vec::new();
+    for &(number, index, raw) in given {
+        let (Some(item), Some(field)) = (
+            catalog.item(number),
+            catalog.item(number).and_then(|i| i.field(index)),
+        ) else {
+            panic!("no field {number}.{index} in the catalog");
+        };
+        let at = crate::model::Location::Page { page: 1 };
+        let (value, centres) = type_answer(item, field, (raw, &at), None, &mut Vec::new());
+        let answer = FieldResult {
+            index,
+            raw: raw.to_string(),
+            value,
+            at,
+            confidence: 1.0,
+            matched_label: None,
+            centres,
+        };
+        match items.iter_mut().find(|i| i.number == number) {
+            Some(i) => i.fields.push(answer),
+            None => items.push(ItemResult {
+                number,
+                title: item.title.clone(),
+                fields: vec![answer],
+            }),
+        }
+    }
+    items
 }
 
 /// The rule unit's finding for what the locator noticed.

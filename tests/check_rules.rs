@@ -516,8 +516,10 @@ const LONG_TEXT: &str = "IoTデバイスの開発・販売、IoTクラウドプ�
 #[test]
 fn every_rule_fires_where_it_should_and_not_on_the_clean_application() {
     let registry = check::rules(Catalog::builtin(), CrossChecks::builtin());
+    // The rules of reading and of renewals are tried elsewhere (the latter below).
     let reading: Vec<String> = check::reading::describe()
         .into_iter()
+        .chain(check::renewal_rules(Catalog::builtin()))
         .map(|r| r.code)
         .collect();
     let clean = clean_application();
@@ -537,6 +539,92 @@ fn every_rule_fires_where_it_should_and_not_on_the_clean_application() {
         if !found.iter().any(|f| f.code == rule.code) {
             let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
             problems.push(format!("{}: did not fire (found {codes:?})", rule.code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The clean application two years on, as a renewal should be: dated anew, with the
+/// financial data of a newer 決算期.
+fn renewed(previous: &[ItemResult]) -> Vec<ItemResult> {
+    let mut items = previous.to_vec();
+    plant(
+        &mut items,
+        &[
+            (1, 1, Some("2026/6/1")),
+            (9, 1, Some("19,102,000千円（2026年3月期）")),
+            (10, 1, Some("1,610,000千円（2026年3月期）")),
+            (11, 1, Some("2,500,000千円（2026年3月期末）")),
+            (12, 1, Some("49.2%（2026年3月期）")),
+            (13, 1, Some("0.7倍（2026年3月期）")),
+        ],
+    );
+    items
+}
+
+/// For each renewal rule, what makes the clean renewal raise it.
+const RENEWAL_FIRES: &[(&str, Plant)] = &[
+    ("disclosure-date-not-later", |items| {
+        plant(items, &[(1, 1, Some("2024/6/1"))])
+    }),
+    ("financial-period-unchanged", |items| {
+        plant(items, &[(9, 1, Some("19,102,000千円（2024年3月期）"))])
+    }),
+    ("financial-figure-carried-over", |items| {
+        plant(items, &[(12, 1, Some("48.6%（2026年3月期）"))])
+    }),
+    ("measure-withdrawn", |items| {
+        plant(items, &[(95, 1, Some("無し"))])
+    }),
+    ("required-answer-dropped", |items| {
+        plant(items, &[(34, 1, None)])
+    }),
+    ("availability-actual-down", |items| {
+        plant(items, &[(77, 2, Some("99.9%（2025年4月～2026年3月）"))])
+    }),
+    ("count-moved-by-half", |items| {
+        plant(items, &[(91, 1, Some("約700社（2026年3月末時点）"))])
+    }),
+    ("data-centers-changed", |items| {
+        plant(
+            items,
+            &[
+                (93, 1, Some("3拠点")),
+                (
+                    111,
+                    1,
+                    Some(
+                        "ソラリンク東日本データセンター：Aセンター\nソラリンク西日本データセンター：Bセンター\nソラリンク九州データセンター：Cセンター",
+                    ),
+                ),
+            ],
+        )
+    }),
+];
+
+#[test]
+fn every_renewal_rule_fires_where_planted_and_nowhere_else() {
+    let catalog = Catalog::builtin();
+    let previous = clean_application();
+    let renewal = renewed(&previous);
+    let codes = |current: &[ItemResult]| -> Vec<String> {
+        check::renewal(&Answers::new(&previous), &Answers::new(current), catalog)
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    };
+    assert_eq!(codes(&renewal), Vec::<String>::new(), "the clean renewal");
+    let mut problems = Vec::new();
+    for rule in check::renewal_rules(catalog) {
+        let Some((_, plants)) = RENEWAL_FIRES.iter().find(|(code, _)| *code == rule.code) else {
+            problems.push(format!("{}: no case makes it fire", rule.code));
+            continue;
+        };
+        let mut items = renewal.clone();
+        plants(&mut items);
+        let found = codes(&items);
+        if found != [rule.code.clone()] {
+            problems.push(format!("{}: found {found:?}", rule.code));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -80,7 +80,9 @@ fn the_detector_finds_english_and_allows_machine_names() {
 
 #[test]
 fn help_is_japanese() {
-    let commands = ["extract", "check", "migrate", "catalog", "rules", "help"];
+    let commands = [
+        "extract", "check", "migrate", "diff", "catalog", "rules", "help",
+    ];
     for args in [vec!["--help"], vec!["-h"], vec!["help"]]
         .into_iter()
         .chain(commands.iter().map(|c| vec![*c, "--help"]))

@@ -414,3 +414,93 @@ fn a_reviewer_searches_filters_sorts_folds_and_follows_links_in_a_large_report()
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An application whose answers are given as (item, field, raw), typed as text.
+fn answered(path: &str, answers: &[(u32, u32, &str)]) -> Outcome {
+    let mut items: Vec<ItemResult> = Vec::new();
+    for &(number, index, raw) in answers {
+        let field = FieldResult {
+            index,
+            raw: raw.to_string(),
+            value: Value::Text,
+            at: Location::Page { page: 1 },
+            confidence: 1.0,
+            matched_label: None,
+            centres: Vec::new(),
+        };
+        match items.iter_mut().find(|i| i.number == number) {
+            Some(item) => item.fields.push(field),
+            None => items.push(ItemResult {
+                number,
+                title: String::new(),
+                fields: vec![field],
+            }),
+        }
+    }
+    let mut outcome = document(path, Vec::new());
+    if let Outcome::Document(d) = &mut outcome {
+        d.items = items;
+    }
+    outcome
+}
+
+#[test]
+fn the_renewal_section_marks_changes_and_folds_respellings_in_a_real_browser() {
+    if std::env::var("KAIJI_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("KAIJI_SKIP_BROWSER=1: browser test skipped");
+        return;
+    }
+    use kaiji::diff::{Pairing, pair};
+    use kaiji::report::html::write_renewal_html;
+    let catalog = Catalog::builtin();
+    let before = answered(
+        "前回.xlsx",
+        &[
+            (2, 1, "株式会社ＡＢＣ"),
+            (36, 1, "IoTデータの収集基盤を提供します。"),
+            (110, 1, INJECTION),
+        ],
+    );
+    let after = answered(
+        "今回.pdf",
+        &[
+            (2, 1, "株式会社ABC"),
+            (36, 1, "IoTデータの収集・分析基盤を提供します。"),
+            (110, 1, &format!("{INJECTION}追記")),
+        ],
+    );
+    let result = pair(Some(&before), Some(&after), Pairing::Given, catalog);
+    let dir = fresh_dir("renewal-browser");
+    let html_path = dir.join("renewal.html");
+    let mut file = std::fs::File::create(&html_path).unwrap();
+    write_renewal_html(&mut file, &[(&after, &result)], catalog).unwrap();
+    drop(file);
+    let profile = dir.join("profile");
+    std::fs::create_dir_all(&profile).unwrap();
+    let dom = dump_dom(&html_path, &profile);
+
+    assert!(dom.contains("前回との差分"));
+    // Inside the text, character by character: 「・分析」 inserted, nothing deleted.
+    assert!(
+        dom.contains("IoTデータの収集<ins>・分析</ins>基盤を提供します。"),
+        "{dom}"
+    );
+    assert!(dom.contains("<ins>追記</ins>"));
+    // The respelled name is folded away: its details element is closed.
+    let respelled = dom
+        .find("<details class=\"respelled\">")
+        .expect("respelled folded");
+    assert!(
+        dom[respelled..]
+            .starts_with("<details class=\"respelled\"><summary>表記だけが違う回答 1件")
+    );
+    // The injected answer is text on both sides, and nothing of it ran.
+    assert!(dom.matches(&as_text(INJECTION)).count() >= 2);
+    assert!(!dom.contains("data-pwned") && !dom.contains("<img"));
+    assert_eq!(dom.matches("<script").count(), 1);
+    assert!(
+        dom.contains("data-filters=\"ready\""),
+        "the page's script ran"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -222,7 +222,7 @@ pub fn check(
     }
 }
 
-fn date_of(answer: Option<&FieldResult>) -> Option<&str> {
+pub(super) fn date_of(answer: Option<&FieldResult>) -> Option<&str> {
     match &answer?.value {
         Value::Date { date } => Some(date),
         _ => None,
@@ -231,7 +231,7 @@ fn date_of(answer: Option<&FieldResult>) -> Option<&str> {
 
 /// Whether `earlier` is after `later`, comparing only as precisely as both are written
 /// (2015 is not after 2015-04-01).
-fn is_after(earlier: &str, later: &str) -> bool {
+pub(super) fn is_after(earlier: &str, later: &str) -> bool {
     let common = earlier.len().min(later.len());
     earlier[..common] > later[..common]
 }
@@ -243,7 +243,7 @@ fn yen_of(answer: Option<&FieldResult>) -> Option<i64> {
     }
 }
 
-fn number_of(answer: Option<&FieldResult>) -> Option<f64> {
+pub(super) fn number_of(answer: Option<&FieldResult>) -> Option<f64> {
     match &answer?.value {
         Value::Percent { percent, .. } => Some(percent.as_f64()),
         Value::Number { number, .. } => Some(number.as_f64()),
@@ -251,7 +251,7 @@ fn number_of(answer: Option<&FieldResult>) -> Option<f64> {
     }
 }
 
-fn presence_of(answer: Option<&FieldResult>) -> Option<bool> {
+pub(super) fn presence_of(answer: Option<&FieldResult>) -> Option<bool> {
     match answer?.value {
         Value::Presence { present } => Some(present),
         _ => None,
@@ -306,19 +306,25 @@ fn names_a_market(raw: &str) -> bool {
     .any(|m| text.contains(m))
 }
 
-/// Whether an answer describes `count` entries (data centres): one per line, or, all
-/// on one line, separated by 「、」 or 「／」. A single line is one entry when one is
-/// expected, whatever punctuation it has.
+/// Whether an answer describes `count` entries (data centres); an empty one describes
+/// any number.
 fn describes(raw: &str, count: f64) -> bool {
+    let entries = data_centres(raw);
+    entries.is_empty() || entries.len() as f64 == count
+}
+
+/// The entries (data centres) an answer lists: one per line, or, all on one line,
+/// separated by 「、」 or 「／」. A single line is one entry when it names one centre,
+/// whatever punctuation it has.
+pub(super) fn data_centres(raw: &str) -> Vec<String> {
     let lines: Vec<&str> = raw
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
     match lines.as_slice() {
-        [] => true,
-        [only] => entries_on_one_line(only) as f64 == count,
-        _ => lines.len() as f64 == count,
+        [only] => entries_on_one_line(only),
+        _ => lines.into_iter().map(str::to_string).collect(),
     }
 }
 
@@ -326,7 +332,7 @@ fn describes(raw: &str, count: f64) -> bool {
 /// three; 「東京都内のデータセンター、Tier3相当」 and 「東京DC（江東区、2005年開設）」
 /// one, since a part that names no centre describes the one before it, and a bracket's
 /// 、 separates nothing.
-fn entries_on_one_line(line: &str) -> usize {
+fn entries_on_one_line(line: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let mut depth = 0usize;
     for c in crate::text::nfkc(line).chars() {
@@ -342,15 +348,15 @@ fn entries_on_one_line(line: &str) -> usize {
         }
     }
     parts.retain(|p| !p.trim().is_empty());
-    let naming = parts
-        .iter()
-        .filter(|p| {
-            ["センター", "DC", "拠点", "サイト"]
-                .iter()
-                .any(|w| p.contains(w))
-        })
-        .count();
-    if naming > 0 { naming } else { parts.len() }
+    let names_a_centre = |p: &String| {
+        ["センター", "DC", "拠点", "サイト"]
+            .iter()
+            .any(|w| p.contains(w))
+    };
+    if parts.iter().any(names_a_centre) {
+        parts.retain(names_a_centre);
+    }
+    parts
 }
 
 /// The countries an answer names; Japan also by 国内 or a 地域ブロック.

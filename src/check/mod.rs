@@ -12,12 +12,14 @@
 //! | `format_limits.rs` | length limits, 西暦, choice numbers, 「取得済み」 in place of content, the form's language | review |
 //! | `presence_details.rs` | 「有り」 without what the guide asks for, 「無し」 followed by details | review |
 //! | `cross_items.rs` | contradictions between items (dates, figures, counts, countries …) | review |
+//! | `renewal.rs` | a renewal against the application before it (`kaiji diff`): the date, the 決算期, a measure withdrawn, a required answer dropped, large moves | reject, review, info |
 
 mod cross_items;
 mod format_limits;
 mod guide_conditions;
 mod presence_details;
 pub mod reading;
+mod renewal;
 mod required_missing;
 
 use crate::answers::{Answers, FieldResult};
@@ -35,13 +37,34 @@ pub fn check(answers: &Answers, catalog: &Catalog, cross_checks: &CrossChecks) -
     format_limits::check(answers, catalog, &mut findings);
     presence_details::check(answers, catalog, &mut findings);
     cross_items::check(answers, catalog, cross_checks, &mut findings);
+    sort(&mut findings);
+    findings
+}
+
+/// Runs the renewal rules on a renewal application (更新申請) against the application
+/// before it (`kaiji diff`).
+pub fn renewal(previous: &Answers, current: &Answers, catalog: &Catalog) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    renewal::check(previous, current, catalog, &mut findings);
+    sort(&mut findings);
+    findings
+}
+
+/// Worst first, then by item and field.
+fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(a.item.cmp(&b.item))
             .then(a.field.cmp(&b.field))
     });
-    findings
+}
+
+/// The guide's words on a blank answer to `item`.
+fn blank_rejection(item: &crate::catalog::Item) -> &str {
+    item.reject_if
+        .first()
+        .map_or("未記入の場合は非認定となります。", String::as_str)
 }
 
 /// One rule: its stable code, the contract's rule family and severity, and what it
@@ -135,7 +158,13 @@ pub fn rules(catalog: &Catalog, cross_checks: &CrossChecks) -> Vec<RuleDescripti
     rules.extend(presence_details::describe(catalog));
     rules.extend(cross_checks.describe());
     rules.extend(reading::describe());
+    rules.extend(renewal_rules(catalog));
     rules
+}
+
+/// The renewal rules alone (`kaiji diff`), which compare two applications.
+pub fn renewal_rules(catalog: &Catalog) -> Vec<RuleDescription> {
+    renewal::describe(catalog)
 }
 
 /// The registry as the README's table: one row per rule, in the registry's order.

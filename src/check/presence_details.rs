@@ -8,8 +8,7 @@ use super::{RuleDescription, RuleUnit, about};
 use crate::answers::Answers;
 use crate::catalog::{Catalog, ValueKind};
 use crate::findings::{Finding, Rule, Severity};
-use crate::normalize::Value;
-use crate::text::fold;
+use crate::normalize::{Value, detail_after_answer};
 
 /// A bare 「有り」 where the field asks, when there is one, for what it is.
 ///
@@ -91,7 +90,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
                     .collect()
             };
             for (centre, raw, value) in parts {
-                let rest = after_the_answer_word(raw);
+                let rest = detail_after_answer(raw);
                 let whose = centre.map_or(String::new(), |c| format!("（{c}）"));
                 let name = format!(
                     "{}（{}）の記述内容{}{whose}",
@@ -121,28 +120,6 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             }
         }
     }
-}
-
-/// The folded text after the leading 有り／無し word and its punctuation.
-fn after_the_answer_word(raw: &str) -> String {
-    let text = fold(raw);
-    let words = [
-        "有り", "あり", "有", "無し", "なし", "無", "○", "×", "有無:",
-    ];
-    let mut rest = text.as_str();
-    for word in words {
-        if let Some(after) = rest.strip_prefix(word) {
-            rest = after;
-            break;
-        }
-    }
-    rest.trim_matches(|c: char| {
-        matches!(
-            c,
-            '(' | ')' | ':' | '、' | '。' | '・' | '-' | '/' | '[' | ']'
-        )
-    })
-    .to_string()
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {

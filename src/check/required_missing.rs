@@ -6,7 +6,7 @@
 //! for the 事業者 items (section 2): 「個人の場合は…可能でないものについては｢個人事業である
 //! ため回答できない。｣等と記述してください。」 — such an answer is accepted, with a note.
 
-use super::{RuleDescription, RuleUnit, about, is_blank};
+use super::{RuleDescription, RuleUnit, about, blank_rejection, is_blank};
 use crate::answers::Answers;
 use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity};
@@ -60,10 +60,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             } else {
                 String::new()
             };
-            let because = item
-                .reject_if
-                .first()
-                .map_or("未記入の場合は非認定となります。", String::as_str);
+            let because = blank_rejection(item);
             let mut finding = about(
                 &REQUIRED_MISSING,
                 answer,

@@ -220,6 +220,30 @@ fn starts_with_word(text: &str, word: &str) -> bool {
     }
 }
 
+/// What a yes/no answer says besides yes or no: its folded text after the leading
+/// answer word (有り／無し／可／否 …) and the punctuation around that word.
+/// 「有り（情報セキュリティ基本方針）」 and 「有：情報セキュリティ基本方針」 say the same.
+pub fn detail_after_answer(raw: &str) -> String {
+    let text = fold(raw);
+    let words = [
+        "有り", "あり", "有", "無し", "なし", "無", "○", "×", "有無:", "不可", "可", "否",
+    ];
+    let mut rest = text.as_str();
+    for word in words {
+        if let Some(after) = rest.strip_prefix(word) {
+            rest = after;
+            break;
+        }
+    }
+    rest.trim_matches(|c: char| {
+        matches!(
+            c,
+            '(' | ')' | ':' | '、' | '。' | '・' | '-' | '/' | '[' | ']'
+        )
+    })
+    .to_string()
+}
+
 /// Whether the answer allows something.
 pub fn parse_permission(raw: &str) -> Result<bool, Invalid> {
     let folded = fold(raw);

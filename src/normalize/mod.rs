@@ -18,7 +18,7 @@ use serde::Serialize;
 use centres::split_centres;
 pub use choice::parse_choices;
 pub use date::parse_date;
-pub use flags::{parse_permission, parse_presence, presence_says_both};
+pub use flags::{detail_after_answer, parse_permission, parse_presence, presence_says_both};
 pub use money::{Money, parse_money, parse_money_under_label};
 pub use quantity::{parse_duration, parse_number, parse_percent};
 

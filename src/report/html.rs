@@ -7,8 +7,9 @@
 //! script but that one (by its SHA-256 hash), so that even a broken escape could not run
 //! a script or load anything. The output depends only on the input: no clock, no host.
 
-use super::{Counts, counts, error_kind_label, names, verdict_label};
+use super::{Counts, counts, error_kind_label, verdict_label};
 use crate::catalog::Catalog;
+use crate::diff::{ChangeKind, PairResult, Pairing, Side};
 use crate::findings::{Finding, Rule, Severity, Verdict};
 use crate::ingest::ErrorKind;
 use crate::pipeline::{DocumentResult, Outcome};
@@ -132,7 +133,30 @@ const SCRIPT: &str = r#"
 
 /// Writes the report for a batch of results.
 pub fn write_html(out: &mut dyn Write, outcomes: &[Outcome], catalog: &Catalog) -> io::Result<()> {
-    let page = Page::build(outcomes, catalog);
+    render(out, Page::build(outcomes, &[], catalog))
+}
+
+/// Writes the report of renewals (`kaiji diff --report`): each application's page as
+/// `check` makes it, its findings joined by the renewal rules' and a 前回との差分
+/// section, old and new side by side. `pages` are each pair's result shown (the renewal,
+/// or a withdrawn application) with the pair's object.
+pub fn write_renewal_html(
+    out: &mut dyn Write,
+    pages: &[(&Outcome, &PairResult)],
+    catalog: &Catalog,
+) -> io::Result<()> {
+    let outcomes: Vec<Outcome> = pages
+        .iter()
+        .map(|(outcome, pair)| with_renewal_findings(outcome, pair))
+        .collect();
+    let diffs: Vec<DiffView> = pages
+        .iter()
+        .map(|(_, pair)| diff_view(pair, catalog))
+        .collect();
+    render(out, Page::build(&outcomes, &diffs, catalog))
+}
+
+fn render(out: &mut dyn Write, page: Page) -> io::Result<()> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_template(TEMPLATE_NAME, TEMPLATE)
@@ -281,6 +305,8 @@ struct Doc {
     /// The findings, by rule, worst first.
     groups: Vec<GroupView>,
     error: Option<ErrorView>,
+    /// What changed since the previous application (`kaiji diff`).
+    diff: Option<DiffView>,
 }
 
 /// The findings of one document from one rule; a group of many is folded.
@@ -333,7 +359,7 @@ struct ContextLine {
 }
 
 impl Page {
-    fn build(outcomes: &[Outcome], catalog: &Catalog) -> Page {
+    fn build(outcomes: &[Outcome], diffs: &[DiffView], catalog: &Catalog) -> Page {
         let mut summary = Summary {
             files: outcomes.len(),
             ..Summary::default()
@@ -358,7 +384,7 @@ impl Page {
                         Verdict::Pass => summary.pass += 1,
                     }
                     let (status_label, mark) = verdict_label(verdict);
-                    let [company, service] = names(d).map(|n| n.map(str::to_string));
+                    let [company, service] = d.names().map(|n| n.map(str::to_string));
                     let codes = rule_codes(&d.findings);
                     for code in &codes {
                         by_rule
@@ -392,6 +418,7 @@ impl Page {
                         counts: counts(&d.findings),
                         groups: groups(d, catalog),
                         error: None,
+                        diff: None,
                     }
                 }
                 Outcome::Error(e) => {
@@ -431,9 +458,12 @@ impl Page {
                             label: error_kind_label(e.error.kind),
                             message: e.error.message.clone(),
                         }),
+                        diff: None,
                     }
                 }
             };
+            let mut doc = doc;
+            doc.diff = diffs.get(i).cloned();
             let search = [Some(&doc.path), doc.company.as_ref(), doc.service.as_ref()]
                 .into_iter()
                 .flatten()
@@ -625,7 +655,155 @@ fn rule_label(rule: Rule) -> &'static str {
         Rule::Contradiction => "矛盾",
         Rule::BelowThreshold => "基準未達",
         Rule::Unrecognized => "要確認（読取不能）",
+        Rule::Renewal => "前回との比較",
     }
+}
+
+/// The result a renewal's page shows: its own findings and the renewal rules', and the
+/// worse of the two verdicts.
+fn with_renewal_findings(outcome: &Outcome, pair: &PairResult) -> Outcome {
+    let mut outcome = outcome.clone();
+    if let Outcome::Document(d) = &mut outcome {
+        d.findings.extend(pair.findings.iter().cloned());
+        d.verdict = d.verdict.max(pair.verdict);
+    }
+    outcome
+}
+
+/// An application's 前回との差分 section.
+#[derive(Debug, Clone, Serialize)]
+struct DiffView {
+    pairing: &'static str,
+    /// Why there is nothing to compare: a new or withdrawn application, a side unread.
+    note: Option<String>,
+    previous: Option<String>,
+    current: Option<String>,
+    counts: crate::diff::Counts,
+    /// Added, removed and changed answers.
+    rows: Vec<ChangeRow>,
+    /// Answers only written otherwise: folded away.
+    respelled: Vec<ChangeRow>,
+}
+
+/// One field that differs, old and new side by side, what differs marked.
+#[derive(Debug, Clone, Serialize)]
+struct ChangeRow {
+    item: u32,
+    field: u32,
+    title: String,
+    change: &'static str,
+    change_label: &'static str,
+    before: Option<Vec<Segment>>,
+    after: Option<Vec<Segment>>,
+}
+
+/// A run of an answer's characters, marked where the other side differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Segment {
+    text: String,
+    marked: bool,
+}
+
+fn diff_view(pair: &PairResult, catalog: &Catalog) -> DiffView {
+    let note = match (pair.errors.first(), pair.pairing) {
+        (Some(error), _) => Some(format!(
+            "{}の申請書を読み取れないため、比較していません（{}）。",
+            if error.side == "previous" {
+                "前回"
+            } else {
+                "今回"
+            },
+            error_kind_label(error.error.kind)
+        )),
+        (None, Pairing::New) => Some("前回の申請がありません（新規）。".to_string()),
+        (None, Pairing::Withdrawn) => {
+            Some("今回の申請がありません（取り下げ、または未提出）。".to_string())
+        }
+        (None, _) => None,
+    };
+    let mut view = DiffView {
+        pairing: match pair.pairing {
+            Pairing::Given => "指定された2ファイル",
+            Pairing::Names => "事業者名とサービス名称",
+            Pairing::FileName => "ファイル名",
+            Pairing::New => "新規",
+            Pairing::Withdrawn => "取り下げ",
+        },
+        note,
+        previous: pair.previous.as_ref().map(|s| s.path.clone()),
+        current: pair.current.as_ref().map(|s| s.path.clone()),
+        counts: pair.counts,
+        rows: Vec::new(),
+        respelled: Vec::new(),
+    };
+    for change in &pair.changes {
+        let (before, after) = marked(change.before.as_ref(), change.after.as_ref());
+        let row = ChangeRow {
+            item: change.item,
+            field: change.field,
+            title: catalog
+                .item(change.item)
+                .map_or_else(String::new, |i| i.title.clone()),
+            change: change.change.name(),
+            change_label: match change.change {
+                ChangeKind::Added => "追加",
+                ChangeKind::Removed => "削除",
+                ChangeKind::Changed => "変更",
+                ChangeKind::Respelled => "表記ゆれ",
+            },
+            before,
+            after,
+        };
+        match change.change {
+            ChangeKind::Respelled => view.respelled.push(row),
+            _ => view.rows.push(row),
+        }
+    }
+    view
+}
+
+/// How long the character diff of one answer may take; past it, the runs found so far
+/// are marked more coarsely.
+const DIFF_TIME: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Both sides' text in runs, the characters one side has and the other has not marked:
+/// character by character, since Japanese has no spaces between words.
+fn marked(
+    before: Option<&Side>,
+    after: Option<&Side>,
+) -> (Option<Vec<Segment>>, Option<Vec<Segment>>) {
+    let whole = |side: &Side| {
+        vec![Segment {
+            text: side.raw.clone(),
+            marked: false,
+        }]
+    };
+    let (Some(old), Some(new)) = (before, after) else {
+        return (before.map(whole), after.map(whole));
+    };
+    let diff = similar::TextDiff::configure()
+        .timeout(DIFF_TIME)
+        .diff_chars(old.raw.as_str(), new.raw.as_str());
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let push = |runs: &mut Vec<Segment>, text: &str, marked: bool| match runs.last_mut() {
+        Some(last) if last.marked == marked => last.text.push_str(text),
+        _ => runs.push(Segment {
+            text: text.to_string(),
+            marked,
+        }),
+    };
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match change.tag() {
+            similar::ChangeTag::Equal => {
+                push(&mut left, text, false);
+                push(&mut right, text, false);
+            }
+            similar::ChangeTag::Delete => push(&mut left, text, true),
+            similar::ChangeTag::Insert => push(&mut right, text, true),
+        }
+    }
+    (Some(left), Some(right))
 }
 
 #[cfg(test)]
@@ -773,7 +951,7 @@ mod tests {
 
     #[test]
     fn summary_counts_verdicts_and_error_kinds() {
-        let page = Page::build(&batch(), Catalog::builtin());
+        let page = Page::build(&batch(), &[], Catalog::builtin());
         assert_eq!(
             page.summary,
             Summary {
@@ -818,7 +996,7 @@ mod tests {
 
     #[test]
     fn findings_are_sorted_by_severity_then_item() {
-        let page = Page::build(&batch(), Catalog::builtin());
+        let page = Page::build(&batch(), &[], Catalog::builtin());
         let order: Vec<(&str, Option<u32>)> = page.docs[0]
             .groups
             .iter()

@@ -7,7 +7,7 @@ pub mod terminal;
 
 use crate::findings::{Finding, Severity, Verdict};
 use crate::ingest::ErrorKind;
-use crate::pipeline::{DocumentResult, Outcome};
+use crate::pipeline::Outcome;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -42,21 +42,6 @@ pub(crate) fn error_kind_label(kind: ErrorKind) -> &'static str {
         ErrorKind::NoText => "文字情報なし",
         ErrorKind::NotAnApplication => "申請書ではない文書",
     }
-}
-
-/// The answers that name an application for people: 事業者名 and サービス名称.
-pub const NAMING_FIELDS: [(u32, u32); 2] = [(2, 1), (34, 1)];
-
-/// The application's 事業者名 and サービス名称, as answered.
-pub(crate) fn names(document: &DocumentResult) -> [Option<&str>; 2] {
-    NAMING_FIELDS.map(|(item, field)| {
-        document
-            .items
-            .iter()
-            .find(|i| i.number == item)
-            .and_then(|i| i.fields.iter().find(|f| f.index == field))
-            .map(|f| f.raw.as_str())
-    })
 }
 
 /// A document's findings by severity.

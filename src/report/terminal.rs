@@ -1,7 +1,9 @@
 //! Results for a person at a terminal: one line per input, saying which application it
 //! is (事業者名 and サービス名称 as answered) and what was found, with no JSON.
 
-use super::{counts, error_kind_label, names, verdict_label};
+use super::{counts, error_kind_label, verdict_label};
+use crate::diff::{PairResult, Pairing};
+use crate::findings::Verdict;
 use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
@@ -13,7 +15,8 @@ const NAME_CHARS: usize = 24;
 pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io::Result<()> {
     let line = match outcome {
         Outcome::Document(d) => {
-            let names = names(d)
+            let names = d
+                .names()
                 .into_iter()
                 .flatten()
                 .map(|name| crate::text::excerpt(name, NAME_CHARS))
@@ -50,6 +53,36 @@ pub fn write_line(out: &mut dyn Write, outcome: &Outcome, set_aside: bool) -> io
             error_kind_label(e.error.kind),
             e.error.message
         ),
+    };
+    writeln!(out, "{}", escape_controls(&line))
+}
+
+/// Writes one pair of `kaiji diff` as a line: 「△ 要確認  前回.xlsx → 今回.pdf  追加 1・削除 0・
+/// 変更 3・表記ゆれ 2  非認定 0・要確認 1・参考 0」, or a new, withdrawn or unreadable one.
+pub fn write_pair_line(out: &mut dyn Write, pair: &PairResult) -> io::Result<()> {
+    let path = |source: &Option<crate::pipeline::Source>| {
+        source.as_ref().map_or("", |s| s.path.as_str()).to_string()
+    };
+    let (before, after) = (path(&pair.previous), path(&pair.current));
+    let line = if let Some(error) = pair.errors.first() {
+        format!(
+            "！ 読み取れません  {before} → {after}  {}：{}",
+            error_kind_label(error.error.kind),
+            error.error.message
+        )
+    } else {
+        match pair.pairing {
+            Pairing::New => format!("＋ 新規  {after}（前回の申請なし）"),
+            Pairing::Withdrawn => format!("－ 取り下げ  {before}（今回の申請なし）"),
+            _ => {
+                let (label, mark) = verdict_label(pair.verdict.unwrap_or(Verdict::Pass));
+                let (c, n) = (pair.counts, counts(&pair.findings));
+                format!(
+                    "{mark} {label}  {before} → {after}  追加 {}・削除 {}・変更 {}・表記ゆれ {}  非認定 {}・要確認 {}・参考 {}",
+                    c.added, c.removed, c.changed, c.respelled, n.reject, n.review, n.info
+                )
+            }
+        }
     };
     writeln!(out, "{}", escape_controls(&line))
 }
