@@ -134,7 +134,7 @@ pub fn run(renewal: &Renewal) -> Result<Summary, Failure> {
     };
     let previous = side(previous, outcomes);
     let current = side(current, current_outcomes);
-    let catalog = setup(Stages::Check).catalog;
+    let catalog = setup(Stages::Check).catalog();
     let results = pairs(&previous, &current, catalog);
 
     let mut summary = Summary {
