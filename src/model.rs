@@ -22,6 +22,19 @@ pub enum Location {
 }
 
 impl Location {
+    /// Whether this place follows `before` with no blank line between them: the same or
+    /// the next body paragraph. A blank line often ends one entry and starts the next.
+    /// Only a Word body numbers its lines so (a sheet's or a table's next row is no
+    /// line of the same flow, and places on a PDF page are not told apart so finely).
+    pub fn follows_directly(&self, before: &Location) -> bool {
+        match (before, self) {
+            (Location::Paragraph { paragraph: a }, Location::Paragraph { paragraph: b }) => {
+                *b <= a.saturating_add(1)
+            }
+            _ => false,
+        }
+    }
+
     /// The A1-style address of a spreadsheet cell (`E12`).
     pub fn cell_address(row: u32, col: u32) -> String {
         let mut letters = Vec::new();

@@ -1210,21 +1210,14 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             at: first.at.clone(),
         })
     });
-    let mut previous_paragraph: Option<u32> = None;
+    let mut previous: Option<&Location> = None;
     for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
         let text = block.text.trim();
         if text.is_empty() {
             continue;
         }
-        let paragraph = match block.at {
-            Location::Paragraph { paragraph } => Some(paragraph),
-            _ => None,
-        };
-        let after_blank = match (previous_paragraph, paragraph) {
-            (Some(before), Some(now)) => now > before + 1,
-            _ => true,
-        };
-        previous_paragraph = paragraph;
+        let after_blank = previous.is_none_or(|before| !block.at.follows_directly(before));
+        previous = Some(&block.at);
         if opens_label(text) {
             if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                 result.pairs.push(pair);
