@@ -47,7 +47,14 @@ static FOLDED: LazyLock<[Vec<String>; 2]> =
 
 /// Whether the answer says something exists or is done.
 pub fn parse_presence(raw: &str) -> Result<bool, Invalid> {
-    read_presence(raw).0
+    let folded = fold_words(raw);
+    let text = strip_question(&folded);
+    // An answer word in front decides without reading the words after it, which is
+    // most of the cost (they are tokenized).
+    match answer_word(text) {
+        Some((answer, _)) => Ok(answer),
+        None => said_alone(Said::of(text)),
+    }
 }
 
 /// Whether a presence answer says both that something is there and that it is not (or
@@ -66,29 +73,40 @@ pub fn presence_says_both(raw: &str) -> bool {
 fn read_presence(raw: &str) -> (Result<bool, Invalid>, Said) {
     let folded = fold_words(raw);
     let text = strip_question(&folded);
+    match answer_word(text) {
+        Some((answer, rest)) => (Ok(answer), Said::of(rest)),
+        None => {
+            let said = Said::of(text);
+            (said_alone(said), said)
+        }
+    }
+}
+
+/// The answer word in front of a folded answer, and the text after it.
+fn answer_word(text: &str) -> Option<(bool, &str)> {
     // Negatives first: 「無し」 must not be read as the 「有」 of 「有無」, and
     // 「実施していない」 starts like 「実施」.
     let [absent, present] = &*FOLDED;
     if let Some(word) = absent.iter().find(|w| starts_with_word(text, w)) {
-        return (Ok(false), Said::of(&text[word.len()..]));
+        return Some((false, &text[word.len()..]));
     }
-    if let Some(word) = present.iter().find(|w| starts_with_word(text, w)) {
-        let rest = &text[word.len()..];
-        // 「実施予定」 begins like 「実施」: a plan is not there yet.
-        let planned = ["予定", "計画中", "準備中"]
-            .iter()
-            .any(|plan| rest.trim_start().starts_with(plan));
-        return (Ok(!planned), Said::of(rest));
-    }
-    // No answer word in front: what the sentence says (「現在は無し」, 「定期的な診断は
-    // 実施していない」, 「2025年度に導入予定」, 「ISMSを取得している」).
-    let said = Said::of(text);
-    let answer = match (said.positive, said.negative || said.planned) {
+    let word = present.iter().find(|w| starts_with_word(text, w))?;
+    let rest = &text[word.len()..];
+    // 「実施予定」 begins like 「実施」: a plan is not there yet.
+    let planned = ["予定", "計画中", "準備中"]
+        .iter()
+        .any(|plan| rest.trim_start().starts_with(plan));
+    Some((!planned, rest))
+}
+
+/// The answer of a sentence with no answer word in front, by what it says (「現在は無し」,
+/// 「定期的な診断は実施していない」, 「2025年度に導入予定」, 「ISMSを取得している」).
+fn said_alone(said: Said) -> Result<bool, Invalid> {
+    match (said.positive, said.negative || said.planned) {
         (true, false) => Ok(true),
         (false, true) => Ok(false),
         _ => Err(Invalid::expected("「有り」または「無し」")),
-    };
-    (answer, said)
+    }
 }
 
 /// What the words of an answer say, read from its tokens (base forms, so that every
