@@ -411,9 +411,9 @@ pub(super) fn locate_region(
 /// otherwise row by row (consecutive entries paired across a row). Each band's
 /// columns are renumbered from the first band's, so one header gives every band its
 /// roles. `None` where the region has no repeated header.
-pub(super) fn unfold_side_by_side(region: &Region) -> Option<Region> {
-    let (header_row, bands) = region.rows.iter().enumerate().find_map(|(r, row)| {
-        let roles = header_roles(&folded_row(row))?;
+pub(super) fn unfold_side_by_side(region: &Region, folded: &[FoldedRow]) -> Option<Region> {
+    let (header_row, bands) = folded.iter().enumerate().find_map(|(r, row)| {
+        let roles = header_roles(row)?;
         Some((r, repeated_bands(&roles)?))
     })?;
     let band_of = |column: u32| {
@@ -493,8 +493,7 @@ fn repeated_bands(roles: &HashMap<u32, Role>) -> Option<Vec<u32>> {
 /// each line opening with its column's heading as written (「第1センター：①」), so that
 /// every centre's answer keeps its centre's name. `None` where no header names parallel
 /// answer columns.
-pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
-    let folded: Vec<Vec<(u32, String)>> = region.rows.iter().map(folded_row).collect();
+pub(super) fn join_parallel_answers(region: &Region, folded: &[FoldedRow]) -> Option<Region> {
     let own_columns: Vec<Option<Vec<u32>>> = folded
         .iter()
         .map(|row| parallel_answer_columns(row))
@@ -564,7 +563,14 @@ pub(super) fn join_parallel_answers(region: &Region) -> Option<Region> {
 }
 
 /// A row's cells, folded, by column: what `header_roles` reads.
-fn folded_row(row: &Row) -> Vec<(u32, String)> {
+pub(super) type FoldedRow = Vec<(u32, String)>;
+
+/// A region's rows folded, once for the readers that look for header rows in it.
+pub(super) fn fold_rows(region: &Region) -> Vec<FoldedRow> {
+    region.rows.iter().map(folded_row).collect()
+}
+
+fn folded_row(row: &Row) -> FoldedRow {
     row.blocks
         .iter()
         .map(|b| (b.column, fold(&b.text)))
@@ -1048,7 +1054,9 @@ mod tests {
             &["通番", "審査対象項目", "記述内容", "申請内容"],
             &["7", "役員", "役員数", "3人"],
         ]);
-        assert!(unfold_side_by_side(&document.regions[0]).is_none());
+        assert!(
+            unfold_side_by_side(&document.regions[0], &fold_rows(&document.regions[0])).is_none()
+        );
     }
 
     #[test]

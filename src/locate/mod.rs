@@ -342,11 +342,15 @@ fn locate(
     for region in &document.regions {
         // Entries printed side by side read one a row, answers given per data centre in
         // parallel columns read as one answer.
-        let region = match grid::unfold_side_by_side(region) {
-            Some(unfolded) => Cow::Owned(unfolded),
-            None => Cow::Borrowed(region),
+        let folded = grid::fold_rows(region);
+        let (region, folded) = match grid::unfold_side_by_side(region, &folded) {
+            Some(unfolded) => {
+                let folded = grid::fold_rows(&unfolded);
+                (Cow::Owned(unfolded), folded)
+            }
+            None => (Cow::Borrowed(region), folded),
         };
-        let region = match grid::join_parallel_answers(&region) {
+        let region = match grid::join_parallel_answers(&region, &folded) {
             Some(joined) => Cow::Owned(joined),
             None => region,
         };
