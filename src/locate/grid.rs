@@ -546,6 +546,11 @@ pub(super) fn join_parallel_answers(region: &Region, folded: &[FoldedRow]) -> Op
                         first.column = columns[0];
                         if !is_header {
                             first.text = named(block);
+                        } else if header_role(&fold(&first.text)).is_none() {
+                            // The centres' own names head no column the grid reader
+                            // knows; the joined column is the answer column, and a
+                            // header further down a run of pages must say so.
+                            first.text = "回答".to_string();
                         }
                         joined = Some(first);
                     }
@@ -1057,6 +1062,26 @@ mod tests {
         assert!(
             unfold_side_by_side(&document.regions[0], &fold_rows(&document.regions[0])).is_none()
         );
+    }
+
+    #[test]
+    fn a_header_of_centres_names_says_where_the_answers_are() {
+        // A form printed whole reads as one run of pages, and the centres' sheet brings
+        // a header of its own: the grid reader must find an answer column in it.
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "高松DC", "さいたまiDC"],
+            &[
+                "112",
+                "データセンター事業開始年",
+                "当該データセンターの事業開始年",
+                "1999年",
+                "2006年",
+            ],
+        ]);
+        let region = &document.regions[0];
+        let joined = join_parallel_answers(region, &fold_rows(region)).expect("centre columns");
+        let roles = header_roles(&folded_row(&joined.rows[0])).expect("a header row");
+        assert_eq!(roles.get(&3), Some(&Role::Answer));
     }
 
     #[test]
