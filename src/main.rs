@@ -458,13 +458,9 @@ fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<Exit
              （または `csv`）を指定してください",
         );
     }
-    let summary = match batch::run(batch) {
+    let summary = match ran(batch::run(batch))? {
         Ok(summary) => summary,
-        Err(batch::Failure::Usage(message)) => {
-            eprintln!("kaiji: {message}");
-            return Ok(ExitCode::from(USAGE));
-        }
-        Err(batch::Failure::Output(error)) => return Err(error),
+        Err(usage) => return Ok(usage),
     };
     if how.summary || io::stderr().is_terminal() {
         match batch.shard {
@@ -481,15 +477,24 @@ fn run(batch: &Batch, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<Exit
     Ok(exit_code(fail_on, summary.worst, summary.errors))
 }
 
-/// Runs a diff; the exit status follows the contract, as for a batch.
-fn diff(renewal: &Renewal, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<ExitCode> {
-    let summary = match renewal::run(renewal) {
-        Ok(summary) => summary,
+/// A run's summary, or the usage error's exit status once the error is shown; a failure
+/// to write the output is the caller's error.
+fn ran<T>(result: Result<T, batch::Failure>) -> io::Result<Result<T, ExitCode>> {
+    match result {
+        Ok(summary) => Ok(Ok(summary)),
         Err(batch::Failure::Usage(message)) => {
             eprintln!("kaiji: {message}");
-            return Ok(ExitCode::from(USAGE));
+            Ok(Err(ExitCode::from(USAGE)))
         }
-        Err(batch::Failure::Output(error)) => return Err(error),
+        Err(batch::Failure::Output(error)) => Err(error),
+    }
+}
+
+/// Runs a diff; the exit status follows the contract, as for a batch.
+fn diff(renewal: &Renewal, fail_on: Option<FailOn>, how: &RunArgs) -> io::Result<ExitCode> {
+    let summary = match ran(renewal::run(renewal))? {
+        Ok(summary) => summary,
+        Err(usage) => return Ok(usage),
     };
     if how.summary || io::stderr().is_terminal() {
         eprintln!("kaiji: {summary}");
