@@ -61,6 +61,29 @@ pub fn parse_presence(raw: &str) -> Result<bool, Invalid> {
 /// only planned): 「有り（ただし休日は対応していない）」, 「無し（一部で実施している）」,
 /// 「有り（2025年度導入予定）」. 「無し（今後整備予定）」 is consistent.
 pub fn presence_says_both(raw: &str) -> bool {
+    let folded = fold_words(raw);
+    let text = strip_question(&folded);
+    let (answer, rest) = answer_word(text).map_or((None, text), |(a, rest)| (Some(a), rest));
+    // Unless the answer says 無し (then any affirming verb counts), saying both needs a
+    // denial or a plan, and neither can be read from text without their characters:
+    // most answers are then not tokenized at all.
+    if answer != Some(false) && !may_deny_or_plan(rest) {
+        return false;
+    }
+    says_both(raw)
+}
+
+/// Whether a text has a character every denial or plan [`Said::of`] reads is written
+/// with: 未, the forms of ない／無い, of the auxiliaries ぬ (ず, ね, ざる) and ん, in
+/// hiragana or katakana; or 予定, 計画, 準備.
+fn may_deny_or_plan(text: &str) -> bool {
+    text.contains([
+        '未', '無', 'な', 'ナ', 'ぬ', 'ヌ', 'ず', 'ズ', 'ね', 'ネ', 'ん', 'ン', 'ざ', 'ザ',
+    ]) || ["予定", "計画", "準備"].iter().any(|w| text.contains(w))
+}
+
+/// [`presence_says_both`] read in full.
+fn says_both(raw: &str) -> bool {
     match read_presence(raw) {
         (Ok(true), said) => said.negative || said.planned,
         (Ok(false), said) => said.positive,
@@ -409,6 +432,34 @@ mod tests {
             "無し（詳細はお問い合わせください）",
         ] {
             assert!(!presence_says_both(raw), "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_shortcut_reads_as_the_full_reading() {
+        // Answers with and without a denial's or a plan's characters, in every branch
+        // (有り, 無し, no answer word), written in hiragana, kanji and katakana.
+        for raw in [
+            "有り（ISMS認証を取得している）",
+            "○（24時間365日の監視を実施）",
+            "有り（保存期間：1年間）",
+            "有り（アリマセン）",
+            "有り（ミマセン、ナシ）",
+            "有（休日は対応せず）",
+            "有り（検討中）",
+            "有り（来年度計画中）",
+            "有り（準備中）",
+            "有（未整備の拠点あり）",
+            "無し（一部で実施している）",
+            "無し",
+            "ISMSを取得している",
+            "定期的な診断は実施していない",
+            "2025年度に導入予定",
+            "監視はしておりません",
+            "センターで監視を実施",
+            "",
+        ] {
+            assert_eq!(presence_says_both(raw), says_both(raw), "{raw}");
         }
     }
 
