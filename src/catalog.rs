@@ -245,6 +245,15 @@ impl Catalog {
         let index = usize::try_from(number).ok()?.checked_sub(1)?;
         self.items.get(index)
     }
+
+    /// The numbers of the items that pass `test`, in order: the items a rule watches.
+    pub fn numbers_where(&self, test: impl Fn(&Item) -> bool) -> Vec<u32> {
+        self.items
+            .iter()
+            .filter(|i| test(i))
+            .map(|i| i.number)
+            .collect()
+    }
 }
 
 impl Item {

@@ -409,22 +409,17 @@ fn quoted(answer: Option<&FieldResult>) -> String {
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
-    let items = |test: &dyn Fn(&Item) -> bool| -> Vec<u32> {
-        catalog
-            .items
-            .iter()
-            .filter(|i| test(i))
-            .map(|i| i.number)
-            .collect()
-    };
     vec![
         DISCLOSURE_DATE_NOT_LATER.describe(vec![DISCLOSURE_DATE.0]),
-        FINANCIAL_PERIOD_UNCHANGED.describe(items(&|i| i.fields.iter().any(|f| f.with_period))),
-        FINANCIAL_FIGURE_CARRIED_OVER.describe(items(&|i| i.fields.iter().any(|f| f.with_period))),
-        MEASURE_WITHDRAWN.describe(items(&|i| {
+        FINANCIAL_PERIOD_UNCHANGED
+            .describe(catalog.numbers_where(|i| i.fields.iter().any(|f| f.with_period))),
+        FINANCIAL_FIGURE_CARRIED_OVER
+            .describe(catalog.numbers_where(|i| i.fields.iter().any(|f| f.with_period))),
+        MEASURE_WITHDRAWN.describe(catalog.numbers_where(|i| {
             is_measure(i) && i.fields.iter().any(|f| f.kind == ValueKind::Presence)
         })),
-        REQUIRED_ANSWER_DROPPED.describe(items(&|i| i.fields.iter().any(|f| f.required))),
+        REQUIRED_ANSWER_DROPPED
+            .describe(catalog.numbers_where(|i| i.fields.iter().any(|f| f.required))),
         AVAILABILITY_DOWN.describe(vec![AVAILABILITY_ACTUAL.0]),
         COUNT_MOVED.describe(WATCHED_COUNTS.iter().map(|(item, _)| *item).collect()),
         DATA_CENTERS_CHANGED.describe(vec![DATA_CENTER_COUNT.0, DATA_CENTER_NAMES.0]),

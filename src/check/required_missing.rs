@@ -103,18 +103,10 @@ fn short(label: &str) -> String {
 }
 
 pub fn describe(catalog: &Catalog) -> Vec<RuleDescription> {
-    let items = |test: &dyn Fn(&crate::catalog::Item) -> bool| -> Vec<u32> {
-        catalog
-            .items
-            .iter()
-            .filter(|i| test(i))
-            .map(|i| i.number)
-            .collect()
-    };
     vec![
-        REQUIRED_MISSING.describe(items(&|i| i.fields.iter().any(|f| f.required))),
-        INDIVIDUAL_EXEMPTION.describe(items(&|i| {
-            is_operator_item(i) && i.fields.iter().any(|f| f.required)
-        })),
+        REQUIRED_MISSING.describe(catalog.numbers_where(|i| i.fields.iter().any(|f| f.required))),
+        INDIVIDUAL_EXEMPTION.describe(
+            catalog.numbers_where(|i| is_operator_item(i) && i.fields.iter().any(|f| f.required)),
+        ),
     ]
 }
