@@ -246,9 +246,8 @@ pub(super) struct Matcher {
     words: Vec<String>,
     /// Per word id, the ids of the words it contains or is contained in.
     related: Vec<Vec<u32>>,
-    /// Every piece (two characters or more) of every catalog word of two characters or
-    /// more, with the ids of the words it is a piece of: a word no catalog word is gets
-    /// its related words by look-ups, not by a scan of them all.
+    /// Every piece (two characters or more) of every catalog word, with the ids of the
+    /// words it is a piece of: what [`related_ids`] looks words up in.
     pieces: HashMap<String, Vec<u32>>,
     /// Per word id, the fields (indexes into `fields`) whose bag holds it: a label
     /// scores nothing for a field with no word of its own or near it in the bag, so
@@ -489,7 +488,6 @@ impl Matcher {
             .enumerate()
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
-        let related: Vec<Vec<u32>> = words.iter().map(|w| related_ids(w, &words)).collect();
         let mut pieces: HashMap<String, Vec<u32>> = HashMap::new();
         for (id, word) in words.iter().enumerate() {
             for piece in pieces_of(word) {
@@ -499,6 +497,10 @@ impl Matcher {
                 }
             }
         }
+        let related: Vec<Vec<u32>> = words
+            .iter()
+            .map(|w| related_ids(w, &words, &vocabulary, &pieces))
+            .collect();
         let mut fields_saying: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
         for (j, field) in fields.iter_mut().enumerate() {
             field.bag_ids = field.bag.iter().map(|k| vocabulary[k]).collect();
@@ -541,21 +543,6 @@ impl Matcher {
     fn weight(&self, key: &str) -> f64 {
         self.idf.get(key).copied().unwrap_or(self.unseen_weight)
     }
-
-    /// [`related_ids`] of a word the catalog does not have, by look-ups: the words it
-    /// is a piece of, and the words that are pieces of it.
-    fn related_to_unknown(&self, word: &str) -> Vec<u32> {
-        let mut ids: Vec<u32> = self.pieces.get(word).cloned().unwrap_or_default();
-        ids.extend(
-            pieces_of(word)
-                .filter(|piece| *piece != word)
-                .filter_map(|piece| self.vocabulary.get(piece).copied()),
-        );
-        ids.sort_unstable();
-        ids.dedup();
-        ids.retain(|&id| self.words[id as usize] != word);
-        ids
-    }
 }
 
 /// How well a word of a label matches a list of words: the same key, or one inside the
@@ -574,6 +561,27 @@ fn best_match(key: &str, keys: &[String]) -> f64 {
     if inside { 0.6 } else { 0.0 }
 }
 
+/// The ids of the catalog words that contain `word` or that it contains (both two
+/// characters or more, not the word itself), by look-ups in `pieces` (every piece of
+/// every catalog word, with the words it is a piece of) rather than a scan of them all.
+fn related_ids(
+    word: &str,
+    words: &[String],
+    vocabulary: &HashMap<String, u32>,
+    pieces: &HashMap<String, Vec<u32>>,
+) -> Vec<u32> {
+    let mut ids: Vec<u32> = pieces.get(word).cloned().unwrap_or_default();
+    ids.extend(
+        pieces_of(word)
+            .filter(|piece| *piece != word)
+            .filter_map(|piece| vocabulary.get(piece).copied()),
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    ids.retain(|&id| words[id as usize] != word);
+    ids
+}
+
 /// The pieces of a word, two characters or more, the whole word included; none of a
 /// word shorter than two characters.
 fn pieces_of(word: &str) -> impl Iterator<Item = &str> + '_ {
@@ -585,27 +593,7 @@ fn pieces_of(word: &str) -> impl Iterator<Item = &str> + '_ {
     let n = bounds.len();
     (0..n)
         .flat_map(move |i| (i + 2..n).map(move |j| (i, j)))
-        .map({
-            let bounds = bounds.clone();
-            move |(i, j)| &word[bounds[i]..bounds[j]]
-        })
-}
-
-/// The ids of the words of `words` that contain `word` or that it contains (both two
-/// characters or more, not the word itself).
-fn related_ids(word: &str, words: &[String]) -> Vec<u32> {
-    let short = |s: &str| s.chars().nth(1).is_none();
-    if short(word) {
-        return Vec::new();
-    }
-    words
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| {
-            w.as_str() != word && !short(w) && (w.contains(word) || word.contains(w.as_str()))
-        })
-        .map(|(i, _)| i as u32)
-        .collect()
+        .map(move |(i, j)| &word[bounds[i]..bounds[j]])
 }
 
 /// One reading of a document label: its content words, their weights, its bigrams.
@@ -667,7 +655,7 @@ impl Matcher {
                 .zip(&exact)
                 .map(|(k, id)| match id {
                     Some(id) => self.related[*id as usize].clone(),
-                    None => self.related_to_unknown(k),
+                    None => related_ids(k, &self.words, &self.vocabulary, &self.pieces),
                 })
                 .collect();
             let mut said_exact: Vec<u32> = exact.iter().flatten().copied().collect();
