@@ -16,7 +16,7 @@ use super::assemble::ItemAnswers;
 use super::cues::{self, ItemCue, Strength};
 use super::matching::{Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_strong_cue};
 use super::{Collector, OpenItem};
-use crate::model::{Block, Location, Region, Row};
+use crate::model::{Block, Region, Row};
 use crate::text::fold;
 use std::collections::HashMap;
 
@@ -878,22 +878,8 @@ fn read_item_fields(
                 && !vocabulary.is_section(&c.folded)
                 && !starts_another_item(c)
         };
-        // On a page printed without rules a value aligned right (a date, a figure)
-        // starts right of its column's left edge, in no column the header names.
-        let printed_right_of_its_column = |c: &&Cell| {
-            matches!(c.block.at, Location::Page { .. })
-                && c.block.column > answer_column
-                && !other_columns.contains(&c.block.column)
-                && cues::field_marker(&c.folded).is_none()
-                // An attachment named beside the answer (「別紙6 料金表」).
-                && !c.folded.starts_with("別紙")
-                && vocabulary.label_index(&c.folded, item.number).is_none()
-                && vocabulary.title_score(&c.folded, item.number) < 0.6
-        };
         let candidates = || row.iter().filter(|_| !banner).filter(usable);
-        let answer = candidates()
-            .find(|c| c.block.column == answer_column)
-            .or_else(|| candidates().find(printed_right_of_its_column));
+        let answer = candidates().find(|c| c.block.column == answer_column);
         // 「2-1」 in the number column names the field as a label would.
         let numbered_field = row
             .iter()
@@ -1397,23 +1383,17 @@ mod tests {
     }
 
     #[test]
-    fn a_value_printed_right_of_its_column_is_its_answer() {
-        // A date aligned right in its cell starts right of the answer column's left
-        // edge, in a column of its own; an attachment named there is no answer.
+    fn a_block_in_no_column_the_header_names_is_no_answer() {
+        // An attachment named right of the answer column, where the header names no
+        // column, is not the item's answer. (A figure aligned right inside the answer
+        // column is numbered in that column by the reader.)
         let document = region(&[
             &["通番", "審査対象項目", "記述内容", "申請内容"],
             &[
                 "1",
                 "開示情報の日付",
                 "開示情報の年月日（西暦）",
-                "",
                 "2024/6/1",
-            ],
-            &[
-                "3",
-                "設立年月日",
-                "事業者の設立年月日（西暦）",
-                "2009年4月1日",
             ],
             &[
                 "88",
@@ -1424,10 +1404,7 @@ mod tests {
             ],
         ]);
         let text = |s: &str| s.to_string();
-        assert_eq!(
-            raws(&document),
-            [(1, 1, text("2024/6/1")), (3, 1, text("2009年4月1日"))]
-        );
+        assert_eq!(raws(&document), [(1, 1, text("2024/6/1"))]);
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //!
 //! `column` numbers the visual columns so that one table column keeps its number on
 //! every row and page: on ruled pages it counts the document's vertical rules left of
-//! the cell; on other pages it numbers the clusters of the blocks' left edges.
+//! the cell; on other pages it numbers the clusters of the blocks' left edges, a
+//! figure aligned right counting from the left edge of the column it stands in.
 
 use super::content::{PageContent, Rule, Run, Space, is_wide};
 use super::sheet_cells;
@@ -22,6 +23,11 @@ const MAX_PRINT_TITLE_ROWS: usize = 4;
 
 /// Most run-by-rule comparisons spent finding the cells of one page.
 const MAX_PLACEMENTS: u64 = 20_000_000;
+/// The longest typed figure a sheet prints (「18,765,432,000円」 and then some).
+const MAX_FIGURE_CHARS: usize = 24;
+/// How far apart (in points) starts of one column's text may lie on a page printed
+/// without rules, as the document's columns are clustered (`number_columns`).
+const EDGE_TOLERANCE: f32 = 4.0;
 
 /// A cell: the rules enclosing a piece of text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -837,8 +843,78 @@ fn rebuild_paragraphs(laid: Vec<(u32, bool, Vec<Unit>)>, edge: f32) -> Vec<(u32,
     out
 }
 
+/// Whether a block reads as a typed figure (a number, date, percentage or sum), which
+/// a spreadsheet aligns right by default: 「1,284」, 「48.60%」, 「2024年6月1日」,
+/// 「18,765,432千円」.
+fn reads_as_figure(text: &str) -> bool {
+    text.chars().count() <= MAX_FIGURE_CHARS
+        && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '¥' | '￥' | '$' | '-'))
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    ',' | '.' | '/' | '-' | ':' | '%' | '¥' | '￥' | '$' | ' '
+                )
+                || "年月日円千万億".contains(c)
+        })
+}
+
+/// On a page printed without rules a figure aligned right starts inside its cell, at
+/// no column's left edge, and would be numbered as a column of its own. It is moved
+/// to the left edge of the column it stands in: the nearest edge on its left where
+/// text of the page starts and reaches past the figure's start (the column is at
+/// least that wide). A column of figures (item numbers) under its heading keeps its
+/// own edge, the heading's.
+fn align_figures_left(rows: &mut [Vec<Unit>]) {
+    let extent = |unit: &Unit| unit.lines.iter().map(|l| l.x1).fold(unit.x0, f32::max);
+    // Left edges of text that is no figure: the leftmost start, how far the text
+    // reaches, and how many blocks start there.
+    let mut edges: Vec<(f32, f32, usize)> = Vec::new();
+    for unit in rows.iter().flatten() {
+        if reads_as_figure(&unit.text) {
+            continue;
+        }
+        let reach = extent(unit);
+        match edges
+            .iter_mut()
+            .find(|(x0, _, _)| (x0 - unit.x0).abs() <= EDGE_TOLERANCE)
+        {
+            Some(edge) => *edge = (edge.0.min(unit.x0), edge.1.max(reach), edge.2 + 1),
+            None => edges.push((unit.x0, reach, 1)),
+        }
+    }
+    // A line alone at its start (a wrapped line, a note) makes no column.
+    edges.retain(|edge| edge.2 > 1);
+    for unit in rows.iter_mut().flatten() {
+        // At an edge, or just right of one (a figure aligned left in its column).
+        let at_an_edge = edges
+            .iter()
+            .any(|(x0, _, _)| (-1.0..=EDGE_TOLERANCE).contains(&(unit.x0 - x0)));
+        if at_an_edge
+            || unit.cell.is_some()
+            || unit.lines.len() != 1
+            || !reads_as_figure(&unit.text)
+        {
+            continue;
+        }
+        let edge = edges
+            .iter()
+            .filter(|(x0, _, _)| *x0 < unit.x0)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(&(x0, reach, _)) = edge
+            && reach > unit.x0
+        {
+            unit.x0 = x0;
+        }
+    }
+}
+
 /// Numbers the columns across the whole document and gives the model's rows.
-pub fn number_columns(pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
+pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
+    for page in pages.iter_mut().filter(|p| !p.ruled) {
+        align_figures_left(&mut page.rows);
+    }
     let rule_columns = clusters(
         pages
             .iter()

@@ -989,3 +989,35 @@ fn a_column_whose_cells_open_their_lines_still_splits_text_touching_it() {
     assert_eq!(rows[1], vec!["2", "Alpha"]);
     assert_eq!(rows[4], vec!["(12) Delta"]);
 }
+
+#[test]
+fn a_figure_aligned_right_is_in_the_column_it_stands_in() {
+    // A sheet printed without rules: answers start at 200, but the typed figures
+    // (a date, a count) are aligned right and start inside the answer column, at no
+    // edge of the page. The item numbers, aligned right under their heading, keep
+    // their own column.
+    let content = b"BT /F1 10 Tf 42 720 Td (No) Tj ET BT /F1 10 Tf 80 720 Td (Item) Tj ET \
+        BT /F1 10 Tf 200 720 Td (Answer) Tj ET \
+        BT /F1 10 Tf 52 700 Td (1) Tj ET BT /F1 10 Tf 80 700 Td (Name) Tj ET \
+        BT /F1 10 Tf 200 700 Td (An answer long enough to span the column) Tj ET \
+        BT /F1 10 Tf 52 680 Td (2) Tj ET BT /F1 10 Tf 80 680 Td (Date) Tj ET \
+        BT /F1 10 Tf 330 680 Td (2024/6/1) Tj ET \
+        BT /F1 10 Tf 52 660 Td (3) Tj ET BT /F1 10 Tf 80 660 Td (Count) Tj ET \
+        BT /F1 10 Tf 345 660 Td (1,284) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    let columns: Vec<Vec<(u32, &str)>> = document.regions[0]
+        .rows
+        .iter()
+        .map(|row| {
+            row.blocks
+                .iter()
+                .map(|b| (b.column, b.text.as_str()))
+                .collect()
+        })
+        .collect();
+    let answer_column = columns[0][2].0;
+    assert_eq!(columns[2][2], (answer_column, "2024/6/1"), "{columns:?}");
+    assert_eq!(columns[3][2], (answer_column, "1,284"), "{columns:?}");
+    assert!(columns[1][0].0 < columns[1][1].0, "{columns:?}");
+}
