@@ -11,7 +11,7 @@ use super::ods_display;
 use super::xls_formats::{self, CellFormats};
 use super::{Deadline, ErrorKind, Format, IngestError, Limits, TextBudget, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
-use calamine::{Data, Dimensions, Ods, Reader, StyleRange, Xls, Xlsx};
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx};
 use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -81,8 +81,20 @@ pub fn read(
     }
 }
 
-/// A sheet's non-empty cells, (row, column) absolute and in order.
-type Cells = Vec<(u32, u32, Data)>;
+/// A sheet's non-empty cells, (row, column) absolute and in order, each with the
+/// index of its number format in `formats`.
+#[derive(Default)]
+struct Cells {
+    cells: Vec<(u32, u32, Data, usize)>,
+    /// Number format codes by style; empty where the format gives none here.
+    formats: Vec<Option<String>>,
+}
+
+impl Cells {
+    fn format(&self, style: usize) -> Option<&str> {
+        self.formats.get(style)?.as_deref()
+    }
+}
 
 /// The cells of a sheet calamine has laid out (.xls, .ods: bounded beforehand by
 /// `check_extent`).
@@ -100,14 +112,19 @@ where
         .worksheet_range(name)
         .map_err(|e| sheet_error(name, &e))?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    Ok(range
-        .used_cells()
-        .map(|(row, col, data)| (row as u32 + r0, col as u32 + c0, data.clone()))
-        .collect())
+    Ok(Cells {
+        cells: range
+            .used_cells()
+            .map(|(row, col, data)| (row as u32 + r0, col as u32 + c0, data.clone(), 0))
+            .collect(),
+        formats: Vec::new(),
+    })
 }
 
 /// The cells of an .xlsx sheet, streamed: calamine's `worksheet_range` would lay the
-/// sheet out as one rectangle (A1 and XFD1048576 make seventeen billion cells).
+/// sheet out as one rectangle (A1 and XFD1048576 make seventeen billion cells). Each
+/// cell's style comes in the same pass, so the sheet is not read again for formats
+/// (a cell without one has the workbook's default, style 0).
 fn sparse_cells<RS>(
     workbook: &mut Xlsx<RS>,
     name: &str,
@@ -119,11 +136,22 @@ where
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet has no cells.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Cells::default()),
         Err(e) => return Err(sheet_error(name, &e)),
     };
+    let formats = reader
+        .styles()
+        .iter()
+        .map(|style| {
+            let format = style.number_format.as_ref()?;
+            Some(format.format_code.clone())
+        })
+        .collect();
     let mut cells = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(name, &e))? {
+    while let Some((cell, style)) = reader
+        .next_cell_with_style_id()
+        .map_err(|e| sheet_error(name, &e))?
+    {
         budget.element()?;
         if matches!(cell.get_value(), calamine::DataRef::Empty) {
             continue;
@@ -137,18 +165,21 @@ where
         };
         budget.text.charge(text_len as u64, 1)?;
         let (row, col) = cell.get_position();
-        cells.push((row, col, Data::from(cell.get_value().clone())));
+        cells.push((row, col, Data::from(cell.get_value().clone()), style));
     }
     // Cells are written in order; a repeated address keeps its last value, as calamine.
-    cells.sort_by_key(|&(row, col, _)| (row, col));
-    let mut unique: Cells = Vec::with_capacity(cells.len());
+    cells.sort_by_key(|&(row, col, _, _)| (row, col));
+    let mut unique: Vec<(u32, u32, Data, usize)> = Vec::with_capacity(cells.len());
     for cell in cells {
         match unique.last_mut() {
             Some(last) if (last.0, last.1) == (cell.0, cell.1) => *last = cell,
             _ => unique.push(cell),
         }
     }
-    Ok(unique)
+    Ok(Cells {
+        cells: unique,
+        formats,
+    })
 }
 
 /// What reading a workbook has used of its limits.
@@ -323,10 +354,6 @@ where
         deadline.check()?;
         let cells = cells_of(workbook, &name, &mut budget)?;
         deadline.check()?;
-        // Styles carry the number formats; only xlsx has them, the others give none.
-        let styles = workbook
-            .worksheet_style(&name)
-            .unwrap_or_else(|_| StyleRange::empty());
         let widths: HashMap<(u32, u32), u32> = merges_of(workbook, &name)
             .iter()
             .map(|m| {
@@ -338,15 +365,12 @@ where
             .collect();
         let mut rows: Vec<Row> = Vec::new();
         let mut current_row: Option<u32> = None;
-        for (row, col, data) in &cells {
+        for (row, col, data, style) in &cells.cells {
             ticker.tick()?;
             let (row, col) = (*row, *col);
             let format_code = match cell_formats {
                 Some(formats) => formats.get(&(name.clone(), row, col)).map(String::as_str),
-                None => styles
-                    .get((row, col))
-                    .and_then(|style| style.number_format.as_ref())
-                    .map(|format| format.format_code.as_str()),
+                None => cells.format(*style),
             };
             let Some(text) = cell_text(data, format_code) else {
                 continue;
