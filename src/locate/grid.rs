@@ -140,7 +140,7 @@ pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, 
 
 struct Cell<'a> {
     block: &'a Block,
-    folded: String,
+    folded: &'a str,
 }
 
 /// An item's first row, as decided by pass 2.
@@ -155,8 +155,10 @@ struct ItemStart {
     confidence: f64,
 }
 
+/// Reads a region laid out in columns; `folded` is its rows folded (`fold_rows`).
 pub(super) fn locate_region(
     region: &Region,
+    folded: &[FoldedRow],
     vocabulary: &Vocabulary,
     inherited: Option<OpenItem>,
     collector: &mut Collector,
@@ -165,13 +167,12 @@ pub(super) fn locate_region(
     let rows: Vec<Vec<Cell>> = region
         .rows
         .iter()
-        .map(|row| {
+        .zip(folded)
+        .map(|(row, folded)| {
             row.blocks
                 .iter()
-                .map(|block| Cell {
-                    folded: fold(&block.text),
-                    block,
-                })
+                .zip(folded)
+                .map(|(block, (_, folded))| Cell { folded, block })
                 .collect()
         })
         .collect();
@@ -181,12 +182,8 @@ pub(super) fn locate_region(
     let mut is_header: Vec<bool> = Vec::with_capacity(rows.len());
     let mut current: Option<HashMap<u32, Role>> = None;
     let mut previous_was_header = false;
-    for row in &rows {
-        let folded: Vec<(u32, String)> = row
-            .iter()
-            .map(|c| (c.block.column, c.folded.clone()))
-            .collect();
-        match header_roles(&folded) {
+    for folded in folded {
+        match header_roles(folded) {
             Some(roles) => {
                 let mut combined = if previous_was_header {
                     current.take().unwrap_or_default()
@@ -233,7 +230,7 @@ pub(super) fn locate_region(
             if role_of(r, cell.block.column) == Some(Role::Answer) {
                 continue;
             }
-            let Some(cue) = cues::item_cue(&cell.folded) else {
+            let Some(cue) = cues::item_cue(cell.folded) else {
                 continue;
             };
             let Some(item) = catalog.item(cue.number) else {
@@ -242,10 +239,10 @@ pub(super) fn locate_region(
             let confirmed = (!cue.rest.is_empty()
                 && vocabulary.title_score(&cue.rest, item.number) >= 0.5)
                 || row.iter().enumerate().any(|(j, other)| {
-                    j != i && vocabulary.title_score(&other.folded, item.number) >= 0.6
+                    j != i && vocabulary.title_score(other.folded, item.number) >= 0.6
                 });
             // 「(2) 所属団体」 is a section heading, not item 2, unless item 2 is meant.
-            if !confirmed && vocabulary.is_section(&cell.folded) {
+            if !confirmed && vocabulary.is_section(cell.folded) {
                 continue;
             }
             candidates.push(Candidate {
@@ -292,7 +289,7 @@ pub(super) fn locate_region(
     chosen.sort_by_key(|c| c.row);
     for candidate in chosen {
         let row = &rows[candidate.row];
-        let title = vocabulary.check_title(&candidate.cue, row.iter().map(|c| c.folded.as_str()));
+        let title = vocabulary.check_title(&candidate.cue, row.iter().map(|c| c.folded));
         let at = row
             .iter()
             .find(|c| c.block.column == candidate.column)
@@ -666,7 +663,7 @@ fn with_titled_starts(
                 .filter(|c| cue_columns.binary_search(&c.block.column).is_ok())
                 .find_map(|c| {
                     let number =
-                        vocabulary.item_titled_among(&c.folded, current + 1..next_number)?;
+                        vocabulary.item_titled_among(c.folded, current + 1..next_number)?;
                     Some((number, c))
                 });
             let Some((number, cell)) = titled else {
@@ -695,8 +692,8 @@ const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
 /// A row of nothing but section headings and notes.
 fn is_heading_row(row: &[Cell], vocabulary: &Vocabulary) -> bool {
     row.iter()
-        .all(|c| vocabulary.is_section(&c.folded) || is_note(&c.folded))
-        && row.iter().any(|c| vocabulary.is_section(&c.folded))
+        .all(|c| vocabulary.is_section(c.folded) || is_note(c.folded))
+        && row.iter().any(|c| vocabulary.is_section(c.folded))
 }
 
 /// Whether items are printed bottom-aligned: more items of several fields carry a
@@ -720,7 +717,7 @@ fn prints_bottom_aligned(
         let index = rows[start.row]
             .iter()
             .filter(|c| c.block.column != start.cue_column)
-            .find_map(|c| vocabulary.label_index(&c.folded, start.number));
+            .find_map(|c| vocabulary.label_index(c.folded, start.number));
         match index {
             Some(1) => first_field += 1,
             Some(_) => last_field += 1,
@@ -777,7 +774,7 @@ fn infer_answer_column(
                 .filter(|c| c.block.column != start.cue_column)
                 .find(|c| {
                     cues::opens_with_marker(&c.block.text)
-                        || vocabulary.label_index(&c.folded, number).is_some()
+                        || vocabulary.label_index(c.folded, number).is_some()
                 })
                 .map(|c| c.block.column);
             for cell in row {
@@ -796,13 +793,13 @@ fn infer_answer_column(
                 );
                 if column == start.cue_column
                     || other_role
-                    || is_strong_cue(&cell.folded)
+                    || is_strong_cue(cell.folded)
                     || (!answers_label
-                        && (vocabulary.title_score(&cell.folded, number) >= 0.6
-                            || vocabulary.label_index(&cell.folded, number).is_some()))
-                    || is_note(&cell.folded)
-                    || is_flag(&cell.folded)
-                    || vocabulary.is_section(&cell.folded)
+                        && (vocabulary.title_score(cell.folded, number) >= 0.6
+                            || vocabulary.label_index(cell.folded, number).is_some()))
+                    || is_note(cell.folded)
+                    || is_flag(cell.folded)
+                    || vocabulary.is_section(cell.folded)
                 {
                     continue;
                 }
@@ -850,8 +847,8 @@ fn read_item_fields(
         // repeated in 大項目／中項目 columns beside the answers do not.
         let heading_row = is_heading_row(row, vocabulary)
             && row.iter().any(|c| {
-                vocabulary.is_section(&c.folded)
-                    && vocabulary.title_score(&c.folded, item.number) < 0.9
+                vocabulary.is_section(c.folded)
+                    && vocabulary.title_score(c.folded, item.number) < 0.9
             });
         if offset > layout.cue_offset && heading_row {
             break;
@@ -859,7 +856,7 @@ fn read_item_fields(
         // The form's example row (「記入例 | 株式会社〇〇〇〇」) left in by the applicant.
         if row
             .iter()
-            .any(|c| c.block.column != answer_column && is_example_mark(&c.folded))
+            .any(|c| c.block.column != answer_column && is_example_mark(c.folded))
         {
             continue;
         }
@@ -867,15 +864,15 @@ fn read_item_fields(
         // nor is the cell that carried the item number, or a section heading.
         let banner = !on_cue_row && row.len() == 1 && row[0].block.column_span > 2;
         let is_cue_cell = |c: &Cell| on_cue_row && c.block.column == start.cue_column;
-        let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(&c.folded);
+        let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(c.folded);
         let usable = |c: &&Cell| {
             !is_cue_cell(c)
                 // The answer column's own heading (「記入欄」, 「申請内容」) printed again
                 // on the next page is no answer line.
-                && !ANSWER_HEADINGS.contains(&c.folded.as_str())
-                && !is_form_note(&c.folded)
-                && !is_flag(&c.folded)
-                && !vocabulary.is_section(&c.folded)
+                && !ANSWER_HEADINGS.contains(&c.folded)
+                && !is_form_note(c.folded)
+                && !is_flag(c.folded)
+                && !vocabulary.is_section(c.folded)
                 && !starts_another_item(c)
         };
         let candidates = || row.iter().filter(|_| !banner).filter(usable);
@@ -885,7 +882,7 @@ fn read_item_fields(
             .iter()
             .filter(|c| c.block.column == start.cue_column)
             .find_map(|c| {
-                let cue = cues::item_cue(&c.folded).filter(|cue| cue.number == item.number)?;
+                let cue = cues::item_cue(c.folded).filter(|cue| cue.number == item.number)?;
                 Some((cue.field?, c.block.text.as_str()))
             });
         let label = row
@@ -894,7 +891,7 @@ fn read_item_fields(
             .filter(|c| !is_cue_cell(c))
             .find_map(|c| {
                 Some((
-                    vocabulary.label_index(&c.folded, item.number)?,
+                    vocabulary.label_index(c.folded, item.number)?,
                     c.block.text.as_str(),
                 ))
             })

@@ -350,9 +350,12 @@ fn locate(
             }
             None => (Cow::Borrowed(region), folded),
         };
-        let region = match grid::join_parallel_answers(&region, &folded) {
-            Some(joined) => Cow::Owned(joined),
-            None => region,
+        let (region, folded) = match grid::join_parallel_answers(&region, &folded) {
+            Some(joined) => {
+                let folded = grid::fold_rows(&joined);
+                (Cow::Owned(joined), folded)
+            }
+            None => (region, folded),
         };
         // Paragraphs (one block a row) read as a flow of headings, labels and answers;
         // anything with columns reads as a grid.
@@ -366,7 +369,7 @@ fn locate(
         if is_flow {
             flow::locate_flow(&region, vocabulary, open_item, &mut numbered);
         } else {
-            grid::locate_region(&region, vocabulary, open_item, &mut numbered);
+            grid::locate_region(&region, &folded, vocabulary, open_item, &mut numbered);
         }
         open_item = numbered.open_item.take();
         readings.push(RegionReading {
