@@ -28,6 +28,11 @@ const MAX_FIGURE_CHARS: usize = 24;
 /// How far apart (in points) starts of one column's text may lie on a page printed
 /// without rules, as the document's columns are clustered (`number_columns`).
 const EDGE_TOLERANCE: f32 = 4.0;
+/// The widest gap (in ems) a wrapped line may leave before the edge of its cell, where
+/// the next line opens with a unit that long. Rows LibreOffice split across pages in
+/// the project's generated Word tables left up to 6.6 ems (「マー|ク、ISMS（JIS」);
+/// a longer unit (a URL) is rather typed on a line of its own.
+const MAX_WRAP_GAP_EMS: f32 = 8.0;
 
 /// A cell: the rules enclosing a piece of text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -784,7 +789,12 @@ fn continues(last: &[Unit], next: &[Unit], widest: &HashMap<(i32, i32), f32>) ->
                     return false;
                 }
                 let edge = widest.get(&column_key(cell)).copied().unwrap_or(cell.right);
-                end.x1 >= edge - 2.0 * end.size && end.x1 + first.first_unit > edge - 0.1 * end.size
+                // The line above ends short of the edge by less than the next line's
+                // first unit, which would not have fitted: a line wrapped there. A long
+                // first unit (Latin words held together by brackets) leaves a wide gap.
+                let gap = edge - end.x1;
+                gap <= (2.0 * end.size).max(first.first_unit.min(MAX_WRAP_GAP_EMS * end.size))
+                    && end.x1 + first.first_unit > edge - 0.1 * end.size
             })
         })
 }

@@ -1021,3 +1021,47 @@ fn a_figure_aligned_right_is_in_the_column_it_stands_in() {
     assert_eq!(columns[3][2], (answer_column, "1,284"), "{columns:?}");
     assert!(columns[1][0].0 < columns[1][1].0, "{columns:?}");
 }
+
+#[test]
+fn a_row_split_before_a_long_word_is_joined() {
+    // The page ends after a line that stops well short of the cell's edge, because
+    // the word that follows on the next page is too long for the room left.
+    let frame = |rows: &[i32]| {
+        let mut c = String::from("0.5 w\n");
+        let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+        for x in [50, 80, 200] {
+            c += &format!("{x} {bottom} m {x} {top} l S\n");
+        }
+        for y in rows {
+            c += &format!("50 {y} m 200 {y} l S\n");
+        }
+        c
+    };
+    let text = |x: f32, y: f32, s: &str| format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n");
+    // The answers above show where the column's lines wrap (about 190 pt).
+    let mut first = frame(&[700, 650, 100]);
+    first += &text(52.0, 690.0, "1");
+    for (k, y) in [690.0, 678.0, 666.0, 654.0].into_iter().enumerate() {
+        first += &text(82.0, y, &format!("Line {k} of a long answer"));
+    }
+    first += &text(52.0, 636.0, "2");
+    first += &text(82.0, 636.0, "ABCDEFGHIJ");
+    let mut second = frame(&[700, 670, 650]);
+    second += &text(82.0, 686.0, "KLMNOPQRSTUVWXY");
+    second += &text(52.0, 656.0, "3");
+    second += &text(82.0, 656.0, "Third");
+    let mut doc = pdf_with(&[first.as_bytes(), second.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec![
+                "1",
+                "Line 0 of a long answer Line 1 of a long answer Line 2 of a long answer \
+                 Line 3 of a long answer"
+            ],
+            vec!["2", "ABCDEFGHIJ KLMNOPQRSTUVWXY"],
+            vec!["3", "Third"],
+        ]
+    );
+}
