@@ -102,8 +102,17 @@ fn header_role(folded: &str) -> Option<Role> {
 }
 
 /// Column roles of a header row: at least two roles, one of them for the content, and
-/// nearly every cell of the row a header word.
+/// nearly every cell of the row a header word. A row opening an item by its number and
+/// title (「(93) 使用データセンター | 2拠点 | 記述内容」) is a body row, whatever words
+/// its answer has.
 pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
+    if folded_row
+        .iter()
+        .filter(|(_, text)| header_role(text).is_none())
+        .any(|(_, text)| cues::item_cue(text).is_some_and(|cue| !cue.rest.is_empty()))
+    {
+        return None;
+    }
     let mut roles: HashMap<u32, Role> = folded_row
         .iter()
         .filter_map(|(col, text)| Some((*col, header_role(text)?)))
@@ -1402,6 +1411,26 @@ mod tests {
         ]);
         let text = |s: &str| s.to_string();
         assert_eq!(raws(&document), [(1, 1, text("2024/6/1"))]);
+    }
+
+    #[test]
+    fn a_row_opening_an_item_is_no_header_whatever_its_answer_says() {
+        // 「2拠点」 (two sites) reads like a centre's column heading and 記述内容 like
+        // the label column's; the item's number and title make the row a body row.
+        let document = region(&[
+            &["(92) データの所在", "日本", "記述内容"],
+            &["(93) 使用データセンター", "2拠点", "記述内容"],
+            &["(94) 死活監視（機器等）", "有り", "記述内容"],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [
+                (92, 1, text("日本")),
+                (93, 1, text("2拠点")),
+                (94, 1, text("有り"))
+            ]
+        );
     }
 
     #[test]
