@@ -479,7 +479,6 @@ fn ruled_table() -> Vec<u8> {
     for y in [700, 680, 640, 600] {
         content += &format!("50 {y} m 400 {y} l S\n");
     }
-    let text = |x: f32, y: f32, s: &str| format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n");
     content += &text(52.0, 686.0, "No");
     content += &text(82.0, 686.0, "Item");
     content += &text(202.0, 686.0, "Answer");
@@ -669,27 +668,34 @@ fn spaces_drawn_apart_and_gaps_between_scripts() {
 
 /// A two-column ruled table on two pages; the second row is split by the page break
 /// (its answer wraps from the first page onto the second).
+/// The rules of a two-column table (50–80, 80–200 pt) with rows between the given
+/// heights, top to bottom.
+fn two_column_frame(rows: &[i32]) -> String {
+    let mut c = String::from("0.5 w\n");
+    let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+    for x in [50, 80, 200] {
+        c += &format!("{x} {bottom} m {x} {top} l S\n");
+    }
+    for y in rows {
+        c += &format!("50 {y} m 200 {y} l S\n");
+    }
+    c
+}
+
+/// Drawing `s` at (x, y) in 10 pt Helvetica.
+fn text(x: f32, y: f32, s: &str) -> String {
+    format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n")
+}
+
 fn table_split_across_pages() -> [Vec<u8>; 2] {
-    let frame = |rows: &[i32]| {
-        let mut c = String::from("0.5 w\n");
-        let (top, bottom) = (rows[0], rows[rows.len() - 1]);
-        for x in [50, 80, 200] {
-            c += &format!("{x} {bottom} m {x} {top} l S\n");
-        }
-        for y in rows {
-            c += &format!("50 {y} m 200 {y} l S\n");
-        }
-        c
-    };
-    let text = |x: f32, y: f32, s: &str| format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n");
-    let mut first = frame(&[700, 680, 100]);
+    let mut first = two_column_frame(&[700, 680, 100]);
     first += &text(52.0, 686.0, "1");
     first += &text(82.0, 686.0, "Short answer");
     first += &text(52.0, 666.0, "2");
     // 115.5 pt of capitals: the line ends 2.5 pt before the cell's inner edge.
     first += &text(82.0, 666.0, "ABCDEFGHIJKLMNOPQ");
     first += &text(82.0, 654.0, "ABCDEFGHIJKLMNOPQ");
-    let mut second = frame(&[700, 670, 650]);
+    let mut second = two_column_frame(&[700, 670, 650]);
     second += &text(82.0, 686.0, "RSTUV");
     second += &text(82.0, 674.0, "Next line");
     second += &text(52.0, 656.0, "3");
@@ -1026,27 +1032,15 @@ fn a_figure_aligned_right_is_in_the_column_it_stands_in() {
 fn a_row_split_before_a_long_word_is_joined() {
     // The page ends after a line that stops well short of the cell's edge, because
     // the word that follows on the next page is too long for the room left.
-    let frame = |rows: &[i32]| {
-        let mut c = String::from("0.5 w\n");
-        let (top, bottom) = (rows[0], rows[rows.len() - 1]);
-        for x in [50, 80, 200] {
-            c += &format!("{x} {bottom} m {x} {top} l S\n");
-        }
-        for y in rows {
-            c += &format!("50 {y} m 200 {y} l S\n");
-        }
-        c
-    };
-    let text = |x: f32, y: f32, s: &str| format!("BT /F1 10 Tf {x} {y} Td ({s}) Tj ET\n");
     // The answers above show where the column's lines wrap (about 190 pt).
-    let mut first = frame(&[700, 650, 100]);
+    let mut first = two_column_frame(&[700, 650, 100]);
     first += &text(52.0, 690.0, "1");
     for (k, y) in [690.0, 678.0, 666.0, 654.0].into_iter().enumerate() {
         first += &text(82.0, y, &format!("Line {k} of a long answer"));
     }
     first += &text(52.0, 636.0, "2");
     first += &text(82.0, 636.0, "ABCDEFGHIJ");
-    let mut second = frame(&[700, 670, 650]);
+    let mut second = two_column_frame(&[700, 670, 650]);
     second += &text(82.0, 686.0, "KLMNOPQRSTUVWXY");
     second += &text(52.0, 656.0, "3");
     second += &text(82.0, 656.0, "Third");
