@@ -18,7 +18,7 @@ use super::matching::{Vocabulary, is_example_mark, is_flag, is_form_note, is_not
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
 use crate::text::fold;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
@@ -212,6 +212,14 @@ pub(super) fn locate_region(
             }
         }
     }
+    // The header's own words, wherever one is printed again (atop a PDF page, merged
+    // with the cells continued there, so the row reads as no header) are no answers.
+    let header_words: HashSet<&str> = folded
+        .iter()
+        .zip(&is_header)
+        .filter(|(_, header)| **header)
+        .flat_map(|(row, _)| row.iter().map(|(_, text)| text.as_str()))
+        .collect();
     let role_of = |row: usize, column: u32| {
         header_at[row]
             .as_ref()
@@ -401,8 +409,11 @@ pub(super) fn locate_region(
             &body,
             start,
             layout,
-            answer_column,
-            &other_columns,
+            ItemColumns {
+                answer: answer_column,
+                others: &other_columns,
+                header_words: &header_words,
+            },
             vocabulary,
             collector,
         );
@@ -834,15 +845,27 @@ struct ItemLayout {
 
 /// Reads the fields of one item from its rows. `other_columns` are the header's
 /// number, title and attachment columns, which never hold a label.
+/// The columns an item's rows are read by: the answers', those the header names for
+/// something else, and the words of the region's header.
+struct ItemColumns<'a> {
+    answer: u32,
+    others: &'a [u32],
+    header_words: &'a HashSet<&'a str>,
+}
+
 fn read_item_fields(
     rows: &[&[Cell]],
     start: &ItemStart,
     layout: ItemLayout,
-    answer_column: u32,
-    other_columns: &[u32],
+    columns: ItemColumns,
     vocabulary: &Vocabulary,
     collector: &mut Collector,
 ) {
+    let ItemColumns {
+        answer: answer_column,
+        others: other_columns,
+        header_words,
+    } = columns;
     let Some(item) = vocabulary.catalog.item(start.number) else {
         return;
     };
@@ -879,6 +902,7 @@ fn read_item_fields(
                 // The answer column's own heading (「記入欄」, 「申請内容」) printed again
                 // on the next page is no answer line.
                 && !ANSWER_HEADINGS.contains(&c.folded)
+                && !header_words.contains(c.folded)
                 && !is_form_note(c.folded)
                 && !is_flag(c.folded)
                 && !vocabulary.is_section(c.folded)
@@ -1430,6 +1454,49 @@ mod tests {
                 (93, 1, text("2拠点")),
                 (94, 1, text("有り"))
             ]
+        );
+    }
+
+    #[test]
+    fn a_header_word_printed_again_inside_a_row_is_no_answer() {
+        // Atop the next page the header is printed over the cells an item's merged
+        // number and title continue in (「28番号」), so the row reads as no header; its
+        // 「情報開示内容」 is still no line of the answer above.
+        let header: &[&str] = &[
+            "番号",
+            "審査対象項目",
+            "記述内容",
+            "必須・選択",
+            "情報開示内容",
+        ];
+        let document = region(&[
+            header,
+            &[
+                "28",
+                "委託先に対する管理状況",
+                "【記述内容１】自社の個人情報保護指針に対する遵守規定の有無",
+                "必須",
+                "有り\n委託先管理規程",
+            ],
+            &[
+                "28番号",
+                "委託先に対する管理状審査対象項目\n況",
+                "記述内容",
+                "必須・選択",
+                "情報開示内容",
+            ],
+            &[
+                "",
+                "",
+                "【記述内容２】委託先（再委託先）に係る個人情報保護等の状況に関する情報提供の可否と、可能な場合の条件等",
+                "必須",
+                "可能",
+            ],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [(28, 1, text("有り\n委託先管理規程")), (28, 2, text("可能"))]
         );
     }
 
