@@ -134,6 +134,20 @@ impl Bigrams {
         if x.is_empty() || y.is_empty() {
             return 0.0;
         }
+        2.0 * self.common(other) as f64 / (x.len() + y.len()) as f64
+    }
+
+    /// How much of this text the other has: the share of its bigrams found there, 0–1.
+    pub fn found_in(&self, other: &Bigrams) -> f64 {
+        if self.0.is_empty() {
+            return 0.0;
+        }
+        self.common(other) as f64 / self.0.len() as f64
+    }
+
+    /// The bigrams both have (a repeated bigram counted as often as both have it).
+    fn common(&self, other: &Bigrams) -> usize {
+        let (x, y) = (&self.0, &other.0);
         let (mut i, mut j, mut common) = (0, 0, 0usize);
         while i < x.len() && j < y.len() {
             match x[i].cmp(&y[j]) {
@@ -146,7 +160,7 @@ impl Bigrams {
                 }
             }
         }
-        2.0 * common as f64 / (x.len() + y.len()) as f64
+        common
     }
 }
 
@@ -185,6 +199,16 @@ pub fn excerpt(text: &str, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn found_in_is_the_share_of_a_text_the_other_has() {
+        let picked = Bigrams::of("監査役による監査");
+        let choices = Bigrams::of("①会計監査人による会計監査、②監査役による監査");
+        assert_eq!(picked.found_in(&choices), 1.0);
+        assert!(choices.found_in(&picked) < 0.5);
+        assert_eq!(Bigrams::of("").found_in(&choices), 0.0);
+        assert_eq!(Bigrams::of("ab").found_in(&Bigrams::of("cd")), 0.0);
+    }
 
     #[test]
     fn page_numbers() {
