@@ -13,7 +13,7 @@
 //!    labels, or by order, and answer cells that continue on unlabelled rows are joined.
 
 use super::assemble::ItemAnswers;
-use super::cues::{self, ItemCue, Strength};
+use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::matching::{Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_strong_cue};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
@@ -928,7 +928,17 @@ fn read_item_fields(
                     c.block.text.as_str(),
                 ))
             })
-            .or(numbered_field);
+            .or(numbered_field)
+            // A title cell that carries its field's marker (「提供回線・帯域【記述内容2】
+            // 提供回線が別契約」) names the field as a label cell would.
+            .or_else(|| {
+                row.iter()
+                    .filter(|c| c.block.column != answer_column && !is_cue_cell(c))
+                    .find_map(|c| match cues::field_marker(c.folded)? {
+                        FieldMarker::Numbered(n) => Some((n, c.block.text.as_str())),
+                        FieldMarker::Unnumbered => None,
+                    })
+            });
         // Labels written in the answer's own cell (「【記述内容1】代表者氏名：山田太郎」).
         let pieces = answer.map_or_else(Vec::new, |a| cues::marked_pieces(&a.block.text));
         if let (false, Some(cell)) = (pieces.is_empty(), answer) {
@@ -1497,6 +1507,29 @@ mod tests {
         assert_eq!(
             raws(&document),
             [(28, 1, text("有り\n委託先管理規程")), (28, 2, text("可能"))]
+        );
+    }
+
+    #[test]
+    fn a_marker_in_the_title_cell_names_the_field() {
+        // Title and label share the title column's cell; field 1 is left blank.
+        let document = region(&[
+            &["通番", "項目", "回答"],
+            &["40", "提供回線・帯域【記述内容1】専用線", ""],
+            &[
+                "",
+                "提供回線・帯域【記述内容2】提供回線が別契約",
+                "別契約（有償）",
+            ],
+            &["41", "提供OS", "Ubuntu Server 22.04 LTS"],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [
+                (40, 2, text("別契約（有償）")),
+                (41, 1, text("Ubuntu Server 22.04 LTS"))
+            ]
         );
     }
 
