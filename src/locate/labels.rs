@@ -51,6 +51,9 @@ pub struct Pair {
 #[derive(Debug, Default)]
 pub struct RegionPairs {
     pub pairs: Vec<Pair>,
+    /// Labels the form left unanswered (their answer cell blank): they answer nothing,
+    /// but a field one of them names best is no real alternative for another label.
+    pub blanks: Vec<Pair>,
     /// Texts before the first pair (the form's title rows), for telling the form.
     pub preamble: Vec<String>,
     /// What the region leaves in force for the next one.
@@ -1052,6 +1055,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     let Some(answer_column) = answer_column else {
         return RegionPairs {
             pairs: Vec::new(),
+            blanks: Vec::new(),
             preamble: rows
                 .iter()
                 .flatten()
@@ -1118,6 +1122,18 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             carried_title = Some(join(&titles));
         }
         let Some(answer) = answer else {
+            if !labels.is_empty() {
+                let own = join(&labels);
+                result.blanks.push(Pair {
+                    label: carried_title
+                        .as_ref()
+                        .map_or_else(|| own.clone(), |title| format!("{title} {own}")),
+                    own: carried_title.is_some().then_some(own),
+                    heading: heading.clone(),
+                    answer: String::new(),
+                    at: labels[0].at.clone(),
+                });
+            }
             open = false;
             continue;
         };
@@ -1467,7 +1483,13 @@ impl Matcher {
     }
 
     /// Decides which field each pair answers; `None` when `until` passes first.
-    pub(super) fn assign(&self, pairs: &[Pair], until: Option<Instant>) -> Option<Vec<Decision>> {
+    /// `blanks` are the region's unanswered labels (see [`RegionPairs::blanks`]).
+    pub(super) fn assign(
+        &self,
+        pairs: &[Pair],
+        blanks: &[Pair],
+        until: Option<Instant>,
+    ) -> Option<Vec<Decision>> {
         if pairs.len() > ASSIGNMENT_CAP {
             return self.assign_greedily(pairs, until);
         }
@@ -1482,8 +1504,15 @@ impl Matcher {
             base.push(own);
             with_headings.push(with_heading);
         }
+        let mut blank_scores = Vec::with_capacity(blanks.len());
+        for (i, blank) in blanks.iter().enumerate() {
+            if i % DEADLINE_EVERY == 0 && past(until) {
+                return None;
+            }
+            blank_scores.push(self.pair_scores(blank, &mut heading_cache).1);
+        }
         let first = hungarian(&with_headings, FLOOR);
-        let first_confidence = self.confidences(&with_headings, &first);
+        let first_confidence = self.confidences(&with_headings, &first, &blank_scores);
         // Neighbours: pairs next to each other tend to answer items of one section.
         let mut scores = with_headings.clone();
         for (i, row) in scores.iter_mut().enumerate() {
@@ -1510,7 +1539,7 @@ impl Matcher {
             }
         }
         let second = hungarian(&scores, FLOOR);
-        let confidence = self.confidences(&scores, &second);
+        let confidence = self.confidences(&scores, &second, &blank_scores);
         second
             .iter()
             .zip(&confidence)
@@ -1598,19 +1627,39 @@ impl Matcher {
     /// The confidence of each assignment: its score, lowered by how close the best field
     /// that the pair could have had instead comes (a field another pair holds with a
     /// better score is no real alternative).
-    fn confidences(&self, scores: &[Vec<f64>], chosen: &[Option<usize>]) -> Vec<f64> {
-        self.standings(scores, chosen)
+    fn confidences(
+        &self,
+        scores: &[Vec<f64>],
+        chosen: &[Option<usize>],
+        blanks: &[Vec<f64>],
+    ) -> Vec<f64> {
+        self.standings(scores, chosen, blanks)
             .into_iter()
             .map(|(own, rival)| confidence(own, rival))
             .collect()
     }
 
-    /// Each assignment's score and the score of its best real alternative.
-    fn standings(&self, scores: &[Vec<f64>], chosen: &[Option<usize>]) -> Vec<(f64, f64)> {
+    /// Each assignment's score and the score of its best real alternative. A field no
+    /// label holds may be held by an unanswered label that names it best (`blanks`:
+    /// their scores).
+    fn standings(
+        &self,
+        scores: &[Vec<f64>],
+        chosen: &[Option<usize>],
+        blanks: &[Vec<f64>],
+    ) -> Vec<(f64, f64)> {
         let mut holder: HashMap<usize, usize> = HashMap::new();
         for (i, c) in chosen.iter().enumerate() {
             if let Some(j) = c {
                 holder.insert(*j, i);
+            }
+        }
+        let mut blank_holder: HashMap<usize, f64> = HashMap::new();
+        for row in blanks {
+            if let Some(j) = best_field(row).filter(|j| row[*j] > FLOOR && !holder.contains_key(j))
+            {
+                let best = blank_holder.entry(j).or_insert(0.0);
+                *best = best.max(row[j]);
             }
         }
         chosen
@@ -1626,7 +1675,7 @@ impl Matcher {
                     .filter(|(k, s)| match holder.get(k) {
                         // Held by a pair it suits no better: a real alternative.
                         Some(other) => scores[*other][*k] <= **s,
-                        None => true,
+                        None => blank_holder.get(k).is_none_or(|blank| *blank <= **s),
                     })
                     .map(|(_, s)| *s)
                     .fold(0.0, f64::max);
@@ -1861,7 +1910,7 @@ mod tests {
             found.pairs[3].answer,
             "https://example.jp/\n（旧URLは廃止）"
         );
-        let decisions = matcher().assign(&found.pairs, None).unwrap();
+        let decisions = matcher().assign(&found.pairs, &[], None).unwrap();
         let fields: Vec<Option<(u32, u32)>> = decisions.iter().map(|d| d.field).collect();
         assert_eq!(fields, [Some((6, 1)), Some((2, 1)), None, Some((4, 2))]);
         assert!(decisions[0].confidence >= THRESHOLD);
@@ -1885,6 +1934,43 @@ mod tests {
         assert_eq!(answers, ["1億2,000万円（2024年3月31日現在、単独ベース）"]);
     }
 
+    #[test]
+    fn a_field_an_unanswered_label_names_is_no_rival() {
+        // Field 1 of item 40 left blank: its label still names it, so the next label,
+        // worded otherwise than today's, need not share its confidence with it.
+        let region = table(&[
+            &["項目", "記入事項", "回答"],
+            &[
+                "カスタマイズ",
+                "サービスのカスタマイズの範囲",
+                "相談に応じて決める",
+            ],
+            &["回線・帯域", "回線種別・帯域", ""],
+            &[
+                "",
+                "回線の契約形態",
+                "基本料金に含む（帯域保証型は別途有償）",
+            ],
+            &[
+                "OS",
+                "ゲストOSとして動くOS及びそのバージョン",
+                "Ubuntu Server 22.04 LTS",
+            ],
+        ]);
+        let found = grid_pairs(&region, matcher(), &Context::default());
+        assert_eq!(found.blanks.len(), 1, "{:?}", found.blanks);
+        assert_eq!(found.blanks[0].label, "回線・帯域 回線種別・帯域");
+        let field = |blanks: &[Pair]| {
+            let decisions = matcher().assign(&found.pairs, blanks, None).unwrap();
+            (decisions[1].best, decisions[1].confidence)
+        };
+        let (best, alone) = field(&[]);
+        let (_, with_blank) = field(&found.blanks);
+        assert_eq!(best, Some((40, 2)));
+        assert!(with_blank > alone, "{alone} -> {with_blank}");
+        assert!(with_blank >= THRESHOLD, "{with_blank}");
+    }
+
     fn pair(label: &str, row: u32) -> Pair {
         Pair {
             label: label.to_string(),
@@ -1906,7 +1992,7 @@ mod tests {
             .map(|i| pair(["従業員数", "資本金", "サービス名称"][i as usize % 3], i))
             .collect();
         pairs.insert(0, pair("代表者名", 0));
-        let decisions = matcher().assign(&pairs, None).unwrap();
+        let decisions = matcher().assign(&pairs, &[], None).unwrap();
         let placed: Vec<(usize, (u32, u32))> = decisions
             .iter()
             .enumerate()
@@ -1918,17 +2004,20 @@ mod tests {
             [(0, (6, 1)), (1, (8, 1)), (2, (11, 1)), (3, (34, 1))]
         );
         assert!(decisions.iter().all(|d| d.confidence <= GREEDY_CONFIDENCE));
-        assert_eq!(matcher().assign(&pairs, None).unwrap().len(), pairs.len());
+        assert_eq!(
+            matcher().assign(&pairs, &[], None).unwrap().len(),
+            pairs.len()
+        );
     }
 
     #[test]
     fn the_assignment_stops_when_its_time_is_up() {
         let pairs: Vec<Pair> = (0..10).map(|i| pair("従業員数", i)).collect();
         let now = Instant::now();
-        assert!(matcher().assign(&pairs, Some(now)).is_none());
+        assert!(matcher().assign(&pairs, &[], Some(now)).is_none());
         let many: Vec<Pair> = (0..2 * ASSIGNMENT_CAP as u32)
             .map(|i| pair("資本金", i))
             .collect();
-        assert!(matcher().assign(&many, Some(now)).is_none());
+        assert!(matcher().assign(&many, &[], Some(now)).is_none());
     }
 }

@@ -398,7 +398,9 @@ fn locate(
             outcomes.push(Outcome::Numbers);
             continue;
         }
-        let decisions = matcher.assign(&pairs.pairs, until).ok_or(OutOfTime)?;
+        let decisions = matcher
+            .assign(&pairs.pairs, &pairs.blanks, until)
+            .ok_or(OutOfTime)?;
         let by_labels = read_by_labels(&reading.region, &pairs.pairs, &decisions);
         // In a grid, numbers must find at least half of what the labels find (a digit in
         // an answer column is no numbering; a flow's headings carry their category or a
@@ -443,7 +445,9 @@ fn locate(
             if pairs.pairs.is_empty() {
                 continue;
             }
-            let decisions = matcher.assign(&pairs.pairs, until).ok_or(OutOfTime)?;
+            let decisions = matcher
+                .assign(&pairs.pairs, &pairs.blanks, until)
+                .ok_or(OutOfTime)?;
             collector.absorb(read_by_labels(&reading.region, &pairs.pairs, &decisions));
         }
     }
