@@ -465,11 +465,26 @@ fn opens_alike(previous: &str, line: &str) -> bool {
     }
 }
 
+/// A line opening with a list's enumerator: a letter or a number of two characters at
+/// most and a full stop, then a space or Japanese (「A. ×（…）」, 「2．保守」), not a
+/// decimal figure (「2.5 Gbps」) nor an abbreviation (「e.g.」).
+fn opens_with_enumerator(line: &str) -> bool {
+    let head = line.trim_start();
+    let mark = head.chars().take_while(char::is_ascii_alphanumeric).count();
+    let mut rest = head.chars().skip(mark);
+    (1..=2).contains(&mark)
+        && matches!(rest.next(), Some('.' | '．'))
+        && rest
+            .next()
+            .is_some_and(|c| c.is_whitespace() || !c.is_ascii())
+}
+
 fn closes_then_opens(previous: &str, line: &str) -> bool {
     let closes = previous
         .trim_end()
         .ends_with(['。', '）', ')', '】', '」', '%', '％']);
     let opens = line.starts_with(['【', '・', '●', '■', '◆', '※', '①', '②', '③', '④', '⑤'])
+        || opens_with_enumerator(line)
         || line
             .char_indices()
             .take_while(|(_, c)| !matches!(c, '、' | '。' | '（' | '(' | ' '))
@@ -841,7 +856,9 @@ fn rebuild_paragraphs(laid: Vec<(u32, bool, Vec<Unit>)>, edge: f32) -> Vec<(u32,
                 && end.x1 >= edge - (2.0 * end.size).max(next.first_unit)
                 && end.x1 + next.first_unit > edge - 0.1 * end.size
                 && next.x0 <= end.x0 + 0.5 * end.size
-                && (next.size - end.size).abs() <= 0.2 * end.size;
+                && (next.size - end.size).abs() <= 0.2 * end.size
+                // A new entry of a list opens a paragraph of its own.
+                && !starts_entry(&end.text, &next.text);
             if wrapped {
                 let lines = std::mem::take(&mut units[0].lines);
                 before[0].lines.extend(lines);
@@ -1102,6 +1119,14 @@ mod tests {
             "資格：情報処理技術者"
         ));
         assert!(starts_entry("最大10Gbps）", "・閉域網接続"));
+        // A list's enumerator, not a decimal figure.
+        assert!(starts_entry(
+            "…「有り」の場合は通知方法、及び利用者）",
+            "A. ×（Webサイトの障害情報ページを各自確認いただく）"
+        ));
+        assert!(starts_entry("…を整備）", "2．保守"));
+        assert!(!starts_entry("帯域（最大）", "2.5 Gbps まで"));
+        assert!(!starts_entry("…を整備し", "A. ×（…）"));
         // Mid-sentence, or a colon far into the line: a wrapped line.
         assert!(!starts_entry("…基盤を提", "供する。【安全性】"));
         assert!(!starts_entry(

@@ -742,6 +742,32 @@ fn wrapped_paragraph_lines_are_joined() {
 }
 
 #[test]
+fn a_list_entry_after_a_full_line_opens_a_paragraph() {
+    // A question filling the column to a closing bracket, then its answer opening with
+    // an enumerator: two paragraphs, though the question's line reaches the margin.
+    let line = |y: i32, s: &str| format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n");
+    let full = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRS";
+    let question = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQR)";
+    let mut content = String::new();
+    content += &line(700, full);
+    content += &line(688, full);
+    content += &line(676, full);
+    content += &line(664, "End.");
+    content += &line(630, &question.replace(')', "\\)"));
+    content += &line(618, "A. Yes");
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec![format!("{full}{full}{full}End.")],
+            vec![question.to_string()],
+            vec!["A. Yes".to_string()]
+        ]
+    );
+}
+
+#[test]
 fn cells_of_a_sheet_without_rules_stay_apart() {
     // A label clipped to its cell ends right where the answer beside it starts; a
     // number aligned right ends a hair before the answer column, which starts text
