@@ -881,6 +881,9 @@ fn read_item_fields(
             && row.iter().any(|c| {
                 vocabulary.is_section(c.folded)
                     && vocabulary.title_score(c.folded, item.number) < 0.9
+                    // The item's own section printed again atop the next page (a cell
+                    // merged down across the break) does not end it.
+                    && !vocabulary.is_own_section(c.folded, item.number)
             });
         if offset > layout.cue_offset && heading_row {
             break;
@@ -1530,6 +1533,39 @@ mod tests {
                 (40, 2, text("別契約（有償）")),
                 (41, 1, text("Ubuntu Server 22.04 LTS"))
             ]
+        );
+    }
+
+    #[test]
+    fn the_items_own_section_printed_again_does_not_end_it() {
+        // A cell merged down across a page break prints its section again atop the next
+        // page, between an item's fields; another section's heading still ends the item.
+        let header: &[&str] = &["中項目", "通番", "審査対象項目", "記述内容", "申請内容"];
+        let document = region(&[
+            header,
+            &["（6）文書類"],
+            &[
+                "",
+                "30",
+                "事業継続に関する規程の整備",
+                "【記述内容1】事業継続に関する基本方針・規程・マニュアル等の有無",
+                "有",
+            ],
+            &["（6）文書類"],
+            &[
+                "",
+                "",
+                "",
+                "【記述内容2】ＢＣＰ対応計画及び運用手順書等の開示の可否と、可能な場合の条件等",
+                "可　概要のみ",
+            ],
+            &["（1）センターサービス"],
+            &["", "", "", "【記述内容3】", "次の節の回答"],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [(30, 1, text("有")), (30, 2, text("可　概要のみ"))]
         );
     }
 

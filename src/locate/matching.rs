@@ -245,6 +245,20 @@ impl<'c> Vocabulary<'c> {
         self.sections.contains(&folded) || (!bare.is_empty() && self.sections.contains(bare))
     }
 
+    /// Whether a heading names a section item `number` stands in (its chapter or its
+    /// sub-section), as the top of a printed page repeats them.
+    pub fn is_own_section(&self, folded: &str, number: u32) -> bool {
+        let Some(item) = self.catalog.item(number) else {
+            return false;
+        };
+        let heading = cues::strip_heading_marks(folded);
+        let bare = without_numbering(&heading).trim();
+        item.section.iter().any(|section| {
+            let section = fold(section);
+            section == heading || (!bare.is_empty() && without_numbering(&section).trim() == bare)
+        })
+    }
+
     /// What a heading's own title says of its number: whether it confirms it, and the
     /// item it names instead when it does not (the guide's stray 「時刻同期（78）」 beside
     /// item 96 is the case in point). `texts` are the folded cells around the number.
