@@ -421,11 +421,15 @@ pub(super) fn join_lines(
 /// Whether a line that could have been wrapped starts a new entry of a list instead:
 /// the line before closes a sentence or a bracket and this one opens a bracketed
 /// heading, a bullet, or a 「label：」 (「…を提供する。」 then 「【安全性】…」, 「…（現任）」
-/// then 「資格：…」); or both lines open alike (「1991年 …」 then 「2009年 …」). A writer
-/// wraps there too, but an applicant breaks there far more often, and the geometry
-/// cannot tell the two apart.
+/// then 「資格：…」); or both lines open alike (「1991年 …」 then 「2009年 …」); or the
+/// line opens with a list's enumerator (「A. 有り（…）」 under a question however it
+/// ends). A writer wraps there too, but an applicant breaks there far more often, and
+/// the geometry cannot tell the two apart.
 fn starts_entry(previous: &str, line: &str) -> bool {
-    opens_alike(previous, line) || closes_then_opens(previous, line) || pairs_alike(previous, line)
+    opens_alike(previous, line)
+        || closes_then_opens(previous, line)
+        || pairs_alike(previous, line)
+        || opens_with_enumerator(line)
 }
 
 /// Two lines each a name and a value set apart by an ideographic space, the first
@@ -484,7 +488,6 @@ fn closes_then_opens(previous: &str, line: &str) -> bool {
         .trim_end()
         .ends_with(['。', '）', ')', '】', '」', '%', '％']);
     let opens = line.starts_with(['【', '・', '●', '■', '◆', '※', '①', '②', '③', '④', '⑤'])
-        || opens_with_enumerator(line)
         || line
             .char_indices()
             .take_while(|(_, c)| !matches!(c, '、' | '。' | '（' | '(' | ' '))
@@ -1126,7 +1129,10 @@ mod tests {
         ));
         assert!(starts_entry("…を整備）", "2．保守"));
         assert!(!starts_entry("帯域（最大）", "2.5 Gbps まで"));
-        assert!(!starts_entry("…を整備し", "A. ×（…）"));
+        assert!(starts_entry(
+            "Q127-2. 代理店の本店の所在地と連絡先",
+            "A. 有り（株式会社…）"
+        ));
         // Mid-sentence, or a colon far into the line: a wrapped line.
         assert!(!starts_entry("…基盤を提", "供する。【安全性】"));
         assert!(!starts_entry(
