@@ -21,7 +21,7 @@ use super::cues::{self, Strength};
 use super::grid::{Role, header_roles};
 use super::matching::is_note;
 use crate::catalog::Catalog;
-use crate::model::{Location, Region};
+use crate::model::{Block, Location, Region};
 use crate::text::{Bigrams, fold, nfkc, similarity};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
@@ -1249,12 +1249,22 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             at: first.at.clone(),
         })
     });
+    // A paragraph that is a label of the catalog's, a colon and its answer.
+    let labelled_inline = |text: &str| {
+        inline_pair(text).filter(|(label, _)| {
+            let prepared = matcher.prepare(label, &matcher.rewrites);
+            matcher.scores(&prepared).into_iter().any(|s| s >= 0.75)
+        })
+    };
+    let blocks: Vec<&Block> = region
+        .rows
+        .iter()
+        .flat_map(|row| row.blocks.iter())
+        .filter(|block| !block.text.trim().is_empty())
+        .collect();
     let mut previous: Option<&Location> = None;
-    for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
+    for (k, block) in blocks.iter().enumerate() {
         let text = block.text.trim();
-        if text.is_empty() {
-            continue;
-        }
         let after_blank = previous.is_none_or(|before| !block.at.follows_directly(before));
         previous = Some(&block.at);
         if opens_label(text) {
@@ -1262,7 +1272,13 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
                 result.pairs.push(pair);
             }
             let words = strip_marks(text);
-            if matcher.is_heading(&words) {
+            // A heading is followed by labels; a line its answer follows is a label,
+            // however much its words sound like a section's (「■サポート受付時間」).
+            let answered = blocks.get(k + 1).is_some_and(|next| {
+                let next = next.text.trim();
+                !opens_label(next) && labelled_inline(next).is_none()
+            });
+            if !answered && matcher.is_heading(&words) {
                 heading = Some(words);
                 continue;
             }
@@ -1276,22 +1292,18 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             continue;
         }
         // 「会社名：株式会社…」 after a blank line.
-        if after_blank && let Some((label, answer)) = inline_pair(text) {
-            let prepared = matcher.prepare(&label, &matcher.rewrites);
-            let fits = matcher.scores(&prepared).into_iter().any(|s| s >= 0.75);
-            if fits {
-                if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
-                    result.pairs.push(pair);
-                }
-                result.pairs.push(Pair {
-                    label,
-                    own: None,
-                    heading: heading.clone(),
-                    answer,
-                    at: block.at.clone(),
-                });
-                continue;
+        if after_blank && let Some((label, answer)) = labelled_inline(text) {
+            if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
+                result.pairs.push(pair);
             }
+            result.pairs.push(Pair {
+                label,
+                own: None,
+                heading: heading.clone(),
+                answer,
+                at: block.at.clone(),
+            });
+            continue;
         }
         match current.as_mut() {
             Some(pair) if pair.answer.is_empty() => {
@@ -1969,6 +1981,34 @@ mod tests {
         assert_eq!(best, Some((40, 2)));
         assert!(with_blank > alone, "{alone} -> {with_blank}");
         assert!(with_blank >= THRESHOLD, "{with_blank}");
+    }
+
+    #[test]
+    fn a_label_its_answer_follows_is_no_heading() {
+        // 「■サポート受付時間」 sounds like the サポート section, but its answer follows
+        // it; 「■サポート」 above another label is the section's heading.
+        let region = crate::locate::tests::paragraphs(
+            1,
+            &[
+                "■サポート",
+                "■サポート受付時間",
+                "平日9:00～18:00（土日祝日・年末年始を除く）",
+            ],
+        );
+        let found = flow_pairs(&region, matcher(), &Context::default());
+        let pairs: Vec<(&str, &str, Option<&str>)> = found
+            .pairs
+            .iter()
+            .map(|p| (p.label.as_str(), p.answer.as_str(), p.heading.as_deref()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [(
+                "サポート受付時間",
+                "平日9:00～18:00（土日祝日・年末年始を除く）",
+                Some("サポート")
+            )]
+        );
     }
 
     fn pair(label: &str, row: u32) -> Pair {
