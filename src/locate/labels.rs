@@ -1344,11 +1344,20 @@ fn opens_label(text: &str) -> bool {
                 .trim_matches([':', '：', ' '])
                 .is_empty()
         });
+    let folded = fold(text);
     let marked = "■□◆◇●▼▽★☆".contains(first)
         || bracketed
-        || cues::item_cue(&fold(text))
-            .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty());
+        || (cues::item_cue(&folded)
+            .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty())
+            && !opens_with_quantity(&folded));
     marked && text.chars().count() <= 40 && !text.contains('\n')
+}
+
+/// A figure with its counter (「9名（取締役6名…）」, 「2拠点」, 「1ヶ月前」): an answer,
+/// where a label's own numbering sets its number apart (「3. 設立年」, 「(3) 設立年」).
+fn opens_with_quantity(folded: &str) -> bool {
+    let after = folded.trim_start_matches(|c: char| c.is_ascii_digit());
+    after.len() < folded.len() && after.starts_with(|c: char| !c.is_ascii() && c.is_alphabetic())
 }
 
 /// 「会社名：株式会社…」 → (会社名, 株式会社…), when the part before the colon is short.
@@ -2009,6 +2018,17 @@ mod tests {
                 Some("サポート")
             )]
         );
+    }
+
+    #[test]
+    fn a_figure_with_its_counter_opens_no_label() {
+        assert!(opens_label("■役員の人数"));
+        assert!(opens_label("3. 設立年"));
+        assert!(opens_label("（3）設立年"));
+        assert!(!opens_label("9名（取締役6名、執行役員3名）"));
+        assert!(!opens_label("2拠点"));
+        assert!(!opens_label("1ヶ月前"));
+        assert!(!opens_label("30分以内（障害検知後、電子メールにて通知）"));
     }
 
     fn pair(label: &str, row: u32) -> Pair {
