@@ -28,7 +28,9 @@ use crate::text::fold;
 
 /// How close to the catalog's wording a paragraph with no marker and no colon must be
 /// to be read as a label. The answers closest to a label of their own item score about
-/// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services).
+/// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services); one that
+/// lists every service scores above it, and is told from the label by where it stands
+/// (`FieldOrder`).
 const BARE_LABEL: f64 = 0.8;
 
 pub(super) fn locate_flow(
@@ -94,6 +96,7 @@ pub(super) fn locate_flow(
         }
         if folded.starts_with("【説明") || is_form_note(&folded) {
             in_explanation = true;
+            order.explained = true;
             continue;
         }
         let body = cues::answer_body(&block.text, questionnaire);
@@ -199,19 +202,24 @@ struct FieldOrder {
     labelled: u32,
     /// Whether an answer came after that label.
     answered: bool,
+    /// Whether the guide's explanation or a note came after that label.
+    explained: bool,
 }
 
 impl FieldOrder {
     /// Labels come in field order: a label names a later field, or repeats the one just
-    /// given before its answer (the guide repeats it after 【説明】). Text naming an
-    /// earlier field, or the field being answered, is part of the answer.
+    /// given before its answer, after the guide's 【説明】 between them. Text naming an
+    /// earlier field, or the field being answered, is part of the answer; so is text
+    /// right under its label that reads like it (「システム基盤サービス、…」, the choices
+    /// item 38's label lists, all chosen).
     fn accepts(&self, index: u32) -> bool {
-        index > self.labelled || (index == self.labelled && !self.answered)
+        index > self.labelled || (index == self.labelled && !self.answered && self.explained)
     }
 
     fn labelled(&mut self, index: u32) {
         self.labelled = index;
         self.answered = false;
+        self.explained = false;
     }
 }
 
@@ -244,6 +252,27 @@ mod tests {
             .iter()
             .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn an_answer_right_under_its_label_that_reads_like_it_is_the_answer() {
+        // Every service type item 38's label lists, chosen: it reads as the label, but
+        // comes right under it, with no explanation between.
+        let document = paragraphs(&[
+            "⑤ サービスの基本タイプ（38：必須開示項目）",
+            "【記述内容】 システム基盤サービス、開発・実行基盤サービス、アプリ基盤サービス、ハード基盤サービス、ネットワーク基盤サービスの中から該当タイプを選択（複数選択可）。",
+            "システム基盤サービス、開発・実行基盤サービス、アプリ基盤サービス、ハード基盤サービス、ネットワーク基盤サービス",
+            "【説明】 未記入の場合は非認定となります。",
+        ]);
+        let found = answers(&document);
+        assert_eq!(
+            raws(&found),
+            [(
+                38,
+                1,
+                "システム基盤サービス、開発・実行基盤サービス、アプリ基盤サービス、ハード基盤サービス、ネットワーク基盤サービス"
+            )]
+        );
     }
 
     #[test]
