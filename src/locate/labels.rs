@@ -878,6 +878,32 @@ impl Matcher {
         section_score >= self.best_field_score(text)
     }
 
+    /// Whether `texts`, two or more, each name a field of the item `title` names, a
+    /// different one each: that item's labels, however loosely worded, and no answers
+    /// (a table of labels whose answer cells were left blank).
+    fn lists_fields_of<'t>(&self, title: &str, texts: impl Iterator<Item = &'t str>) -> bool {
+        let field_of = |text: &str| {
+            let scores = self.scores(&self.prepare(text, &self.rewrites));
+            best_field(&scores)
+                .filter(|&j| scores[j] >= LISTED_FIELD)
+                .map(|j| (self.fields[j].item, self.fields[j].index))
+        };
+        let Some((item, _)) = field_of(title) else {
+            return false;
+        };
+        let mut named: Vec<Option<(u32, u32)>> =
+            texts.take(MAX_LISTED_FIELDS + 1).map(field_of).collect();
+        let count = named.len();
+        if !(2..=MAX_LISTED_FIELDS).contains(&count)
+            || !named.iter().all(|f| f.is_some_and(|(i, _)| i == item))
+        {
+            return false;
+        }
+        named.sort_unstable();
+        named.dedup();
+        named.len() == count
+    }
+
     /// How well a text reads as the label of the field it suits best.
     fn best_field_score(&self, text: &str) -> f64 {
         self.scores(&self.prepare(text, &self.rewrites))
@@ -1225,7 +1251,12 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     };
     let labels_only = context.title.is_some()
         && !texts().any(opens_label)
-        && (texts().all(restates_title) || matcher.label_likeness(texts()) >= LABELS_ONLY);
+        && (texts().all(restates_title)
+            || matcher.label_likeness(texts()) >= LABELS_ONLY
+            || context
+                .title
+                .as_deref()
+                .is_some_and(|title| matcher.lists_fields_of(title, texts())));
     if labels_only {
         result.preamble = texts().map(str::to_string).collect();
         result.context = Context {
@@ -1391,6 +1422,15 @@ const TITLE_SHARE: f64 = 0.5;
 /// 「…専用建物、オフィス建物のいずれに近いか」) about 0.6; an answer beside its label
 /// seldom 0.3.
 const PICKED_FROM_CHOICES: f64 = 0.55;
+/// How well each of a one-column table's texts must name a field of the item its title
+/// names for the table to be read as that item's labels (`Matcher::lists_fields_of`).
+/// Fitted on the corpus's re-typed Word forms (layout K), where an earlier edition's
+/// wording of a field scores as little as 0.41 against it (「回線の契約形態」); the
+/// held-out seeds and the generated legacy forms read the same with it. One text alone is
+/// never taken for a list: it is the title's answer.
+const LISTED_FIELD: f64 = 0.35;
+/// The most fields an item has: a longer column is no list of one item's labels.
+const MAX_LISTED_FIELDS: usize = 8;
 /// A lone column reading this much as labels holds no answers. Same fitting: labels left
 /// unanswered (「役員数」) score 0.9.
 const LABELS_ONLY: f64 = 0.8;
@@ -2029,6 +2069,24 @@ mod tests {
         assert!(!opens_label("2拠点"));
         assert!(!opens_label("1ヶ月前"));
         assert!(!opens_label("30分以内（障害検知後、電子メールにて通知）"));
+    }
+
+    #[test]
+    fn a_column_of_one_items_labels_under_its_title_holds_no_answers() {
+        // 「■回線・帯域」 above a table of its two labels, their answers left blank: the
+        // labels, worded as an earlier edition did, are no answers of the item.
+        let labels = crate::locate::tests::paragraphs(1, &["回線種別・帯域", "回線の契約形態"]);
+        let titled = Context {
+            heading: None,
+            title: Some("回線・帯域".to_string()),
+        };
+        let found = flow_pairs(&labels, matcher(), &titled);
+        assert!(found.pairs.is_empty(), "{:?}", found.pairs);
+        // One answer under the title is its answer.
+        let answer = crate::locate::tests::paragraphs(1, &["専用線（最大10Gbps）"]);
+        let found = flow_pairs(&answer, matcher(), &titled);
+        let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
+        assert_eq!(answers, ["専用線（最大10Gbps）"]);
     }
 
     fn pair(label: &str, row: u32) -> Pair {
