@@ -1565,6 +1565,9 @@ impl Matcher {
             base.push(own);
             with_headings.push(with_heading);
         }
+        // Unanswered labels only weaken rivals: past as many as the assignment takes
+        // exactly, the rest are left out (a sheet of bare labels is no form).
+        let blanks = &blanks[..blanks.len().min(ASSIGNMENT_CAP)];
         let mut blank_scores = Vec::with_capacity(blanks.len());
         for (i, blank) in blanks.iter().enumerate() {
             if i % DEADLINE_EVERY == 0 && past(until) {

@@ -898,43 +898,41 @@ fn reads_as_figure(text: &str) -> bool {
 /// own edge, the heading's.
 fn align_figures_left(rows: &mut [Vec<Unit>]) {
     let extent = |unit: &Unit| unit.lines.iter().map(|l| l.x1).fold(unit.x0, f32::max);
-    // Left edges of text that is no figure: the leftmost start, how far the text
-    // reaches, and how many blocks start there.
+    // Left edges of text that is no figure, left to right: the leftmost start, how far
+    // the text reaches, and how many blocks start there. Sorted once, so a page of any
+    // number of blocks costs its sort.
+    let mut starts: Vec<(f32, f32)> = rows
+        .iter()
+        .flatten()
+        .filter(|unit| !reads_as_figure(&unit.text))
+        .map(|unit| (unit.x0, extent(unit)))
+        .collect();
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut edges: Vec<(f32, f32, usize)> = Vec::new();
-    for unit in rows.iter().flatten() {
-        if reads_as_figure(&unit.text) {
-            continue;
-        }
-        let reach = extent(unit);
-        match edges
-            .iter_mut()
-            .find(|(x0, _, _)| (x0 - unit.x0).abs() <= EDGE_TOLERANCE)
-        {
-            Some(edge) => *edge = (edge.0.min(unit.x0), edge.1.max(reach), edge.2 + 1),
-            None => edges.push((unit.x0, reach, 1)),
+    for (x0, reach) in starts {
+        match edges.last_mut() {
+            Some(edge) if x0 - edge.0 <= EDGE_TOLERANCE => {
+                *edge = (edge.0, edge.1.max(reach), edge.2 + 1);
+            }
+            _ => edges.push((x0, reach, 1)),
         }
     }
     // A line alone at its start (a wrapped line, a note) makes no column.
     edges.retain(|edge| edge.2 > 1);
     for unit in rows.iter_mut().flatten() {
-        // At an edge, or just right of one (a figure aligned left in its column).
-        let at_an_edge = edges
-            .iter()
-            .any(|(x0, _, _)| (-1.0..=EDGE_TOLERANCE).contains(&(unit.x0 - x0)));
-        if at_an_edge
-            || unit.cell.is_some()
-            || unit.lines.len() != 1
-            || !reads_as_figure(&unit.text)
-        {
+        if unit.cell.is_some() || unit.lines.len() != 1 || !reads_as_figure(&unit.text) {
             continue;
         }
-        let edge = edges
-            .iter()
-            .filter(|(x0, _, _)| *x0 < unit.x0)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some(&(x0, reach, _)) = edge
-            && reach > unit.x0
-        {
+        // The edges left of the figure's start (to a point), the nearest last.
+        let left = edges.partition_point(|(x0, _, _)| *x0 < unit.x0 + 1.0);
+        let Some(&(x0, reach, _)) = left.checked_sub(1).and_then(|i| edges.get(i)) else {
+            continue;
+        };
+        // At an edge, or just right of one (a figure aligned left in its column).
+        if unit.x0 - x0 <= EDGE_TOLERANCE {
+            continue;
+        }
+        if reach > unit.x0 {
             unit.x0 = x0;
         }
     }
