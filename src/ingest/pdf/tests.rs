@@ -718,18 +718,30 @@ fn a_row_split_by_a_page_break_is_joined() {
     );
 }
 
+/// A line of free text at the left margin (72 pt), at height `y`.
+fn free_line(y: i32, s: &str) -> String {
+    format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n")
+}
+
+/// A line of capitals filling a 300 pt column to within a character of its margin.
+const FULL_LINE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRS";
+
+/// A paragraph of three full lines and a short last one, from 700 pt down to 664 pt.
+fn wrapped_paragraph() -> String {
+    [700, 688, 676]
+        .into_iter()
+        .map(|y| free_line(y, FULL_LINE))
+        .chain([free_line(664, "End.")])
+        .collect()
+}
+
 #[test]
 fn wrapped_paragraph_lines_are_joined() {
     // Lines filling a 300 pt column (each ends within a character of the margin),
     // the paragraph's last line, then a heading set further apart.
-    let line = |y: i32, s: &str| format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n");
-    let full = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRS";
-    let mut content = String::new();
-    content += &line(700, full);
-    content += &line(688, full);
-    content += &line(676, full);
-    content += &line(664, "End.");
-    content += &line(630, full);
+    let full = FULL_LINE;
+    let mut content = wrapped_paragraph();
+    content += &free_line(630, full);
     let mut doc = pdf_with(&[content.as_bytes()], helvetica);
     let document = read_default(&save(&mut doc)).expect("reads");
     assert_eq!(
@@ -745,16 +757,11 @@ fn wrapped_paragraph_lines_are_joined() {
 fn a_list_entry_after_a_full_line_opens_a_paragraph() {
     // A question filling the column to a closing bracket, then its answer opening with
     // an enumerator: two paragraphs, though the question's line reaches the margin.
-    let line = |y: i32, s: &str| format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n");
-    let full = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRS";
+    let full = FULL_LINE;
     let question = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQR)";
-    let mut content = String::new();
-    content += &line(700, full);
-    content += &line(688, full);
-    content += &line(676, full);
-    content += &line(664, "End.");
-    content += &line(630, &question.replace(')', "\\)"));
-    content += &line(618, "A. Yes");
+    let mut content = wrapped_paragraph();
+    content += &free_line(630, &question.replace(')', "\\)"));
+    content += &free_line(618, "A. Yes");
     let mut doc = pdf_with(&[content.as_bytes()], helvetica);
     let document = read_default(&save(&mut doc)).expect("reads");
     assert_eq!(
