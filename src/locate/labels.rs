@@ -1149,12 +1149,10 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         }
         let Some(answer) = answer else {
             if !labels.is_empty() {
-                let own = join(&labels);
+                let (label, own) = pair_label(carried_title.as_deref(), join(&labels));
                 result.blanks.push(Pair {
-                    label: carried_title
-                        .as_ref()
-                        .map_or_else(|| own.clone(), |title| format!("{title} {own}")),
-                    own: carried_title.is_some().then_some(own),
+                    label,
+                    own,
                     heading: heading.clone(),
                     answer: String::new(),
                     at: labels[0].at.clone(),
@@ -1170,12 +1168,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             }
             continue;
         }
-        let own = join(&labels);
-        let (label, own) = match &carried_title {
-            Some(title) if !own.is_empty() => (format!("{title} {own}"), Some(own)),
-            Some(title) => (title.clone(), None),
-            None => (own, None),
-        };
+        let (label, own) = pair_label(carried_title.as_deref(), join(&labels));
         result.pairs.push(Pair {
             label,
             own,
@@ -1191,6 +1184,16 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         title: None,
     };
     result
+}
+
+/// A pair's label from the title carried down to its row and its own label cells, and
+/// the own label where both have their say.
+fn pair_label(title: Option<&str>, own: String) -> (String, Option<String>) {
+    match title {
+        Some(title) if !own.is_empty() => (format!("{title} {own}"), Some(own)),
+        Some(title) => (title.to_string(), None),
+        None => (own, None),
+    }
 }
 
 /// How much the texts of one column are drawn from those of another, row by row: the
@@ -1305,11 +1308,13 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             let words = strip_marks(text);
             // A heading is followed by labels; a line its answer follows is a label,
             // however much its words sound like a section's (「■サポート受付時間」).
-            let answered = blocks.get(k + 1).is_some_and(|next| {
-                let next = next.text.trim();
-                !opens_label(next) && labelled_inline(next).is_none()
-            });
-            if !answered && matcher.is_heading(&words) {
+            let answered = || {
+                blocks.get(k + 1).is_some_and(|next| {
+                    let next = next.text.trim();
+                    !opens_label(next) && labelled_inline(next).is_none()
+                })
+            };
+            if matcher.is_heading(&words) && !answered() {
                 heading = Some(words);
                 continue;
             }
