@@ -22,16 +22,10 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, Strength};
 use super::matching::{Vocabulary, is_form_note};
+use super::weights::{BARE_LABEL, TITLE_NAMES_ITEM};
 use super::{Collector, OpenItem};
 use crate::model::Region;
 use crate::text::fold;
-
-/// How close to the catalog's wording a paragraph with no marker and no colon must be
-/// to be read as a label. The answers closest to a label of their own item score about
-/// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services); one that
-/// lists every service scores above it, and is told from the label by where it stands
-/// (`FieldOrder`).
-const BARE_LABEL: f64 = 0.8;
 
 pub(super) fn locate_flow(
     region: &Region,
@@ -61,7 +55,8 @@ pub(super) fn locate_flow(
         }
         if let Some(cue) = cues::item_cue(&folded).filter(|cue| {
             cue.strength == Strength::Strong
-                || (!cue.rest.is_empty() && vocabulary.title_score(&cue.rest, cue.number) >= 0.6)
+                || (!cue.rest.is_empty()
+                    && vocabulary.title_score(&cue.rest, cue.number) >= TITLE_NAMES_ITEM)
         }) {
             let title = vocabulary.check_title(&cue, std::iter::empty());
             let (number, confidence) = collector.item_number(&cue, title, Some(&block.at));

@@ -15,6 +15,7 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::matching::{Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_strong_cue};
+use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
 use crate::text::fold;
@@ -254,9 +255,9 @@ pub(super) fn locate_region(
                 continue;
             };
             let confirmed = (!cue.rest.is_empty()
-                && vocabulary.title_score(&cue.rest, item.number) >= 0.5)
+                && vocabulary.title_score(&cue.rest, item.number) >= CUE_REST_NAMES_ITEM)
                 || row.iter().enumerate().any(|(j, other)| {
-                    j != i && vocabulary.title_score(other.folded, item.number) >= 0.6
+                    j != i && vocabulary.title_score(other.folded, item.number) >= TITLE_NAMES_ITEM
                 });
             // 「(2) 所属団体」 is a section heading, not item 2, unless item 2 is meant.
             if !confirmed && vocabulary.is_section(cell.folded) {
@@ -706,9 +707,6 @@ fn with_titled_starts(
 /// The cue column of an item started by the region before: no cell carried its number.
 const NO_CUE_COLUMN: u32 = u32::MAX;
 
-/// An item known by its title alone, its number cut off.
-const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
-
 /// A row of nothing but section headings and notes.
 fn is_heading_row(row: &[Cell], vocabulary: &Vocabulary) -> bool {
     row.iter()
@@ -815,7 +813,7 @@ fn infer_answer_column(
                     || other_role
                     || is_strong_cue(cell.folded)
                     || (!answers_label
-                        && (vocabulary.title_score(cell.folded, number) >= 0.6
+                        && (vocabulary.title_score(cell.folded, number) >= TITLE_NAMES_ITEM
                             || vocabulary.label_index(cell.folded, number).is_some()))
                     || is_note(cell.folded)
                     || is_flag(cell.folded)
@@ -880,7 +878,7 @@ fn read_item_fields(
         let heading_row = is_heading_row(row, vocabulary)
             && row.iter().any(|c| {
                 vocabulary.is_section(c.folded)
-                    && vocabulary.title_score(c.folded, item.number) < 0.9
+                    && vocabulary.title_score(c.folded, item.number) < TITLE_AT_EDGE
                     // The item's own section printed again atop the next page (a cell
                     // merged down across the break) does not end it.
                     && !vocabulary.is_own_section(c.folded, item.number)

@@ -20,6 +20,7 @@
 use super::cues::{self, Strength};
 use super::grid::{Role, header_roles};
 use super::matching::is_note;
+use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
 use crate::text::{Bigrams, fold, nfkc, similarity};
@@ -28,9 +29,6 @@ use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
-
-/// The confidence below which an answer matched by its label is not assigned.
-pub const THRESHOLD: f64 = 0.6;
 
 const SYNONYMS_TOML: &str = include_str!("../../dictionaries/synonyms.toml");
 
@@ -291,11 +289,6 @@ fn content_keys(text: &str) -> Vec<String> {
     keys
 }
 
-/// How many texts' words a worker remembers, and how long a text may be to be
-/// remembered: a form has a few hundred labels and headings, mostly short.
-const KEYS_REMEMBERED: usize = 4096;
-const KEYS_REMEMBERED_LEN: usize = 256;
-
 /// A catalog label cut to what a form prints: no parentheses, no 「有り」 tail.
 fn short_label(label: &str) -> String {
     let mut text = String::new();
@@ -380,12 +373,12 @@ impl Matcher {
                 item.fields.iter().map(|f| content_keys(&f.label)).collect();
             for (position, field) in item.fields.iter().enumerate() {
                 let title_trust = match (many, field.index) {
-                    (false, _) => 1.0,
-                    (true, 1) => 0.92,
-                    (true, _) => 0.75,
+                    (false, _) => SOLE_FIELD_TITLE,
+                    (true, 1) => FIRST_FIELD_TITLE,
+                    (true, _) => LATER_FIELD_TITLE,
                 } * if generic_titles.contains(&fold(&item.title)) {
                     // 「ＧＷ／エッジコンピュータなど」 (76) is also the heading of 69–73.
-                    0.6
+                    GENERIC_TITLE
                 } else {
                     1.0
                 };
@@ -435,7 +428,11 @@ impl Matcher {
                     .filter(|other| other.title == item.title)
                     .count()
                     > 1;
-                let minor_trust = if shared_title { 0.5 } else { 0.0 };
+                let minor_trust = if shared_title {
+                    SHARED_TITLE_SECTION
+                } else {
+                    0.0
+                };
                 for (text, trust) in [
                     (field.label.clone(), 1.0),
                     (short, 1.0),
@@ -561,7 +558,7 @@ fn best_match(key: &str, keys: &[String]) -> f64 {
     let inside = keys
         .iter()
         .any(|k| !short(k) && (k.contains(key) || key.contains(k.as_str())));
-    if inside { 0.6 } else { 0.0 }
+    if inside { NEAR_WORD } else { 0.0 }
 }
 
 /// The ids of the catalog words that contain `word` or that it contains (both two
@@ -690,7 +687,7 @@ impl Matcher {
     fn score(&self, label: &Prepared, field: &FieldEntry) -> f64 {
         // A marker naming another field of the item all but rules this one out.
         let marked = match label.marker {
-            Some(n) if n != field.index => 0.5,
+            Some(n) if n != field.index => OTHER_FIELD_MARKER,
             _ => 1.0,
         };
         marked * self.unmarked_score(label, field)
@@ -732,7 +729,7 @@ impl Matcher {
                     if exact.as_ref().is_some_and(in_bag) {
                         *w
                     } else if near.iter().any(in_bag) {
-                        0.6 * w
+                        NEAR_WORD * w
                     } else {
                         0.0
                     }
@@ -758,7 +755,7 @@ impl Matcher {
                             if reading.said_exact.binary_search(id).is_ok() {
                                 *w
                             } else if reading.said_near.binary_search(id).is_ok() {
-                                0.6 * w
+                                NEAR_WORD * w
                             } else {
                                 0.0
                             }
@@ -816,10 +813,10 @@ impl Matcher {
                     .fold(0.0, f64::max);
                 (i, s)
             })
-            .filter(|(_, s)| *s >= 0.5)
+            .filter(|(_, s)| *s >= HEADING_NAMES_SECTION)
             .collect();
         let top = scored.iter().map(|(_, s)| *s).fold(0.0, f64::max);
-        scored.retain(|(_, s)| *s >= top - 0.05);
+        scored.retain(|(_, s)| *s >= top - HEADING_SECTION_TIE);
         scored
     }
 
@@ -842,9 +839,8 @@ impl Matcher {
     /// How much texts read as the catalog's labels: the mean of each one's best field
     /// score, over the first few (enough to tell, and bounded).
     fn label_likeness<'t>(&self, texts: impl Iterator<Item = &'t str>) -> f64 {
-        const SAMPLE: usize = 5;
         let scores: Vec<f64> = texts
-            .take(SAMPLE)
+            .take(COLUMN_SAMPLE)
             .map(|text| self.best_field_score(text))
             .collect();
         if scores.is_empty() {
@@ -1030,7 +1026,9 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         let inferred: Vec<u32> = numbers
             .iter()
             // One figure alone (「1」 beside its label) is an answer, not a numbering.
-            .filter(|(c, n)| **n >= 2 && **n * 10 >= count[c] * 6 && !columns.contains(c))
+            .filter(|(c, n)| {
+                **n >= 2 && NUMBER_COLUMN.reached(**n, count[c]) && !columns.contains(c)
+            })
             .map(|(c, _)| *c)
             .collect();
         columns.extend(inferred);
@@ -1040,7 +1038,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     let answer_column = column_with(Role::Answer).first().copied().or_else(|| {
         let candidates: Vec<(u32, f64)> = count
             .iter()
-            .filter(|(c, n)| **n * 4 >= busiest && !number_columns.contains(c))
+            .filter(|(c, n)| ANSWER_COLUMN.reached(**n, busiest) && !number_columns.contains(c))
             .filter(|(c, _)| !attachment_columns.contains(c))
             .map(|(c, n)| (*c, length[c] as f64 / *n as f64))
             .collect();
@@ -1101,7 +1099,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     if title_columns.is_empty() {
         let mut label_columns: Vec<u32> = count
             .iter()
-            .filter(|(c, n)| is_label_column(**c) && **n * 10 >= busiest)
+            .filter(|(c, n)| is_label_column(**c) && LABEL_COLUMN.reached(**n, busiest))
             .map(|(c, _)| *c)
             .collect();
         label_columns.sort_unstable();
@@ -1200,7 +1198,6 @@ fn pair_label(title: Option<&str>, own: String) -> (String, Option<String>) {
 /// mean share of a cell's bigrams found in the other's cell of its row, over the rows
 /// that have both (the first few).
 fn drawn_from(rows: &[Vec<Cell>], header_rows: &HashSet<usize>, column: u32, source: u32) -> f64 {
-    const SAMPLE: usize = 5;
     let shares: Vec<f64> = rows
         .iter()
         .enumerate()
@@ -1210,7 +1207,7 @@ fn drawn_from(rows: &[Vec<Cell>], header_rows: &HashSet<usize>, column: u32, sou
             let from = row.iter().find(|c| c.column == source)?;
             Some(Bigrams::of(&cell.folded).found_in(&Bigrams::of(&from.folded)))
         })
-        .take(SAMPLE)
+        .take(COLUMN_SAMPLE)
         .collect();
     if shares.is_empty() {
         0.0
@@ -1287,7 +1284,10 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
     let labelled_inline = |text: &str| {
         inline_pair(text).filter(|(label, _)| {
             let prepared = matcher.prepare(label, &matcher.rewrites);
-            matcher.scores(&prepared).into_iter().any(|s| s >= 0.75)
+            matcher
+                .scores(&prepared)
+                .into_iter()
+                .any(|s| s >= INLINE_LABEL)
         })
     };
     let blocks: Vec<&Block> = region
@@ -1410,68 +1410,8 @@ fn inline_pair(text: &str) -> Option<(String, String)> {
 // Assignment
 // ---------------------------------------------------------------------------------
 
-/// How much more a column must read as labels than the one right of it for that one to
-/// be taken as the answers' though shorter. Fitted on the corpus's one-row label | answer
-/// tables (layout K): a form's label scores 0.85 and more against its field, an answer
-/// that names a document 「ある。ID・パスワード管理規程」 up to 0.86, most far less.
-const LABEL_LIKENESS_MARGIN: f64 = 0.05;
-/// How much a title carried down before a label cell weighs against the label cell alone.
-/// Half and half: the title tells the item, the cell the field. Fitted on the corpus's
-/// heading-and-table forms (layout K); the generated legacy set of the README places as
-/// before (99.1%).
-const TITLE_SHARE: f64 = 0.5;
-/// How much of an answer must come from the longer cell beside it for that cell to be
-/// the question listing the choices the answer picks. Fitted on the corpus's one-row
-/// label | answer tables (layout K, held-out seed 3): a chosen option copied whole
-/// shares 0.9–1.0 of its bigrams, one reworded (「データセンター専用建物に近い」 from
-/// 「…専用建物、オフィス建物のいずれに近いか」) about 0.6; an answer beside its label
-/// seldom 0.3.
-const PICKED_FROM_CHOICES: f64 = 0.55;
-/// How well each of a one-column table's texts must name a field of the item its title
-/// names for the table to be read as that item's labels (`Matcher::lists_fields_of`).
-/// Fitted on the corpus's re-typed Word forms (layout K), where an earlier edition's
-/// wording of a field scores as little as 0.41 against it (「回線の契約形態」); the
-/// held-out seeds and the generated legacy forms read the same with it. One text alone is
-/// never taken for a list: it is the title's answer.
-const LISTED_FIELD: f64 = 0.35;
-/// The most fields an item has: a longer column is no list of one item's labels.
-const MAX_LISTED_FIELDS: usize = 8;
-/// A lone column reading this much as labels holds no answers. Same fitting: labels left
-/// unanswered (「役員数」) score 0.9.
-const LABELS_ONLY: f64 = 0.8;
-
-/// Pairs below this score for every field are left unassigned before any context.
-const FLOOR: f64 = 0.3;
-/// How much more a label's words must be explained by a field than they need to say
-/// all of it (F-beta's beta: below 1 favours precision).
-const BETA: f64 = 0.6;
-/// The share of the word score in a label's score; the rest is character bigrams.
-const WORD_SHARE: f64 = 0.8;
-/// The support a section heading gives the fields of the section it names, or of the
-/// item it names.
-const HEADING_BONUS: f64 = 0.12;
 /// What a heading names: sections (by index) and items, each with its strength.
 type HeadingNames = (Vec<(usize, f64)>, HashMap<u32, f64>);
-
-/// How well a heading must read as one of an item's fields to name that item. Fitted on
-/// the corpus's heading-and-table forms (layout K): 「■推奨ゲートウェイ」 reads 0.67 as
-/// item 76, generic headings (「■基本情報」) under 0.5.
-const HEADING_NAMES_ITEM: f64 = 0.6;
-/// The support neighbouring labels give the fields of the sub-section of their items,
-/// and of their first-level section (forms keep a section's items together, whatever
-/// their order inside it).
-const NEIGHBOUR_BONUS: f64 = 0.1;
-const MAJOR_NEIGHBOUR_BONUS: f64 = 0.1;
-/// Most pairs of one region assigned exactly (the Hungarian method, cubic in them);
-/// past it the assignment is greedy. A form has some 180 fields, and the corpus's
-/// largest label table some 200 pairs: only a sheet that is no form reaches this.
-const ASSIGNMENT_CAP: usize = 400;
-/// The best fields each pair keeps for the greedy assignment.
-const GREEDY_CANDIDATES: usize = 4;
-/// What a greedy assignment's confidence is worth against an exact one's.
-const GREEDY_CONFIDENCE: f64 = 0.9;
-/// Pairs scored between two looks at the time left.
-const DEADLINE_EVERY: usize = 64;
 
 /// The field a pair's label scores best for, whatever the confidence (for the reviewer's
 /// message), if it scores for any.
@@ -1585,9 +1525,10 @@ impl Matcher {
         // Neighbours: pairs next to each other tend to answer items of one section.
         let mut scores = with_headings.clone();
         for (i, row) in scores.iter_mut().enumerate() {
-            let neighbours: Vec<usize> = (i.saturating_sub(2)..(i + 3).min(pairs.len()))
+            let neighbours: Vec<usize> = (i.saturating_sub(NEIGHBOUR_REACH)
+                ..(i + NEIGHBOUR_REACH + 1).min(pairs.len()))
                 .filter(|j| *j != i)
-                .filter_map(|j| first[j].filter(|_| first_confidence[j] >= 0.7))
+                .filter_map(|j| first[j].filter(|_| first_confidence[j] >= NEIGHBOUR_CONFIDENCE))
                 .collect();
             if neighbours.is_empty() {
                 continue;
@@ -1757,10 +1698,8 @@ impl Matcher {
 /// How sure an assignment is, from its score and its best alternative's.
 fn confidence(own: f64, rival: f64) -> f64 {
     let margin = own - rival;
-    // A tie is worth half; a lead of 0.075 or more, all. The score itself counts from 0.3
-    // up: a label that is the only one to name a field, however loosely, is an answer.
-    let certainty = (0.5 + margin / 0.15).clamp(0.0, 1.0);
-    ((0.3 + own).min(1.0) * certainty).clamp(0.0, 1.0)
+    let certainty = (TIE_CERTAINTY + margin / FULL_LEAD).clamp(0.0, 1.0);
+    ((SCORE_BASE + own).min(1.0) * certainty).clamp(0.0, 1.0)
 }
 
 /// One-to-one assignment of rows to columns maximizing the total score (the Hungarian

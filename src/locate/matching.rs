@@ -3,6 +3,7 @@
 //! heading.
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
+use super::weights::{STACKED_LABEL_HEAD, TITLE_AT_EDGE};
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold};
 use std::collections::{HashMap, HashSet};
@@ -20,9 +21,6 @@ pub(super) struct Vocabulary<'c> {
     /// The guide's section headings, folded, with and without their numbering.
     sections: HashSet<String>,
 }
-
-/// Characters of a label's opening that show it starts inside a cell.
-const STACKED_LABEL_HEAD: usize = 8;
 
 impl<'c> Vocabulary<'c> {
     pub fn new(catalog: &'c Catalog) -> Vocabulary<'c> {
@@ -94,7 +92,7 @@ impl<'c> Vocabulary<'c> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// How well a cell names an item: 1 for its title, 0.9 for a title at the start or
+    /// How well a cell names an item: 1 for its title, [`TITLE_AT_EDGE`] for a title at the start or
     /// the end of a longer heading, the bigram similarity otherwise.
     pub fn title_score(&self, folded: &str, number: u32) -> f64 {
         // 「(1) 開示情報の日付」 names its item once the number is set aside.
@@ -116,7 +114,7 @@ impl<'c> Vocabulary<'c> {
                 let score = if *text == title {
                     1.0
                 } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
-                    0.9
+                    TITLE_AT_EDGE
                 } else if title.chars().count() >= 3
                     && *text == whole.as_str()
                     && text.ends_with(title.as_str())
@@ -124,7 +122,7 @@ impl<'c> Vocabulary<'c> {
                     // The section before the title: 「サービス窓口（苦情受付、問い合わせ）
                     // 営業日・時間」; not a label's words before a bracket (「事業者の
                     // 資本金（単独ベース）」 is a label of 資本金).
-                    0.9
+                    TITLE_AT_EDGE
                 } else if title.is_empty() {
                     0.0
                 } else {

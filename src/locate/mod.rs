@@ -14,8 +14,13 @@ mod flow;
 mod grid;
 mod labels;
 mod matching;
+mod weights;
 
-pub use labels::THRESHOLD;
+pub use weights::THRESHOLD;
+
+use weights::{
+    AGREEMENT, CONFIRMED_HEADINGS, FLOW_ROWS, NUMBERS_AGAINST_LABELS, RENAMED_CONFIDENCE,
+};
 
 use crate::catalog::Catalog;
 use crate::model::{Document, Location, Region};
@@ -210,7 +215,7 @@ impl Collector {
             field: None,
             at: at.cloned(),
         });
-        (other, 0.8)
+        (other, RENAMED_CONFIDENCE)
     }
 
     /// Counts an item heading read in the region before as one of this region's.
@@ -364,7 +369,7 @@ fn locate(
             .iter()
             .filter(|row| row.blocks.len() <= 1)
             .count();
-        let is_flow = single_blocks * 10 >= region.rows.len() * 9;
+        let is_flow = FLOW_ROWS.reached(single_blocks, region.rows.len());
         let mut numbered = Collector::default();
         if is_flow {
             flow::locate_flow(&region, vocabulary, open_item, &mut numbered);
@@ -405,7 +410,8 @@ fn locate(
         // In a grid, numbers must find at least half of what the labels find (a digit in
         // an answer column is no numbering; a flow's headings carry their category or a
         // confirming title).
-        let enough = reading.is_flow || numbered.fields.len() * 2 >= by_labels.fields.len();
+        let enough = reading.is_flow
+            || NUMBERS_AGAINST_LABELS.reached(numbered.fields.len(), by_labels.fields.len());
         let (agree, disagree) = agreement(numbered, &pairs.pairs, &decisions);
         let outcome = if !enough || contradicted(agree, disagree) {
             Outcome::Labels(by_labels)
@@ -548,7 +554,7 @@ fn says_asp_saas(pairs: &labels::RegionPairs) -> bool {
 fn titles_confirm_numbers(numbered: &Collector) -> bool {
     !numbered.fields.is_empty()
         && numbered.confirmed_headings > 0
-        && numbered.confirmed_headings * 4 >= numbered.headings * 3
+        && CONFIRMED_HEADINGS.reached(numbered.confirmed_headings, numbered.headings)
 }
 
 /// Of the answers a region's numbers and its labels both place with confidence, how
@@ -585,9 +591,10 @@ fn agreement(
     (agree, disagree)
 }
 
-/// Whether labels contradict numbers: fewer than two in three placed alike.
+/// Whether labels contradict numbers: fewer than [`AGREEMENT`] of the answers both
+/// place are placed alike.
 fn contradicted(agree: usize, disagree: usize) -> bool {
-    disagree > 0 && agree < disagree * 2
+    disagree > 0 && !AGREEMENT.reached(agree, agree + disagree)
 }
 
 /// The answers of a region as the label matcher placed them, and a note for each
