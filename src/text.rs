@@ -109,6 +109,22 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     Bigrams::of(a).dice(&Bigrams::of(b))
 }
 
+/// The text without what stands in round and angle brackets (after NFKC): the
+/// qualifiers a form leaves out of a label, 「開示情報の年月日（西暦）」 → 「開示情報の年月日」.
+pub fn without_brackets(text: &str) -> String {
+    let mut kept = String::new();
+    let mut depth = 0usize;
+    for c in nfkc(text).chars() {
+        match c {
+            '(' | '<' | '＜' => depth += 1,
+            ')' | '>' | '＞' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
+}
+
 /// The sorted character bigrams of a string, made once for comparing it with many
 /// others ([`similarity`] of two different strings is `Bigrams::of(a).dice(&Bigrams::of(b))`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

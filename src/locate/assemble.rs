@@ -49,6 +49,30 @@ impl<'a> ItemAnswers<'a> {
         !self.answered
     }
 
+    /// The highest field labelled or answered so far (0 before any).
+    pub fn highest(&self) -> u32 {
+        self.highest_index
+    }
+
+    /// The field last labelled and its label, when no answer has come after it.
+    pub fn awaiting(&self) -> Option<(u32, String)> {
+        let pending = self.pending.as_ref().filter(|p| p.parts.is_empty())?;
+        Some((pending.index, pending.label.clone()?))
+    }
+
+    /// Takes up where the region before left the item: its highest field, and the label
+    /// still awaiting its answer.
+    pub fn resume(&mut self, answered: bool, highest: u32, awaiting: Option<(u32, String)>) {
+        self.answered = answered;
+        self.highest_index = highest;
+        self.pending = awaiting.map(|(index, label)| Pending {
+            index,
+            parts: Vec::new(),
+            at: None,
+            label: Some(label),
+        });
+    }
+
     /// A label (`label`, naming field `index`); `answer` is the text beside it, if any.
     pub fn labelled(
         &mut self,

@@ -57,10 +57,10 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
     })
 }
 
-/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「#2」, a questionnaire's 「Q2-1.」, optionally
-/// followed by a title.
+/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「#2」, a questionnaire's 「Q2-1.」 or 「問2」,
+/// optionally followed by a title.
 fn prefixed_cue(folded: &str) -> Option<ItemCue> {
-    const PREFIXES: [&str; 7] = ["no.", "no", "通番", "項番", "番号", "#", "q"];
+    const PREFIXES: [&str; 8] = ["no.", "no", "通番", "項番", "番号", "#", "q", "問"];
     let (prefix, rest) = PREFIXES
         .iter()
         .find_map(|p| Some((*p, folded.strip_prefix(p)?)))?;
@@ -73,7 +73,7 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
         field,
         strength: Strength::Strong,
         rest: rest.to_string(),
-        question: prefix == "q",
+        question: matches!(prefix, "q" | "問"),
     })
 }
 
@@ -147,17 +147,22 @@ pub fn strip_heading_marks(folded: &str) -> String {
         .to_string()
 }
 
-/// The answer written after an answer mark (「回答：…」, 「［回答］…」, and in a
+/// The answer written after an answer mark (「回答：…」, 「［回答］…」, 「→ …」, and in a
 /// questionnaire 「A. 45.2%」, 「A：…」); the text itself where it has none. Outside a
 /// questionnaire 「A：」 names a data centre.
 pub fn answer_body(text: &str, questionnaire: bool) -> &str {
     const MARKS: [&str; 6] = ["回答", "【回答】", "［回答］", "[回答]", "A", "Ａ"];
+    // An arrow points at the answer with no colon after it (「→ 有り」).
+    const ARROWS: [char; 3] = ['→', '⇒', '➡'];
     let marks = if questionnaire {
         &MARKS[..]
     } else {
         &MARKS[..4]
     };
     let trimmed = text.trim_start();
+    if let Some(rest) = trimmed.strip_prefix(ARROWS) {
+        return rest.trim_start();
+    }
     marks
         .iter()
         .find_map(|mark| {
@@ -295,6 +300,8 @@ mod tests {
         assert_eq!(cue("Ｎｏ．１２"), Some((12, Strong)));
         assert_eq!(cue("通番2"), Some((2, Strong)));
         assert_eq!(cue("通番：１３３"), Some((133, Strong)));
+        assert_eq!(cue("問12　資本金（選択）"), Some((12, Strong)));
+        assert_eq!(cue("問い合わせ窓口"), None);
         assert_eq!(cue("① 事業者名（2：必須開示項目）"), Some((2, Strong)));
         assert_eq!(cue("事業者名 (2: 必須開示項目)"), Some((2, Strong)));
         assert_eq!(
@@ -368,6 +375,11 @@ mod tests {
         assert_eq!(answer_body("回答：有り", false), "有り");
         assert_eq!(answer_body("［回答］有り", false), "有り");
         assert_eq!(answer_body("A. ", true), "");
+        assert_eq!(answer_body("→ 2025年2月2日", false), "2025年2月2日");
+        assert_eq!(answer_body("⇒　有り", false), "有り");
+        assert_eq!(answer_body("→", false), "");
+        // An arrow inside the answer is the answer's own.
+        assert_eq!(answer_body("東京→大阪", false), "東京→大阪");
         assert_eq!(answer_body("ABC株式会社", true), "ABC株式会社");
         assert_eq!(answer_body("有り", true), "有り");
         // Outside a questionnaire, centre A's answer.

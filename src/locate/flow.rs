@@ -22,9 +22,9 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, Strength};
 use super::matching::{Vocabulary, is_form_note};
-use super::weights::{BARE_LABEL, TITLE_NAMES_ITEM};
+use super::weights::{BARE_LABEL, ENUMERATED_LABEL, TITLE_NAMES_ITEM};
 use super::{Collector, OpenItem};
-use crate::model::Region;
+use crate::model::{Block, Region};
 use crate::text::fold;
 
 pub(super) fn locate_flow(
@@ -34,23 +34,53 @@ pub(super) fn locate_flow(
     collector: &mut Collector,
 ) {
     let catalog = vocabulary.catalog;
-    let mut answers: Option<ItemAnswers> = inherited.and_then(|open| {
-        collector.inherit(open);
-        Some(ItemAnswers::new(
-            catalog.item(open.number)?,
-            open.confidence,
-        ))
-    });
-    let mut confirmed = inherited.is_some_and(|open| open.confirmed);
+    let mut confirmed = inherited.as_ref().is_some_and(|open| open.confirmed);
     // Whether the open item was asked as a question, its answer after 「A.」.
     let mut questionnaire = false;
     // Inside the guide's explanation (【説明】) or a note: not an answer until the next
     // label or heading.
     let mut in_explanation = false;
     let mut order = FieldOrder::default();
-    for block in region.rows.iter().flat_map(|row| row.blocks.iter()) {
+    let mut answers: Option<ItemAnswers> = None;
+    if let Some(open) = inherited
+        && let Some(item) = catalog.item(open.number)
+    {
+        collector.inherit(&open);
+        let mut resumed = ItemAnswers::new(item, open.confidence);
+        order = FieldOrder {
+            labelled: open
+                .awaiting
+                .as_ref()
+                .map_or(open.highest, |(index, _)| *index),
+            answered: open.answered && open.awaiting.is_none(),
+            explained: false,
+        };
+        // Text before the next label of an item already answered is no answer of its.
+        in_explanation = order.answered;
+        resumed.resume(open.answered, open.highest, open.awaiting);
+        answers = Some(resumed);
+    }
+    let blocks: Vec<&Block> = region
+        .rows
+        .iter()
+        .flat_map(|row| row.blocks.iter())
+        .filter(|block| !block.text.trim().is_empty())
+        .collect();
+    for (k, block) in blocks.iter().enumerate() {
         let folded = fold(&block.text);
         if folded.is_empty() {
+            continue;
+        }
+        // 「(1) 代表者氏名」, 「１）事業者の資本金」: a field of the open item in the form's
+        // own enumeration, which reads like an item number but names the field its
+        // words name.
+        if let Some(current) = answers.as_mut()
+            && let Some(index) = enumerated_label(&folded, current.number(), vocabulary)
+                .filter(|&index| order.accepts(index))
+        {
+            current.labelled(index, &block.text, None, collector);
+            in_explanation = false;
+            order.labelled(index);
             continue;
         }
         if let Some(cue) = cues::item_cue(&folded).filter(|cue| {
@@ -89,7 +119,7 @@ pub(super) fn locate_flow(
             }
             continue;
         }
-        if folded.starts_with("【説明") || is_form_note(&folded) {
+        if is_form_note(&folded) {
             in_explanation = true;
             order.explained = true;
             continue;
@@ -122,8 +152,22 @@ pub(super) fn locate_flow(
             }
             continue;
         }
-        if let Some(index) =
-            bare_label(&folded, current.number(), vocabulary).filter(|&index| order.accepts(index))
+        // A label cut short is told from an answer naming the first thing a label lists
+        // by what follows it: an answer after its mark (「回答：」, 「→」), or the end of
+        // the region (the answer in a box of its own below).
+        let answer_follows = blocks.get(k + 1).is_none_or(|next| {
+            cues::answer_body(&next.text, questionnaire).len() != next.text.len()
+        });
+        let cut_short = || {
+            answer_follows
+                .then(|| {
+                    vocabulary.label_opening(&cues::strip_heading_marks(&folded), current.number())
+                })
+                .flatten()
+        };
+        if let Some(index) = bare_label(&folded, current.number(), vocabulary)
+            .or_else(cut_short)
+            .filter(|&index| order.accepts(index))
         {
             current.labelled(index, &block.text, None, collector);
             in_explanation = false;
@@ -146,13 +190,14 @@ pub(super) fn locate_flow(
         }
     }
     if let Some(last) = answers {
-        if last.is_unanswered() {
-            collector.open_item = Some(OpenItem {
-                number: last.number(),
-                confidence: last.confidence(),
-                confirmed,
-            });
-        }
+        collector.open_item = Some(OpenItem {
+            number: last.number(),
+            confidence: last.confidence(),
+            confirmed,
+            answered: !last.is_unanswered(),
+            highest: last.highest(),
+            awaiting: last.awaiting(),
+        });
         last.finish(collector);
     }
 }
@@ -170,6 +215,20 @@ fn bare_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32>
         .label_match(text, number)
         .filter(|&(_, score)| score >= least)
         .map(|(index, _)| index)
+}
+
+/// The field a paragraph names when it enumerates it in the form's own numbering,
+/// 「(2) 法人番号」, 「１）事業者の資本金」: the number names a field of item `number`, and
+/// the words are drawn from that field's wording, whole or cut short.
+fn enumerated_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32> {
+    let cue = cues::item_cue(folded)
+        .filter(|cue| cue.strength == Strength::Weak && cue.field.is_none())?;
+    // One word at least: 「(1)(4)」 picks choices.
+    if cue.rest.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return None;
+    }
+    (vocabulary.drawn_from_label(&cue.rest, number, cue.number) >= ENUMERATED_LABEL)
+        .then_some(cue.number)
 }
 
 /// 「法人番号：1234」: a label of item `number` close to the catalog's wording, a colon and
@@ -267,6 +326,90 @@ mod tests {
                 1,
                 "システム基盤サービス、開発・実行基盤サービス、アプリ基盤サービス、ハード基盤サービス、ネットワーク基盤サービス"
             )]
+        );
+    }
+
+    #[test]
+    fn a_memo_numbering_its_items_and_fields_in_its_own_way() {
+        let document = paragraphs(&[
+            "問2　事業者名（必須）",
+            "（説明）貴社の登記上の正式な社名と法人番号を記述してください。",
+            "(1) 事業者の正式名称",
+            "回答：株式会社サンプル",
+            "(2) 法人番号",
+            "→ 1234567890123",
+            "問11　資本金（必須）",
+            // Cut short at its bracket, enumerated all the same.
+            "１）事業者の資本金",
+            "→ 300百万円",
+            "問16　財務監査・財務データの状況（選択）",
+            "(1) 該当する財務監査・財務データの状況を",
+            // An answer picking choices as the form numbers them is no label.
+            "(1)(4)",
+            "問89　解約時違約金（選択）",
+            // Cut short at its comma, without number: a label, since its answer follows.
+            "解約時違約金",
+            "回答：無し",
+            "問6　代表者（必須）",
+            "(1) 代表者氏名",
+            "→",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (2, 1, "株式会社サンプル"),
+                (2, 2, "1234567890123"),
+                (11, 1, "300百万円"),
+                (16, 1, "(1)(4)"),
+                (89, 1, "無し"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_naming_what_its_label_lists_first_stays_an_answer() {
+        // No label line: the answer opens like the label, but no answer follows it.
+        let document = paragraphs(&[
+            "問38　サービスの基本タイプ（必須）",
+            "システム基盤サービス",
+            "問39　サービスのカスタマイズ範囲（選択）",
+            "利用者が管理画面から変更可能",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (38, 1, "システム基盤サービス"),
+                (39, 1, "利用者が管理画面から変更可能"),
+            ]
+        );
+    }
+
+    #[test]
+    fn answers_in_one_cell_boxes_under_their_labels() {
+        use crate::locate::tests::paragraphs as numbered;
+        let boxed = |paragraph: u32, text: &str| crate::model::Region {
+            name: format!("表{paragraph}"),
+            rows: numbered(paragraph, &[text]).rows,
+        };
+        let document = Document {
+            regions: vec![
+                numbered(1, &["2. 事業者名【必須】", "(1) 事業者の正式名称（商号）"]),
+                boxed(3, "株式会社サンプル"),
+                numbered(4, &["(2) 法人番号"]),
+                boxed(5, "1234567890123"),
+                numbered(6, &["3. 設立年月日【必須】", "事業者の設立年月日"]),
+                boxed(8, "2009年4月1日"),
+                // Text after an answered item is not its answer until a label of it.
+                numbered(9, &["以上"]),
+            ],
+        };
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (2, 1, "株式会社サンプル"),
+                (2, 2, "1234567890123"),
+                (3, 1, "2009年4月1日"),
+            ]
         );
     }
 

@@ -340,7 +340,7 @@ pub(super) fn locate_region(
         && starts.first().is_none_or(|s| s.row > first)
         && catalog.item(open.number).is_some()
     {
-        collector.inherit(open);
+        collector.inherit(&open);
         starts.insert(
             0,
             ItemStart {

@@ -23,7 +23,7 @@ use super::matching::is_note;
 use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
-use crate::text::{Bigrams, fold, nfkc, similarity};
+use crate::text::{Bigrams, fold, nfkc, similarity, without_brackets};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -291,16 +291,7 @@ fn content_keys(text: &str) -> Vec<String> {
 
 /// A catalog label cut to what a form prints: no parentheses, no 「有り」 tail.
 fn short_label(label: &str) -> String {
-    let mut text = String::new();
-    let mut depth = 0usize;
-    for c in nfkc(label).chars() {
-        match c {
-            '(' | '<' | '＜' => depth += 1,
-            ')' | '>' | '＞' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => text.push(c),
-            _ => {}
-        }
-    }
+    let mut text = without_brackets(label);
     for cut in [
         "と、「有り」",
         "、「有り」",

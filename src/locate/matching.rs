@@ -3,10 +3,42 @@
 //! heading.
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
-use super::weights::{STACKED_LABEL_HEAD, TITLE_AT_EDGE};
+use super::weights::{LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE};
 use crate::catalog::Catalog;
-use crate::text::{Bigrams, fold};
+use crate::text::{Bigrams, fold, without_brackets};
 use std::collections::{HashMap, HashSet};
+
+/// A field label folded, with its bigrams, and the same without its bracketed
+/// qualifiers (「（西暦）」, 「＜100字以内＞」), which forms often leave out.
+struct Wording {
+    label: String,
+    bigrams: Bigrams,
+    bare: Option<(String, Bigrams)>,
+}
+
+impl Wording {
+    fn of(label: &str) -> Wording {
+        let folded = fold(label);
+        let bare = fold(&without_brackets(label));
+        Wording {
+            bigrams: Bigrams::of(&folded),
+            bare: (bare != folded && !bare.is_empty()).then(|| {
+                let bigrams = Bigrams::of(&bare);
+                (bare, bigrams)
+            }),
+            label: folded,
+        }
+    }
+
+    /// The label and, where it has qualifiers, the label without them.
+    fn spellings(&self) -> impl Iterator<Item = (&str, &Bigrams)> {
+        std::iter::once((self.label.as_str(), &self.bigrams)).chain(
+            self.bare
+                .as_ref()
+                .map(|(bare, bigrams)| (bare.as_str(), bigrams)),
+        )
+    }
+}
 
 pub(super) struct Vocabulary<'c> {
     pub catalog: &'c Catalog,
@@ -14,8 +46,8 @@ pub(super) struct Vocabulary<'c> {
     titles: Vec<Vec<String>>,
     /// The bigrams of each of `titles`, for similarity.
     title_bigrams: Vec<Vec<Bigrams>>,
-    /// Per item: the folded field labels, in field order, with their bigrams.
-    labels: Vec<Vec<(String, Bigrams)>>,
+    /// Per item: the folded field labels, in field order.
+    labels: Vec<Vec<Wording>>,
     /// Folded title → the items that carry it (several share 「その他サービス」).
     by_title: HashMap<String, Vec<u32>>,
     /// The guide's section headings, folded, with and without their numbering.
@@ -41,16 +73,7 @@ impl<'c> Vocabulary<'c> {
         let labels = catalog
             .items
             .iter()
-            .map(|item| {
-                item.fields
-                    .iter()
-                    .map(|f| {
-                        let label = fold(&f.label);
-                        let bigrams = Bigrams::of(&label);
-                        (label, bigrams)
-                    })
-                    .collect()
-            })
+            .map(|item| item.fields.iter().map(|f| Wording::of(&f.label)).collect())
             .collect();
         let mut by_title: HashMap<String, Vec<u32>> = HashMap::new();
         for (item, names) in catalog.items.iter().zip(&titles) {
@@ -199,7 +222,7 @@ impl<'c> Vocabulary<'c> {
         // bottom-aligned): the cell names the field whose wording starts last in it.
         let text = labels
             .iter()
-            .filter_map(|(label, _)| {
+            .filter_map(|Wording { label, .. }| {
                 let head: String = label.chars().take(STACKED_LABEL_HEAD).collect();
                 (head.chars().count() == STACKED_LABEL_HEAD)
                     .then(|| text.rfind(head.as_str()))
@@ -222,16 +245,58 @@ impl<'c> Vocabulary<'c> {
         let (best, score) = labels
             .iter()
             .zip(1u32..)
-            .map(|((label, bigrams), index)| (index, similarity(label, bigrams)))
+            .map(|(wording, index)| {
+                let score = wording
+                    .spellings()
+                    .map(|(label, bigrams)| similarity(label, bigrams))
+                    .fold(0.0, f64::max);
+                (index, score)
+            })
             .fold(
                 (0, 0.0),
                 |acc, next| if next.1 > acc.1 { next } else { acc },
             );
         // The catalog's very wording is a label even where it opens with the item's
         // title (「正社員数（単独ベース）」 under 従業員数, alias 正社員数).
-        let exact = labels.iter().any(|(label, _)| label == text);
+        let exact = labels
+            .iter()
+            .any(|wording| wording.spellings().any(|(label, _)| label == text));
         (score >= 0.45 && (exact || score > self.title_score(text, number)))
             .then_some((best, score))
+    }
+
+    /// The field of item `number` whose wording opens with the text, a label cut short
+    /// at a comma or a bracket (「解約時違約金」, 「該当する財務監査・財務データの状況を」), if
+    /// the text is long enough to say so.
+    pub fn label_opening(&self, folded: &str, number: u32) -> Option<u32> {
+        if folded.chars().count() < LABEL_OPENING {
+            return None;
+        }
+        let labels = self.labels.get(number.checked_sub(1)? as usize)?;
+        labels
+            .iter()
+            .zip(1u32..)
+            .find(|(wording, _)| {
+                wording
+                    .spellings()
+                    .any(|(label, _)| label.starts_with(folded))
+            })
+            .map(|(_, index)| index)
+    }
+
+    /// How much of a text is drawn from the wording of field `index` of item `number`:
+    /// the share of its bigrams found there (a label cut short, 「事業者の資本金」 or
+    /// 「専用線」, is wholly drawn from its field's), 0 for a field the item lacks.
+    pub fn drawn_from_label(&self, folded: &str, number: u32, index: u32) -> f64 {
+        let label = number
+            .checked_sub(1)
+            .and_then(|i| self.labels.get(i as usize))
+            .and_then(|labels| labels.get(index.checked_sub(1)? as usize));
+        match label {
+            Some(wording) if folded == wording.label => 1.0,
+            Some(wording) => Bigrams::of(folded).found_in(&wording.bigrams),
+            None => 0.0,
+        }
     }
 
     /// Whether a cell is one of the guide's section headings (「2.2 事業所・事業」,
@@ -352,6 +417,8 @@ pub(super) fn is_note(folded: &str) -> bool {
         "記入例",
         "(参考",
         "【説明",
+        "(説明",
+        "[説明",
         "(以下",
         "以下、",
     ]

@@ -144,14 +144,21 @@ pub struct Located {
     pub places: BTreeMap<u32, Location>,
 }
 
-/// An item whose heading was read but none of whose answers yet: the context a region
-/// hands to the next (a heading paragraph before the table that answers it).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The item a region ends in: the context it hands to the next (a heading paragraph
+/// before the table that answers it, a label before the one-cell table that holds its
+/// answer, a label after it).
+#[derive(Debug, Clone, PartialEq)]
 struct OpenItem {
     number: u32,
     confidence: f64,
     /// Whether the heading's title confirmed its number.
     confirmed: bool,
+    /// Whether some of its fields were answered.
+    answered: bool,
+    /// The highest field labelled or answered (0 before any).
+    highest: u32,
+    /// The field last labelled, and its label, when no answer came after it.
+    awaiting: Option<(u32, String)>,
 }
 
 /// Collects answers from all regions of a document; the first answer to a field wins.
@@ -219,7 +226,7 @@ impl Collector {
     }
 
     /// Counts an item heading read in the region before as one of this region's.
-    fn inherit(&mut self, open: OpenItem) {
+    fn inherit(&mut self, open: &OpenItem) {
         self.headings += 1;
         self.confirmed_headings += usize::from(open.confirmed);
     }
@@ -362,19 +369,15 @@ fn locate(
             }
             None => (region, folded),
         };
-        // Paragraphs (one block a row) read as a flow of headings, labels and answers;
-        // anything with columns reads as a grid.
-        let single_blocks = region
-            .rows
-            .iter()
-            .filter(|row| row.blocks.len() <= 1)
-            .count();
-        let is_flow = FLOW_ROWS.reached(single_blocks, region.rows.len());
+        let is_flow = is_flow(&region);
         let mut numbered = Collector::default();
+        // An item some of whose fields were answered goes on only in a flow: a table
+        // below it starts items of its own.
+        let open = open_item.take().filter(|open| is_flow || !open.answered);
         if is_flow {
-            flow::locate_flow(&region, vocabulary, open_item, &mut numbered);
+            flow::locate_flow(&region, vocabulary, open, &mut numbered);
         } else {
-            grid::locate_region(&region, &folded, vocabulary, open_item, &mut numbered);
+            grid::locate_region(&region, &folded, vocabulary, open, &mut numbered);
         }
         open_item = numbered.open_item.take();
         readings.push(RegionReading {
@@ -471,6 +474,17 @@ fn locate(
         located.matched_by = MatchedBy::Labels;
     }
     Ok(located)
+}
+
+/// Paragraphs (one block a row) read as a flow of headings, labels and answers;
+/// anything with columns reads as a grid.
+fn is_flow(region: &Region) -> bool {
+    let single_blocks = region
+        .rows
+        .iter()
+        .filter(|row| row.blocks.len() <= 1)
+        .count();
+    FLOW_ROWS.reached(single_blocks, region.rows.len())
 }
 
 /// [`locate`] with no time limit, which cannot run out: for the unit tests.

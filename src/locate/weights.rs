@@ -47,6 +47,11 @@ pub(super) const LABEL_COLUMN: Share = Share(1, 10);
 /// and label written one under the other in one cell, layouts F and H).
 pub(super) const STACKED_LABEL_HEAD: usize = 8;
 
+/// The fewest characters of a field's wording that a label cut short must keep to be
+/// read as that field's label (「解約時違約金」); shorter openings (「検索」) are as
+/// likely an answer picking the first thing the label lists.
+pub(super) const LABEL_OPENING: usize = 4;
+
 /// The texts sampled to tell what a column holds (label likeness, picked choices):
 /// enough to tell, and bounded whatever the column's length.
 pub(super) const COLUMN_SAMPLE: usize = 5;
@@ -79,6 +84,14 @@ pub(super) const RENAMED_CONFIDENCE: f64 = 0.8;
 /// that lists every service scores above it, and is told from the label by where it
 /// stands (layouts D, J).
 pub(super) const BARE_LABEL: f64 = 0.8;
+
+/// How much of a paragraph enumerated like a field (「(2) 法人番号」) must be drawn from
+/// that field's wording to be its label: the number already says which field, so the
+/// words need only come from its label, however cut short (「(1) 専用線」 for item 40's
+/// long label). Set on Word memos that number their fields 「(1)」/「１）」 and cut labels
+/// short (a layout written for testing, not in the corpus): every such label there is
+/// read at it; the corpus, its held-out seeds and the fixtures read the same with it.
+pub(super) const ENUMERATED_LABEL: f64 = 0.6;
 
 // ---------------------------------------------------------------------------------
 // Scoring by labels (`labels::Matcher`, 0–1)
