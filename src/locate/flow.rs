@@ -21,7 +21,9 @@
 
 use super::assemble::ItemAnswers;
 use super::cues::{self, Strength};
-use super::matching::{Vocabulary, is_form_note};
+use super::matching::{
+    Vocabulary, is_example_mark, is_form_note, is_form_title, opens_explanation,
+};
 use super::weights::{BARE_LABEL, ENUMERATED_LABEL, TITLE_NAMES_ITEM};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region};
@@ -60,15 +62,20 @@ pub(super) fn locate_flow(
         resumed.resume(open.answered, open.highest, open.awaiting);
         answers = Some(resumed);
     }
+    // A row the form marks as its example (「記入例 | 株式会社〇〇」) is no applicant's.
+    let example = |row: &&crate::model::Row| {
+        row.blocks.len() > 1 && is_example_mark(&fold(&row.blocks[0].text))
+    };
     let blocks: Vec<&Block> = region
         .rows
         .iter()
+        .filter(|row| !example(row))
         .flat_map(|row| row.blocks.iter())
         .filter(|block| !block.text.trim().is_empty())
         .collect();
     for (k, block) in blocks.iter().enumerate() {
         let folded = fold(&block.text);
-        if folded.is_empty() {
+        if folded.is_empty() || is_form_title(&folded) {
             continue;
         }
         // 「(1) 代表者氏名」, 「１）事業者の資本金」: a field of the open item in the form's
@@ -120,7 +127,7 @@ pub(super) fn locate_flow(
             continue;
         }
         if is_form_note(&folded) {
-            in_explanation = true;
+            in_explanation |= opens_explanation(&folded);
             order.explained = true;
             continue;
         }

@@ -3,7 +3,7 @@
 //! heading.
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
-use super::weights::{LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE};
+use super::weights::{FORM_TITLE_LENGTH, LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE};
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, without_brackets};
 use std::collections::{HashMap, HashSet};
@@ -407,23 +407,34 @@ pub(super) fn is_example_mark(folded: &str) -> bool {
     matches!(words, "記入例" | "例" | "記載例" | "回答例" | "入力例")
 }
 
+/// The form's own title, printed atop its sheets or pages (「IoTクラウドサービス（IaaS・
+/// PaaS）情報開示認定　申請書（ハウジング）」): never an answer, whatever item is open.
+pub(super) fn is_form_title(folded: &str) -> bool {
+    let Some((_, after)) = folded.split_once("情報開示認定") else {
+        return false;
+    };
+    let after = after.split(['(', '【']).next().unwrap_or(after);
+    matches!(
+        after,
+        "申請書" | "申請内容" | "開示内容" | "開示書" | "申請書類"
+    ) && folded.chars().count() <= FORM_TITLE_LENGTH
+}
+
 /// Notes, examples and explanations a form carries between answers.
 pub(super) fn is_note(folded: &str) -> bool {
-    [
-        "※",
-        "(注",
-        "注)",
-        "注:",
-        "記入例",
-        "(参考",
-        "【説明",
-        "(説明",
-        "[説明",
-        "(以下",
-        "以下、",
-    ]
-    .iter()
-    .any(|p| folded.starts_with(p))
+    opens_explanation(folded)
+        || ["※", "(注", "注)", "注:", "記入例"]
+            .iter()
+            .any(|p| folded.starts_with(p))
+}
+
+/// A note that opens an explanation running on until the next label (the guide's
+/// 【説明】, （説明）, 「以下、…」), where other notes are a line each (「記入例：…」,
+/// 「※西暦で記入」).
+pub(super) fn opens_explanation(folded: &str) -> bool {
+    ["【説明", "(説明", "[説明", "(参考", "(以下", "以下、"]
+        .iter()
+        .any(|p| folded.starts_with(p))
 }
 
 /// A note the form itself carries, told from an applicant's own remark written the same
@@ -518,6 +529,18 @@ mod tests {
             0.9
         );
         assert_eq!(vocabulary.item_named_by(&fold("時刻同期")), Some(96));
+        for title in [
+            "IoTクラウドサービス（IaaS・PaaS）情報開示認定　申請書（ハウジング）",
+            "ＩｏＴクラウドサービス（ＩａａＳ・ＰａａＳ）情報開示認定 申請内容",
+        ] {
+            assert!(is_form_title(&fold(title)), "{title}");
+        }
+        for answer in [
+            "ASP・SaaS情報開示認定（認定番号0123）取得済み",
+            "ASP・SaaS情報開示認定",
+        ] {
+            assert!(!is_form_title(&fold(answer)), "{answer}");
+        }
         assert_eq!(
             vocabulary.item_named_by(&fold("その他サービス")),
             None,

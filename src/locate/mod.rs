@@ -24,6 +24,7 @@ use weights::{
 
 use crate::catalog::Catalog;
 use crate::model::{Document, Location, Region};
+use matching::is_example_mark;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -369,7 +370,7 @@ fn locate(
             }
             None => (region, folded),
         };
-        let is_flow = is_flow(&region);
+        let is_flow = is_flow(&folded);
         let mut numbered = Collector::default();
         // An item some of whose fields were answered goes on only in a flow: a table
         // below it starts items of its own.
@@ -477,14 +478,14 @@ fn locate(
 }
 
 /// Paragraphs (one block a row) read as a flow of headings, labels and answers;
-/// anything with columns reads as a grid.
-fn is_flow(region: &Region) -> bool {
-    let single_blocks = region
-        .rows
+/// anything with columns reads as a grid. A row the form marks as its example
+/// (「記入例 | 株式会社〇〇」) is the form's whatever its shape, and gives no column.
+fn is_flow(folded: &[grid::FoldedRow]) -> bool {
+    let single_blocks = folded
         .iter()
-        .filter(|row| row.blocks.len() <= 1)
+        .filter(|row| row.len() <= 1 || row.first().is_some_and(|(_, text)| is_example_mark(text)))
         .count();
-    FLOW_ROWS.reached(single_blocks, region.rows.len())
+    FLOW_ROWS.reached(single_blocks, folded.len())
 }
 
 /// [`locate`] with no time limit, which cannot run out: for the unit tests.

@@ -52,6 +52,11 @@ pub(super) const STACKED_LABEL_HEAD: usize = 8;
 /// likely an answer picking the first thing the label lists.
 pub(super) const LABEL_OPENING: usize = 4;
 
+/// The longest a form's title printed atop a sheet or page runs (the IoT form's is 40
+/// characters with its chapter in brackets); a longer text naming the certification is
+/// an applicant's sentence.
+pub(super) const FORM_TITLE_LENGTH: usize = 60;
+
 /// The texts sampled to tell what a column holds (label likeness, picked choices):
 /// enough to tell, and bounded whatever the column's length.
 pub(super) const COLUMN_SAMPLE: usize = 5;
