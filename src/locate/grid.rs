@@ -19,7 +19,7 @@ use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
 use crate::text::fold;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
@@ -106,7 +106,7 @@ fn header_role(folded: &str) -> Option<Role> {
 /// nearly every cell of the row a header word. A row opening an item by its number and
 /// title (「(93) 使用データセンター | 2拠点 | 記述内容」) is a body row, whatever words
 /// its answer has.
-pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, Role>> {
+pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32, Role>> {
     if folded_row
         .iter()
         .filter(|(_, text)| header_role(text).is_none())
@@ -114,7 +114,7 @@ pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<HashMap<u32, 
     {
         return None;
     }
-    let mut roles: HashMap<u32, Role> = folded_row
+    let mut roles: BTreeMap<u32, Role> = folded_row
         .iter()
         .filter_map(|(col, text)| Some((*col, header_role(text)?)))
         .collect();
@@ -188,9 +188,9 @@ pub(super) fn locate_region(
         .collect();
 
     // Pass 1: the header in effect at each row; consecutive header rows combine.
-    let mut header_at: Vec<Option<HashMap<u32, Role>>> = Vec::with_capacity(rows.len());
+    let mut header_at: Vec<Option<BTreeMap<u32, Role>>> = Vec::with_capacity(rows.len());
     let mut is_header: Vec<bool> = Vec::with_capacity(rows.len());
-    let mut current: Option<HashMap<u32, Role>> = None;
+    let mut current: Option<BTreeMap<u32, Role>> = None;
     let mut previous_was_header = false;
     for folded in folded {
         match header_roles(folded) {
@@ -198,7 +198,7 @@ pub(super) fn locate_region(
                 let mut combined = if previous_was_header {
                     current.take().unwrap_or_default()
                 } else {
-                    HashMap::new()
+                    BTreeMap::new()
                 };
                 combined.extend(roles);
                 current = Some(combined);
@@ -286,7 +286,7 @@ pub(super) fn locate_region(
         }
     };
     let mut starts: Vec<ItemStart> = Vec::new();
-    let mut best_per_row: HashMap<usize, &Candidate> = HashMap::new();
+    let mut best_per_row: BTreeMap<usize, &Candidate> = BTreeMap::new();
     for candidate in candidates.iter().filter(|c| accepts(c)) {
         let rank = |c: &Candidate| {
             (
@@ -492,7 +492,7 @@ pub(super) fn unfold_side_by_side(region: &Region, folded: &[FoldedRow]) -> Opti
 
 /// The first column of each band of a header whose roles repeat left to right, at
 /// least two roles a band.
-fn repeated_bands(roles: &HashMap<u32, Role>) -> Option<Vec<u32>> {
+fn repeated_bands(roles: &BTreeMap<u32, Role>) -> Option<Vec<u32>> {
     let mut columns: Vec<(u32, Role)> = roles.iter().map(|(c, r)| (*c, *r)).collect();
     columns.sort_unstable_by_key(|(c, _)| *c);
     let period = (2..=columns.len() / 2).find(|&period| {
@@ -748,7 +748,7 @@ fn prints_bottom_aligned(
 /// The column whose bare numbers rise down the region the longest (at least three):
 /// the item-number column of a form with no header.
 fn rising_number_column(cues: impl Iterator<Item = (usize, u32, u32)>) -> Option<u32> {
-    let mut by_column: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut by_column: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (_, column, number) in cues {
         by_column.entry(column).or_default().push(number);
     }
@@ -779,7 +779,7 @@ fn infer_answer_column(
     vocabulary: &Vocabulary,
     role_of: &dyn Fn(usize, u32) -> Option<Role>,
 ) -> Option<u32> {
-    let mut counts: HashMap<u32, usize> = HashMap::new();
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     for (k, start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
         let number = start.number;

@@ -27,7 +27,7 @@ use crate::text::{Bigrams, fold, nfkc, similarity, without_brackets};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 const SYNONYMS_TOML: &str = include_str!("../../dictionaries/synonyms.toml");
@@ -844,9 +844,9 @@ impl Matcher {
     /// The items a heading names, by how well it reads as one of their fields
     /// (「■推奨ゲートウェイ」 names item 76 as well as the section of item 69). Only a
     /// heading that reads as an item's field at [`HEADING_NAMES_ITEM`] names it.
-    fn heading_items(&self, heading: &str) -> HashMap<u32, f64> {
+    fn heading_items(&self, heading: &str) -> BTreeMap<u32, f64> {
         let scores = self.scores(&self.prepare(heading, &self.rewrites));
-        let mut items: HashMap<u32, f64> = HashMap::new();
+        let mut items: BTreeMap<u32, f64> = BTreeMap::new();
         for (field, score) in self.fields.iter().zip(scores) {
             if score >= HEADING_NAMES_ITEM {
                 let best = items.entry(field.item).or_insert(0.0);
@@ -971,7 +971,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         })
         .collect();
     // Header rows give column roles.
-    let mut roles: HashMap<u32, Role> = HashMap::new();
+    let mut roles: BTreeMap<u32, Role> = BTreeMap::new();
     let mut header_rows: HashSet<usize> = HashSet::new();
     for (r, row) in rows.iter().enumerate() {
         let folded: Vec<(u32, String)> = row.iter().map(|c| (c.column, c.folded.clone())).collect();
@@ -996,9 +996,9 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         columns
     };
     // Column statistics over the rows with two cells or more.
-    let mut count: HashMap<u32, usize> = HashMap::new();
-    let mut length: HashMap<u32, usize> = HashMap::new();
-    let mut numbers: HashMap<u32, usize> = HashMap::new();
+    let mut count: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut length: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut numbers: BTreeMap<u32, usize> = BTreeMap::new();
     for (r, row) in rows.iter().enumerate() {
         if header_rows.contains(&r) || row.len() < 2 {
             continue;
@@ -1402,7 +1402,7 @@ fn inline_pair(text: &str) -> Option<(String, String)> {
 // ---------------------------------------------------------------------------------
 
 /// What a heading names: sections (by index) and items, each with its strength.
-type HeadingNames = (Vec<(usize, f64)>, HashMap<u32, f64>);
+type HeadingNames = (Vec<(usize, f64)>, BTreeMap<u32, f64>);
 
 /// The field a pair's label scores best for, whatever the confidence (for the reviewer's
 /// message), if it scores for any.
@@ -1591,7 +1591,7 @@ impl Matcher {
             .collect();
         order.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
         let mut chosen: Vec<Option<usize>> = vec![None; pairs.len()];
-        let mut holder: HashMap<usize, (usize, f64)> = HashMap::new();
+        let mut holder: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
         for (i, j, s) in order {
             if chosen[i].is_none() && !holder.contains_key(&j) {
                 chosen[i] = Some(j);
@@ -1649,13 +1649,13 @@ impl Matcher {
         chosen: &[Option<usize>],
         blanks: &[Vec<f64>],
     ) -> Vec<(f64, f64)> {
-        let mut holder: HashMap<usize, usize> = HashMap::new();
+        let mut holder: BTreeMap<usize, usize> = BTreeMap::new();
         for (i, c) in chosen.iter().enumerate() {
             if let Some(j) = c {
                 holder.insert(*j, i);
             }
         }
-        let mut blank_holder: HashMap<usize, f64> = HashMap::new();
+        let mut blank_holder: BTreeMap<usize, f64> = BTreeMap::new();
         for row in blanks {
             if let Some(j) = best_field(row).filter(|j| row[*j] > FLOOR && !holder.contains_key(j))
             {
