@@ -14,7 +14,9 @@
 
 use super::assemble::ItemAnswers;
 use super::cues::{self, FieldMarker, ItemCue, Strength};
-use super::matching::{Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_strong_cue};
+use super::matching::{
+    Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_remark_mark, is_strong_cue,
+};
 use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
@@ -91,7 +93,7 @@ fn header_role(folded: &str) -> Option<Role> {
     } else if has(&["審査対象項目", "項目名", "開示項目", "審査項目", "小項目"]) || words == "項目"
     {
         Some(Role::Title)
-    } else if matches!(words, "no" | "no." | "#" | "通番")
+    } else if matches!(words, "no" | "no." | "#" | "通番" | "連番")
         || words.starts_with("通番")
         || words.ends_with("番号")
         || words.ends_with("項番")
@@ -886,11 +888,12 @@ fn read_item_fields(
         if offset > layout.cue_offset && heading_row {
             break;
         }
-        // The form's example row (「記入例 | 株式会社〇〇〇〇」) left in by the applicant.
-        if row
-            .iter()
-            .any(|c| c.block.column != answer_column && is_example_mark(c.folded))
-        {
+        // The form's example row (「記入例 | 株式会社〇〇〇〇」) left in by the applicant,
+        // and the applicant's remark row (「備考 | 添付資料を参照」): neither answers.
+        if row.iter().any(|c| {
+            c.block.column != answer_column
+                && (is_example_mark(c.folded) || is_remark_mark(c.folded))
+        }) {
             continue;
         }
         // A lone cell merged across the sheet is a banner between items, not an answer;
@@ -1183,6 +1186,36 @@ mod tests {
             [
                 (2, 1, "株式会社北斗".to_string()),
                 (2, 2, "6971220245419".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_applicants_remark_rows_and_flags_are_no_answers() {
+        let document = region(&[
+            &["連番", "審査対象項目", "記述内容", "区分", "記入欄"],
+            &[
+                "2",
+                "事業者名",
+                "【記述内容1】事業者の正式名称（商号）",
+                "必須開示",
+                "株式会社北斗",
+            ],
+            &["", "", "【記述内容2】法人番号", "必須開示", ""],
+            &["", "", "備考", "", "登記簿のとおり"],
+            &[
+                "3",
+                "設立年月日",
+                "事業者の設立年月日（西暦）",
+                "必須開示",
+                "2001年4月1日",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (2, 1, "株式会社北斗".to_string()),
+                (3, 1, "2001年4月1日".to_string())
             ]
         );
     }

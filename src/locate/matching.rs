@@ -391,8 +391,24 @@ pub(super) fn is_flag(folded: &str) -> bool {
     let words = words
         .strip_suffix("開示項目")
         .or_else(|| words.strip_suffix("項目"))
+        .or_else(|| words.strip_suffix("開示"))
         .unwrap_or(words);
     matches!(words, "必須" | "選択" | "任意" | "必須・選択" | "必須/選択")
+}
+
+/// A cell that marks its row as the applicant's remark or attachment beside the answers
+/// (「備考 | 添付資料を参照」 under an item's fields): what it says is no answer.
+pub(super) fn is_remark_mark(folded: &str) -> bool {
+    let words = folded.trim_matches(|c: char| {
+        matches!(
+            c,
+            '【' | '】' | '[' | ']' | '(' | ')' | '<' | '>' | ':' | '■' | '・'
+        )
+    });
+    matches!(
+        words,
+        "備考" | "備考欄" | "補足" | "補足事項" | "特記事項" | "添付資料" | "添付書類"
+    )
 }
 
 /// A cell that marks its row as the form's example (「記入例」「(例)」), printed
@@ -570,11 +586,24 @@ mod tests {
             "選択開示項目",
             "必須項目",
             "任意",
+            "必須開示",
+            "【選択開示】",
         ] {
             assert!(is_flag(&fold(flag)), "{flag}");
         }
-        for answer in ["有り", "必須ではない", "選択制（有償）", "①"] {
+        for answer in ["有り", "必須ではない", "選択制（有償）", "①", "開示"] {
             assert!(!is_flag(&fold(answer)), "{answer}");
+        }
+    }
+
+    #[test]
+    fn remark_rows() {
+        for mark in ["備考", "【備考】", "補足：", "特記事項", "添付資料"] {
+            assert!(is_remark_mark(&fold(mark)), "{mark}");
+        }
+        for label in ["備考欄の記載内容を確認", "事業者の資本金", "添付資料の有無"]
+        {
+            assert!(!is_remark_mark(&fold(label)), "{label}");
         }
     }
 }
