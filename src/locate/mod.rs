@@ -19,7 +19,8 @@ mod weights;
 pub use weights::THRESHOLD;
 
 use weights::{
-    AGREEMENT, CONFIRMED_HEADINGS, FLOW_ROWS, NUMBERS_AGAINST_LABELS, RENAMED_CONFIDENCE,
+    AGREEMENT, CONFIRMED_HEADINGS, FLOW_ROWS, NUMBERED_FORM, NUMBERS_AGAINST_LABELS,
+    RENAMED_CONFIDENCE,
 };
 
 use crate::catalog::Catalog;
@@ -444,10 +445,24 @@ fn locate(
             Outcome::Unnumbered => unnumbered.push(i),
         }
     }
-    if !current_numbers {
-        // Regions with no item numbers at all: in a form whose numbers hold elsewhere they
-        // are a cover sheet or notes (「申請サービス名：…」 is not item 34's answer), in a
-        // form without today's numbers where the answers are.
+    // Regions with no item numbers at all: in a form whose numbers hold elsewhere they
+    // are a cover sheet or notes (「申請サービス名：…」 is not item 34's answer), in a
+    // form without today's numbers where the answers are. Numbers that place only a few
+    // answers make no form on their own (a sub-section 「(1) 開示情報の日付」 reads as
+    // item 1): there the labels of the other regions are weighed against them.
+    let numbered_fields = collector.fields.len();
+    let by_labels = if !current_numbers {
+        true
+    } else if numbered_fields >= NUMBERED_FORM {
+        false
+    } else {
+        let mut offered = 0;
+        for &i in &unnumbered {
+            offered += labels.pairs(&readings, i).1.pairs.len();
+        }
+        !NUMBERS_AGAINST_LABELS.reached(numbered_fields, offered)
+    };
+    if by_labels {
         for i in unnumbered {
             let reading = &readings[i];
             let (matcher, pairs) = labels.pairs(&readings, i);
@@ -460,6 +475,9 @@ fn locate(
                 .ok_or(OutOfTime)?;
             collector.absorb(read_by_labels(&reading.region, &pairs.pairs, &decisions));
         }
+        // The labels made the form; the few numbers were no numbering of today's.
+        current_numbers &= NUMBERS_AGAINST_LABELS
+            .reached(numbered_fields, collector.fields.len() - numbered_fields);
     }
     let kind = if current_numbers {
         FormKind::Current
@@ -742,6 +760,53 @@ mod tests {
             regions: vec![cover],
         });
         assert!(legacy.items.iter().any(|i| i.number == 34));
+    }
+
+    #[test]
+    fn a_sub_section_that_reads_as_item_1_makes_no_numbered_form() {
+        // No item numbers anywhere: 「（1）開示情報の日付」 is the guide's sub-section
+        // heading, which also reads as item 1 and its title.
+        let header: &[&str] = &["審査対象項目", "記述内容", "回答"];
+        let first = region(
+            "表1",
+            &[
+                header,
+                &["（1）開示情報の日付"],
+                &[
+                    "開示情報の日付",
+                    "開示情報の年月日（西暦）",
+                    "2025年8月18日",
+                ],
+            ],
+        );
+        let second = region(
+            "表2",
+            &[
+                header,
+                &["事業者名", "事業者の正式名称（商号）", "株式会社テンマ"],
+                &["事業者名", "法人番号", "5915916817379"],
+                &["設立年月日", "事業者の設立年月日（西暦）", "1995年2月27日"],
+                &[
+                    "事業所",
+                    "事業者の本店所在地",
+                    "兵庫県神戸市中央区東川崎町一丁目1番3号",
+                ],
+            ],
+        );
+        let located = locate(&Document {
+            regions: vec![first, second],
+        });
+        assert_eq!(
+            answers(&located),
+            [
+                (1, 1, "2025年8月18日"),
+                (2, 1, "株式会社テンマ"),
+                (2, 2, "5915916817379"),
+                (3, 1, "1995年2月27日"),
+                (4, 1, "兵庫県神戸市中央区東川崎町一丁目1番3号"),
+            ]
+        );
+        assert_eq!(located.kind, FormKind::LegacyIaasPaas);
     }
 
     /// One paragraph a row, numbered from `first`.

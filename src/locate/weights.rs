@@ -211,6 +211,13 @@ pub(super) const CONFIRMED_HEADINGS: Share = Share(3, 4);
 /// In a grid, the numbers must place this share of what the labels place to be trusted
 /// (a digit in an answer column is no numbering).
 pub(super) const NUMBERS_AGAINST_LABELS: Share = Share(1, 2);
+/// The fewest answers a document's item numbers must place to make the form on their
+/// own, whatever its regions without numbers say. A form read by its numbers places
+/// far more (the corpus's least some 140); a cover sheet beside it offers a few label
+/// pairs. Below this, the numbers must place [`NUMBERS_AGAINST_LABELS`] of what the
+/// other regions' labels offer (a form numbering nothing but a sub-section heading that
+/// reads as item 1 does not).
+pub(super) const NUMBERED_FORM: usize = 20;
 /// Labels confirm numbers when they place alike at least this share of the answers both
 /// place; below it the numbers are the form's own (an older edition's running numbers
 /// coincide with today's for the first few items, layout K).
