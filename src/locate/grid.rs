@@ -789,9 +789,12 @@ fn infer_answer_column(
             // The leftmost cell that reads as one of the item's labels: what is right of
             // it answers it, however much its words echo the label's (「Webメール、メー
             // リングリスト」 under 「Webメール、メーリングリスト等のサービス内容」).
+            // The cell that carried the item number is no label; below it the same
+            // column may hold the labels (an item's card: its number and title merged
+            // across the top, its labels down the left).
             let label_column = row
                 .iter()
-                .filter(|c| c.block.column != start.cue_column)
+                .filter(|c| !(r == start.row && c.block.column == start.cue_column))
                 .find(|c| {
                     cues::opens_with_marker(&c.block.text)
                         || vocabulary.label_index(c.folded, number).is_some()
@@ -1217,6 +1220,25 @@ mod tests {
                 (2, 1, "株式会社北斗".to_string()),
                 (3, 1, "2001年4月1日".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn an_items_card_whose_answer_ends_with_its_title() {
+        let document = region(&[
+            &["96 時刻同期 【必須】"],
+            &[
+                "【記述内容】",
+                "GPS時刻同期装置を基準とするNTPによる時刻同期",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [(
+                96,
+                1,
+                "GPS時刻同期装置を基準とするNTPによる時刻同期".to_string()
+            )]
         );
     }
 
