@@ -19,7 +19,8 @@ use super::matching::{
 };
 use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE};
 use super::{Collector, OpenItem};
-use crate::model::{Block, Region, Row};
+use crate::catalog::Catalog;
+use crate::model::{Block, Location, Region, Row};
 use crate::text::fold;
 use std::collections::{BTreeMap, HashSet};
 
@@ -587,6 +588,109 @@ pub(super) fn join_parallel_answers(region: &Region, folded: &[FoldedRow]) -> Op
     })
 }
 
+/// A form that gives each item one row and each of its fields a column of its own
+/// (通番 | 審査対象項目 | 記述内容(1) | 記述内容(2) …), unfolded into the rows the grid
+/// reader knows: one a field, its marker as the label beside its answer. A dash in a
+/// column past the item's last field is the form's filler, not an answer. None when the
+/// region has no such header.
+pub(super) fn unfold_field_columns(
+    region: &Region,
+    folded: &[FoldedRow],
+    catalog: &Catalog,
+) -> Option<Region> {
+    let fields_of = |row: &FoldedRow| -> Vec<(u32, u32)> {
+        row.iter()
+            .filter_map(|(column, text)| Some((*column, field_column_heading(text)?)))
+            .collect()
+    };
+    let is_field_header = |fields: &[(u32, u32)]| {
+        fields.len() >= 2 && fields.iter().any(|f| f.1 == 1) && fields.iter().any(|f| f.1 == 2)
+    };
+    let first = folded
+        .iter()
+        .position(|row| is_field_header(&fields_of(row)))?;
+    let last_column = folded.iter().flatten().map(|(c, _)| *c).max().unwrap_or(0);
+    let (label_column, answer_column) = (last_column + 1, last_column + 2);
+    let mut fields: Vec<(u32, u32)> = Vec::new();
+    let mut rows: Vec<Row> = region.rows[..first].to_vec();
+    for (row, folded_row) in region.rows.iter().zip(folded).skip(first) {
+        let own = fields_of(folded_row);
+        let (others, by_field): (Vec<&Block>, Vec<&Block>) = row
+            .blocks
+            .iter()
+            .partition(|b| !fields.iter().chain(&own).any(|(c, _)| *c == b.column));
+        let block = |text: &str, column: u32, at: &Location| Block {
+            text: text.to_string(),
+            column,
+            column_span: 1,
+            at: at.clone(),
+        };
+        if is_field_header(&own) {
+            // The header, and the same header again atop a printed page.
+            fields = own;
+            let at = &by_field.first()?.at;
+            let mut blocks: Vec<Block> = others.into_iter().cloned().collect();
+            blocks.push(block("記述内容", label_column, at));
+            blocks.push(block("回答", answer_column, at));
+            rows.push(Row { blocks });
+            continue;
+        }
+        let item_fields = others
+            .iter()
+            .find_map(|b| cues::item_cue(&fold(&b.text)))
+            .and_then(|cue| catalog.item(cue.number))
+            .map(|item| item.fields.len() as u32);
+        let mut blocks: Vec<Block> = others.into_iter().cloned().collect();
+        let mut answered: Vec<(u32, &Block)> = by_field
+            .into_iter()
+            .filter_map(|b| {
+                let (_, index) = fields.iter().find(|(c, _)| *c == b.column)?;
+                let filler = is_dash(b.text.trim()) && item_fields.is_some_and(|n| *index > n);
+                (!b.text.trim().is_empty() && !filler).then_some((*index, b))
+            })
+            .collect();
+        answered.sort_by_key(|(index, _)| *index);
+        if answered.is_empty() {
+            rows.push(Row { blocks });
+            continue;
+        }
+        for (index, answer) in answered {
+            blocks.push(block(
+                &format!("【記述内容{index}】"),
+                label_column,
+                &answer.at,
+            ));
+            let mut answer = answer.clone();
+            answer.column = answer_column;
+            answer.column_span = 1;
+            blocks.push(answer);
+            rows.push(Row {
+                blocks: std::mem::take(&mut blocks),
+            });
+        }
+    }
+    Some(Region {
+        name: region.name.clone(),
+        rows,
+    })
+}
+
+/// The field a column heading names by its place: 「記述内容(2)」, 「記述内容２」, 「回答3」.
+fn field_column_heading(folded: &str) -> Option<u32> {
+    let rest = ["記述内容", "回答欄", "回答", "記入欄"]
+        .iter()
+        .find_map(|word| folded.strip_prefix(word))?;
+    let digits =
+        rest.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '.'));
+    let index: u32 = digits.parse().ok()?;
+    (1..=9).contains(&index).then_some(index)
+}
+
+/// A lone dash: what a form puts in a cell that asks nothing.
+fn is_dash(text: &str) -> bool {
+    matches!(text, "－" | "―" | "-" | "ー" | "—" | "‐" | "ｰ")
+}
+
 /// A row's cells, folded, by column: what `header_roles` reads.
 pub(super) type FoldedRow = Vec<(u32, String)>;
 
@@ -906,9 +1010,11 @@ fn read_item_fields(
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(c.folded);
         let usable = |c: &&Cell| {
             !is_cue_cell(c)
-                // The answer column's own heading (「記入欄」, 「申請内容」) printed again
-                // on the next page is no answer line.
+                // The answer column's own heading (「記入欄」, 「申請内容」, 「回答１」)
+                // printed again on the next page, or naming the column an answer is in,
+                // is no answer line.
                 && !ANSWER_HEADINGS.contains(&c.folded)
+                && field_column_heading(c.folded).is_none()
                 && !header_words.contains(c.folded)
                 && !is_form_note(c.folded)
                 && !is_flag(c.folded)
@@ -963,7 +1069,12 @@ fn read_item_fields(
             continue;
         }
         // A bare 【記述内容N】 label in the answer column is the form's, never an answer.
-        let answer = answer.filter(|a| !cues::opens_with_marker(&a.block.text));
+        // Nor is the catalog's own wording of one of the item's fields (a sheet listing
+        // the form's labels beside the answers' sheet).
+        let answer = answer.filter(|a| {
+            !cues::opens_with_marker(&a.block.text)
+                && !vocabulary.is_label_wording(a.folded, item.number)
+        });
         match (label, answer) {
             (Some((index, label)), answer) => {
                 let lines: Vec<&Cell> = waiting.drain(..).chain(answer).collect();
@@ -1240,6 +1351,67 @@ mod tests {
                 "GPS時刻同期装置を基準とするNTPによる時刻同期".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn one_row_an_item_and_a_column_a_field() {
+        let document = region(&[
+            &[
+                "通番",
+                "審査対象項目",
+                "記述内容(1)",
+                "記述内容(2)",
+                "記述内容(3)",
+            ],
+            &["1", "開示情報の日付", "2024年4月3日", "－", "－"],
+            &["2", "事業者名", "株式会社ミナセ", "7517790013569", "－"],
+            // A dash in a field the item has is the applicant's answer.
+            &["7", "役員", "－", "－", "－"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (1, 1, "2024年4月3日".to_string()),
+                (2, 1, "株式会社ミナセ".to_string()),
+                (2, 2, "7517790013569".to_string()),
+                (7, 1, "－".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sheet_listing_the_forms_labels_holds_no_answers() {
+        use crate::locate::tests::region;
+        let answers = region(
+            "回答",
+            &[
+                &["通番", "審査対象項目", "回答１", "回答２"],
+                &["1", "開示情報の日付", "2024年4月3日", ""],
+                &["2", "事業者名", "株式会社ミナセ", "7517790013569"],
+            ],
+        );
+        let labels = region(
+            "記述内容一覧",
+            &[
+                &["通番", "審査対象項目", "回答欄", "記述内容"],
+                &["1", "開示情報の日付", "回答１", "開示情報の年月日（西暦）"],
+                &["2", "事業者名", "回答１", "事業者の正式名称（商号）"],
+                &["", "", "回答２", "法人番号"],
+            ],
+        );
+        let document = crate::model::Document {
+            regions: vec![answers, labels],
+        };
+        let located = crate::locate::untimed(&document);
+        assert_eq!(
+            raws(&document),
+            [
+                (1, 1, "2024年4月3日".to_string()),
+                (2, 1, "株式会社ミナセ".to_string()),
+                (2, 2, "7517790013569".to_string()),
+            ]
+        );
+        assert!(located.notes.is_empty(), "{:?}", located.notes);
     }
 
     fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {

@@ -284,6 +284,19 @@ impl<'c> Vocabulary<'c> {
             .map(|(_, index)| index)
     }
 
+    /// Whether a text is the catalog's wording of one of item `number`'s fields, with or
+    /// without its bracketed qualifiers: the form's label, never an answer.
+    pub fn is_label_wording(&self, folded: &str, number: u32) -> bool {
+        number
+            .checked_sub(1)
+            .and_then(|i| self.labels.get(i as usize))
+            .is_some_and(|labels| {
+                labels
+                    .iter()
+                    .any(|wording| wording.spellings().any(|(label, _)| label == folded))
+            })
+    }
+
     /// How much of a text is drawn from the wording of field `index` of item `number`:
     /// the share of its bigrams found there (a label cut short, 「事業者の資本金」 or
     /// 「専用線」, is wholly drawn from its field's), 0 for a field the item lacks.

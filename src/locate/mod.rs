@@ -357,12 +357,20 @@ fn locate(
         // Entries printed side by side read one a row, answers given per data centre in
         // parallel columns read as one answer.
         let folded = grid::fold_rows(region);
-        let (region, folded) = match grid::unfold_side_by_side(region, &folded) {
+        let (region, folded) = match grid::unfold_field_columns(region, &folded, locator.catalog())
+        {
             Some(unfolded) => {
                 let folded = grid::fold_rows(&unfolded);
                 (Cow::Owned(unfolded), folded)
             }
             None => (Cow::Borrowed(region), folded),
+        };
+        let (region, folded) = match grid::unfold_side_by_side(&region, &folded) {
+            Some(unfolded) => {
+                let folded = grid::fold_rows(&unfolded);
+                (Cow::Owned(unfolded), folded)
+            }
+            None => (region, folded),
         };
         let (region, folded) = match grid::join_parallel_answers(&region, &folded) {
             Some(joined) => {
@@ -693,7 +701,7 @@ mod tests {
     use super::untimed as locate;
     use crate::model::{Block, Row};
 
-    fn region(name: &str, rows: &[&[&str]]) -> Region {
+    pub(in crate::locate) fn region(name: &str, rows: &[&[&str]]) -> Region {
         let rows = rows
             .iter()
             .zip(1u32..)
