@@ -78,13 +78,22 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
 }
 
 /// 「-2」 after an item number names its field: 「2-2」 is item 2, 記述内容2. Only a
-/// whole cell, or one where a title follows a stop (「2-2. 法人番号」), counts, so that
-/// 「3-4月」 and 「1-2.5%」 stay text.
+/// whole cell, one where a title follows a stop or a bracket (「2-2. 法人番号」,
+/// 「【12-1】…」), or one where words follow that are no counter (「2-1　事業者名」,
+/// its space folded away) counts, so that 「3-4月」, 「1-3年間」 and 「1-2.5%」 stay text.
 fn field_suffix(rest: &str) -> (Option<u32>, &str) {
+    // Counters that open no label's word (not 個, 名, 社, 期: 個人, 名称, 社員, 期間).
+    const COUNTERS: &str = "年月日時分秒週回件歳才割倍円万億千百ヶヵか";
     let ends_number = |after: &str| {
+        let words = after
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() && c.is_alphabetic() && !COUNTERS.contains(c));
         after.is_empty()
-            || (after.starts_with(['.', ':', ')', '、'])
-                && !after[1..].starts_with(|c: char| c.is_ascii_digit()))
+            || words
+            || after
+                .strip_prefix(['.', ':', ')', '、', '】', ']'])
+                .is_some_and(|tail| !tail.starts_with(|c: char| c.is_ascii_digit()))
     };
     let parsed = rest
         .strip_prefix(['-', '_'])
@@ -301,6 +310,13 @@ mod tests {
         assert_eq!(cue("通番2"), Some((2, Strong)));
         assert_eq!(cue("通番：１３３"), Some((133, Strong)));
         assert_eq!(cue("問12　資本金（選択）"), Some((12, Strong)));
+        let field = |text: &str| item_cue(&fold(text)).and_then(|c| c.field);
+        assert_eq!(field("2-1　事業者名"), Some(1));
+        assert_eq!(field("【12-1】事業者の資本金"), Some(1));
+        assert_eq!(field("2-2. 法人番号"), Some(2));
+        for text in ["3-4月", "1-3年間", "4-6月期", "1-2.5%", "1-2ヶ月"] {
+            assert_eq!(field(text), None, "{text}");
+        }
         assert_eq!(cue("問い合わせ窓口"), None);
         assert_eq!(cue("① 事業者名（2：必須開示項目）"), Some((2, Strong)));
         assert_eq!(cue("事業者名 (2: 必須開示項目)"), Some((2, Strong)));
