@@ -76,7 +76,13 @@ fn header_role(folded: &str) -> Option<Role> {
         Some(Role::Attachment)
     } else if matches!(
         words,
-        "記述内容" | "記述内容(記入事項)" | "記入事項" | "記載事項"
+        "記述内容"
+            | "記述内容(記入事項)"
+            | "記入事項"
+            | "記載事項"
+            | "質問"
+            | "設問"
+            | "質問事項"
     ) {
         Some(Role::Label)
     } else if has(ANSWER_HEADINGS) {
@@ -1412,6 +1418,26 @@ mod tests {
             ]
         );
         assert!(located.notes.is_empty(), "{:?}", located.notes);
+    }
+
+    #[test]
+    fn a_question_sheets_heading_printed_again_atop_a_page_is_no_answer() {
+        let document = region(&[
+            &["質問", "回答内容"],
+            &[
+                "23-1 個人情報の取扱いに関する規程の有無",
+                "有り：個人情報保護規程",
+            ],
+            &["質問", "回答内容"],
+            &["35 サービス開始時期", "2009年8月1日"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (23, 1, "有り：個人情報保護規程".to_string()),
+                (35, 1, "2009年8月1日".to_string())
+            ]
+        );
     }
 
     fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {
