@@ -1440,6 +1440,43 @@ mod tests {
         );
     }
 
+    #[test]
+    fn short_titles_start_their_items_where_nothing_is_numbered() {
+        // The sub-section 「（1）開示情報の日付」 reads as item 1; every other item is
+        // known by its title alone, however short.
+        let document = region(&[
+            &["項目名", "記述内容", "記入欄"],
+            &["（1）開示情報の日付"],
+            &[
+                "開示情報の日付",
+                "開示情報の年月日（西暦）",
+                "2025年1月20日",
+            ],
+            &[
+                "事業者名",
+                "【記述内容1】事業者の正式名称（商号）",
+                "株式会社リバー",
+            ],
+            &["", "【記述内容2】法人番号", "2487568410294"],
+            &[
+                "事業所",
+                "【記述内容1】事業者の本店所在地",
+                "東京都江東区青海二丁目7番4号",
+            ],
+            &["役員", "役員数", "8人"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (1, 1, "2025年1月20日".to_string()),
+                (2, 1, "株式会社リバー".to_string()),
+                (2, 2, "2487568410294".to_string()),
+                (4, 1, "東京都江東区青海二丁目7番4号".to_string()),
+                (7, 1, "8人".to_string()),
+            ]
+        );
+    }
+
     fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {
         crate::locate::untimed(document)
             .items

@@ -170,9 +170,9 @@ impl<'c> Vocabulary<'c> {
         }
     }
 
-    /// The one item of `numbers` a cell names by its title, whole or cut short (a
-    /// title the cell beside it clipped, its number with it): four characters at the
-    /// least, before any bracket.
+    /// The one item of `numbers` a cell names by its title: whole, however short
+    /// (「役員」), or cut short (a title the cell beside it clipped, its number with it)
+    /// to four characters at the least, before any bracket.
     pub fn item_titled_among(&self, folded: &str, numbers: std::ops::Range<u32>) -> Option<u32> {
         let whole = cues::strip_heading_marks(folded);
         let whole = whole.trim().trim_end_matches('(').trim_end();
@@ -181,10 +181,11 @@ impl<'c> Vocabulary<'c> {
             .into_iter()
             .filter(|text| text.chars().count() >= 4)
             .collect();
+        let whole_title = |title: &str| whole.chars().nth(1).is_some() && title == whole;
         let mut named = numbers.filter(|&number| {
             self.titles_of(number)
                 .iter()
-                .any(|title| texts.iter().any(|text| title.starts_with(text)))
+                .any(|title| whole_title(title) || texts.iter().any(|text| title.starts_with(text)))
         });
         match (named.next(), named.next()) {
             (Some(only), None) => Some(only),
