@@ -146,12 +146,17 @@ fn in_range(number: u32) -> Option<u32> {
     (1..=ITEM_COUNT).contains(&number).then_some(number)
 }
 
+/// The bullets that open a heading or a label line (「■会社名」, 「▼ 法人番号」). ○ and ・
+/// open an answer as often (「○ 有り」), and are told apart where they are stripped.
+pub const BULLETS: [char; 9] = ['■', '□', '◆', '◇', '●', '▼', '▽', '★', '☆'];
+
 /// Drops the guide's sub-numbering (①, ⑤) and bullets in front of a heading.
 pub fn strip_heading_marks(folded: &str) -> String {
     folded
         .trim_start_matches(|c: char| {
             crate::text::is_circled_number(c)
-                || matches!(c, '・' | '○' | '●' | '■' | '□' | '◆' | '-')
+                || BULLETS.contains(&c)
+                || matches!(c, '・' | '○' | '-')
         })
         .to_string()
 }

@@ -165,12 +165,19 @@ pub(super) fn locate_flow(
         let answer_follows = blocks.get(k + 1).is_none_or(|next| {
             cues::answer_body(&next.text, questionnaire).len() != next.text.len()
         });
+        // A bullet marks a label as an answer mark marks its answer (「▼ 法人番号」).
+        let bulleted = folded.starts_with(cues::BULLETS);
         let cut_short = || {
-            answer_follows
-                .then(|| {
-                    vocabulary.label_opening(&cues::strip_heading_marks(&folded), current.number())
-                })
-                .flatten()
+            let words = cues::strip_heading_marks(&folded);
+            let opening = || vocabulary.label_opening(&words, current.number());
+            let shared = || vocabulary.shares_label_opening(&words, current.number());
+            if bulleted {
+                opening().or_else(shared)
+            } else if answer_follows {
+                opening()
+            } else {
+                None
+            }
         };
         if let Some(index) = bare_label(&folded, current.number(), vocabulary)
             .or_else(cut_short)
@@ -416,6 +423,30 @@ mod tests {
                 (2, 1, "株式会社サンプル"),
                 (2, 2, "1234567890123"),
                 (3, 1, "2009年4月1日"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bullet_marks_a_label_and_a_one_line_note_skips_one_line() {
+        let document = paragraphs(&[
+            "No.6　代表者（必須開示項目）",
+            "▼ 代表者氏名",
+            "記入例：代表取締役社長　〇〇 〇〇",
+            "代表取締役 山田太郎",
+            "▼ 代表者経歴（生年月日、学歴、業務履歴、資格等）",
+            "1970年生。",
+            "No.117　給電ルート（必須開示項目）",
+            "▼ 給電ルート（系統）について、①異なる変電所から給電ルートで2ルート以上確保、②同一変電所から複数の給電ルートを確保",
+            "※いずれかを選択してください。",
+            "②",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (6, 1, "代表取締役 山田太郎"),
+                (6, 2, "1970年生。"),
+                (117, 1, "②"),
             ]
         );
     }

@@ -914,9 +914,9 @@ pub(super) fn strip_marks(label: &str) -> String {
     loop {
         let before = text;
         text = text
-            .trim_start_matches([
-                '■', '□', '◆', '◇', '●', '○', '▼', '▽', '★', '☆', '・', '-', '*', '※', '【', '[',
-            ])
+            .trim_start_matches(|c: char| {
+                cues::BULLETS.contains(&c) || matches!(c, '○' | '・' | '-' | '*' | '※' | '【' | '[')
+            })
             .trim();
         if let Some(cue) = cues::item_cue(&fold(text))
             && !cue.rest.is_empty()
@@ -1372,7 +1372,7 @@ fn opens_label(text: &str) -> bool {
                 .is_empty()
         });
     let folded = fold(text);
-    let marked = "■□◆◇●▼▽★☆".contains(first)
+    let marked = cues::BULLETS.contains(&first)
         || bracketed
         || (cues::item_cue(&folded)
             .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty())

@@ -3,7 +3,9 @@
 //! heading.
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
-use super::weights::{FORM_TITLE_LENGTH, LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE};
+use super::weights::{
+    FORM_TITLE_LENGTH, LABEL_OPENING, SHARED_LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE,
+};
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, without_brackets};
 use std::collections::{HashMap, HashSet};
@@ -215,6 +217,8 @@ impl<'c> Vocabulary<'c> {
             Some(FieldMarker::Unnumbered) if labels.len() == 1 => return Some((1, 1.0)),
             _ => {}
         }
+        // 「▼ 法人番号」: the bullet opens the label, it is none of its words.
+        let folded = folded.trim_start_matches(cues::BULLETS);
         let text = folded
             .trim_start_matches(['【', '['])
             .split_once(['】', ']'])
@@ -282,6 +286,25 @@ impl<'c> Vocabulary<'c> {
                     .spellings()
                     .any(|(label, _)| label.starts_with(folded))
             })
+            .map(|(_, index)| index)
+    }
+
+    /// The field of item `number` whose wording opens as the text does for a clause at
+    /// the least (「給電ルート（系統）について、①異なる変電所から…」, the guide's label with
+    /// its choices written out): for a line a bullet marks as a label.
+    pub fn shares_label_opening(&self, folded: &str, number: u32) -> Option<u32> {
+        let labels = self.labels.get(number.checked_sub(1)? as usize)?;
+        let shared = |label: &str| {
+            label
+                .chars()
+                .zip(folded.chars())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        labels
+            .iter()
+            .zip(1u32..)
+            .find(|(wording, _)| shared(&wording.label) >= SHARED_LABEL_OPENING)
             .map(|(_, index)| index)
     }
 

@@ -52,6 +52,11 @@ pub(super) const STACKED_LABEL_HEAD: usize = 8;
 /// likely an answer picking the first thing the label lists.
 pub(super) const LABEL_OPENING: usize = 4;
 
+/// How many characters a line a bullet marks as a label (「▼ 給電ルート（系統）について、
+/// ①…」) must open with as a field's wording does: a clause, so that a bulleted answer
+/// naming a thing the label names (「■ 物理サーバ」) is not taken for it.
+pub(super) const SHARED_LABEL_OPENING: usize = 8;
+
 /// The longest a form's title printed atop a sheet or page runs (the IoT form's is 40
 /// characters with its chapter in brackets); a longer text naming the certification is
 /// an applicant's sentence.
