@@ -241,7 +241,9 @@ fn enumerated_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Optio
     if cue.rest.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return None;
     }
-    (vocabulary.drawn_from_label(&cue.rest, number, cue.number) >= ENUMERATED_LABEL)
+    // 「1. 開示情報の日付」 under item 1 is its heading written again, not its field.
+    let drawn = vocabulary.drawn_from_label(&cue.rest, number, cue.number);
+    (drawn >= ENUMERATED_LABEL && drawn > vocabulary.title_score(&cue.rest, cue.number))
         .then_some(cue.number)
 }
 
@@ -360,6 +362,10 @@ mod tests {
             "(1) 該当する財務監査・財務データの状況を",
             // An answer picking choices as the form numbers them is no label.
             "(1)(4)",
+            // The heading written again with the sub-section's numbering.
+            "（１）開示情報の日付",
+            "1. 開示情報の日付",
+            "開示情報の年月日（西暦）",
             "問89　解約時違約金（選択）",
             // Cut short at its comma, without number: a label, since its answer follows.
             "解約時違約金",
