@@ -32,6 +32,7 @@ pub(super) enum Role {
     Answer,
     /// A header word that names the answer column only when no other column does.
     WeakAnswer,
+    /// 添付資料, 備考, a renewal's previous answers: beside the answer, never it.
     Attachment,
     /// 必須／選択: what the guide asks, never an answer.
     Flag,
@@ -65,14 +66,36 @@ fn header_role(folded: &str) -> Option<Role> {
     if is_centre_heading(words) {
         return Some(Role::Answer);
     }
+    // A renewal applicant's last answers beside this time's (「前回（2023年3月申請）」 |
+    // 「今回（2025年1月申請）」): only this time's are answers.
+    let head = words.split('(').next().unwrap_or(words);
+    if head.chars().count() <= 10 {
+        if head.starts_with("前回") || head.starts_with("変更前") {
+            return Some(Role::Attachment);
+        }
+        if head.starts_with("今回") || head.starts_with("変更後") {
+            return Some(Role::Answer);
+        }
+    }
     if words.chars().count() > 10 || cues::item_cue(words).is_some() {
         return None;
     }
     let has = |candidates: &[&str]| candidates.iter().any(|w| words.contains(w));
     if is_flag(words) {
         Some(Role::Flag)
-    } else if has(&["添付", "備考", "参考資料", "参照資料", "証跡", "エビデンス"])
-    {
+    } else if has(&[
+        "添付",
+        "備考",
+        "参考資料",
+        "参照資料",
+        "証跡",
+        "エビデンス",
+        "コメント",
+    ]) || matches!(
+        words,
+        "判定" | "評価" | "確認結果" | "事務局確認" | "事務局確認欄"
+    ) {
+        // Beside the answers, never them: attachments, remarks, a reviewer's verdict.
         Some(Role::Attachment)
     } else if matches!(
         words,
@@ -97,7 +120,14 @@ fn header_role(folded: &str) -> Option<Role> {
     ) {
         // Section columns: they hold the guide's headings, never a label or an answer.
         Some(Role::Section)
-    } else if has(&["審査対象項目", "項目名", "開示項目", "審査項目", "小項目"]) || words == "項目"
+    } else if has(&[
+        "審査対象項目",
+        "項目名",
+        "開示項目",
+        "審査項目",
+        "小項目",
+        "確認項目",
+    ]) || words == "項目"
     {
         Some(Role::Title)
     } else if matches!(words, "no" | "no." | "#" | "通番" | "連番")
@@ -1473,6 +1503,64 @@ mod tests {
                 (2, 2, "2487568410294".to_string()),
                 (4, 1, "東京都江東区青海二丁目7番4号".to_string()),
                 (7, 1, "8人".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn columns_beside_the_answers_are_not_them() {
+        // A renewal's last answers beside this time's, and a consultant's verdict.
+        let renewal = region(&[
+            &[
+                "No./項目",
+                "記述内容",
+                "前回（2023年3月申請）",
+                "今回（2025年1月申請）",
+            ],
+            &[
+                "1　開示情報の日付",
+                "開示情報の年月日（西暦）",
+                "2023年5月26日",
+                "2025年5月26日",
+            ],
+            &[
+                "11　資本金",
+                "事業者の資本金（単独ベース）",
+                "90百万円",
+                "100百万円",
+            ],
+        ]);
+        assert_eq!(
+            raws(&renewal),
+            [
+                (1, 1, "2025年5月26日".to_string()),
+                (11, 1, "100百万円".to_string())
+            ]
+        );
+        let checked = region(&[
+            &["章", "No.", "確認項目", "記入欄", "判定", "コメント"],
+            &[
+                "事業者",
+                "1",
+                "開示情報の日付：開示情報の年月日（西暦）",
+                "2025年10月15日",
+                "○",
+                "",
+            ],
+            &[
+                "事業者",
+                "11",
+                "資本金：事業者の資本金（単独ベース）",
+                "100百万円",
+                "要確認",
+                "単位を確認",
+            ],
+        ]);
+        assert_eq!(
+            raws(&checked),
+            [
+                (1, 1, "2025年10月15日".to_string()),
+                (11, 1, "100百万円".to_string())
             ]
         );
     }
