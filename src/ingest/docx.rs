@@ -9,9 +9,11 @@
 //! `\n`, ruby readings, deleted text, field instructions, the fallback copy of a text box
 //! and the placeholder of an empty content control are left out. A text box belongs to
 //! the paragraph that anchors it; a table nested in a cell is part of that cell's text
-//! (cells joined by `\t`, rows by `\n`). Automatic list numbers are not in
-//! `document.xml` and are not read.
+//! (cells joined by `\t`, rows by `\n`). Automatic list numbers, which are not in
+//! `document.xml`, are drawn before their paragraph's text as Word draws them
+//! (`word_lists`).
 
+use super::word_lists::{ListRef, Lists};
 use super::{Deadline, ErrorKind, IngestError, Limits, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -20,6 +22,9 @@ use quick_xml::{NsReader, XmlVersion};
 use std::io::{Cursor, Read};
 
 const DOCUMENT_PART: &str = "word/document.xml";
+/// Where Word keeps list definitions, and the paragraph styles that number with them.
+const NUMBERING_PART: &str = "word/numbering.xml";
+const STYLES_PART: &str = "word/styles.xml";
 /// WordprocessingML, transitional and strict.
 const WORD_NAMESPACES: [&str; 2] = [
     "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -28,40 +33,47 @@ const WORD_NAMESPACES: [&str; 2] = [
 const MARKUP_COMPATIBILITY: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 
 pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Document, IngestError> {
-    let xml = document_xml(bytes, limits.max_xml_bytes)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(format!("Word 文書として読めません（詳細：{e}）")))?;
+    let xml = part_xml(&mut archive, DOCUMENT_PART, limits.max_xml_bytes)?;
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
+    // The list parts only add numbers: one that does not read leaves them out.
+    let optional =
+        |archive: &mut zip::ZipArchive<_>, name| part_xml(archive, name, limits.max_xml_bytes).ok();
+    let numbering = optional(&mut archive, NUMBERING_PART);
+    let styles = numbering
+        .as_ref()
+        .and_then(|_| optional(&mut archive, STYLES_PART));
     Walker {
         max_depth: limits.max_xml_depth as usize,
+        lists: Lists::read(numbering.as_deref(), styles.as_deref()),
         ..Walker::default()
     }
     .run(xml, deadline)
 }
 
-/// The inflated main part, refused above `max_xml_bytes`.
-fn document_xml(bytes: &[u8], max_xml_bytes: u64) -> Result<String, IngestError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(format!("Word 文書として読めません（詳細：{e}）")))?;
+/// A part of the package inflated, refused above `max_xml_bytes`.
+fn part_xml(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    max_xml_bytes: u64,
+) -> Result<String, IngestError> {
     let entry = archive
-        .by_name(DOCUMENT_PART)
-        .map_err(|e| unreadable(format!("{DOCUMENT_PART} を開けません（詳細：{e}）")))?;
+        .by_name(name)
+        .map_err(|e| unreadable(format!("{name} を開けません（詳細：{e}）")))?;
     let mut xml = Vec::new();
     entry
         .take(max_xml_bytes.saturating_add(1))
         .read_to_end(&mut xml)
-        .map_err(|e| unreadable(format!("{DOCUMENT_PART} を展開できません（詳細：{e}）")))?;
+        .map_err(|e| unreadable(format!("{name} を展開できません（詳細：{e}）")))?;
     if xml.len() as u64 > max_xml_bytes {
         return Err(IngestError::new(
             ErrorKind::TooLarge,
-            format!(
-                "{DOCUMENT_PART} を展開すると {max_xml_bytes} バイトを超えます（max_xml_bytes）"
-            ),
+            format!("{name} を展開すると {max_xml_bytes} バイトを超えます（max_xml_bytes）"),
         ));
     }
-    String::from_utf8(xml).map_err(|e| {
-        unreadable(format!(
-            "{DOCUMENT_PART} が UTF-8 ではありません（詳細：{e}）"
-        ))
-    })
+    String::from_utf8(xml)
+        .map_err(|e| unreadable(format!("{name} が UTF-8 ではありません（詳細：{e}）")))
 }
 
 fn unreadable(message: impl Into<String>) -> IngestError {
@@ -97,6 +109,11 @@ enum Kind {
     ContentControl,
     Placeholder,
     ContentControlContent,
+    ParagraphProperties,
+    ParagraphStyle,
+    ListProperties,
+    ListLevel,
+    ListInstance,
     Other,
 }
 
@@ -129,6 +146,11 @@ fn kind_of(namespace: &ResolveResult, local: &str) -> Kind {
             "sdt" => Kind::ContentControl,
             "showingPlcHdr" => Kind::Placeholder,
             "sdtContent" => Kind::ContentControlContent,
+            "pPr" => Kind::ParagraphProperties,
+            "pStyle" => Kind::ParagraphStyle,
+            "numPr" => Kind::ListProperties,
+            "ilvl" => Kind::ListLevel,
+            "numId" => Kind::ListInstance,
             _ => Kind::Other,
         }
     } else if *namespace == MARKUP_COMPATIBILITY {
@@ -178,6 +200,8 @@ enum Context {
         body: Option<u32>,
         /// A text box was just added as a line of its own: the next text starts a new line.
         line_pending: bool,
+        /// The list its properties put it in, if any.
+        list: ListRef,
     },
     Cell {
         parts: Vec<String>,
@@ -220,6 +244,7 @@ struct Walker {
     tables: u32,
     /// Deepest element nesting accepted (`max_xml_depth`); Word stays far below it.
     max_depth: usize,
+    lists: Lists,
 }
 
 impl Walker {
@@ -341,8 +366,31 @@ impl Walker {
                     text: String::new(),
                     body,
                     line_pending: false,
+                    list: ListRef::default(),
                 });
                 frame.context = true;
+            }
+            // The paragraph's own properties (not those of a tracked change, a run, a
+            // style): its style and its place in a list.
+            Kind::ParagraphStyle | Kind::ListLevel | Kind::ListInstance => {
+                let path: Vec<Kind> = self.stack.iter().rev().take(3).map(|f| f.kind).collect();
+                let own = match kind {
+                    Kind::ParagraphStyle => {
+                        path.starts_with(&[Kind::ParagraphProperties, Kind::Paragraph])
+                    }
+                    _ => path.starts_with(&[
+                        Kind::ListProperties,
+                        Kind::ParagraphProperties,
+                        Kind::Paragraph,
+                    ]),
+                };
+                if own && let Some(Context::Paragraph { list, .. }) = self.contexts.last_mut() {
+                    match kind {
+                        Kind::ParagraphStyle => list.style = attribute(element, "val")?,
+                        Kind::ListLevel => list.level = number_attribute(element)?,
+                        _ => list.instance = number_attribute(element)?,
+                    }
+                }
             }
             Kind::Table => {
                 let number = if self.contexts.is_empty() {
@@ -447,21 +495,34 @@ impl Walker {
             return;
         };
         match context {
-            Context::Paragraph { text, body, .. } => match body {
-                Some(paragraph) => {
-                    if !text.trim().is_empty() {
-                        self.body.push(Row {
-                            blocks: vec![Block {
-                                text,
-                                column: 0,
-                                column_span: 1,
-                                at: Location::Paragraph { paragraph },
-                            }],
-                        });
-                    }
+            Context::Paragraph {
+                mut text,
+                body,
+                list,
+                ..
+            } => {
+                // Counted whether the paragraph holds text or not, as Word counts it.
+                if let Some(number) = self.lists.heading_number(&list)
+                    && !text.trim().is_empty()
+                {
+                    text = format!("{number} {text}");
                 }
-                None => self.add_part(text),
-            },
+                match body {
+                    Some(paragraph) => {
+                        if !text.trim().is_empty() {
+                            self.body.push(Row {
+                                blocks: vec![Block {
+                                    text,
+                                    column: 0,
+                                    column_span: 1,
+                                    at: Location::Paragraph { paragraph },
+                                }],
+                            });
+                        }
+                    }
+                    None => self.add_part(text),
+                }
+            }
             Context::Cell {
                 parts,
                 span,
@@ -706,6 +767,56 @@ mod tests {
 
     fn at_cell(table: u32, row: u32, col: u32) -> Location {
         Location::TableCell { table, row, col }
+    }
+
+    #[test]
+    fn headings_numbered_by_word_carry_their_numbers() {
+        let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+        let numbering = format!(
+            r#"<w:numbering {w}><w:abstractNum w:abstractNumId="0">
+            <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="第%1章"/></w:lvl>
+            <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>
+            </w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#
+        );
+        let styles = format!(
+            r#"<w:styles {w}><w:style w:type="paragraph" w:styleId="Heading2"><w:pPr><w:numPr>
+            <w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>"#
+        );
+        let numbered = |level: u32, text: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+            )
+        };
+        let body = [
+            numbered(0, "「事業者」に関わる項目"),
+            numbered(1, "開示情報の日付"),
+            p("2024年6月1日"),
+            r#"<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>事業者名</w:t></w:r></w:p>"#
+                .to_string(),
+            // A tracked change's old properties are not the paragraph's.
+            r#"<w:p><w:pPr><w:pPrChange><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:pPrChange></w:pPr><w:r><w:t>株式会社サンプル</w:t></w:r></w:p>"#
+                .to_string(),
+        ]
+        .concat();
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NAMESPACES}><w:body>{body}</w:body></w:document>"#
+        );
+        let bytes = package(&[
+            (DOCUMENT_PART, xml.as_bytes()),
+            (NUMBERING_PART, numbering.as_bytes()),
+            (STYLES_PART, styles.as_bytes()),
+        ]);
+        let document = read(&bytes, &Limits::default()).unwrap();
+        assert_eq!(
+            texts(&document),
+            [
+                "「事業者」に関わる項目",
+                "1. 開示情報の日付",
+                "2024年6月1日",
+                "2. 事業者名",
+                "株式会社サンプル"
+            ]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod ods_display;
 mod pdf;
 pub mod sniff;
 mod spreadsheet;
+mod word_lists;
 mod xls_formats;
 mod zip_guard;
 
