@@ -1109,9 +1109,11 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             open = false;
             continue;
         }
+        // A cell merged wide is a banner when it stands alone; beside a label it is the
+        // answer merged across the columns the form gives it.
         let answer = row
             .iter()
-            .find(|c| c.column == answer_column && c.span <= 2);
+            .find(|c| c.column == answer_column && (c.span <= 2 || row.len() > 1));
         let mut titles: Vec<&Cell> = Vec::new();
         let mut labels: Vec<&Cell> = Vec::new();
         for cell in row.iter().filter(|c| is_label_column(c.column)) {
@@ -2075,5 +2077,61 @@ mod tests {
             .map(|i| pair("資本金", i))
             .collect();
         assert!(matcher().assign(&many, &[], Some(now)).is_none());
+    }
+
+    #[test]
+    fn an_answer_merged_across_columns_beside_its_label_is_read() {
+        use crate::model::{Block, Document, Location, Region, Row};
+        // No item numbers; labels merged across two columns, answers across three.
+        let row = |cells: &[(u32, u32, &str)]| Row {
+            blocks: cells
+                .iter()
+                .map(|(column, span, text)| Block {
+                    text: text.to_string(),
+                    column: *column,
+                    column_span: *span,
+                    at: Location::Cell {
+                        sheet: "事業者".into(),
+                        row: 1,
+                        col: column + 1,
+                    },
+                })
+                .collect(),
+        };
+        let region = Region {
+            name: "事業者".into(),
+            rows: vec![
+                row(&[
+                    (0, 1, "項目"),
+                    (1, 1, "区分"),
+                    (2, 2, "記述内容"),
+                    (4, 3, "記入欄"),
+                ]),
+                row(&[(0, 7, "【事業者】")]),
+                row(&[
+                    (0, 1, "事業者名"),
+                    (1, 1, "●"),
+                    (2, 2, "事業者の正式名称（商号）"),
+                    (4, 3, "株式会社ハーベスト"),
+                ]),
+                row(&[(1, 1, "●"), (2, 2, "法人番号"), (4, 3, "1884881867384")]),
+            ],
+        };
+        let located = crate::locate::untimed(&Document {
+            regions: vec![region],
+        });
+        let found: Vec<(u32, u32, &str)> = located
+            .items
+            .iter()
+            .flat_map(|i| {
+                i.fields
+                    .iter()
+                    .map(move |f| (i.number, f.index, f.raw.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [(2, 1, "株式会社ハーベスト"), (2, 2, "1884881867384")]
+        );
     }
 }
