@@ -4,7 +4,7 @@
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::weights::{
-    FORM_TITLE_LENGTH, LABEL_OPENING, SHARED_LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE,
+    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_OPENING, SHARED_LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE,
 };
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, without_brackets};
@@ -373,7 +373,7 @@ impl<'c> Vocabulary<'c> {
             .chain(texts)
             .filter(|t| !t.is_empty())
         {
-            confirmed |= self.title_score(text, cue.number) >= 0.5;
+            confirmed |= self.title_score(text, cue.number) >= CUE_REST_NAMES_ITEM;
             if let Some(other) = self.item_named_by(text) {
                 named.get_or_insert(other);
             }
