@@ -43,7 +43,8 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
     let numbering = optional(&mut archive, NUMBERING_PART);
     let styles = numbering
         .as_ref()
-        .and_then(|_| optional(&mut archive, STYLES_PART));
+        .and_then(|_| optional(&mut archive, STYLES_PART))
+        .map(|styles| Lists::used_styles(xml, &styles));
     Walker {
         max_depth: limits.max_xml_depth as usize,
         lists: Lists::read(numbering.as_deref(), styles.as_deref()),

@@ -161,6 +161,35 @@ impl Lists {
         lists
     }
 
+    /// The styles the document's paragraphs use, cut out of the styles part: Word's
+    /// styles part runs to hundreds of kilobytes of styles no paragraph uses, and only
+    /// the used ones can number a paragraph.
+    pub fn used_styles(document: &str, styles: &str) -> String {
+        let mut used: Vec<&str> = document
+            .match_indices("pStyle")
+            .filter_map(|(at, _)| {
+                let element = &document[at..];
+                let element = &element[..element.find('>')?];
+                let value = &element[element.find("val=\"")? + 5..];
+                Some(&value[..value.find('"')?])
+            })
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let mut kept = String::new();
+        for id in used {
+            let Some(at) = styles.find(&format!("styleId=\"{id}\"")) else {
+                continue;
+            };
+            let start = styles[..at].rfind('<').unwrap_or(at);
+            let end = styles[at..]
+                .find("style>")
+                .map_or(styles.len(), |e| at + e + "style>".len());
+            kept.push_str(&styles[start..end]);
+        }
+        kept
+    }
+
     fn read_numbering(&mut self, xml: &str) {
         let mut reader = Reader::from_str(xml);
         // (definition, level) being read; (instance, level) of an override.
@@ -455,6 +484,26 @@ mod tests {
         // Nothing read, nothing drawn.
         let mut broken = Lists::read(Some("<w:numbering><w:abstractNum"), None);
         assert_eq!(broken.number(&direct(5, 0)), None);
+    }
+
+    #[test]
+    fn only_the_styles_paragraphs_use_are_read() {
+        let document = r#"<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr></w:p>"#;
+        let kept = Lists::used_styles(document, STYLES);
+        assert!(
+            kept.starts_with("<w:style") && kept.ends_with("</w:style>"),
+            "{kept}"
+        );
+        assert!(
+            kept.contains("Heading2") && !kept.contains("Normal"),
+            "{kept}"
+        );
+        let mut lists = Lists::read(Some(NUMBERING), Some(&kept));
+        let heading = ListRef {
+            style: Some("Heading2".into()),
+            ..ListRef::default()
+        };
+        assert_eq!(lists.heading_number(&heading).as_deref(), Some("1."));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::weights::{
-    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_OPENING, SHARED_LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE,
+    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_OPENING, SHARED_LABEL_OPENING,
+    STACKED_LABEL_HEAD, TITLE_AT_EDGE,
 };
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, without_brackets};
