@@ -57,10 +57,10 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
     })
 }
 
-/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「#2」, a questionnaire's 「Q2-1.」 or 「問2」,
+/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「項目2」, 「#2」, a questionnaire's 「Q2-1.」 or 「問2」,
 /// optionally followed by a title.
 fn prefixed_cue(folded: &str) -> Option<ItemCue> {
-    const PREFIXES: [&str; 8] = ["no.", "no", "通番", "項番", "番号", "#", "q", "問"];
+    const PREFIXES: [&str; 9] = ["no.", "no", "通番", "項番", "番号", "項目", "#", "q", "問"];
     let (prefix, rest) = PREFIXES
         .iter()
         .find_map(|p| Some((*p, folded.strip_prefix(p)?)))?;
@@ -323,6 +323,8 @@ mod tests {
             assert_eq!(field(text), None, "{text}");
         }
         assert_eq!(cue("問い合わせ窓口"), None);
+        assert_eq!(cue("項目１２　資本金　［必須］"), Some((12, Strong)));
+        assert_eq!(cue("項目名"), None);
         assert_eq!(cue("① 事業者名（2：必須開示項目）"), Some((2, Strong)));
         assert_eq!(cue("事業者名 (2: 必須開示項目)"), Some((2, Strong)));
         assert_eq!(
