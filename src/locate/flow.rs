@@ -26,8 +26,9 @@ use super::matching::{
 };
 use super::weights::{BARE_LABEL, ENUMERATED_LABEL, TITLE_NAMES_ITEM};
 use super::{Collector, OpenItem};
-use crate::model::{Block, Region};
+use crate::model::{Block, Region, Row};
 use crate::text::fold;
+use std::borrow::Cow;
 
 pub(super) fn locate_flow(
     region: &Region,
@@ -66,11 +67,11 @@ pub(super) fn locate_flow(
     let example = |row: &&crate::model::Row| {
         row.blocks.len() > 1 && is_example_mark(&fold(&row.blocks[0].text))
     };
-    let blocks: Vec<&Block> = region
+    let blocks: Vec<Cow<Block>> = region
         .rows
         .iter()
         .filter(|row| !example(row))
-        .flat_map(|row| row.blocks.iter())
+        .flat_map(numbered_line)
         .filter(|block| !block.text.trim().is_empty())
         .collect();
     for (k, block) in blocks.iter().enumerate() {
@@ -213,6 +214,25 @@ pub(super) fn locate_flow(
             awaiting: last.awaiting(),
         });
         last.finish(collector);
+    }
+}
+
+/// A row's blocks, read as lines of text; a list number printed apart from its line
+/// (「1.」 | 「開示情報の日付」, a tab after a one-digit number) is read with it.
+fn numbered_line(row: &Row) -> Vec<Cow<'_, Block>> {
+    let bare_number =
+        |block: &Block| cues::item_cue(&fold(&block.text)).is_some_and(|cue| cue.rest.is_empty());
+    match row.blocks.as_slice() {
+        [number, line, rest @ ..] if bare_number(number) && !bare_number(line) => {
+            let joined = Block {
+                text: format!("{} {}", number.text.trim_end(), line.text.trim_start()),
+                ..number.clone()
+            };
+            std::iter::once(Cow::Owned(joined))
+                .chain(rest.iter().map(Cow::Borrowed))
+                .collect()
+        }
+        blocks => blocks.iter().map(Cow::Borrowed).collect(),
     }
 }
 
@@ -455,6 +475,32 @@ mod tests {
                 (117, 1, "②"),
             ]
         );
+    }
+
+    #[test]
+    fn a_list_number_printed_apart_from_its_line_is_read_with_it() {
+        use crate::model::{Block, Row};
+        let block = |text: &str| Block {
+            text: text.to_string(),
+            column: 0,
+            column_span: 1,
+            at: Location::Page { page: 1 },
+        };
+        let texts = |row: &Row| -> Vec<String> {
+            super::numbered_line(row)
+                .iter()
+                .map(|b| b.text.clone())
+                .collect()
+        };
+        let heading = Row {
+            blocks: vec![block("1."), block("開示情報の日付")],
+        };
+        assert_eq!(texts(&heading), ["1. 開示情報の日付"]);
+        // Two figures side by side are two answers' lines, not a number and its line.
+        let figures = Row {
+            blocks: vec![block("1"), block("2")],
+        };
+        assert_eq!(texts(&figures), ["1", "2"]);
     }
 
     #[test]
