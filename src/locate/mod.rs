@@ -354,31 +354,14 @@ fn locate(
     let mut readings: Vec<RegionReading> = Vec::new();
     let mut open_item: Option<OpenItem> = None;
     for region in &document.regions {
-        // Entries printed side by side read one a row, answers given per data centre in
-        // parallel columns read as one answer.
-        let folded = grid::fold_rows(region);
-        let (region, folded) = match grid::unfold_field_columns(region, &folded, locator.catalog())
-        {
-            Some(unfolded) => {
-                let folded = grid::fold_rows(&unfolded);
-                (Cow::Owned(unfolded), folded)
-            }
-            None => (Cow::Borrowed(region), folded),
-        };
-        let (region, folded) = match grid::unfold_side_by_side(&region, &folded) {
-            Some(unfolded) => {
-                let folded = grid::fold_rows(&unfolded);
-                (Cow::Owned(unfolded), folded)
-            }
-            None => (region, folded),
-        };
-        let (region, folded) = match grid::join_parallel_answers(&region, &folded) {
-            Some(joined) => {
-                let folded = grid::fold_rows(&joined);
-                (Cow::Owned(joined), folded)
-            }
-            None => (region, folded),
-        };
+        let (region, folded) = (Cow::Borrowed(region), grid::fold_rows(region));
+        // A row an item and a column a field, entries printed side by side: one a row;
+        // answers given per data centre in parallel columns: one answer.
+        let (region, folded) = reshaped(region, folded, |region, folded| {
+            grid::unfold_field_columns(region, folded, locator.catalog())
+        });
+        let (region, folded) = reshaped(region, folded, grid::unfold_side_by_side);
+        let (region, folded) = reshaped(region, folded, grid::join_parallel_answers);
         let is_flow = is_flow(&folded);
         let mut numbered = Collector::default();
         // An item some of whose fields were answered goes on only in a flow: a table
@@ -501,6 +484,21 @@ fn locate(
         located.matched_by = MatchedBy::Labels;
     }
     Ok(located)
+}
+
+/// The region as `reshape` lays it out anew, its rows folded again, where it applies.
+fn reshaped<'r>(
+    region: Cow<'r, Region>,
+    folded: Vec<grid::FoldedRow>,
+    reshape: impl FnOnce(&Region, &[grid::FoldedRow]) -> Option<Region>,
+) -> (Cow<'r, Region>, Vec<grid::FoldedRow>) {
+    match reshape(&region, &folded) {
+        Some(new) => {
+            let folded = grid::fold_rows(&new);
+            (Cow::Owned(new), folded)
+        }
+        None => (region, folded),
+    }
 }
 
 /// Paragraphs (one block a row) read as a flow of headings, labels and answers;
