@@ -64,9 +64,7 @@ pub(super) fn locate_flow(
         answers = Some(resumed);
     }
     // A row the form marks as its example (「記入例 | 株式会社〇〇」) is no applicant's.
-    let example = |row: &&crate::model::Row| {
-        row.blocks.len() > 1 && is_example_mark(&fold(&row.blocks[0].text))
-    };
+    let example = |row: &&Row| row.blocks.len() > 1 && is_example_mark(&fold(&row.blocks[0].text));
     let blocks: Vec<Cow<Block>> = region
         .rows
         .iter()
@@ -163,18 +161,18 @@ pub(super) fn locate_flow(
         // A label cut short is told from an answer naming the first thing a label lists
         // by what follows it: an answer after its mark (「回答：」, 「→」), or the end of
         // the region (the answer in a box of its own below).
-        let answer_follows = blocks.get(k + 1).is_none_or(|next| {
-            cues::answer_body(&next.text, questionnaire).len() != next.text.len()
-        });
-        // A bullet marks a label as an answer mark marks its answer (「▼ 法人番号」).
-        let bulleted = folded.starts_with(cues::BULLETS);
+        let answer_follows = || {
+            blocks.get(k + 1).is_none_or(|next| {
+                cues::answer_body(&next.text, questionnaire).len() != next.text.len()
+            })
+        };
         let cut_short = || {
             let words = cues::strip_heading_marks(&folded);
             let opening = || vocabulary.label_opening(&words, current.number());
-            let shared = || vocabulary.shares_label_opening(&words, current.number());
-            if bulleted {
-                opening().or_else(shared)
-            } else if answer_follows {
+            // A bullet marks a label as an answer mark marks its answer (「▼ 法人番号」).
+            if folded.starts_with(cues::BULLETS) {
+                opening().or_else(|| vocabulary.shares_label_opening(&words, current.number()))
+            } else if answer_follows() {
                 opening()
             } else {
                 None
