@@ -21,7 +21,7 @@ use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE
 use super::{Collector, OpenItem};
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region, Row};
-use crate::text::fold;
+use crate::text::{fold, is_dash};
 use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -681,7 +681,9 @@ pub(super) fn unfold_field_columns(
             .into_iter()
             .filter_map(|b| {
                 let (_, index) = fields.iter().find(|(c, _)| *c == b.column)?;
-                let filler = is_dash(b.text.trim()) && item_fields.is_some_and(|n| *index > n);
+                let mut text = b.text.trim().chars();
+                let dash = text.next().is_some_and(is_dash) && text.next().is_none();
+                let filler = dash && item_fields.is_some_and(|n| *index > n);
                 (!b.text.trim().is_empty() && !filler).then_some((*index, b))
             })
             .collect();
@@ -720,11 +722,6 @@ fn field_column_heading(folded: &str) -> Option<u32> {
         rest.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '.'));
     let index: u32 = digits.parse().ok()?;
     (1..=9).contains(&index).then_some(index)
-}
-
-/// A lone dash: what a form puts in a cell that asks nothing.
-fn is_dash(text: &str) -> bool {
-    matches!(text, "－" | "―" | "-" | "ー" | "—" | "‐" | "ｰ")
 }
 
 /// A row's cells, folded, by column: what `header_roles` reads.
