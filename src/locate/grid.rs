@@ -15,7 +15,8 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::matching::{
-    Vocabulary, is_example_mark, is_flag, is_form_note, is_note, is_remark_mark, is_strong_cue,
+    Vocabulary, is_example_mark, is_flag, is_form_note, is_form_title, is_note, is_remark_mark,
+    is_strong_cue,
 };
 use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE};
 use super::{Collector, OpenItem};
@@ -1050,6 +1051,7 @@ fn read_item_fields(
                 && field_column_heading(c.folded).is_none()
                 && !header_words.contains(c.folded)
                 && !is_form_note(c.folded)
+                && !is_form_title(c.folded)
                 && !is_flag(c.folded)
                 && !vocabulary.is_section(c.folded)
                 && !starts_another_item(c)
@@ -1560,6 +1562,26 @@ mod tests {
                 (11, 1, "100百万円".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn the_forms_title_atop_the_next_page_is_no_answer_line() {
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
+            &[
+                "35",
+                "サービス開始時期",
+                "IaaS・PaaSのサービス開始時期",
+                "2016年10月1日",
+            ],
+            &[
+                "",
+                "",
+                "",
+                "IoTクラウドサービス（IaaS・PaaS）情報開示認定　申請書",
+            ],
+        ]);
+        assert_eq!(raws(&document), [(35, 1, "2016年10月1日".to_string())]);
     }
 
     fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {
