@@ -111,6 +111,14 @@ impl<'c> Vocabulary<'c> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The wordings of item `number`'s fields, in field order; none for no item.
+    fn labels_of(&self, number: u32) -> &[Wording] {
+        number
+            .checked_sub(1)
+            .and_then(|i| self.labels.get(i as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
     fn title_bigrams_of(&self, number: u32) -> &[Bigrams] {
         number
             .checked_sub(1)
@@ -210,9 +218,10 @@ impl<'c> Vocabulary<'c> {
         // Blank fields' labels printed onto the next field's (a sheet printed
         // bottom-aligned), with their markers: the last marker names the field.
         let folded = last_marked_label(folded);
-        let labels = number
-            .checked_sub(1)
-            .and_then(|i| self.labels.get(i as usize))?;
+        let labels = self.labels_of(number);
+        if labels.is_empty() {
+            return None;
+        }
         match cues::field_marker(folded) {
             Some(FieldMarker::Numbered(n)) => return Some((n, 1.0)),
             Some(FieldMarker::Unnumbered) if labels.len() == 1 => return Some((1, 1.0)),
@@ -278,8 +287,7 @@ impl<'c> Vocabulary<'c> {
         if folded.chars().count() < LABEL_OPENING {
             return None;
         }
-        let labels = self.labels.get(number.checked_sub(1)? as usize)?;
-        labels
+        self.labels_of(number)
             .iter()
             .zip(1u32..)
             .find(|(wording, _)| {
@@ -294,7 +302,6 @@ impl<'c> Vocabulary<'c> {
     /// the least (「給電ルート（系統）について、①異なる変電所から…」, the guide's label with
     /// its choices written out): for a line a bullet marks as a label.
     pub fn shares_label_opening(&self, folded: &str, number: u32) -> Option<u32> {
-        let labels = self.labels.get(number.checked_sub(1)? as usize)?;
         let shared = |label: &str| {
             label
                 .chars()
@@ -302,7 +309,7 @@ impl<'c> Vocabulary<'c> {
                 .take_while(|(a, b)| a == b)
                 .count()
         };
-        labels
+        self.labels_of(number)
             .iter()
             .zip(1u32..)
             .find(|(wording, _)| shared(&wording.label) >= SHARED_LABEL_OPENING)
@@ -312,24 +319,18 @@ impl<'c> Vocabulary<'c> {
     /// Whether a text is the catalog's wording of one of item `number`'s fields, with or
     /// without its bracketed qualifiers: the form's label, never an answer.
     pub fn is_label_wording(&self, folded: &str, number: u32) -> bool {
-        number
-            .checked_sub(1)
-            .and_then(|i| self.labels.get(i as usize))
-            .is_some_and(|labels| {
-                labels
-                    .iter()
-                    .any(|wording| wording.spellings().any(|(label, _)| label == folded))
-            })
+        self.labels_of(number)
+            .iter()
+            .any(|wording| wording.spellings().any(|(label, _)| label == folded))
     }
 
     /// How much of a text is drawn from the wording of field `index` of item `number`:
     /// the share of its bigrams found there (a label cut short, 「事業者の資本金」 or
     /// 「専用線」, is wholly drawn from its field's), 0 for a field the item lacks.
     pub fn drawn_from_label(&self, folded: &str, number: u32, index: u32) -> f64 {
-        let label = number
+        let label = index
             .checked_sub(1)
-            .and_then(|i| self.labels.get(i as usize))
-            .and_then(|labels| labels.get(index.checked_sub(1)? as usize));
+            .and_then(|i| self.labels_of(number).get(i as usize));
         match label {
             Some(wording) if folded == wording.label => 1.0,
             Some(wording) => Bigrams::of(folded).found_in(&wording.bigrams),
