@@ -80,8 +80,11 @@ pub(super) fn locate_flow(
         // 「(1) 代表者氏名」, 「１）事業者の資本金」: a field of the open item in the form's
         // own enumeration, which reads like an item number but names the field its
         // words name.
+        let cue = cues::item_cue(&folded);
         if let Some(current) = answers.as_mut()
-            && let Some(index) = enumerated_label(&folded, current.number(), vocabulary)
+            && let Some(index) = cue
+                .as_ref()
+                .and_then(|cue| enumerated_label(cue, current.number(), vocabulary))
                 .filter(|&index| order.accepts(index))
         {
             current.labelled(index, &block.text, None, collector);
@@ -89,7 +92,7 @@ pub(super) fn locate_flow(
             order.labelled(index);
             continue;
         }
-        if let Some(cue) = cues::item_cue(&folded).filter(|cue| {
+        if let Some(cue) = cue.filter(|cue| {
             cue.strength == Strength::Strong
                 || (!cue.rest.is_empty()
                     && vocabulary.title_score(&cue.rest, cue.number) >= TITLE_NAMES_ITEM)
@@ -249,12 +252,13 @@ fn bare_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32>
         .map(|(index, _)| index)
 }
 
-/// The field a paragraph names when it enumerates it in the form's own numbering,
+/// The field a paragraph's cue names when it enumerates it in the form's own numbering,
 /// 「(2) 法人番号」, 「１）事業者の資本金」: the number names a field of item `number`, and
 /// the words are drawn from that field's wording, whole or cut short.
-fn enumerated_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32> {
-    let cue = cues::item_cue(folded)
-        .filter(|cue| cue.strength == Strength::Weak && cue.field.is_none())?;
+fn enumerated_label(cue: &cues::ItemCue, number: u32, vocabulary: &Vocabulary) -> Option<u32> {
+    if cue.strength != Strength::Weak || cue.field.is_some() {
+        return None;
+    }
     // One word at least: 「(1)(4)」 picks choices.
     if cue.rest.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return None;
