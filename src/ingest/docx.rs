@@ -662,7 +662,7 @@ fn resolve_reference(reference: &BytesRef) -> Result<char, IngestError> {
 }
 
 /// The value of the attribute with local name `name`.
-fn attribute(element: &BytesStart, name: &str) -> Result<Option<String>, IngestError> {
+pub(super) fn attribute(element: &BytesStart, name: &str) -> Result<Option<String>, IngestError> {
     for attribute in element.attributes() {
         let attribute = attribute.map_err(|e| {
             unreadable(format!(

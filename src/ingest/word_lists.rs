@@ -10,8 +10,8 @@
 //! add no text: an answer's bullet is no part of it. A part that does not read gives no
 //! numbers, never an error: the text itself is still there.
 
+use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
 use std::collections::{HashMap, HashSet};
 
 /// Word's levels: 0–8.
@@ -383,16 +383,9 @@ impl Lists {
     }
 }
 
+/// An attribute's value; a part that does not read gives none (see the module's note).
 fn value_of(element: &BytesStart, name: &str) -> Option<String> {
-    element
-        .attributes()
-        .flatten()
-        .find(|a| a.key.local_name().into_inner() == name)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+    super::docx::attribute(element, name).ok().flatten()
 }
 
 #[cfg(test)]
