@@ -652,10 +652,9 @@ pub(super) fn unfold_field_columns(
     let mut rows: Vec<Row> = region.rows[..first].to_vec();
     for (row, folded_row) in region.rows.iter().zip(folded).skip(first) {
         let own = fields_of(folded_row);
-        let (others, by_field): (Vec<&Block>, Vec<&Block>) = row
-            .blocks
-            .iter()
-            .partition(|b| !fields.iter().chain(&own).any(|(c, _)| *c == b.column));
+        let in_field = |column: u32| fields.iter().chain(&own).any(|(c, _)| *c == column);
+        let (by_field, others): (Vec<&Block>, Vec<&Block>) =
+            row.blocks.iter().partition(|b| in_field(b.column));
         let block = |text: &str, column: u32, at: &Location| Block {
             text: text.to_string(),
             column,
@@ -672,9 +671,10 @@ pub(super) fn unfold_field_columns(
             rows.push(Row { blocks });
             continue;
         }
-        let item_fields = others
+        let item_fields = folded_row
             .iter()
-            .find_map(|b| cues::item_cue(&fold(&b.text)))
+            .filter(|(column, _)| !in_field(*column))
+            .find_map(|(_, text)| cues::item_cue(text))
             .and_then(|cue| catalog.item(cue.number))
             .map(|item| item.fields.len() as u32);
         let mut blocks: Vec<Block> = others.into_iter().cloned().collect();
