@@ -374,17 +374,21 @@ impl Walker {
             // The paragraph's own properties (not those of a tracked change, a run, a
             // style): its style and its place in a list.
             Kind::ParagraphStyle | Kind::ListLevel | Kind::ListInstance => {
-                let path: Vec<Kind> = self.stack.iter().rev().take(3).map(|f| f.kind).collect();
-                let own = match kind {
-                    Kind::ParagraphStyle => {
-                        path.starts_with(&[Kind::ParagraphProperties, Kind::Paragraph])
-                    }
-                    _ => path.starts_with(&[
+                let parents: &[Kind] = match kind {
+                    Kind::ParagraphStyle => &[Kind::ParagraphProperties, Kind::Paragraph],
+                    _ => &[
                         Kind::ListProperties,
                         Kind::ParagraphProperties,
                         Kind::Paragraph,
-                    ]),
+                    ],
                 };
+                let own = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .map(|f| f.kind)
+                    .take(parents.len())
+                    .eq(parents.iter().copied());
                 if own && let Some(Context::Paragraph { list, .. }) = self.contexts.last_mut() {
                     match kind {
                         Kind::ParagraphStyle => list.style = attribute(element, "val")?,
