@@ -3,7 +3,8 @@
 //!
 //! - The system dictionary is `dictionaries/ipadic/ipadic-utf8.zip`: Debian's
 //!   mecab-ipadic source converted to UTF-8 and built with lindera's own builder (see
-//!   `tools/build-dictionary/build.sh`). It is unpacked once per process, on first use.
+//!   `tools/build-dictionary/build.sh`). `build.rs` unpacks it and its files are embedded
+//!   as they are: lindera reads them in place, nothing is copied at start-up.
 //! - The user dictionary is `dictionaries/userdict.csv` (IPADIC's 13-column format):
 //!   the guide's vocabulary that IPADIC splits badly (非認定, 死活監視, IaaS・PaaS …).
 //!
@@ -23,11 +24,15 @@ use lindera_dictionary::dictionary::prefix_dictionary::PrefixDictionary;
 use lindera_dictionary::dictionary::unknown_dictionary::UnknownDictionary;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::io::{Cursor, Read};
 use std::sync::{Arc, OnceLock};
 
-static SYSTEM_DICTIONARY: &[u8] = include_bytes!("../dictionaries/ipadic/ipadic-utf8.zip");
+/// A file of the system dictionary, as `build.rs` unpacked it.
+macro_rules! dictionary_file {
+    ($name:literal) => {{
+        static FILE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/ipadic/", $name));
+        FILE
+    }};
+}
 static USER_DICTIONARY: &str = include_str!("../dictionaries/userdict.csv");
 
 /// A word's grammatical role, as far as label matching cares.
@@ -128,7 +133,7 @@ pub fn tokenizer() -> &'static Tokenizer {
 }
 
 impl Tokenizer {
-    /// Unpacks the embedded system dictionary and builds the user dictionary.
+    /// Loads the embedded system dictionary and builds the user dictionary.
     pub fn load() -> Result<Tokenizer, String> {
         let dictionary = system_dictionary()?;
         let user = user_dictionary(&dictionary.metadata)?;
@@ -258,46 +263,27 @@ pub fn fold_kana(text: &str) -> String {
         .collect()
 }
 
-/// The system dictionary, unpacked from the embedded zip.
+/// The system dictionary, read in place from the embedded files.
 fn system_dictionary() -> Result<Dictionary, String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(SYSTEM_DICTIONARY))
-        .map_err(|e| format!("dictionary archive: {e}"))?;
-    let mut files: HashMap<String, Vec<u8>> = HashMap::new();
-    for index in 0..archive.len() {
-        let mut entry = archive
-            .by_index(index)
-            .map_err(|e| format!("dictionary archive: {e}"))?;
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("dictionary archive: {e}"))?;
-        let name = entry
-            .name()
-            .map_err(|e| format!("dictionary archive: {e}"))?
-            .to_string();
-        files.insert(name, bytes);
-    }
-    let mut take = |name: &str| {
-        files
-            .remove(name)
-            .ok_or_else(|| format!("dictionary archive: no {name}"))
-    };
     let lindera_error = |e: lindera_dictionary::error::LinderaError| e.to_string();
-    let metadata = Metadata::load(&take("metadata.json")?).map_err(lindera_error)?;
+    let metadata = Metadata::load(dictionary_file!("metadata.json")).map_err(lindera_error)?;
     metadata.validate_format_version().map_err(lindera_error)?;
     let prefix_dictionary = PrefixDictionary::load(
-        take("dict.trie")?,
-        take("dict.valsidx")?,
-        take("dict.vals")?,
-        take("dict.wordsidx")?,
-        take("dict.words")?,
+        dictionary_file!("dict.trie"),
+        dictionary_file!("dict.valsidx"),
+        dictionary_file!("dict.vals"),
+        dictionary_file!("dict.wordsidx"),
+        dictionary_file!("dict.words"),
     )
     .map_err(lindera_error)?;
-    let connection_cost_matrix =
-        ConnectionCostMatrix::load(take("matrix.mtx")?).map_err(lindera_error)?;
+    // Aligned, so that lindera reads the costs in place rather than copying them.
+    let matrix: &'static [u8] =
+        lindera_dictionary::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/ipadic/matrix.mtx"));
+    let connection_cost_matrix = ConnectionCostMatrix::load(matrix).map_err(lindera_error)?;
     let character_definition =
-        CharacterDefinition::load(&take("char_def.bin")?).map_err(lindera_error)?;
-    let unknown_dictionary = UnknownDictionary::load(&take("unk.bin")?).map_err(lindera_error)?;
+        CharacterDefinition::load(dictionary_file!("char_def.bin")).map_err(lindera_error)?;
+    let unknown_dictionary =
+        UnknownDictionary::load(dictionary_file!("unk.bin")).map_err(lindera_error)?;
     Ok(Dictionary {
         prefix_dictionary: Arc::new(prefix_dictionary),
         connection_cost_matrix: Arc::new(connection_cost_matrix),
