@@ -159,6 +159,17 @@ impl Bigrams {
         Bigrams(pairs)
     }
 
+    /// The most [`Bigrams::dice`] can give between a text of `pairs` bigrams (its
+    /// characters less one) and `other`: all the fewer bigrams in common. Lets a caller
+    /// that wants a score above some floor skip making a text's bigrams.
+    pub fn dice_bound(pairs: usize, other: &Bigrams) -> f64 {
+        let (x, y) = (pairs, other.0.len());
+        if x == 0 || y == 0 {
+            return 0.0;
+        }
+        2.0 * x.min(y) as f64 / (x + y) as f64
+    }
+
     /// The Dice coefficient of the two sets of bigrams, 0–1.
     pub fn dice(&self, other: &Bigrams) -> f64 {
         let (x, y) = (&self.0, &other.0);

@@ -95,7 +95,7 @@ pub(super) fn locate_flow(
         if let Some(cue) = cue.filter(|cue| {
             cue.strength == Strength::Strong
                 || (!cue.rest.is_empty()
-                    && vocabulary.title_score(&cue.rest, cue.number) >= TITLE_NAMES_ITEM)
+                    && vocabulary.title_reaches(&cue.rest, cue.number, TITLE_NAMES_ITEM))
         }) {
             let title = vocabulary.check_title(&cue, std::iter::empty());
             let (number, confidence) = collector.item_number(&cue, title, Some(&block.at));
@@ -265,7 +265,7 @@ fn enumerated_label(cue: &cues::ItemCue, number: u32, vocabulary: &Vocabulary) -
     }
     // 「1. 開示情報の日付」 under item 1 is its heading written again, not its field.
     let drawn = vocabulary.drawn_from_label(&cue.rest, number, cue.number);
-    (drawn >= ENUMERATED_LABEL && drawn > vocabulary.title_score(&cue.rest, cue.number))
+    (drawn >= ENUMERATED_LABEL && !vocabulary.title_reaches(&cue.rest, cue.number, drawn))
         .then_some(cue.number)
 }
 

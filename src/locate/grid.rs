@@ -295,9 +295,9 @@ pub(super) fn locate_region(
                 continue;
             };
             let confirmed = (!cue.rest.is_empty()
-                && vocabulary.title_score(&cue.rest, item.number) >= CUE_REST_NAMES_ITEM)
+                && vocabulary.title_reaches(&cue.rest, item.number, CUE_REST_NAMES_ITEM))
                 || row.iter().enumerate().any(|(j, other)| {
-                    j != i && vocabulary.title_score(other.folded, item.number) >= TITLE_NAMES_ITEM
+                    j != i && vocabulary.title_reaches(other.folded, item.number, TITLE_NAMES_ITEM)
                 });
             // 「(2) 所属団体」 is a section heading, not item 2, unless item 2 is meant.
             if !confirmed && vocabulary.is_section(cell.folded) {
@@ -956,7 +956,7 @@ fn infer_answer_column(
                     || other_role
                     || is_strong_cue(cell.folded)
                     || (!answers_label
-                        && (vocabulary.title_score(cell.folded, number) >= TITLE_NAMES_ITEM
+                        && (vocabulary.title_reaches(cell.folded, number, TITLE_NAMES_ITEM)
                             || vocabulary.label_index(cell.folded, number).is_some()))
                     || is_note(cell.folded)
                     || is_flag(cell.folded)
@@ -1021,7 +1021,7 @@ fn read_item_fields(
         let heading_row = is_heading_row(row, vocabulary)
             && row.iter().any(|c| {
                 vocabulary.is_section(c.folded)
-                    && vocabulary.title_score(c.folded, item.number) < TITLE_AT_EDGE
+                    && !vocabulary.title_reaches(c.folded, item.number, TITLE_AT_EDGE)
                     // The item's own section printed again atop the next page (a cell
                     // merged down across the break) does not end it.
                     && !vocabulary.is_own_section(c.folded, item.number)

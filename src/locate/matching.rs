@@ -4,7 +4,7 @@
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::weights::{
-    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_OPENING, SHARED_LABEL_OPENING,
+    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_NAMES_FIELD, LABEL_OPENING, SHARED_LABEL_OPENING,
     STACKED_LABEL_HEAD, TITLE_AT_EDGE,
 };
 use crate::catalog::Catalog;
@@ -126,46 +126,53 @@ impl<'c> Vocabulary<'c> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// How well a cell names an item: 1 for its title, [`TITLE_AT_EDGE`] for a title at the start or
-    /// the end of a longer heading, the bigram similarity otherwise.
-    pub fn title_score(&self, folded: &str, number: u32) -> f64 {
+    /// Whether a cell names item `number` at least `floor` well: 1 for its title,
+    /// [`TITLE_AT_EDGE`] for a title at the start or the end of a longer heading, the
+    /// bigram similarity otherwise.
+    pub fn title_reaches(&self, folded: &str, number: u32, floor: f64) -> bool {
         // 「(1) 開示情報の日付」 names its item once the number is set aside.
         let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
         let whole = cues::strip_heading_marks(&unnumbered);
         let before_brackets = whole.split('(').next().unwrap_or(&whole);
-        let texts: Vec<(&str, Bigrams)> = [whole.as_str(), before_brackets]
-            .into_iter()
-            .filter(|t| !t.is_empty())
-            .map(|t| (t, Bigrams::of(t)))
-            .collect();
-        let mut best: f64 = 0.0;
-        for (title, title_bigrams) in self
+        let titles = self
             .titles_of(number)
             .iter()
-            .zip(self.title_bigrams_of(number))
-        {
-            for (text, text_bigrams) in &texts {
-                let score = if *text == title {
+            .zip(self.title_bigrams_of(number));
+        for text in [whole.as_str(), before_brackets] {
+            if text.is_empty() {
+                continue;
+            }
+            let text_pairs = text.chars().count() - 1;
+            // Made only for a title it could be alike enough to (most cells are answers
+            // far longer than any title).
+            let mut text_bigrams = None;
+            for (title, title_bigrams) in titles.clone() {
+                let score = if text == title {
                     1.0
                 } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
                     TITLE_AT_EDGE
                 } else if title.chars().count() >= 3
-                    && *text == whole.as_str()
+                    && text == whole.as_str()
                     && text.ends_with(title.as_str())
                 {
                     // The section before the title: 「サービス窓口（苦情受付、問い合わせ）
                     // 営業日・時間」; not a label's words before a bracket (「事業者の
                     // 資本金（単独ベース）」 is a label of 資本金).
                     TITLE_AT_EDGE
-                } else if title.is_empty() {
+                } else if title.is_empty() || Bigrams::dice_bound(text_pairs, title_bigrams) < floor
+                {
                     0.0
                 } else {
-                    text_bigrams.dice(title_bigrams)
+                    text_bigrams
+                        .get_or_insert_with(|| Bigrams::of(text))
+                        .dice(title_bigrams)
                 };
-                best = best.max(score);
+                if score >= floor {
+                    return true;
+                }
             }
         }
-        best
+        false
     }
 
     /// The item a cell names by its exact title, when exactly one item has that title.
@@ -246,6 +253,17 @@ impl<'c> Vocabulary<'c> {
             .filter(|&at| at > 0)
             .max()
             .map_or(text, |at| &text[at..]);
+        // No wording it could be alike enough to: no label (most cells are answers far
+        // longer than any label, their bigrams not worth making).
+        let text_pairs = text.chars().count().saturating_sub(1);
+        let reachable = labels.iter().any(|wording| {
+            wording.spellings().any(|(label, bigrams)| {
+                label == text || Bigrams::dice_bound(text_pairs, bigrams) >= LABEL_NAMES_FIELD
+            })
+        });
+        if !reachable {
+            return None;
+        }
         let text_bigrams = Bigrams::of(text);
         // `text::similarity`, with the bigrams made once.
         let similarity = |label: &str, bigrams: &Bigrams| {
@@ -276,7 +294,7 @@ impl<'c> Vocabulary<'c> {
         let exact = labels
             .iter()
             .any(|wording| wording.spellings().any(|(label, _)| label == text));
-        (score >= 0.45 && (exact || score > self.title_score(text, number)))
+        (score >= LABEL_NAMES_FIELD && (exact || !self.title_reaches(text, number, score)))
             .then_some((best, score))
     }
 
@@ -375,7 +393,7 @@ impl<'c> Vocabulary<'c> {
             .chain(texts)
             .filter(|t| !t.is_empty())
         {
-            confirmed |= self.title_score(text, cue.number) >= CUE_REST_NAMES_ITEM;
+            confirmed |= self.title_reaches(text, cue.number, CUE_REST_NAMES_ITEM);
             if let Some(other) = self.item_named_by(text) {
                 named.get_or_insert(other);
             }
@@ -568,21 +586,17 @@ mod tests {
     #[test]
     fn titles_labels_and_sections() {
         let vocabulary = Vocabulary::new(Catalog::builtin());
-        assert_eq!(vocabulary.title_score(&fold("事業者名"), 2), 1.0);
-        assert_eq!(vocabulary.title_score(&fold("(1) 開示情報の日付"), 1), 1.0);
-        assert!(vocabulary.title_score(&fold("時刻同期"), 78) < 0.3);
+        assert!(vocabulary.title_reaches(&fold("事業者名"), 2, 1.0));
+        assert!(vocabulary.title_reaches(&fold("(1) 開示情報の日付"), 1, 1.0));
+        assert!(!vocabulary.title_reaches(&fold("時刻同期"), 78, 0.3));
         assert_eq!(
             vocabulary.label_index(&fold("事業者の資本金（単独ベース）（単位：千円）"), 11),
             Some(1)
         );
         // The section written before the title, whose words name another item.
-        assert_eq!(
-            vocabulary.title_score(
-                &fold("サービス窓口（苦情受付、問い合わせ）　営業日・時間"),
-                128
-            ),
-            0.9
-        );
+        let edge = fold("サービス窓口（苦情受付、問い合わせ）　営業日・時間");
+        assert!(vocabulary.title_reaches(&edge, 128, 0.9));
+        assert!(!vocabulary.title_reaches(&edge, 128, 0.91));
         assert_eq!(vocabulary.item_named_by(&fold("時刻同期")), Some(96));
         for title in [
             "IoTクラウドサービス（IaaS・PaaS）情報開示認定　申請書（ハウジング）",

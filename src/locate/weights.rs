@@ -67,7 +67,7 @@ pub(super) const FORM_TITLE_LENGTH: usize = 60;
 pub(super) const COLUMN_SAMPLE: usize = 5;
 
 // ---------------------------------------------------------------------------------
-// Scoring by item numbers and titles (`Vocabulary::title_score`, 0–1)
+// Scoring by item numbers and titles (`Vocabulary::title_reaches`, 0–1)
 // ---------------------------------------------------------------------------------
 
 /// What a title at the start or the end of a longer heading scores (1 for the title
@@ -88,6 +88,11 @@ pub(super) const TITLE_ONLY_CONFIDENCE: f64 = 0.9;
 /// How sure an item is whose heading carries the number of another item but this one's
 /// title: the title decides, and the reviewer is told.
 pub(super) const RENAMED_CONFIDENCE: f64 = 0.8;
+/// How close (bigram similarity) a cell must come to one of its item's field wordings to
+/// be read as that field's label, when no marker names the field. Set with the first
+/// spreadsheet reader and kept since: re-spelled labels (「事業者の資本金（単独ベース）
+/// （単位：千円）」) score above it, an answer merely echoing a label's words below.
+pub(super) const LABEL_NAMES_FIELD: f64 = 0.45;
 /// How close to the catalog's wording a paragraph with no marker and no colon must be
 /// to be read as a label. The answers closest to a label of their own item score about
 /// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services); one
