@@ -70,7 +70,8 @@ fn header_role(folded: &str) -> Option<Role> {
     // A renewal applicant's last answers beside this time's (「前回（2023年3月申請）」 |
     // 「今回（2025年1月申請）」): only this time's are answers.
     let head = words.split('(').next().unwrap_or(words);
-    if head.chars().count() <= 10 {
+    // Counted no further than needed: most cells are answers far longer.
+    if head.chars().nth(10).is_none() {
         if head.starts_with("前回") || head.starts_with("変更前") {
             return Some(Role::Attachment);
         }
@@ -78,7 +79,7 @@ fn header_role(folded: &str) -> Option<Role> {
             return Some(Role::Answer);
         }
     }
-    if words.chars().count() > 10 || cues::item_cue(words).is_some() {
+    if words.chars().nth(10).is_some() || cues::item_cue(words).is_some() {
         return None;
     }
     let has = |candidates: &[&str]| candidates.iter().any(|w| words.contains(w));
@@ -147,18 +148,25 @@ fn header_role(folded: &str) -> Option<Role> {
 /// title (「(93) 使用データセンター | 2拠点 | 記述内容」) is a body row, whatever words
 /// its answer has.
 pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32, Role>> {
-    if folded_row
+    let cell_roles: Vec<Option<Role>> = folded_row.iter().map(|(_, t)| header_role(t)).collect();
+    let mut unheaded = folded_row
         .iter()
-        .filter(|(_, text)| header_role(text).is_none())
-        .any(|(_, text)| cues::item_cue(text).is_some_and(|cue| !cue.rest.is_empty()))
-    {
-        return None;
+        .zip(&cell_roles)
+        .filter(|(_, role)| role.is_none())
+        .map(|((_, text), _)| text);
+    // Every cell but one a header word; the one left no item's number and title.
+    match (unheaded.next(), unheaded.next()) {
+        (_, Some(_)) => return None,
+        (Some(text), None) if cues::item_cue(text).is_some_and(|cue| !cue.rest.is_empty()) => {
+            return None;
+        }
+        _ => {}
     }
     let mut roles: BTreeMap<u32, Role> = folded_row
         .iter()
-        .filter_map(|(col, text)| Some((*col, header_role(text)?)))
+        .zip(cell_roles)
+        .filter_map(|((col, _), role)| Some((*col, role?)))
         .collect();
-    let header_words = roles.len();
     let has_answer = roles.values().any(|r| *r == Role::Answer);
     let weak_answers = roles.values().filter(|r| **r == Role::WeakAnswer).count();
     for role in roles.values_mut().filter(|r| **r == Role::WeakAnswer) {
@@ -185,7 +193,7 @@ pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32,
     .into_iter()
     .filter(|r| distinct(*r))
     .count();
-    (kinds >= 2 && content && header_words + 1 >= folded_row.len()).then_some(roles)
+    (kinds >= 2 && content).then_some(roles)
 }
 
 struct Cell<'a> {
