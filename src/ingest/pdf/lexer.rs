@@ -214,28 +214,23 @@ impl<'a> Lexer<'a> {
             self.pos += 1;
         }
         let text = &self.data[start..self.pos];
-        // Lenient: "--5" or "1.2.3" happen; keep the sign and the first number in it.
+        // Lenient: "--5" or "1.2.3" happen; keep the sign and the first number in it
+        // (the digits after the signs, up to a second dot or a sign).
         let negative = text.first() == Some(&b'-');
-        let body: Vec<u8> = text
-            .iter()
-            .copied()
-            .skip_while(|c| matches!(c, b'+' | b'-'))
-            .take_while(|c| c.is_ascii_digit() || *c == b'.')
-            .collect();
+        let unsigned = &text[text.iter().take_while(|c| matches!(c, b'+' | b'-')).count()..];
         let mut seen_dot = false;
-        let body: Vec<u8> = body
-            .into_iter()
-            .take_while(|c| {
-                if *c == b'.' {
-                    if seen_dot {
-                        return false;
-                    }
+        let length = unsigned
+            .iter()
+            .take_while(|&&c| match c {
+                b'0'..=b'9' => true,
+                b'.' if !seen_dot => {
                     seen_dot = true;
+                    true
                 }
-                true
+                _ => false,
             })
-            .collect();
-        let value: f32 = match std::str::from_utf8(&body).ok()? {
+            .count();
+        let value: f32 = match std::str::from_utf8(&unsigned[..length]).ok()? {
             "" | "." => 0.0,
             s => s.parse().ok()?,
         };
@@ -505,6 +500,13 @@ mod tests {
                 (b"Lang".to_vec(), Operand::String(b"ja".to_vec())),
             ])
         );
+    }
+
+    #[test]
+    fn malformed_numbers_keep_their_sign_and_first_number() {
+        let ops = all(b"--5 1.2.3 +-.5 . - 3- Td");
+        let numbers = [-5.0, 1.2, 0.5, 0.0, 0.0, 3.0].map(Operand::Number);
+        assert_eq!(ops[0].1, numbers);
     }
 
     #[test]
