@@ -165,6 +165,8 @@ struct OpenRun {
 
 const MAX_STACK: usize = 256;
 const MAX_FORM_DEPTH: usize = 16;
+/// Font names whose font one content stream remembers (past them, each is looked up).
+const NAMES_REMEMBERED: usize = 64;
 const MAX_RULES: usize = 200_000;
 
 struct Walker<'a> {
@@ -450,6 +452,16 @@ fn may_break(a: char, b: char) -> bool {
         && !latin_before_opening
 }
 
+/// The last `K` operands, if every one of them is a number.
+fn numbers<const K: usize>(operands: &[Operand]) -> Option<[f32; K]> {
+    let start = operands.len().checked_sub(K)?;
+    let mut values = [0.0; K];
+    for (value, operand) in values.iter_mut().zip(&operands[start..]) {
+        *value = operand.number()?;
+    }
+    Some(values)
+}
+
 fn operand_matrix(operands: &[Operand]) -> Option<Matrix> {
     if operands.len() < 6 {
         return None;
@@ -482,6 +494,9 @@ impl Walker<'_> {
     fn run(&mut self, content: &[u8], resources: &[&Dictionary]) -> Result<(), IngestError> {
         let mut lexer = Lexer::new(content);
         let mut operands: Vec<Operand> = Vec::new();
+        // The fonts this content's names stand for: it switches fonts every few glyphs,
+        // and each look-up goes through the resource dictionaries.
+        let mut named: Vec<(Vec<u8>, Option<Rc<Font>>)> = Vec::new();
         while let Some(op) = lexer.next_operation(&mut operands) {
             self.ticker.tick()?;
             let n = |i: usize| -> Option<f32> {
@@ -493,10 +508,6 @@ impl Walker<'_> {
                     .len()
                     .checked_sub(k)
                     .map(|start| &operands[start..])
-            };
-            let nums = |k: usize| -> Option<Vec<f32>> {
-                let v: Vec<f32> = last(k)?.iter().filter_map(Operand::number).collect();
-                (v.len() == k).then_some(v)
             };
             match op {
                 b"q" => {
@@ -531,41 +542,50 @@ impl Walker<'_> {
                         self.gs.size = size;
                     }
                     if let Some(Operand::Name(name)) = last(2).map(|o| &o[0]) {
-                        self.gs.font = self.font(resources, name);
+                        self.gs.font = match named.iter().find(|(n, _)| n == name) {
+                            Some((_, font)) => font.clone(),
+                            None => {
+                                let font = self.font(resources, name);
+                                if named.len() < NAMES_REMEMBERED {
+                                    named.push((name.clone(), font.clone()));
+                                }
+                                font
+                            }
+                        };
                     }
                 }
                 b"Tc" => {
-                    if let Some(v) = nums(1) {
+                    if let Some(v) = numbers::<1>(&operands) {
                         self.gs.char_spacing = v[0];
                     }
                 }
                 b"Tw" => {
-                    if let Some(v) = nums(1) {
+                    if let Some(v) = numbers::<1>(&operands) {
                         self.gs.word_spacing = v[0];
                     }
                 }
                 b"Tz" => {
-                    if let Some(v) = nums(1) {
+                    if let Some(v) = numbers::<1>(&operands) {
                         self.gs.scale = v[0] / 100.0;
                     }
                 }
                 b"TL" => {
-                    if let Some(v) = nums(1) {
+                    if let Some(v) = numbers::<1>(&operands) {
                         self.gs.leading = v[0];
                     }
                 }
                 b"Ts" => {
-                    if let Some(v) = nums(1) {
+                    if let Some(v) = numbers::<1>(&operands) {
                         self.gs.rise = v[0];
                     }
                 }
                 b"Td" => {
-                    if let Some(v) = nums(2) {
+                    if let Some(v) = numbers::<2>(&operands) {
                         self.move_line(v[0], v[1]);
                     }
                 }
                 b"TD" => {
-                    if let Some(v) = nums(2) {
+                    if let Some(v) = numbers::<2>(&operands) {
                         self.gs.leading = -v[1];
                         self.move_line(v[0], v[1]);
                     }
@@ -623,26 +643,26 @@ impl Walker<'_> {
                 }
                 // Paths.
                 b"m" => {
-                    if let Some(v) = nums(2) {
+                    if let Some(v) = numbers::<2>(&operands) {
                         let p = self.gs.ctm.apply(v[0], v[1]);
                         self.current = p;
                         self.start = p;
                     }
                 }
                 b"l" => {
-                    if let Some(v) = nums(2) {
+                    if let Some(v) = numbers::<2>(&operands) {
                         let p = self.gs.ctm.apply(v[0], v[1]);
                         self.segment(self.current, p);
                         self.current = p;
                     }
                 }
                 b"c" => {
-                    if let Some(v) = nums(6) {
+                    if let Some(v) = numbers::<6>(&operands) {
                         self.current = self.gs.ctm.apply(v[4], v[5]);
                     }
                 }
                 b"v" | b"y" => {
-                    if let Some(v) = nums(4) {
+                    if let Some(v) = numbers::<4>(&operands) {
                         self.current = self.gs.ctm.apply(v[2], v[3]);
                     }
                 }
@@ -651,7 +671,7 @@ impl Walker<'_> {
                     self.current = self.start;
                 }
                 b"re" => {
-                    if let Some(v) = nums(4) {
+                    if let Some(v) = numbers::<4>(&operands) {
                         let (x, y, w, h) = (v[0], v[1], v[2], v[3]);
                         let corners = [
                             self.gs.ctm.apply(x, y),
@@ -687,9 +707,15 @@ impl Walker<'_> {
                     self.rects.clear();
                 }
                 // Fill colour, to leave out invisible white fills.
-                b"g" => self.gs.white_fill = nums(1).is_some_and(|v| v[0] >= 0.99),
-                b"rg" => self.gs.white_fill = nums(3).is_some_and(|v| v.iter().all(|c| *c >= 0.99)),
-                b"k" => self.gs.white_fill = nums(4).is_some_and(|v| v.iter().all(|c| *c <= 0.01)),
+                b"g" => self.gs.white_fill = numbers::<1>(&operands).is_some_and(|v| v[0] >= 0.99),
+                b"rg" => {
+                    self.gs.white_fill =
+                        numbers::<3>(&operands).is_some_and(|v| v.iter().all(|c| *c >= 0.99))
+                }
+                b"k" => {
+                    self.gs.white_fill =
+                        numbers::<4>(&operands).is_some_and(|v| v.iter().all(|c| *c <= 0.01))
+                }
                 b"sc" | b"scn" => {
                     let v: Vec<f32> = operands.iter().filter_map(Operand::number).collect();
                     self.gs.white_fill = match v.len() {
