@@ -62,6 +62,28 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// Digits with at most one dot, at most seven digits in all (most coordinates and
+/// sizes), as the nearest f32, without the general parser: the digits and the power of
+/// ten are exact in f32, so one division rounds correctly (Clinger's fast path). A lone
+/// dot or nothing is 0.
+fn short_decimal(digits: &[u8]) -> Option<f32> {
+    const POWERS: [f32; 8] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
+    let (mut mantissa, mut count, mut scale, mut seen_dot) = (0u32, 0usize, 0usize, false);
+    for &c in digits {
+        if c == b'.' {
+            seen_dot = true;
+            continue;
+        }
+        count += 1;
+        if count > 7 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u32::from(c - b'0');
+        scale += usize::from(seen_dot);
+    }
+    Some(mantissa as f32 / POWERS[scale])
+}
+
 /// What the lexer found next.
 enum Token<'a> {
     Operand(Operand),
@@ -230,9 +252,10 @@ impl<'a> Lexer<'a> {
                 _ => false,
             })
             .count();
-        let value: f32 = match std::str::from_utf8(&unsigned[..length]).ok()? {
-            "" | "." => 0.0,
-            s => s.parse().ok()?,
+        let digits = &unsigned[..length];
+        let value: f32 = match short_decimal(digits) {
+            Some(value) => value,
+            None => std::str::from_utf8(digits).ok()?.parse().ok()?,
         };
         Some(if negative { -value } else { value })
     }
@@ -507,6 +530,29 @@ mod tests {
         let ops = all(b"--5 1.2.3 +-.5 . - 3- Td");
         let numbers = [-5.0, 1.2, 0.5, 0.0, 0.0, 3.0].map(Operand::Number);
         assert_eq!(ops[0].1, numbers);
+    }
+
+    #[test]
+    fn short_numbers_read_as_the_general_parser_reads_them() {
+        for digits in [
+            "0", "1", "72.5", "841.89", ".5", "5.", "9999999", "0.000001", "1234.567",
+        ] {
+            let parsed: f32 = digits.parse().unwrap();
+            assert_eq!(short_decimal(digits.as_bytes()), Some(parsed), "{digits}");
+        }
+        assert_eq!(short_decimal(b"12345678"), None);
+        assert_eq!(short_decimal(b""), Some(0.0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_short_decimal_is_the_nearest_f32(whole in 0u32..10_000_000, dot in 0usize..8) {
+            let text = whole.to_string();
+            let at = dot.min(text.len());
+            let digits = format!("{}.{}", &text[..at], &text[at..]);
+            let parsed: f32 = digits.parse().unwrap();
+            proptest::prop_assert_eq!(short_decimal(digits.as_bytes()).map(f32::to_bits), Some(parsed.to_bits()));
+        }
     }
 
     #[test]
