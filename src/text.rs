@@ -115,13 +115,19 @@ pub fn is_circled_number(c: char) -> bool {
 /// bigrams. Good enough to confirm an item number against a title; the label matcher
 /// for legacy forms uses tokens instead.
 pub fn similarity(a: &str, b: &str) -> f64 {
+    similarity_of((a, &Bigrams::of(a)), (b, &Bigrams::of(b)))
+}
+
+/// [`similarity`] of two texts whose bigrams are made already (a text compared with
+/// many others).
+pub fn similarity_of((a, a_bigrams): (&str, &Bigrams), (b, b_bigrams): (&str, &Bigrams)) -> f64 {
     if a.is_empty() || b.is_empty() {
-        return 0.0;
+        0.0
+    } else if a == b {
+        1.0
+    } else {
+        a_bigrams.dice(b_bigrams)
     }
-    if a == b {
-        return 1.0;
-    }
-    Bigrams::of(a).dice(&Bigrams::of(b))
 }
 
 /// The text without what stands in round and angle brackets (after NFKC): the

@@ -23,7 +23,7 @@ use super::matching::is_note;
 use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
-use crate::text::{Bigrams, fold, nfkc, similarity, without_brackets};
+use crate::text::{Bigrams, fold, nfkc, similarity_of, without_brackets};
 use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -230,6 +230,7 @@ struct FieldEntry {
 struct SectionEntry {
     keys: Vec<String>,
     folded: String,
+    bigrams: Bigrams,
 }
 
 pub(super) struct Matcher {
@@ -351,9 +352,11 @@ impl Matcher {
             for heading in &item.section {
                 let name = section_name(heading);
                 let index = *section_index.entry(name.clone()).or_insert_with(|| {
+                    let folded = fold(&name);
                     sections.push(SectionEntry {
                         keys: content_keys(&name),
-                        folded: fold(&name),
+                        bigrams: Bigrams::of(&folded),
+                        folded,
                     });
                     sections.len() - 1
                 });
@@ -773,6 +776,11 @@ impl Matcher {
     /// Which catalog sections a heading names, with how well (only the best ones).
     fn heading_sections(&self, heading: &str) -> Vec<(usize, f64)> {
         let prepared = self.prepare(heading, &self.section_rewrites);
+        let bigrams: Vec<Bigrams> = prepared
+            .readings
+            .iter()
+            .map(|reading| Bigrams::of(&reading.folded))
+            .collect();
         let mut scored: Vec<(usize, f64)> = self
             .sections
             .iter()
@@ -781,7 +789,8 @@ impl Matcher {
                 let s = prepared
                     .readings
                     .iter()
-                    .map(|reading| {
+                    .zip(&bigrams)
+                    .map(|(reading, bigrams)| {
                         let (keys, folded) = (&reading.keys, &reading.folded);
                         let token = if keys.is_empty() || section.keys.is_empty() {
                             0.0
@@ -799,7 +808,10 @@ impl Matcher {
                                 .sum::<f64>();
                             f_beta(shared / own, theirs_said / theirs, 1.0)
                         };
-                        token.max(similarity(folded, &section.folded))
+                        token.max(similarity_of(
+                            (folded, bigrams),
+                            (&section.folded, &section.bigrams),
+                        ))
                     })
                     .fold(0.0, f64::max);
                 (i, s)

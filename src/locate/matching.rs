@@ -8,7 +8,7 @@ use super::weights::{
     STACKED_LABEL_HEAD, TITLE_AT_EDGE,
 };
 use crate::catalog::Catalog;
-use crate::text::{Bigrams, fold, without_brackets};
+use crate::text::{Bigrams, fold, similarity_of, without_brackets};
 use std::collections::{HashMap, HashSet};
 
 /// A field label folded, with its bigrams, and the same without its bracketed
@@ -265,23 +265,13 @@ impl<'c> Vocabulary<'c> {
             return None;
         }
         let text_bigrams = Bigrams::of(text);
-        // `text::similarity`, with the bigrams made once.
-        let similarity = |label: &str, bigrams: &Bigrams| {
-            if text.is_empty() || label.is_empty() {
-                0.0
-            } else if text == label {
-                1.0
-            } else {
-                text_bigrams.dice(bigrams)
-            }
-        };
         let (best, score) = labels
             .iter()
             .zip(1u32..)
             .map(|(wording, index)| {
                 let score = wording
                     .spellings()
-                    .map(|(label, bigrams)| similarity(label, bigrams))
+                    .map(|spelling| similarity_of((text, &text_bigrams), spelling))
                     .fold(0.0, f64::max);
                 (index, score)
             })
