@@ -601,10 +601,15 @@ struct Reading {
     /// it contains or is contained in.
     exact: Vec<Option<u32>>,
     near: Vec<Vec<u32>>,
-    /// All of `exact` and all of `near`, sorted: the catalog words the label says.
-    said_exact: Vec<u32>,
-    said_near: Vec<u32>,
+    /// Per catalog word id, how the label says it: [`SAID_EXACT`], [`SAID_NEAR`] or 0
+    /// (every field's phrases are looked up in it, one word at a time).
+    said: Vec<u8>,
 }
+
+/// A catalog word the label has itself.
+const SAID_EXACT: u8 = 2;
+/// A catalog word one of the label's words contains or is contained in.
+const SAID_NEAR: u8 = 1;
 
 /// A document label, prepared for scoring.
 struct Prepared {
@@ -652,11 +657,13 @@ impl Matcher {
                     None => related_ids(k, &self.words, &self.vocabulary, &self.pieces),
                 })
                 .collect();
-            let mut said_exact: Vec<u32> = exact.iter().flatten().copied().collect();
-            said_exact.sort_unstable();
-            let mut said_near: Vec<u32> = near.iter().flatten().copied().collect();
-            said_near.sort_unstable();
-            said_near.dedup();
+            let mut said = vec![0u8; self.words.len()];
+            for id in near.iter().flatten() {
+                said[*id as usize] = SAID_NEAR;
+            }
+            for id in exact.iter().flatten() {
+                said[*id as usize] = SAID_EXACT;
+            }
             Reading {
                 total: weights.iter().sum(),
                 keys,
@@ -665,8 +672,7 @@ impl Matcher {
                 folded: text,
                 exact,
                 near,
-                said_exact,
-                said_near,
+                said,
             }
         };
         let rewritten = rewrites.apply(&folded);
@@ -691,20 +697,27 @@ impl Matcher {
     /// that have one of its words or a word near one (every other field scores 0, as
     /// [`Matcher::unmarked_score`] gives nothing where no word is shared).
     fn scores(&self, label: &Prepared) -> Vec<f64> {
-        let mut candidates: Vec<u32> = label
+        let mut candidate = vec![false; self.fields.len()];
+        for id in label
             .readings
             .iter()
             .flat_map(|r| r.exact.iter().flatten().chain(r.near.iter().flatten()))
-            .flat_map(|id| &self.fields_saying[*id as usize])
-            .copied()
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut scores = vec![0.0; self.fields.len()];
-        for j in candidates {
-            scores[j as usize] = self.score(label, &self.fields[j as usize]);
+        {
+            for j in &self.fields_saying[*id as usize] {
+                candidate[*j as usize] = true;
+            }
         }
-        scores
+        candidate
+            .iter()
+            .zip(&self.fields)
+            .map(|(candidate, field)| {
+                if *candidate {
+                    self.score(label, field)
+                } else {
+                    0.0
+                }
+            })
+            .collect()
     }
 
     fn unmarked_score(&self, label: &Prepared, field: &FieldEntry) -> f64 {
@@ -745,14 +758,10 @@ impl Matcher {
                         .zip(&p.weights)
                         .zip(&p.sayable)
                         .filter(|(_, sayable)| **sayable)
-                        .map(|((id, w), _)| {
-                            if reading.said_exact.binary_search(id).is_ok() {
-                                *w
-                            } else if reading.said_near.binary_search(id).is_ok() {
-                                NEAR_WORD * w
-                            } else {
-                                0.0
-                            }
+                        .map(|((id, w), _)| match reading.said[*id as usize] {
+                            SAID_EXACT => *w,
+                            SAID_NEAR => NEAR_WORD * w,
+                            _ => 0.0,
                         })
                         .sum();
                     p.trust * said / p.total
