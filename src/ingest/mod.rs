@@ -15,6 +15,7 @@ pub mod sniff;
 mod spreadsheet;
 mod word_lists;
 mod xls_formats;
+mod xlsx_merges;
 mod zip_guard;
 
 use crate::model::Document;

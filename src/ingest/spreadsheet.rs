@@ -9,6 +9,7 @@ use super::compound;
 use super::numfmt::{self, DateTime};
 use super::ods_display;
 use super::xls_formats::{self, CellFormats};
+use super::xlsx_merges;
 use super::{Deadline, ErrorKind, Format, IngestError, Limits, TextBudget, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx};
@@ -68,13 +69,17 @@ pub fn read(
             check_shared_strings(bytes, limits, deadline)?;
             let mut workbook: Xlsx<_> = Xlsx::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::XlsxError::Password)))?;
+            let merges = xlsx_merges::read(bytes, limits);
             read_sheets(
                 &mut workbook,
                 limits,
                 deadline,
                 text,
                 None,
-                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                |wb, name| match merges.of(name) {
+                    Some(ranges) => ranges.to_vec(),
+                    None => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                },
                 sparse_cells,
             )
         }
