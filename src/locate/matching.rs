@@ -17,13 +17,18 @@ struct Wording {
     label: String,
     bigrams: Bigrams,
     bare: Option<(String, Bigrams)>,
+    /// The label's first [`STACKED_LABEL_HEAD`] characters, if it has that many: what
+    /// tells it printed onto the next field's label.
+    head: Option<String>,
 }
 
 impl Wording {
     fn of(label: &str) -> Wording {
         let folded = fold(label);
         let bare = fold(&without_brackets(label));
+        let head: String = folded.chars().take(STACKED_LABEL_HEAD).collect();
         Wording {
+            head: (head.chars().count() == STACKED_LABEL_HEAD).then_some(head),
             bigrams: Bigrams::of(&folded),
             bare: (bare != folded && !bare.is_empty()).then(|| {
                 let bigrams = Bigrams::of(&bare);
@@ -244,12 +249,7 @@ impl<'c> Vocabulary<'c> {
         // bottom-aligned): the cell names the field whose wording starts last in it.
         let text = labels
             .iter()
-            .filter_map(|Wording { label, .. }| {
-                let head: String = label.chars().take(STACKED_LABEL_HEAD).collect();
-                (head.chars().count() == STACKED_LABEL_HEAD)
-                    .then(|| text.rfind(head.as_str()))
-                    .flatten()
-            })
+            .filter_map(|wording| text.rfind(wording.head.as_deref()?))
             .filter(|&at| at > 0)
             .max()
             .map_or(text, |at| &text[at..]);
