@@ -229,6 +229,9 @@ struct FieldEntry {
 
 struct SectionEntry {
     keys: Vec<String>,
+    /// The weight of each key, and their sum (filled in once the weights are known).
+    weights: Vec<f64>,
+    total: f64,
     folded: String,
     bigrams: Bigrams,
 }
@@ -355,6 +358,8 @@ impl Matcher {
                     let folded = fold(&name);
                     sections.push(SectionEntry {
                         keys: content_keys(&name),
+                        weights: Vec::new(),
+                        total: 0.0,
                         bigrams: Bigrams::of(&folded),
                         folded,
                     });
@@ -516,6 +521,14 @@ impl Matcher {
                     .map(|k| !phrase.blocked.contains(k))
                     .collect();
             }
+        }
+        for section in &mut sections {
+            section.weights = section
+                .keys
+                .iter()
+                .map(|k| idf.get(k).copied().unwrap_or(unseen_weight))
+                .collect();
+            section.total = section.weights.iter().sum();
         }
         Matcher {
             fields,
@@ -806,16 +819,16 @@ impl Matcher {
                         } else {
                             let shared = keys
                                 .iter()
-                                .map(|k| self.weight(k) * best_match(k, &section.keys))
+                                .zip(&reading.weights)
+                                .map(|(k, w)| w * best_match(k, &section.keys))
                                 .sum::<f64>();
-                            let own: f64 = keys.iter().map(|k| self.weight(k)).sum();
-                            let theirs: f64 = section.keys.iter().map(|k| self.weight(k)).sum();
                             let theirs_said = section
                                 .keys
                                 .iter()
-                                .map(|k| self.weight(k) * best_match(k, keys))
+                                .zip(&section.weights)
+                                .map(|(k, w)| w * best_match(k, keys))
                                 .sum::<f64>();
-                            f_beta(shared / own, theirs_said / theirs, 1.0)
+                            f_beta(shared / reading.total, theirs_said / section.total, 1.0)
                         };
                         token.max(similarity_of(
                             (folded, bigrams),
