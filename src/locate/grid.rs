@@ -938,15 +938,19 @@ fn infer_answer_column(
             // The cell that carried the item number is no label; below it the same
             // column may hold the labels (an item's card: its number and title merged
             // across the top, its labels down the left).
+            // Whether each cell reads as a label, asked once.
+            let mut labels: Vec<Option<bool>> = vec![None; row.len()];
+            let mut is_label = |i: usize, cell: &Cell| {
+                *labels[i]
+                    .get_or_insert_with(|| vocabulary.label_index(cell.folded, number).is_some())
+            };
             let label_column = row
                 .iter()
-                .filter(|c| !(r == start.row && c.block.column == start.cue_column))
-                .find(|c| {
-                    cues::opens_with_marker(&c.block.text)
-                        || vocabulary.label_index(c.folded, number).is_some()
-                })
-                .map(|c| c.block.column);
-            for cell in row {
+                .enumerate()
+                .filter(|(_, c)| !(r == start.row && c.block.column == start.cue_column))
+                .find(|(i, c)| cues::opens_with_marker(&c.block.text) || is_label(*i, c))
+                .map(|(_, c)| c.block.column);
+            for (i, cell) in row.iter().enumerate() {
                 let column = cell.block.column;
                 let answers_label = label_column.is_some_and(|l| column > l);
                 let other_role = matches!(
@@ -965,7 +969,7 @@ fn infer_answer_column(
                     || is_strong_cue(cell.folded)
                     || (!answers_label
                         && (vocabulary.title_reaches(cell.folded, number, TITLE_NAMES_ITEM)
-                            || vocabulary.label_index(cell.folded, number).is_some()))
+                            || is_label(i, cell)))
                     || is_note(cell.folded)
                     || is_flag(cell.folded)
                     || vocabulary.is_section(cell.folded)
