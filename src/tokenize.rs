@@ -61,8 +61,6 @@ pub struct Token {
     /// The dictionary form, kana folded (see [`fold_kana`]): 「行っ」 → 「行う」,
     /// 「あり」 → 「アル」.
     pub base: String,
-    /// The reading of the surface in katakana, when the dictionary knows it.
-    pub reading: Option<String>,
     pub pos: Pos,
     /// The dictionary's own part-of-speech fields, joined with `,` (名詞,サ変接続).
     pub tag: String,
@@ -160,9 +158,13 @@ impl Tokenizer {
                 .filter(|t| !t.surface.trim().is_empty())
                 .map(|t| {
                     let surface = t.surface.to_string();
-                    // Part of speech, conjugation, base form, reading: the first eight.
-                    let details: Vec<&str> = t.details_iter().take(8).collect();
-                    make_token(surface, &details)
+                    // Part of speech, conjugation and base form: the first seven.
+                    let (mut details, mut count) = ([""; 7], 0);
+                    for (slot, detail) in details.iter_mut().zip(t.details_iter()) {
+                        *slot = detail;
+                        count += 1;
+                    }
+                    make_token(surface, &details[..count])
                 })
                 .collect()
         })
@@ -194,20 +196,24 @@ fn make_token(surface: String, details: &[&str]) -> Token {
             .copied()
             .filter(|s| !s.is_empty() && *s != "*")
     };
-    let tag = details
-        .iter()
-        .take(4)
-        .filter(|s| **s != "*")
-        .copied()
-        .collect::<Vec<_>>()
-        .join(",");
+    let mut tag = String::new();
+    for (i, detail) in details.iter().take(4).filter(|s| **s != "*").enumerate() {
+        if i > 0 {
+            tag.push(',');
+        }
+        tag.push_str(detail);
+    }
     let pos = pos_of(field(0), field(1), &surface);
-    let base = fold_kana(&field(6).unwrap_or(&surface).to_lowercase());
-    let reading = field(7).map(fold_kana);
+    // Lowercased and kana-folded in one pass (folding no kana changes its case).
+    let base = field(6)
+        .unwrap_or(&surface)
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_kana_char)
+        .collect();
     Token {
         surface,
         base,
-        reading,
         pos,
         tag,
     }
@@ -251,16 +257,18 @@ fn is_numeral(c: char) -> bool {
 /// One kana spelling: hiragana become katakana, 「ヵ」「ヶ」 become 「カ」「ケ」,
 /// ASCII is lowercased. 「あり」, 「アリ」 and 「ｱﾘ」 (after NFKC) fold alike.
 pub fn fold_kana(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'ヵ' => 'カ',
-            'ヶ' => 'ケ',
-            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-            'ゝ' => 'ヽ',
-            'ゞ' => 'ヾ',
-            _ => c.to_ascii_lowercase(),
-        })
-        .collect()
+    text.chars().map(fold_kana_char).collect()
+}
+
+fn fold_kana_char(c: char) -> char {
+    match c {
+        'ヵ' => 'カ',
+        'ヶ' => 'ケ',
+        'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+        'ゝ' => 'ヽ',
+        'ゞ' => 'ヾ',
+        _ => c.to_ascii_lowercase(),
+    }
 }
 
 /// The system dictionary, read in place from the embedded files.
