@@ -5,11 +5,12 @@
 //! cell's paragraphs. This reads those paragraphs for the typed cells only, so the
 //! answer's `raw` is what the applicant saw.
 
+use super::zip_guard::inflated;
 use super::{Deadline, ErrorKind, IngestError, Limits, TextBudget, Ticker};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 /// (sheet name, row, column) → displayed text, for cells whose value type is not text.
 pub type DisplayTexts = HashMap<(String, u32, u32), String>;
@@ -23,13 +24,7 @@ const MAX_COLUMNS: u64 = 16_384;
 /// Streams `content.xml` of an ODS package (nothing if it has none).
 fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let entry = archive.by_name("content.xml").ok()?;
-    let mut xml = Vec::new();
-    entry
-        .take(limits.max_xml_bytes)
-        .read_to_end(&mut xml)
-        .ok()?;
-    Some(xml)
+    inflated(archive.by_name("content.xml").ok()?, limits)
 }
 
 /// Refuses, before calamine lays them out, sheets that span more than `max_cells`

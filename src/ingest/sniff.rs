@@ -129,6 +129,13 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
+/// Where `needle` last occurs in `haystack`.
+pub(crate) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@
 //! read) is left to calamine.
 
 use super::Limits;
+use super::sniff::rfind;
+use super::zip_guard::inflated;
 use calamine::Dimensions;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
@@ -51,13 +53,7 @@ fn part<R: Read + std::io::Seek>(
         .flatten()
         .find(|n| n.replace('\\', "/").to_ascii_lowercase() == wanted)
         .map_or_else(|| path.to_string(), |n| n.into_owned());
-    let entry = archive.by_name(&name).ok()?;
-    let mut xml = Vec::new();
-    entry
-        .take(limits.max_xml_bytes)
-        .read_to_end(&mut xml)
-        .ok()?;
-    Some(xml)
+    inflated(archive.by_name(&name).ok()?, limits)
 }
 
 /// The elements of an XML part with the given local name, each with its attributes
@@ -174,7 +170,7 @@ fn after_cells(xml: &[u8]) -> Option<Vec<Dimensions>> {
 /// Where the end tag of the sheet's cells (`</sheetData>`, any prefix) ends.
 fn cells_end(xml: &[u8]) -> Option<usize> {
     const NAME: &[u8] = b"sheetData>";
-    let name = xml.windows(NAME.len()).rposition(|w| w == NAME)?;
+    let name = rfind(xml, NAME)?;
     let mut tag = name;
     if tag > 0 && xml[tag - 1] == b':' {
         let prefix = xml[..tag - 1]

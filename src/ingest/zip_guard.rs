@@ -8,8 +8,9 @@
 //! directory itself is parsed), each entry's size, their sum, and the compression
 //! ratio of the large ones.
 
+use super::sniff::rfind;
 use super::{ErrorKind, IngestError, Limits};
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 const EOCD: &[u8] = b"PK\x05\x06";
 const ZIP64_LOCATOR: &[u8] = b"PK\x06\x07";
@@ -99,8 +100,15 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(record[32..40].try_into().ok()?))
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+/// An entry of a package inflated, cut at `max_xml_bytes` (what the reader that wants
+/// it makes of a part cut short is its own affair); `None` if it does not inflate.
+pub(super) fn inflated(entry: impl Read, limits: &Limits) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    entry
+        .take(limits.max_xml_bytes)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
 }
 
 #[cfg(test)]

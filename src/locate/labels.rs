@@ -500,6 +500,15 @@ impl Matcher {
             .iter()
             .map(|w| related_ids(w, &words, &vocabulary, &pieces))
             .collect();
+        // Each key's weight, and their sum.
+        let weights_of = |keys: &[String]| -> (Vec<f64>, f64) {
+            let weights: Vec<f64> = keys
+                .iter()
+                .map(|k| idf.get(k).copied().unwrap_or(unseen_weight))
+                .collect();
+            let total = weights.iter().sum();
+            (weights, total)
+        };
         let mut fields_saying: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
         for (j, field) in fields.iter_mut().enumerate() {
             field.bag_ids = field.bag.iter().map(|k| vocabulary[k]).collect();
@@ -508,12 +517,7 @@ impl Matcher {
                 fields_saying[*id as usize].push(j as u32);
             }
             for phrase in &mut field.phrases {
-                phrase.weights = phrase
-                    .keys
-                    .iter()
-                    .map(|k| idf.get(k).copied().unwrap_or(unseen_weight))
-                    .collect();
-                phrase.total = phrase.weights.iter().sum();
+                (phrase.weights, phrase.total) = weights_of(&phrase.keys);
                 phrase.ids = phrase.keys.iter().map(|k| vocabulary[k]).collect();
                 phrase.sayable = phrase
                     .keys
@@ -523,12 +527,7 @@ impl Matcher {
             }
         }
         for section in &mut sections {
-            section.weights = section
-                .keys
-                .iter()
-                .map(|k| idf.get(k).copied().unwrap_or(unseen_weight))
-                .collect();
-            section.total = section.weights.iter().sum();
+            (section.weights, section.total) = weights_of(&section.keys);
         }
         Matcher {
             fields,
