@@ -69,7 +69,7 @@ pub fn read(
             check_shared_strings(bytes, limits, deadline)?;
             let mut workbook: Xlsx<_> = Xlsx::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::XlsxError::Password)))?;
-            let merges = xlsx_merges::read(bytes, limits);
+            let mut merges = xlsx_merges::read(bytes, limits);
             read_sheets(
                 &mut workbook,
                 limits,
@@ -77,7 +77,7 @@ pub fn read(
                 text,
                 None,
                 |wb, name| match merges.of(name) {
-                    Some(ranges) => ranges.to_vec(),
+                    Some(ranges) => ranges,
                     None => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
                 },
                 sparse_cells,
@@ -335,14 +335,14 @@ fn read_sheets<RS, R, F, C>(
     deadline: Deadline,
     text: TextBudget,
     cell_formats: Option<&CellFormats>,
-    merges_of: F,
+    mut merges_of: F,
     cells_of: C,
 ) -> Result<Document, IngestError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
-    F: Fn(&mut R, &str) -> Vec<Dimensions>,
+    F: FnMut(&mut R, &str) -> Vec<Dimensions>,
     C: Fn(&mut R, &str, &mut Budget) -> Result<Cells, IngestError>,
 {
     let mut document = Document::default();

@@ -18,27 +18,37 @@ use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-/// Sheet name → its merged ranges, for the sheets read here.
-pub struct Merges(HashMap<String, Vec<Dimensions>>);
+/// The package and where each sheet's part is; a sheet's merged ranges are read when
+/// they are asked for (each sheet in its turn, under the reader's deadline).
+pub struct Merges<'a> {
+    archive: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
+    /// Sheet name → the path of its part (the first sheet of a name, as calamine).
+    parts: HashMap<String, String>,
+    limits: Limits,
+}
 
-impl Merges {
+impl Merges<'_> {
     /// The merged ranges of sheet `name`, or `None` when calamine must read them.
-    pub fn of(&self, name: &str) -> Option<&[Dimensions]> {
-        self.0.get(name).map(Vec::as_slice)
+    pub fn of(&mut self, name: &str) -> Option<Vec<Dimensions>> {
+        let path = self.parts.get(name)?;
+        let archive = self.archive.as_mut()?;
+        after_cells(&part(archive, path, &self.limits)?)
     }
 }
 
-pub fn read(bytes: &[u8], limits: &Limits) -> Merges {
-    let mut merges = HashMap::new();
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Merges(merges);
-    };
-    for (name, path) in sheet_parts(&mut archive, limits) {
-        if let Some(ranges) = part(&mut archive, &path, limits).and_then(|xml| after_cells(&xml)) {
-            merges.insert(name, ranges);
+pub fn read<'a>(bytes: &'a [u8], limits: &Limits) -> Merges<'a> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok();
+    let mut parts = HashMap::new();
+    if let Some(archive) = archive.as_mut() {
+        for (name, path) in sheet_parts(archive, limits) {
+            parts.entry(name).or_insert(path);
         }
     }
-    Merges(merges)
+    Merges {
+        archive,
+        parts,
+        limits: *limits,
+    }
 }
 
 /// A part of the package by name, as calamine finds it: case aside, `\` as `/`.
@@ -262,12 +272,12 @@ mod tests {
                     continue;
                 }
                 let bytes = std::fs::read(&path).unwrap();
-                let merges = read(&bytes, &Limits::default());
+                let mut merges = read(&bytes, &Limits::default());
                 let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
                 for name in workbook.sheet_names() {
                     let ours = merges.of(&name).expect("every sheet read here");
                     let theirs = workbook.merge_cells_by_sheet_name(&name).unwrap();
-                    assert_eq!(ours, theirs.as_slice(), "{} {name}", path.display());
+                    assert_eq!(ours, theirs, "{} {name}", path.display());
                     sheets += 1;
                 }
             }
