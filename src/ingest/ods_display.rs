@@ -21,8 +21,9 @@ const MAX_SPACES: u32 = 1024;
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
 
-/// Streams `content.xml` of an ODS package (nothing if it has none).
-fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
+/// `content.xml` of an ODS package, inflated once for [`check_extent`] and [`read`]
+/// (nothing if it has none).
+pub fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     inflated(archive.by_name("content.xml").ok()?, limits)
 }
@@ -34,15 +35,12 @@ fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
 /// repeated cell's text and formula into each repeat, and keeps each row's cells up to
 /// its last non-empty one.
 pub fn check_extent(
-    bytes: &[u8],
+    xml: &[u8],
     limits: &Limits,
     deadline: Deadline,
     text: &mut TextBudget,
 ) -> Result<(), IngestError> {
-    let Some(xml) = content_xml(bytes, limits) else {
-        return Ok(());
-    };
-    let mut reader = Reader::from_reader(xml.as_slice());
+    let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     let mut ticker = Ticker::new(deadline);
     let mut depth: u32 = 0;
@@ -258,20 +256,13 @@ impl SheetExtent {
     }
 }
 
-/// Reads the displayed text of typed cells from an ODS package; an unreadable part
-/// gives an empty map (the stored values are then used as they are). Only running
-/// out of time is an error.
-pub fn read(
-    bytes: &[u8],
-    limits: &Limits,
-    deadline: Deadline,
-) -> Result<DisplayTexts, IngestError> {
+/// Reads the displayed text of typed cells from an ODS package's `content.xml`; what
+/// does not read gives no text (the stored values are then used as they are). Only
+/// running out of time is an error.
+pub fn read(xml: &[u8], deadline: Deadline) -> Result<DisplayTexts, IngestError> {
     let mut texts = DisplayTexts::new();
-    let Some(xml) = content_xml(bytes, limits) else {
-        return Ok(texts);
-    };
     let mut ticker = Ticker::new(deadline);
-    let mut reader = Reader::from_reader(xml.as_slice());
+    let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     let mut sheet = String::new();
     let (mut row, mut col) = (0u32, 0u32);

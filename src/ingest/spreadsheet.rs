@@ -47,10 +47,16 @@ pub fn read(
             )
         }
         Format::Ods => {
-            ods_display::check_extent(bytes, limits, deadline, &mut text)?;
+            let content = ods_display::content_xml(bytes, limits);
+            if let Some(xml) = &content {
+                ods_display::check_extent(xml, limits, deadline, &mut text)?;
+            }
             let mut workbook: Ods<_> = Ods::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
-            let shown = ods_display::read(bytes, limits, deadline)?;
+            let shown = match &content {
+                Some(xml) => ods_display::read(xml, deadline)?,
+                None => ods_display::DisplayTexts::new(),
+            };
             // calamine reports no merges for ODS; the covered cells are empty there, so
             // each merged value is still emitted once.
             let mut document = read_sheets(
