@@ -154,9 +154,9 @@ impl<'c> Vocabulary<'c> {
             for (title, title_bigrams) in titles.clone() {
                 let score = if text == title {
                     1.0
-                } else if title.chars().count() >= 2 && text.starts_with(title.as_str()) {
+                } else if title.chars().nth(1).is_some() && text.starts_with(title.as_str()) {
                     TITLE_AT_EDGE
-                } else if title.chars().count() >= 3
+                } else if title.chars().nth(2).is_some()
                     && text == whole.as_str()
                     && text.ends_with(title.as_str())
                 {
