@@ -36,6 +36,8 @@ impl Merges<'_> {
     }
 }
 
+/// Locates each sheet's part: only the package's and the workbook's relationships and
+/// the workbook itself are read here.
 pub fn read<'a>(bytes: &'a [u8], limits: &Limits) -> Merges<'a> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok();
     let mut parts = HashMap::new();
