@@ -463,14 +463,7 @@ fn numbers<const K: usize>(operands: &[Operand]) -> Option<[f32; K]> {
 }
 
 fn operand_matrix(operands: &[Operand]) -> Option<Matrix> {
-    if operands.len() < 6 {
-        return None;
-    }
-    let v: Vec<f32> = operands[operands.len() - 6..]
-        .iter()
-        .filter_map(Operand::number)
-        .collect();
-    let m = Matrix(v.try_into().ok()?);
+    let m = Matrix(numbers::<6>(operands)?);
     m.is_finite().then_some(m)
 }
 
