@@ -54,9 +54,7 @@ impl Format {
                 .filter_map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32))
                 .collect(),
             Format::Circled => match n {
-                1..=20 => {
-                    char::from_u32('①' as u32 + n - 1).map_or_else(|| n.to_string(), String::from)
-                }
+                1..=20 => crate::text::circled_number(n).to_string(),
                 _ => n.to_string(),
             },
             Format::UpperLetter | Format::LowerLetter => {
