@@ -111,15 +111,10 @@ pub fn is_circled_number(c: char) -> bool {
     ('\u{2460}'..='\u{2473}').contains(&c)
 }
 
-/// How alike two folded strings are, 0–1: the Dice coefficient of their character
-/// bigrams. Good enough to confirm an item number against a title; the label matcher
-/// for legacy forms uses tokens instead.
-pub fn similarity(a: &str, b: &str) -> f64 {
-    similarity_of((a, &Bigrams::of(a)), (b, &Bigrams::of(b)))
-}
-
-/// [`similarity`] of two texts whose bigrams are made already (a text compared with
-/// many others).
+/// How alike two folded strings are, 0–1, each given with its bigrams (made once for a
+/// text compared with many others): the Dice coefficient of their character bigrams.
+/// Good enough to confirm an item number against a title; the label matcher for legacy
+/// forms uses tokens instead.
 pub fn similarity_of((a, a_bigrams): (&str, &Bigrams), (b, b_bigrams): (&str, &Bigrams)) -> f64 {
     if a.is_empty() || b.is_empty() {
         0.0
@@ -147,7 +142,7 @@ pub fn without_brackets(text: &str) -> String {
 }
 
 /// The sorted character bigrams of a string, made once for comparing it with many
-/// others ([`similarity`] of two different strings is `Bigrams::of(a).dice(&Bigrams::of(b))`).
+/// others (the [`similarity_of`] two different strings is the Dice coefficient of theirs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bigrams(Vec<(char, char)>);
 
@@ -344,6 +339,10 @@ mod tests {
                 "{sample:?}"
             );
         }
+    }
+
+    fn similarity(a: &str, b: &str) -> f64 {
+        similarity_of((a, &Bigrams::of(a)), (b, &Bigrams::of(b)))
     }
 
     #[test]
