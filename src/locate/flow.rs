@@ -24,7 +24,7 @@ use super::cues::{self, Strength};
 use super::matching::{
     Vocabulary, is_example_mark, is_form_note, is_form_title, opens_explanation,
 };
-use super::weights::{BARE_LABEL, ENUMERATED_LABEL, TITLE_NAMES_ITEM};
+use super::weights::{BARE_LABEL, ENUMERATED_LABEL, TITLE_NAMES_ITEM, WRAPPED_HEADING_TAIL};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
 use crate::text::fold;
@@ -44,6 +44,10 @@ pub(super) fn locate_flow(
     // label or heading.
     let mut in_explanation = false;
     let mut order = FieldOrder::default();
+    let mut numbering = Numbering {
+        offset: 0,
+        last: inherited.as_ref().map(|open| open.number),
+    };
     let mut answers: Option<ItemAnswers> = None;
     if let Some(open) = inherited
         && let Some(item) = catalog.item(open.number)
@@ -72,9 +76,15 @@ pub(super) fn locate_flow(
         .flat_map(numbered_line)
         .filter(|block| !block.text.trim().is_empty())
         .collect();
+    // A heading wrapped within its bracket: 「…の事前告知（必須開示項目／一定の要件を考慮すべ」
+    // and 「き項目）」 on the next line.
+    let mut heading_open = false;
     for (k, block) in blocks.iter().enumerate() {
         let folded = fold(&block.text);
         if folded.is_empty() || is_form_title(&folded) {
+            continue;
+        }
+        if std::mem::take(&mut heading_open) && closes_bracket(&folded) {
             continue;
         }
         // 「(1) 代表者氏名」, 「１）事業者の資本金」: a field of the open item in the form's
@@ -92,6 +102,7 @@ pub(super) fn locate_flow(
             order.labelled(index);
             continue;
         }
+        let cue = cue.map(|cue| numbering.item_cue(cue, vocabulary));
         if let Some(cue) = cue.filter(|cue| {
             cue.strength == Strength::Strong
                 || (!cue.rest.is_empty()
@@ -99,6 +110,7 @@ pub(super) fn locate_flow(
         }) {
             let title = vocabulary.check_title(&cue, std::iter::empty());
             let (number, confidence) = collector.item_number(&cue, title, Some(&block.at));
+            numbering.last = Some(number);
             confirmed = title.confirmed;
             // 「Q2-2.」 names a field of the item it may already be in.
             let same_item = answers.as_ref().is_some_and(|a| a.number() == number);
@@ -112,6 +124,7 @@ pub(super) fn locate_flow(
                 order = FieldOrder::default();
             }
             in_explanation = false;
+            heading_open = leaves_bracket_open(&folded);
             questionnaire = cue.question;
             if let (Some(field), Some(current)) = (cue.field, answers.as_mut()) {
                 current.labelled(field, &block.text, None, collector);
@@ -237,6 +250,25 @@ fn numbered_line(row: &Row) -> Vec<Cow<'_, Block>> {
     }
 }
 
+/// Whether a text leaves a bracket open; a closing one with none open is a list
+/// number's (「130)」).
+fn leaves_bracket_open(folded: &str) -> bool {
+    let depth = folded.chars().fold(0u32, |depth, c| match c {
+        '(' => depth + 1,
+        ')' => depth.saturating_sub(1),
+        _ => depth,
+    });
+    depth > 0
+}
+
+/// Whether a line is the short rest of a bracket the line before left open.
+fn closes_bracket(folded: &str) -> bool {
+    folded.chars().count() <= WRAPPED_HEADING_TAIL
+        && folded
+            .find(')')
+            .is_some_and(|close| !folded[..close].contains('('))
+}
+
 /// The field a paragraph names when it is nothing but a label of item `number` written
 /// without its marker: the catalog's wording or close to it, or (ending with a colon,
 /// 「法人番号：」, 「正式名称（商号）：」) anything `label_match` takes for a label.
@@ -265,7 +297,11 @@ fn enumerated_label(cue: &cues::ItemCue, number: u32, vocabulary: &Vocabulary) -
     }
     // 「1. 開示情報の日付」 under item 1 is its heading written again, not its field.
     let drawn = vocabulary.drawn_from_label(&cue.rest, number, cue.number);
-    (drawn >= ENUMERATED_LABEL && !vocabulary.title_reaches(&cue.rest, cue.number, drawn))
+    let drawn =
+        drawn >= ENUMERATED_LABEL && !vocabulary.title_reaches(&cue.rest, cue.number, drawn);
+    // 「1) 該当する財務監査・財務データの状況を、①会計監査人による…」: the guide's
+    // wording with its choices written out.
+    (drawn || vocabulary.shares_label_opening(&cue.rest, number) == Some(cue.number))
         .then_some(cue.number)
 }
 
@@ -284,6 +320,43 @@ fn inline_label<'t>(
     }
     let (index, score) = vocabulary.label_match(&fold(label), number)?;
     (score >= BARE_LABEL).then_some((index, label, answer))
+}
+
+/// How the form counts its items. Word's outline numbering restarts at each chapter by
+/// default, so that 「1. サービス名称」 heads item 34: the numbers run from the chapter's
+/// first item, `offset` below the guide's.
+struct Numbering {
+    offset: u32,
+    /// The last item headed, whether or not a section heading closed it since.
+    last: Option<u32>,
+}
+
+impl Numbering {
+    /// The cue with the guide's item number, where its title says the form counts from a
+    /// chapter's start: it names item `number + offset`, or the item after the open one
+    /// (a chapter's first item, which sets the offset). A number its title confirms, a
+    /// strong cue and a field's cue are left as written.
+    fn item_cue(&mut self, mut cue: cues::ItemCue, vocabulary: &Vocabulary) -> cues::ItemCue {
+        let names = |number: u32| vocabulary.title_reaches(&cue.rest, number, TITLE_NAMES_ITEM);
+        if cue.strength == Strength::Strong || cue.field.is_some() || cue.rest.is_empty() {
+            return cue;
+        }
+        // The count in force first: 「52. サービス（事業）変更・終了時の事前告知」 in a
+        // chapter counted from 34 is item 85, though its first word recalls item 52's
+        // 「その他サービス」.
+        let shifted = cue.number + self.offset;
+        if self.offset > 0 && names(shifted) {
+            cue.number = shifted;
+        } else if names(cue.number) {
+        } else if let Some(next) = self.last.map(|last| last + 1)
+            && cue.number < next
+            && names(next)
+        {
+            self.offset = next - cue.number;
+            cue.number = next;
+        }
+        cue
+    }
 }
 
 /// Where the current item's fields stand, to tell a label written without its marker
@@ -620,5 +693,65 @@ mod tests {
             .map(|(n, i, raw, _)| (n, i, raw))
             .collect();
         assert_eq!(short, [(93, 1, "2\n以上".to_string())]);
+    }
+
+    #[test]
+    fn items_numbered_from_each_chapters_start() {
+        // Word's outline numbering, restarted at each chapter: the titles say which item.
+        let document = paragraphs(&[
+            "2. 「事業者」に関わる項目",
+            "1. 開示情報の日付",
+            "(1) 開示情報の年月日（西暦）",
+            "2025年4月1日",
+            "33. IaaS・PaaSの苦情対応に関する規程等の整備",
+            "【記述内容2】",
+            "有り（利用約款）",
+            "第3章 「サービス」に関わる項目",
+            "1. サービス名称",
+            "【記述内容】",
+            "サンプルクラウド",
+            "2. サービス開始時期",
+            "【記述内容】",
+            "2019年4月",
+            // Its first word recalls item 52's 「その他サービス」; the count in force wins.
+            "52. サービス（事業）変更・終了時の事前告知",
+            "【記述内容】",
+            "3ヶ月前までに電子メールで通知",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (1, 1, "2025年4月1日"),
+                (33, 2, "有り（利用約款）"),
+                (34, 1, "サンプルクラウド"),
+                (35, 1, "2019年4月"),
+                (85, 1, "3ヶ月前までに電子メールで通知"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_number_that_names_no_item_by_its_title_is_not_shifted() {
+        // 「1. 株式会社サンプル」 names nothing: an answer, not item 3 counted anew.
+        let document = paragraphs(&["2. 事業者名", "【記述内容1】", "1. 株式会社サンプル"]);
+        assert_eq!(raws(&answers(&document)), [(2, 1, "1. 株式会社サンプル")]);
+    }
+
+    #[test]
+    fn a_heading_wrapped_within_its_bracket_and_a_label_with_its_choices() {
+        let document = paragraphs(&[
+            "16. 財務監査・財務データの状況【選択】",
+            // The guide's wording with its choices written out, in the form's numbering.
+            "1) 該当する財務監査・財務データの状況を、①会計監査人による会計監査、②会計参与による計算書類等の作成",
+            "④",
+            "130)メンテナンス等の一時的サービス停止時の事前告知（必須開示項目／一定の要件を考慮すべ",
+            "き項目）",
+            "【記述内容1】 利用者への告知時期（1ヵ月前、3ヵ月前、6ヵ月前、12ヵ月前等の単位で記述）",
+            "2週間前",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [(16, 1, "④"), (130, 1, "2週間前")]
+        );
     }
 }

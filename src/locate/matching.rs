@@ -404,9 +404,19 @@ pub struct TitleCheck {
     pub renamed: Option<u32>,
 }
 
-/// 「(2)事業の概要」 → 「事業の概要」, 「2.2事業所・事業」 → 「事業所・事業」.
+/// 「(2)事業の概要」 → 「事業の概要」, 「2.2事業所・事業」 → 「事業所・事業」,
+/// 「第2章「サービス」に関わる項目」 → 「「サービス」に関わる項目」.
 fn without_numbering(folded: &str) -> &str {
-    folded.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')'))
+    let chapter = folded.strip_prefix('第').and_then(|rest| {
+        let digits = rest
+            .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+        (digits.len() < rest.len())
+            .then_some(digits)?
+            .strip_prefix(['章', '節'])
+    });
+    chapter
+        .unwrap_or(folded)
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')'))
 }
 
 pub(super) fn is_strong_cue(folded: &str) -> bool {
@@ -618,6 +628,9 @@ mod tests {
         assert!(vocabulary.is_section(&fold("（１）事業所等の概要")));
         assert!(!vocabulary.is_section(&fold("事業者名")));
         assert!(vocabulary.is_section(&fold("３．「サービス」に関わる項目")));
+        assert!(vocabulary.is_section(&fold("第3章 「サービス」に関わる項目")));
+        assert!(vocabulary.is_section(&fold("第二章　「事業者」に関わる項目")));
+        assert!(!vocabulary.is_section(&fold("第3条「サービス」に関わる項目")));
     }
 
     #[test]

@@ -57,6 +57,11 @@ pub(super) const LABEL_OPENING: usize = 4;
 /// naming a thing the label names (「■ 物理サーバ」) is not taken for it.
 pub(super) const SHARED_LABEL_OPENING: usize = 8;
 
+/// The longest line read as the rest of a heading wrapped within its bracket (「き項目）」
+/// after 「…（必須開示項目／一定の要件を考慮すべ」): the longest category the guide writes
+/// in a heading's bracket, 「必須開示項目／一定の要件を考慮すべき項目」, is 20 characters.
+pub(super) const WRAPPED_HEADING_TAIL: usize = 21;
+
 /// The longest a form's title printed atop a sheet or page runs (the IoT form's is 40
 /// characters with its chapter in brackets); a longer text naming the certification is
 /// an applicant's sentence.
