@@ -27,7 +27,7 @@ use crate::catalog::Catalog;
 use crate::model::{Document, Location, Region};
 use matching::is_example_mark;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -644,8 +644,22 @@ fn read_by_labels(
     decisions: &[labels::Decision],
 ) -> Collector {
     let mut collector = Collector::default();
+    let placed: HashMap<(u32, u32), &str> = pairs
+        .iter()
+        .zip(decisions)
+        .filter_map(|(pair, decision)| Some((decision.field?, pair.answer.as_str())))
+        .collect();
+    // The answer placed for the field a label names best, written again (a cover row
+    // 「サービス名称 | X」 above item 34's own): nothing to report, nothing lost.
+    let repeated = |pair: &labels::Pair, decision: &labels::Decision| {
+        decision
+            .best
+            .and_then(|best| placed.get(&best))
+            .is_some_and(|answer| *answer == pair.answer)
+    };
     for (pair, decision) in pairs.iter().zip(decisions) {
         match decision.field {
+            None if repeated(pair, decision) => {}
             Some((item, index)) => collector.add(
                 item,
                 LocatedField {
@@ -766,6 +780,45 @@ mod tests {
             regions: vec![cover],
         });
         assert!(legacy.items.iter().any(|i| i.number == 34));
+    }
+
+    #[test]
+    fn a_label_left_unplaced_that_repeats_a_placed_answer_is_not_reported() {
+        let pair = |label: &str, answer: &str| labels::Pair {
+            label: label.into(),
+            own: None,
+            heading: None,
+            answer: answer.into(),
+            at: Location::Paragraph { paragraph: 1 },
+        };
+        let decision = |field, best| labels::Decision {
+            field,
+            confidence: 0.5,
+            best,
+        };
+        let pairs = [
+            // A cover row above the form's own answer to item 34.
+            pair("サービス名称", "サンプルクラウド"),
+            pair("情報開示した IaaS・PaaSの名称", "サンプルクラウド"),
+            // Another answer to the field: lost unless reported.
+            pair("名称", "サンプルクラウド2"),
+        ];
+        let decisions = [
+            decision(None, Some((34, 1))),
+            decision(Some((34, 1)), Some((34, 1))),
+            decision(None, Some((34, 1))),
+        ];
+        let region = paragraphs(1, &[]);
+        let collector = read_by_labels(&region, &pairs, &decisions);
+        let reported: Vec<&str> = collector
+            .notes
+            .iter()
+            .filter_map(|note| match &note.kind {
+                NoteKind::UnrecognizedLabel { answer, .. } => Some(answer.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(reported, ["サンプルクラウド2"]);
     }
 
     #[test]
