@@ -1003,22 +1003,88 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
                 .collect()
         })
         .collect();
-    // Header rows give column roles.
-    let mut roles: BTreeMap<u32, Role> = BTreeMap::new();
-    let mut header_rows: HashSet<usize> = HashSet::new();
+    let mut result = RegionPairs::default();
+    let mut state = context.clone();
+    for table in tables(&rows) {
+        let rows = &rows[table.rows];
+        table_pairs(
+            rows,
+            &table.header_rows,
+            &table.roles,
+            matcher,
+            &mut state,
+            &mut result,
+        );
+    }
+    // A table answers the heading above it; only the section heading carries on.
+    result.context = Context {
+        heading: state.heading,
+        title: None,
+    };
+    result
+}
+
+/// Rows of a region under one set of column roles: its header rows (counted from its
+/// first row) and the roles they give.
+struct Table {
+    rows: std::ops::Range<usize>,
+    header_rows: HashSet<usize>,
+    roles: BTreeMap<u32, Role>,
+}
+
+/// A region's rows cut where a header row gives the columns other roles than the header
+/// before it (sheets laid out apart, printed one after another into one PDF: 「記入欄」
+/// the sixth column on one page, the seventh on the next). A header row repeated on
+/// every page cuts nothing; one right under another adds to its roles.
+fn tables(rows: &[Vec<Cell>]) -> Vec<Table> {
+    let mut tables = vec![Table {
+        rows: 0..rows.len(),
+        header_rows: HashSet::new(),
+        roles: BTreeMap::new(),
+    }];
+    let mut last_header = None;
     for (r, row) in rows.iter().enumerate() {
+        if row.len() < 2 {
+            continue;
+        }
         let folded: Vec<(u32, String)> = row.iter().map(|c| (c.column, c.folded.clone())).collect();
-        if row.len() >= 2
-            && let Some(found) = header_roles(&folded)
-        {
-            if header_rows.contains(&(r.wrapping_sub(1))) || roles.is_empty() {
-                roles.extend(found);
-            } else {
-                roles = found;
-            }
-            header_rows.insert(r);
+        let Some(found) = header_roles(&folded) else {
+            continue;
+        };
+        let below_header = r
+            .checked_sub(1)
+            .is_some_and(|above| last_header == Some(above));
+        last_header = Some(r);
+        let Some(table) = tables.last_mut() else {
+            continue;
+        };
+        if below_header || table.roles.is_empty() {
+            table.roles.extend(found);
+        } else if table.roles != found {
+            table.rows.end = r;
+            tables.push(Table {
+                rows: r..rows.len(),
+                header_rows: HashSet::new(),
+                roles: found,
+            });
+        }
+        if let Some(table) = tables.last_mut() {
+            table.header_rows.insert(r - table.rows.start);
         }
     }
+    tables
+}
+
+/// The pairs of one table, added to `result`; `state` carries the section heading and
+/// an item's title from table to table.
+fn table_pairs(
+    rows: &[Vec<Cell>],
+    header_rows: &HashSet<usize>,
+    roles: &BTreeMap<u32, Role>,
+    matcher: &Matcher,
+    state: &mut Context,
+    result: &mut RegionPairs,
+) {
     let column_with = |role: Role| {
         let mut columns: Vec<u32> = roles
             .iter()
@@ -1074,7 +1140,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         // a column right of it that reads less so holds the answers (a label longer than
         // its answer: 「株式上場の有無と（有りの場合は市場名）」 | 「無し」), and a lone
         // column of labels holds none (their answer cells left blank).
-        let likeness = |column: u32| matcher.column_label_likeness(&rows, &header_rows, column);
+        let likeness = |column: u32| matcher.column_label_likeness(rows, header_rows, column);
         let own = likeness(longest);
         let right = candidates
             .iter()
@@ -1092,7 +1158,7 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
                 .iter()
                 .filter(|(c, _)| *c > longest)
                 .map(|(c, _)| *c)
-                .filter(|&c| drawn_from(&rows, &header_rows, c, longest) >= PICKED_FROM_CHOICES)
+                .filter(|&c| drawn_from(rows, header_rows, c, longest) >= PICKED_FROM_CHOICES)
                 .min()
         };
         if right.is_none() && candidates.len() == 1 && own >= LABELS_ONLY {
@@ -1101,21 +1167,20 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         right.or_else(picks).or(Some(longest))
     });
     let Some(answer_column) = answer_column else {
-        return RegionPairs {
-            pairs: Vec::new(),
-            blanks: Vec::new(),
-            preamble: rows
-                .iter()
-                .flatten()
-                .map(|c| c.text.trim().to_string())
-                .collect(),
-            context: context.clone(),
-        };
+        let texts = rows.iter().flatten().map(|c| c.text.trim().to_string());
+        result.preamble.extend(texts);
+        return;
     };
+    // 区分 or 必須/選択 over a column of ● and ○: what the guide asks, no label's words.
+    let flag_columns: Vec<u32> = [Role::Flag, Role::Section]
+        .into_iter()
+        .flat_map(column_with)
+        .collect();
     let is_label_column = |column: u32| {
         column != answer_column
             && !number_columns.contains(&column)
             && !attachment_columns.contains(&column)
+            && !flag_columns.contains(&column)
     };
     // The title column: the header's, or, where the labels take two columns, the left
     // one (an item's title above its fields' labels, written on its first row only).
@@ -1132,9 +1197,10 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         }
     }
 
-    let mut result = RegionPairs::default();
-    let mut heading: Option<String> = context.heading.clone();
-    let mut carried_title: Option<String> = context.title.clone();
+    let Context {
+        heading,
+        title: carried_title,
+    } = state;
     // Whether the previous row was a pair an answer-only row may continue.
     let mut open = false;
     for (r, row) in rows.iter().enumerate() {
@@ -1162,14 +1228,14 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             if result.pairs.is_empty() && !matcher.is_heading(text) {
                 result.preamble.push(text.to_string());
             } else if !is_note(&row[0].folded) {
-                heading = Some(text.to_string());
-                carried_title = None;
+                *heading = Some(text.to_string());
+                *carried_title = None;
             }
             open = false;
             continue;
         }
         if !titles.is_empty() {
-            carried_title = Some(join(&titles));
+            *carried_title = Some(join(&titles));
         }
         let Some(answer) = answer else {
             if !labels.is_empty() {
@@ -1202,12 +1268,6 @@ pub(super) fn grid_pairs(region: &Region, matcher: &Matcher, context: &Context) 
         });
         open = true;
     }
-    // A table answers the heading above it; only the section heading carries on.
-    result.context = Context {
-        heading,
-        title: None,
-    };
-    result
 }
 
 /// A pair's label from the title carried down to its row and its own label cells, and
@@ -1547,7 +1607,8 @@ impl Matcher {
             blank_scores.push(self.pair_scores(blank, &mut heading_cache).1);
         }
         let first = hungarian(&with_headings, FLOOR);
-        let first_confidence = self.confidences(&with_headings, &first, &blank_scores);
+        let first_confidence =
+            self.confidences(&with_headings, &with_headings, &first, &blank_scores);
         // Neighbours: pairs next to each other tend to answer items of one section.
         let mut scores = with_headings.clone();
         for (i, row) in scores.iter_mut().enumerate() {
@@ -1559,7 +1620,29 @@ impl Matcher {
             if neighbours.is_empty() {
                 continue;
             }
+            // The items of the nearest sure pairs before and after, close together:
+            // the form follows the guide's order here, and the pair answers an item
+            // between them (item 52's 「その他サービス」 between 51 and 53, not 57's).
+            let sure = |j: usize| {
+                first[j]
+                    .filter(|_| first_confidence[j] >= NEIGHBOUR_CONFIDENCE)
+                    .map(|f| self.fields[f].item)
+            };
+            let before = (i.saturating_sub(NEIGHBOUR_REACH)..i).rev().find_map(sure);
+            let after = (i + 1..(i + NEIGHBOUR_REACH + 1).min(pairs.len())).find_map(sure);
+            let between = match (before, after) {
+                (Some(low), Some(high)) if low <= high && high - low <= ORDER_SPAN => {
+                    Some(low..=high)
+                }
+                _ => None,
+            };
             for (s, field) in row.iter_mut().zip(&self.fields) {
+                if between
+                    .as_ref()
+                    .is_some_and(|items| items.contains(&field.item))
+                {
+                    *s += ORDER_BONUS;
+                }
                 let (major, minor) = (field.sections.first(), field.sections.last());
                 let near_minor = neighbours
                     .iter()
@@ -1575,7 +1658,7 @@ impl Matcher {
             }
         }
         let second = hungarian(&scores, FLOOR);
-        let confidence = self.confidences(&scores, &second, &blank_scores);
+        let confidence = self.confidences(&scores, &with_headings, &second, &blank_scores);
         second
             .iter()
             .zip(&confidence)
@@ -1662,14 +1745,16 @@ impl Matcher {
 
     /// The confidence of each assignment: its score, lowered by how close the best field
     /// that the pair could have had instead comes (a field another pair holds with a
-    /// better score is no real alternative).
+    /// better score is no real alternative). `labelled` are the scores before the
+    /// neighbours' support, which unanswered labels (`blanks`) have none of.
     fn confidences(
         &self,
         scores: &[Vec<f64>],
+        labelled: &[Vec<f64>],
         chosen: &[Option<usize>],
         blanks: &[Vec<f64>],
     ) -> Vec<f64> {
-        self.standings(scores, chosen, blanks)
+        self.standings(scores, labelled, chosen, blanks)
             .into_iter()
             .map(|(own, rival)| confidence(own, rival))
             .collect()
@@ -1677,10 +1762,11 @@ impl Matcher {
 
     /// Each assignment's score and the score of its best real alternative. A field no
     /// label holds may be held by an unanswered label that names it best (`blanks`:
-    /// their scores).
+    /// their scores), if it names it better than the pair's own label does.
     fn standings(
         &self,
         scores: &[Vec<f64>],
+        labelled: &[Vec<f64>],
         chosen: &[Option<usize>],
         blanks: &[Vec<f64>],
     ) -> Vec<(f64, f64)> {
@@ -1711,7 +1797,9 @@ impl Matcher {
                     .filter(|(k, s)| match holder.get(k) {
                         // Held by a pair it suits no better: a real alternative.
                         Some(other) => scores[*other][*k] <= **s,
-                        None => blank_holder.get(k).is_none_or(|blank| *blank <= **s),
+                        None => blank_holder
+                            .get(k)
+                            .is_none_or(|blank| *blank <= labelled[i][*k]),
                     })
                     .map(|(_, s)| *s)
                     .fold(0.0, f64::max);
@@ -1948,6 +2036,149 @@ mod tests {
         let fields: Vec<Option<(u32, u32)>> = decisions.iter().map(|d| d.field).collect();
         assert_eq!(fields, [Some((6, 1)), Some((2, 1)), None, Some((4, 2))]);
         assert!(decisions[0].confidence >= THRESHOLD);
+    }
+
+    #[test]
+    fn a_header_giving_the_columns_new_roles_starts_a_table_of_its_own() {
+        // Two sheets laid out apart, printed one after the other: the answers move from
+        // the fourth column to the sixth. The 区分 column's ● is no label's word.
+        let region = table(&[
+            &["区分", "項目", "記述内容", "記入欄"],
+            &[
+                "●",
+                "開示情報の日付",
+                "開示情報の年月日（西暦）",
+                "2025年4月1日",
+            ],
+            &[
+                "●",
+                "事業者名",
+                "事業者の正式名称（商号）",
+                "株式会社サンプル",
+            ],
+            &["区分", "", "項目", "記述内容", "", "記入欄"],
+            &[
+                "●",
+                "",
+                "サービス名称",
+                "情報開示した IaaS・PaaSの名称",
+                "",
+                "サンプルクラウド",
+            ],
+            &[
+                "○",
+                "",
+                "ロードバランサーサービス",
+                "ロードバランサーサービスの内容",
+                "",
+                "有り",
+            ],
+        ]);
+        let found = grid_pairs(&region, matcher(), &Context::default());
+        let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
+        assert_eq!(
+            answers,
+            [
+                "2025年4月1日",
+                "株式会社サンプル",
+                "サンプルクラウド",
+                "有り"
+            ]
+        );
+        assert!(found.pairs.iter().all(|p| !p.label.contains(['●', '○'])));
+        let decisions = matcher().assign(&found.pairs, &[], None).unwrap();
+        let fields: Vec<Option<(u32, u32)>> = decisions.iter().map(|d| d.field).collect();
+        assert_eq!(
+            fields,
+            [Some((1, 1)), Some((2, 1)), Some((34, 1)), Some((58, 1))]
+        );
+    }
+
+    #[test]
+    fn fields_worded_alike_are_told_apart_by_the_items_around_them() {
+        // Items 47, 52, 57 and 61 are all 「その他サービス」 with the same label; no
+        // section heading says which is which, their neighbours do. 47 and 61 are left
+        // blank.
+        let other = ["その他サービス", "上記に該当しないその他サービスの内容"];
+        let row = |title: &'static str, label: &'static str, answer: &'static str| {
+            vec![title, label, answer]
+        };
+        let rows = [
+            vec!["項目", "記述内容", "記入欄"],
+            row(
+                "バックアップ・リストアサービス",
+                "バックアップサービス、障害時のリストアサービス等の内容",
+                "日次バックアップ",
+            ),
+            row(other[0], other[1], ""),
+            row(
+                "ソフトウェア開発環境支援サービス",
+                "Java、Servlet、Perl、PHP、Ruby、C/C++、その他のオープンソース系の開発環境の提供サービスの内容",
+                "Java",
+            ),
+            row(
+                "ドメイン等管理サービス",
+                "IPアドレス管理、ドメイン取得・管理、DNSサーバ等のサービス内容",
+                "DNS",
+            ),
+            row(
+                "メールサービス",
+                "Webメール、メーリングリスト等のサービス内容",
+                "Webメール",
+            ),
+            row(
+                "Webサービス",
+                "Webサーバ、FTPサーバ、Webアカウント、アクセス制御、アクセスログ解析、アクセスログ取得、ブログ、掲示板などのサービス内容",
+                "Webサーバ",
+            ),
+            row(other[0], other[1], "DBサーバ"),
+            row(
+                "サーバ提供サービス",
+                "共用サーバ、専用サーバ等のサービス内容",
+                "専用サーバ",
+            ),
+            row(
+                "ストレージ提供サービス",
+                "ストレージ提供サービスの内容",
+                "オブジェクトストレージ",
+            ),
+            row(
+                "レンタル機器サービス",
+                "レンタル機器類の障害時対応サービス、定期運用サービス、運用・保守支援サービスの有無と、有りの場合にはその内容",
+                "無し",
+            ),
+            row(
+                "統合リソース提供サービス",
+                "仮想リソース群（仮想マシン、サーバ、ストレージ、ネットワーク等）を統合して提供するサービスの内容",
+                "仮想マシン",
+            ),
+            row(other[0], other[1], "ラック貸し"),
+            row(
+                "ロードバランサーサービス",
+                "ロードバランサーサービスの内容",
+                "L7",
+            ),
+            row(
+                "ネットワーク機器提供サービス",
+                "ルーター、スイッチ等のネットワーク機器提供サービスの内容",
+                "無し",
+            ),
+            row(
+                "IoT側ネットワークサービス",
+                "提供又は推奨するIoT側ネットワークの回線、帯域など",
+                "LTE",
+            ),
+            row(other[0], other[1], ""),
+        ];
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let found = grid_pairs(&table(&rows), matcher(), &Context::default());
+        let decisions = matcher().assign(&found.pairs, &found.blanks, None).unwrap();
+        let placed = |answer: &str| {
+            let i = found.pairs.iter().position(|p| p.answer == answer).unwrap();
+            decisions[i].field
+        };
+        assert_eq!(placed("DBサーバ"), Some((52, 1)));
+        assert_eq!(placed("ラック貸し"), Some((57, 1)));
     }
 
     #[test]
