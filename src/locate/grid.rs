@@ -18,7 +18,9 @@ use super::matching::{
     Vocabulary, is_example_mark, is_flag, is_form_note, is_form_title, is_note, is_remark_mark,
     is_strong_cue,
 };
-use super::weights::{CUE_REST_NAMES_ITEM, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE};
+use super::weights::{
+    CUE_REST_NAMES_ITEM, RENEWAL_HEADING, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE,
+};
 use super::{Collector, OpenItem};
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region, Row};
@@ -69,14 +71,14 @@ fn header_role(folded: &str) -> Option<Role> {
     }
     // A renewal applicant's last answers beside this time's (「前回（2023年3月申請）」 |
     // 「今回（2025年1月申請）」): only this time's are answers.
-    let head = words.split('(').next().unwrap_or(words);
     // Counted no further than needed: most cells are answers far longer.
-    if head.chars().nth(10).is_none() {
-        if head.starts_with("前回") || head.starts_with("変更前") {
-            return Some(Role::Attachment);
-        }
-        if head.starts_with("今回") || head.starts_with("変更後") {
+    if words.chars().nth(RENEWAL_HEADING).is_none() {
+        // 「2025年申請（今回）」 names this time in its bracket.
+        if words.contains("今回") || words.starts_with("変更後") {
             return Some(Role::Answer);
+        }
+        if words.contains("前回") || words.starts_with("変更前") {
+            return Some(Role::Attachment);
         }
     }
     if words.chars().nth(10).is_some() || cues::item_cue(words).is_some() {
@@ -148,7 +150,9 @@ fn header_role(folded: &str) -> Option<Role> {
 /// title (「(93) 使用データセンター | 2拠点 | 記述内容」) is a body row, whatever words
 /// its answer has.
 pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32, Role>> {
-    let cell_roles: Vec<Option<Role>> = folded_row.iter().map(|(_, t)| header_role(t)).collect();
+    let mut cell_roles: Vec<Option<Role>> =
+        folded_row.iter().map(|(_, t)| header_role(t)).collect();
+    renewal_years(folded_row, &mut cell_roles);
     let mut unheaded = folded_row
         .iter()
         .zip(&cell_roles)
@@ -194,6 +198,53 @@ pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32,
     .filter(|r| distinct(*r))
     .count();
     (kinds >= 2 && content).then_some(roles)
+}
+
+/// A renewal's columns headed by the year of each application (「2023年申請時」 |
+/// 「2025年申請」): where nothing says 今回, the latest year's holds the answers; the
+/// others hold the answers of the applications before.
+fn renewal_years(folded_row: &[(u32, String)], roles: &mut [Option<Role>]) {
+    let answered = roles.contains(&Some(Role::Answer));
+    let years: Vec<(usize, u32)> = folded_row
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, text))| {
+            roles[*i].is_none()
+                && text.chars().nth(RENEWAL_HEADING).is_none()
+                && text.contains("申請")
+        })
+        .filter_map(|(i, (_, text))| Some((i, year_in(text)?)))
+        .collect();
+    let Some(latest) = years.iter().map(|(_, year)| *year).max() else {
+        return;
+    };
+    if years.len() < 2 && !answered {
+        return;
+    }
+    for (i, year) in years {
+        roles[i] = Some(if year == latest && !answered {
+            Role::Answer
+        } else {
+            Role::Attachment
+        });
+    }
+}
+
+/// The first four-digit year (1900–2099) a text names.
+fn year_in(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(3)).find_map(|at| {
+        let digits = bytes.get(at..at + 4)?;
+        let before = at.checked_sub(1).and_then(|b| bytes.get(b));
+        let after = bytes.get(at + 4);
+        let standalone =
+            !before.is_some_and(u8::is_ascii_digit) && !after.is_some_and(u8::is_ascii_digit);
+        if !standalone || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let year: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        (1900..2100).contains(&year).then_some(year)
+    })
 }
 
 struct Cell<'a> {
@@ -1998,5 +2049,38 @@ mod tests {
         assert_eq!(roles.get(&4), Some(&Role::Attachment));
         let answer_row: Vec<(u32, String)> = vec![(0, fold("有り")), (1, fold("株式会社サンプル"))];
         assert!(header_roles(&answer_row).is_none());
+    }
+
+    #[test]
+    fn a_renewals_columns_by_the_year_of_each_application() {
+        let row = |cells: &[&str]| -> Vec<(u32, String)> {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i as u32, fold(t)))
+                .collect()
+        };
+        let named =
+            header_roles(&row(&["項目", "記述内容", "2023年申請時", "2025年申請"])).unwrap();
+        assert_eq!(named.get(&2), Some(&Role::Attachment));
+        assert_eq!(named.get(&3), Some(&Role::Answer));
+        // 今回 in the bracket says which, whatever the years.
+        let marked = header_roles(&row(&[
+            "項目",
+            "記述内容",
+            "2025年申請（今回）",
+            "2023年申請時",
+        ]))
+        .unwrap();
+        assert_eq!(marked.get(&2), Some(&Role::Answer));
+        assert_eq!(marked.get(&3), Some(&Role::Attachment));
+        // One year alone says nothing of a renewal.
+        assert!(
+            header_roles(&row(&["項目", "記述内容", "2025年申請"]))
+                .is_none_or(|roles| !roles.contains_key(&2))
+        );
+        assert_eq!(year_in("平成２０年"), None);
+        assert_eq!(year_in(&fold("２０２５年")), Some(2025));
+        assert_eq!(year_in("120250"), None);
     }
 }

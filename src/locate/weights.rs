@@ -31,6 +31,10 @@ impl Share {
 /// columns.
 pub(super) const FLOW_ROWS: Share = Share(9, 10);
 
+/// The longest header cell read as naming a renewal's applications (「2025年申請（今回）」,
+/// 「前回（2023年3月申請）」): longer cells are answers that happen to say 今回.
+pub(super) const RENEWAL_HEADING: usize = 16;
+
 /// A column is a numbering column when this share of its cells are bare item numbers
 /// (and two at least: one figure beside its label is an answer, 「1」). Fitted on layout
 /// K's own running numbers, where a few rows carry sub-numbers (2-1) or none.
