@@ -1149,6 +1149,21 @@ fn read_item_fields(
                         FieldMarker::Numbered(n) => Some((n, c.block.text.as_str())),
                         FieldMarker::Unnumbered => None,
                     })
+            })
+            // So does a title cell that writes the label after it (「提供回線・帯域：提供
+            // 回線が別契約（有償）回線か、…」, a check sheet's 確認項目).
+            .or_else(|| {
+                row.iter()
+                    .filter(|c| c.block.column != answer_column && !is_cue_cell(c))
+                    .find_map(|c| {
+                        let (_, words) = c.folded.split_once(':')?;
+                        // Cut short too (「機器：機器のセキュリティレベル」), which the
+                        // title's word opening it would otherwise claim.
+                        let index = vocabulary
+                            .label_index(words, item.number)
+                            .or_else(|| vocabulary.label_opening(words, item.number))?;
+                        Some((index, c.block.text.as_str()))
+                    })
             });
         // Labels written in the answer's own cell (「【記述内容1】代表者氏名：山田太郎」).
         let pieces = answer.map_or_else(Vec::new, |a| cues::marked_pieces(&a.block.text));
@@ -1259,6 +1274,37 @@ mod tests {
                 (22, 1, "有り（CISO 鈴木）".to_string()),
                 (22, 2, "有り（情報セキュリティ委員会）".to_string()),
                 (23, 1, "有り（利用規約 第15条）".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_cell_that_writes_the_label_after_a_colon_names_the_field() {
+        // A check sheet's 確認項目: 「title：label」, the first field left blank.
+        let document = region(&[
+            &["No.", "確認項目", "記入欄"],
+            &[
+                "40",
+                "提供回線・帯域：専用線（VPNを含む）、インターネット等の回線の種類",
+                "",
+            ],
+            &[
+                "40",
+                "提供回線・帯域：提供回線が別契約（有償）回線か、基本料金にバンドルされているか、の区別。",
+                "別契約（有償）",
+            ],
+            &["62", "機器：提供する機器の有無", "なし"],
+            &["62", "機器：機器の主な機能", "該当なし"],
+            // Cut short, opening with the title's word.
+            &["62", "機器：機器のセキュリティレベル", "特になし"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (40, 2, "別契約（有償）".to_string()),
+                (62, 1, "なし".to_string()),
+                (62, 2, "該当なし".to_string()),
+                (62, 3, "特になし".to_string()),
             ]
         );
     }
