@@ -186,10 +186,10 @@ pub(super) fn locate_flow(
             let words = cues::strip_heading_marks(&folded);
             let opening = || vocabulary.label_opening(&words, current.number());
             // A bullet marks a label as an answer mark marks its answer (「▼ 法人番号」).
-            if folded.starts_with(cues::BULLETS) {
+            // So does an answer following it, for the guide's wording with its choices
+            // written out (「該当する…状況を、①会計監査人による会計監査、…」 | 「→ ①、④」).
+            if folded.starts_with(cues::BULLETS) || answer_follows() {
                 opening().or_else(|| vocabulary.shares_label_opening(&words, current.number()))
-            } else if answer_follows() {
-                opening()
             } else {
                 None
             }
@@ -752,6 +752,19 @@ mod tests {
         assert_eq!(
             raws(&answers(&document)),
             [(16, 1, "④"), (130, 1, "2週間前")]
+        );
+    }
+
+    #[test]
+    fn a_label_with_its_choices_written_out_before_a_marked_answer() {
+        let document = paragraphs(&[
+            "16. 財務監査・財務データの状況【選択】",
+            "該当する財務監査・財務データの状況を、①会計監査人による会計監査、②会計参与による計算書類等の作成、④監査役による監査",
+            "→ 会計監査人による会計監査、監査役による監査",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [(16, 1, "会計監査人による会計監査、監査役による監査")]
         );
     }
 }
