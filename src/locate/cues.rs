@@ -89,8 +89,13 @@ fn field_suffix(rest: &str) -> (Option<u32>, &str) {
             .chars()
             .next()
             .is_some_and(|c| !c.is_ascii() && c.is_alphabetic() && !COUNTERS.contains(c));
+        // A title opening with a Latin word, its space folded away: 「33-1iaas・paasの…」,
+        // 「74-1pc等」; one letter is a sub-number's (「3-1a」).
+        let latin_word = after.chars().take(2).all(|c| c.is_ascii_alphabetic())
+            && after.chars().nth(1).is_some();
         after.is_empty()
             || words
+            || latin_word
             || after
                 .strip_prefix(['.', ':', ')', '、', '】', ']'])
                 .is_some_and(|tail| !tail.starts_with(|c: char| c.is_ascii_digit()))
@@ -386,6 +391,16 @@ mod tests {
         assert_eq!(cue("Q12. 自己資本比率"), Some((12, None, Strength::Strong)));
         assert_eq!(cue("2-2. 法人番号").map(|c| c.1), Some(Some(2)));
         assert_eq!(cue("1-2.5%").map(|c| c.1), None);
+        // A title opening with a Latin word, the space between folded away.
+        assert_eq!(
+            cue("74-1　PC等（操作端末）"),
+            Some((74, Some(1), Strength::Weak))
+        );
+        assert_eq!(
+            cue("33-2 IaaS・PaaSの苦情対応に関する規程等の整備"),
+            Some((33, Some(2), Strength::Weak))
+        );
+        assert_eq!(cue("3-1a"), None);
     }
 
     #[test]
