@@ -193,9 +193,11 @@ impl<'c> Vocabulary<'c> {
         }
     }
 
-    /// The one item of `numbers` a cell names by its title: whole, however short
-    /// (「役員」), or cut short (a title the cell beside it clipped, its number with it)
-    /// to four characters at the least, before any bracket.
+    /// The item of `numbers` a cell names by its title: whole, however short (「役員」),
+    /// the first in order where several share it (items 47, 52, 57 and 61 are all
+    /// 「その他サービス」: the form lists them in the guide's order); or cut short (a
+    /// title the cell beside it clipped, its number with it) to four characters at the
+    /// least, before any bracket, naming one item only.
     pub fn item_titled_among(&self, folded: &str, numbers: std::ops::Range<u32>) -> Option<u32> {
         let whole = cues::strip_heading_marks(folded);
         let whole = whole.trim().trim_end_matches('(').trim_end();
@@ -205,10 +207,18 @@ impl<'c> Vocabulary<'c> {
             .filter(|text| text.chars().count() >= 4)
             .collect();
         let whole_title = |title: &str| whole.chars().nth(1).is_some() && title == whole;
+        let titled = |number: &u32| {
+            self.titles_of(*number)
+                .iter()
+                .any(|title| whole_title(title))
+        };
+        if let Some(first) = numbers.clone().find(titled) {
+            return Some(first);
+        }
         let mut named = numbers.filter(|&number| {
             self.titles_of(number)
                 .iter()
-                .any(|title| whole_title(title) || texts.iter().any(|text| title.starts_with(text)))
+                .any(|title| texts.iter().any(|text| title.starts_with(text)))
         });
         match (named.next(), named.next()) {
             (Some(only), None) => Some(only),
@@ -598,6 +608,24 @@ mod tests {
         assert!(vocabulary.title_reaches(&edge, 128, 0.9));
         assert!(!vocabulary.title_reaches(&edge, 128, 0.91));
         assert_eq!(vocabulary.item_named_by(&fold("時刻同期")), Some(96));
+        // A title several items share names the first of them still to come.
+        assert_eq!(
+            vocabulary.item_titled_among(&fold("その他サービス"), 47..134),
+            Some(47)
+        );
+        assert_eq!(
+            vocabulary.item_titled_among(&fold("その他サービス"), 53..134),
+            Some(57)
+        );
+        assert_eq!(
+            vocabulary.item_titled_among(&fold("機器"), 63..134),
+            Some(69)
+        );
+        // Cut short, it must name one item only.
+        assert_eq!(
+            vocabulary.item_titled_among(&fold("情報セキュリティに関する"), 1..134),
+            None
+        );
         for title in [
             "IoTクラウドサービス（IaaS・PaaS）情報開示認定　申請書（ハウジング）",
             "ＩｏＴクラウドサービス（ＩａａＳ・ＰａａＳ）情報開示認定 申請内容",
