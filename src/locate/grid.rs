@@ -809,7 +809,15 @@ fn parallel_answer_columns(folded_row: &[(u32, String)]) -> Option<Vec<u32>> {
         .filter(|(_, text)| is_centre_heading(text))
         .map(|(c, _)| *c)
         .collect();
-    if centres.len() >= 2 {
+    // Beside header words only: 「93 使用データセンター | … | 2センター | 2センター」 is
+    // a renewal's answers, last time's and this time's.
+    let beside_headers = || {
+        folded_row
+            .iter()
+            .filter(|(c, _)| !centres.contains(c))
+            .all(|(_, text)| header_role(text).is_some())
+    };
+    if centres.len() >= 2 && beside_headers() {
         return Some(centres);
     }
     let roles: Vec<Option<Role>> = folded_row.iter().map(|(_, t)| header_role(t)).collect();
@@ -1412,6 +1420,26 @@ mod tests {
             raws(&by_name),
             [(112, 1, "高松DC：1999年\nさいたまiDC：2006年".to_string())]
         );
+    }
+
+    #[test]
+    fn a_count_of_centres_answered_twice_is_no_header() {
+        // A renewal's last and this time's answers to item 93, both 「2センター」.
+        let renewal = region(&[
+            &[
+                "項目",
+                "記述内容",
+                "前回申請内容（2023年度）",
+                "今回申請内容（2025年度）",
+            ],
+            &[
+                "93　使用データセンター",
+                "本IaaS・PaaSサービス使用時における使用データセンターの数",
+                "2センター",
+                "2センター",
+            ],
+        ]);
+        assert_eq!(raws(&renewal), [(93, 1, "2センター".to_string())]);
     }
 
     #[test]
