@@ -181,6 +181,22 @@ pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32,
             Role::Answer
         };
     }
+    // Two title words and no label's (「審査対象項目 | … | 開示項目」): the item's title
+    // comes first, the field's label after it. Not entries printed side by side, whose
+    // header repeats its words (「通番 | 項目 | 回答 | 通番 | 項目 | 回答」).
+    let first_title = roles
+        .iter()
+        .find(|(_, role)| **role == Role::Title)
+        .map(|(column, _)| *column);
+    let count = |wanted: Role| roles.values().filter(|role| **role == wanted).count();
+    let side_by_side = count(Role::Answer) > 1 || count(Role::Number) > 1;
+    if !side_by_side && count(Role::Label) == 0 {
+        for (column, role) in roles.iter_mut() {
+            if *role == Role::Title && Some(*column) != first_title {
+                *role = Role::Label;
+            }
+        }
+    }
     if weak_answers > 1 && !has_answer {
         // Several weak words: the content decides which column holds the answers.
         roles.retain(|_, role| *role != Role::Answer);
@@ -1159,17 +1175,26 @@ fn read_item_fields(
                     })
             })
             // So does a title cell that writes the label after it (「提供回線・帯域：提供
-            // 回線が別契約（有償）回線か、…」, a check sheet's 確認項目).
+            // 回線が別契約（有償）回線か、…」, 「提供回線・帯域（2）／提供回線が…」, a
+            // check sheet's 確認項目), at the colon or slash that ends the item's title.
             .or_else(|| {
                 row.iter()
                     .filter(|c| c.block.column != answer_column && !is_cue_cell(c))
                     .find_map(|c| {
-                        let (_, words) = c.folded.split_once(':')?;
-                        // Cut short too (「機器：機器のセキュリティレベル」), which the
-                        // title's word opening it would otherwise claim.
-                        let index = vocabulary
-                            .label_index(words, item.number)
-                            .or_else(|| vocabulary.label_opening(words, item.number))?;
+                        let index = c.folded.match_indices([':', '/']).find_map(|(at, _)| {
+                            // The title before it, not a slash of the label's own
+                            // (「電話/fax、web、…」).
+                            let title = &c.folded[..at];
+                            if !vocabulary.title_reaches(title, item.number, TITLE_NAMES_ITEM) {
+                                return None;
+                            }
+                            let words = &c.folded[at + 1..];
+                            // Cut short too (「機器：機器のセキュリティレベル」), which the
+                            // title's word opening it would otherwise claim.
+                            vocabulary
+                                .label_index(words, item.number)
+                                .or_else(|| vocabulary.label_opening(words, item.number))
+                        })?;
                         Some((index, c.block.text.as_str()))
                     })
             });
@@ -1298,8 +1323,13 @@ mod tests {
             ],
             &[
                 "40",
-                "提供回線・帯域：提供回線が別契約（有償）回線か、基本料金にバンドルされているか、の区別。",
+                "提供回線・帯域（2）／提供回線が別契約（有償）回線か、基本料金にバンドルされているか、の区別。",
                 "別契約（有償）",
+            ],
+            &[
+                "41",
+                "提供OS／仮想化ソフト（ハイパーバイザ）の提供の有無",
+                "有り",
             ],
             &["62", "機器：提供する機器の有無", "なし"],
             &["62", "機器：機器の主な機能", "該当なし"],
@@ -1310,6 +1340,7 @@ mod tests {
             raws(&document),
             [
                 (40, 2, "別契約（有償）".to_string()),
+                (41, 1, "有り".to_string()),
                 (62, 1, "なし".to_string()),
                 (62, 2, "該当なし".to_string()),
                 (62, 3, "特になし".to_string()),
@@ -2123,6 +2154,26 @@ mod tests {
         assert_eq!(roles.get(&4), Some(&Role::Attachment));
         let answer_row: Vec<(u32, String)> = vec![(0, fold("有り")), (1, fold("株式会社サンプル"))];
         assert!(header_roles(&answer_row).is_none());
+        // Two title words: the second heads the fields' labels; not so side by side.
+        let row = |cells: &[&str]| -> Vec<(u32, String)> {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i as u32, fold(t)))
+                .collect()
+        };
+        let titles = header_roles(&row(&[
+            "項番",
+            "審査対象項目",
+            "区分",
+            "開示項目",
+            "開示内容",
+        ]))
+        .unwrap();
+        assert_eq!(titles.get(&1), Some(&Role::Title));
+        assert_eq!(titles.get(&3), Some(&Role::Label));
+        let bands = header_roles(&row(&["通番", "項目", "回答", "通番", "項目", "回答"])).unwrap();
+        assert_eq!(bands.get(&4), Some(&Role::Title));
     }
 
     #[test]
