@@ -24,7 +24,9 @@ use super::cues::{self, Strength};
 use super::matching::{
     Vocabulary, is_example_mark, is_form_note, is_form_title, opens_explanation,
 };
-use super::weights::{BARE_LABEL, ENUMERATED_LABEL, TITLE_NAMES_ITEM, WRAPPED_HEADING_TAIL};
+use super::weights::{
+    BARE_LABEL, ENUMERATED_LABEL, TITLE_AT_EDGE, TITLE_NAMES_ITEM, WRAPPED_HEADING_TAIL,
+};
 use super::{Collector, OpenItem};
 use crate::model::{Block, Region, Row};
 use crate::text::fold;
@@ -94,6 +96,7 @@ pub(super) fn locate_flow(
         if let Some(current) = answers.as_mut()
             && let Some(index) = cue
                 .as_ref()
+                .filter(|_| enumerates(&folded))
                 .and_then(|cue| enumerated_label(cue, current.number(), vocabulary))
                 .filter(|&index| order.accepts(index))
         {
@@ -102,7 +105,7 @@ pub(super) fn locate_flow(
             order.labelled(index);
             continue;
         }
-        let cue = cue.map(|cue| numbering.item_cue(cue, vocabulary));
+        let cue = cue.map(|cue| numbering.item_cue(cue, &folded, vocabulary));
         if let Some(cue) = cue.filter(|cue| {
             cue.strength == Strength::Strong
                 || (!cue.rest.is_empty()
@@ -284,6 +287,16 @@ fn bare_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32>
         .map(|(index, _)| index)
 }
 
+/// Whether a line opens with a list number set apart by its punctuation (「(1)」,
+/// 「1)」, 「1.」): 「1センター」 is a count, the answer to item 93.
+fn enumerates(folded: &str) -> bool {
+    let bracketed = folded.strip_prefix(['(', '[', '【']);
+    let after = bracketed
+        .unwrap_or(folded)
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    bracketed.is_some() || after.starts_with(['.', ')', ']', '】', ':', '、'])
+}
+
 /// The field a paragraph's cue names when it enumerates it in the form's own numbering,
 /// 「(2) 法人番号」, 「１）事業者の資本金」: the number names a field of item `number`, and
 /// the words are drawn from that field's wording, whole or cut short.
@@ -336,7 +349,12 @@ impl Numbering {
     /// chapter's start: it names item `number + offset`, or the item after the open one
     /// (a chapter's first item, which sets the offset). A number its title confirms, a
     /// strong cue and a field's cue are left as written.
-    fn item_cue(&mut self, mut cue: cues::ItemCue, vocabulary: &Vocabulary) -> cues::ItemCue {
+    fn item_cue(
+        &mut self,
+        mut cue: cues::ItemCue,
+        folded: &str,
+        vocabulary: &Vocabulary,
+    ) -> cues::ItemCue {
         let names = |number: u32| vocabulary.title_reaches(&cue.rest, number, TITLE_NAMES_ITEM);
         if cue.strength == Strength::Strong || cue.field.is_some() || cue.rest.is_empty() {
             return cue;
@@ -350,7 +368,12 @@ impl Numbering {
         } else if names(cue.number) {
         } else if let Some(next) = self.last.map(|last| last + 1)
             && cue.number < next
-            && names(next)
+            // The guide's sub-sections named like an item (「（2）所属団体」 above item 19)
+            // start no count.
+            && !vocabulary.is_section(folded)
+            // A new count is set by the title itself, not by words alike: 「(1) 死活監視
+            // （機器等）の有無」 is a field of item 94, not item 95 「障害監視（機器等）」.
+            && vocabulary.title_reaches(&cue.rest, next, TITLE_AT_EDGE)
         {
             self.offset = next - cue.number;
             cue.number = next;
@@ -765,6 +788,53 @@ mod tests {
         assert_eq!(
             raws(&answers(&document)),
             [(16, 1, "会計監査人による会計監査、監査役による監査")]
+        );
+    }
+
+    #[test]
+    fn a_count_after_its_heading_is_no_enumerated_label() {
+        // 「1センター」 reads like 「(1) センター」, a label cut short, but has no list
+        // number's punctuation.
+        let document = paragraphs(&[
+            "93. 使用データセンター",
+            "1センター",
+            "94. 死活監視（機器等）",
+            "(1) 死活監視の有無",
+            "有り",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [(93, 1, "1センター"), (94, 1, "有り")]
+        );
+        // Words that only recall the next item's title (95 「障害監視（機器等）」) start
+        // no count from a chapter's start: the line stays with item 94.
+        let alike = paragraphs(&["94. 死活監視（機器等）", "(1) 監視（機器等）の有無", "有り"]);
+        assert!(answers(&alike).iter().all(|(item, ..)| *item == 94));
+    }
+
+    #[test]
+    fn a_sub_section_named_like_an_item_starts_no_count() {
+        // 「（2）所属団体」 names item 19 as well; read as item 19 counted from 2 it would
+        // shift every heading after it (48 + 17: item 65 「ソフトウェア」).
+        let document = paragraphs(&[
+            "18. 株主構成",
+            "【記述内容】",
+            "株式会社サンプル 60%",
+            "（2）所属団体",
+            "19. 所属団体",
+            "【記述内容】",
+            "一般社団法人サンプル協会",
+            "48. ソフトウェア開発環境支援サービス",
+            "【記述内容】",
+            "コンテナ実行環境",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (18, 1, "株式会社サンプル 60%"),
+                (19, 1, "一般社団法人サンプル協会"),
+                (48, 1, "コンテナ実行環境"),
+            ]
         );
     }
 }
