@@ -2140,12 +2140,7 @@ mod tests {
 
     #[test]
     fn header_words_give_roles() {
-        let row: Vec<(u32, String)> =
-            ["通番", "審査対象項目", "記述内容", "申請内容", "添付書類等"]
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (i as u32, fold(t)))
-                .collect();
+        let row = folded_cells(&["通番", "審査対象項目", "記述内容", "申請内容", "添付書類等"]);
         let roles = header_roles(&row).unwrap();
         assert_eq!(roles.get(&0), Some(&Role::Number));
         assert_eq!(roles.get(&1), Some(&Role::Title));
@@ -2155,14 +2150,7 @@ mod tests {
         let answer_row: Vec<(u32, String)> = vec![(0, fold("有り")), (1, fold("株式会社サンプル"))];
         assert!(header_roles(&answer_row).is_none());
         // Two title words: the second heads the fields' labels; not so side by side.
-        let row = |cells: &[&str]| -> Vec<(u32, String)> {
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (i as u32, fold(t)))
-                .collect()
-        };
-        let titles = header_roles(&row(&[
+        let titles = header_roles(&folded_cells(&[
             "項番",
             "審査対象項目",
             "区分",
@@ -2172,25 +2160,26 @@ mod tests {
         .unwrap();
         assert_eq!(titles.get(&1), Some(&Role::Title));
         assert_eq!(titles.get(&3), Some(&Role::Label));
-        let bands = header_roles(&row(&["通番", "項目", "回答", "通番", "項目", "回答"])).unwrap();
+        let bands = header_roles(&folded_cells(&[
+            "通番", "項目", "回答", "通番", "項目", "回答",
+        ]))
+        .unwrap();
         assert_eq!(bands.get(&4), Some(&Role::Title));
     }
 
     #[test]
     fn a_renewals_columns_by_the_year_of_each_application() {
-        let row = |cells: &[&str]| -> Vec<(u32, String)> {
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (i as u32, fold(t)))
-                .collect()
-        };
-        let named =
-            header_roles(&row(&["項目", "記述内容", "2023年申請時", "2025年申請"])).unwrap();
+        let named = header_roles(&folded_cells(&[
+            "項目",
+            "記述内容",
+            "2023年申請時",
+            "2025年申請",
+        ]))
+        .unwrap();
         assert_eq!(named.get(&2), Some(&Role::Attachment));
         assert_eq!(named.get(&3), Some(&Role::Answer));
         // 今回 in the bracket says which, whatever the years.
-        let marked = header_roles(&row(&[
+        let marked = header_roles(&folded_cells(&[
             "項目",
             "記述内容",
             "2025年申請（今回）",
@@ -2201,11 +2190,20 @@ mod tests {
         assert_eq!(marked.get(&3), Some(&Role::Attachment));
         // One year alone says nothing of a renewal.
         assert!(
-            header_roles(&row(&["項目", "記述内容", "2025年申請"]))
+            header_roles(&folded_cells(&["項目", "記述内容", "2025年申請"]))
                 .is_none_or(|roles| !roles.contains_key(&2))
         );
         assert_eq!(year_in("平成２０年"), None);
         assert_eq!(year_in(&fold("２０２５年")), Some(2025));
         assert_eq!(year_in("120250"), None);
+    }
+
+    /// A header row's cells folded, by column.
+    fn folded_cells(cells: &[&str]) -> Vec<(u32, String)> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as u32, fold(t)))
+            .collect()
     }
 }
