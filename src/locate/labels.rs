@@ -1204,7 +1204,12 @@ fn table_pairs(
     // Whether the previous row was a pair an answer-only row may continue.
     let mut open = false;
     for (r, row) in rows.iter().enumerate() {
-        if header_rows.contains(&r) || row.is_empty() {
+        // The header printed again atop a page leaves open the pair it interrupted: its
+        // answer goes on below it (「第1センター：有」 | page break | 「第2センター：有」).
+        if header_rows.contains(&r) {
+            continue;
+        }
+        if row.is_empty() {
             open = false;
             continue;
         }
@@ -2091,6 +2096,31 @@ mod tests {
         assert_eq!(
             fields,
             [Some((1, 1)), Some((2, 1)), Some((34, 1)), Some((58, 1))]
+        );
+    }
+
+    #[test]
+    fn an_answer_goes_on_below_the_header_printed_again_atop_the_next_page() {
+        let header: &[&str] = &["項目", "記述内容", "回答"];
+        let region = table(&[
+            header,
+            &[
+                "入退館管理等",
+                "入退室記録の有無と、有りの場合はその保存期間",
+                "第1センター：有（2年）",
+            ],
+            header,
+            &["", "", "第2センター：有（3年）"],
+            &["", "個人認証システムの有無", "有（ICカード）"],
+        ]);
+        let found = grid_pairs(&region, matcher(), &Context::default());
+        let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
+        assert_eq!(
+            answers,
+            [
+                "第1センター：有（2年）\n第2センター：有（3年）",
+                "有（ICカード）"
+            ]
         );
     }
 
