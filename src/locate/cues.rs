@@ -151,6 +151,18 @@ fn in_range(number: u32) -> Option<u32> {
     (1..=ITEM_COUNT).contains(&number).then_some(number)
 }
 
+/// Whether a folded text leaves a bracket open, cut where it wraps or at a page break
+/// (「…の事前告知（必須開示項目／一定の要件を考慮すべ」); a closing one with none open is
+/// a list number's (「130)」).
+pub fn leaves_bracket_open(folded: &str) -> bool {
+    let depth = folded.chars().fold(0u32, |depth, c| match c {
+        '(' => depth + 1,
+        ')' => depth.saturating_sub(1),
+        _ => depth,
+    });
+    depth > 0
+}
+
 /// The bullets that open a heading or a label line (「■会社名」, 「▼ 法人番号」). ○ and ・
 /// open an answer as often (「○ 有り」), and are told apart where they are stripped.
 pub const BULLETS: [char; 9] = ['■', '□', '◆', '◇', '●', '▼', '▽', '★', '☆'];

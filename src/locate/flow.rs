@@ -127,7 +127,7 @@ pub(super) fn locate_flow(
                 order = FieldOrder::default();
             }
             in_explanation = false;
-            heading_open = leaves_bracket_open(&folded);
+            heading_open = cues::leaves_bracket_open(&folded);
             questionnaire = cue.question;
             if let (Some(field), Some(current)) = (cue.field, answers.as_mut()) {
                 current.labelled(field, &block.text, None, collector);
@@ -251,17 +251,6 @@ fn numbered_line(row: &Row) -> Vec<Cow<'_, Block>> {
         }
         blocks => blocks.iter().map(Cow::Borrowed).collect(),
     }
-}
-
-/// Whether a text leaves a bracket open; a closing one with none open is a list
-/// number's (「130)」).
-fn leaves_bracket_open(folded: &str) -> bool {
-    let depth = folded.chars().fold(0u32, |depth, c| match c {
-        '(' => depth + 1,
-        ')' => depth.saturating_sub(1),
-        _ => depth,
-    });
-    depth > 0
 }
 
 /// Whether a line is the short rest of a bracket the line before left open.

@@ -1263,6 +1263,27 @@ fn table_pairs(
             }
             continue;
         }
+        // A row cut by a page break, its label's words and its answer both going on
+        // below the header printed again (「空調設備の内容（床吹き上げ空調、コン」 |
+        // page break | 「ピュータ専用個別空調、…）」).
+        let below_header = r
+            .checked_sub(1)
+            .is_some_and(|above| header_rows.contains(&above));
+        if open
+            && below_header
+            && titles.is_empty()
+            && let Some(last) = result.pairs.last_mut()
+            && cues::leaves_bracket_open(&fold(last.own.as_deref().unwrap_or(&last.label)))
+        {
+            let rest = join(&labels);
+            last.label.push_str(&rest);
+            if let Some(own) = last.own.as_mut() {
+                own.push_str(&rest);
+            }
+            last.answer.push('\n');
+            last.answer.push_str(answer.text.trim());
+            continue;
+        }
         let (label, own) = pair_label(carried_title.as_deref(), join(&labels));
         result.pairs.push(Pair {
             label,
@@ -2122,6 +2143,33 @@ mod tests {
                 "有（ICカード）"
             ]
         );
+    }
+
+    #[test]
+    fn a_row_cut_by_a_page_break_goes_on_below_the_header() {
+        // The label's words and the answer both continue on the next page.
+        let header: &[&str] = &["項目名", "記述内容", "記入欄"];
+        let region = table(&[
+            header,
+            &[
+                "十分な空調設備",
+                "空調設備の内容（床吹き上げ空調、コン",
+                "センター1：天井吹き出し",
+            ],
+            header,
+            &[
+                "",
+                "ピュータ専用個別空調、水冷・空冷式、その他の工夫等）",
+                "センター2：壁吹き出し",
+            ],
+        ]);
+        let found = grid_pairs(&region, matcher(), &Context::default());
+        assert_eq!(found.pairs.len(), 1);
+        assert_eq!(
+            found.pairs[0].answer,
+            "センター1：天井吹き出し\nセンター2：壁吹き出し"
+        );
+        assert!(found.pairs[0].label.ends_with("その他の工夫等）"));
     }
 
     #[test]
