@@ -22,7 +22,7 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, Strength};
 use super::matching::{
-    Vocabulary, is_example_mark, is_form_note, is_form_title, opens_explanation,
+    Vocabulary, is_example_mark, is_form_note, is_form_title, is_remark_mark, opens_explanation,
 };
 use super::weights::{
     BARE_LABEL, ENUMERATED_LABEL, TITLE_AT_EDGE, TITLE_NAMES_ITEM, WRAPPED_HEADING_TAIL,
@@ -144,7 +144,8 @@ pub(super) fn locate_flow(
             }
             continue;
         }
-        if is_form_note(&folded) {
+        // 「備考」 alone: the form's remark row, left blank.
+        if is_form_note(&folded) || is_remark_mark(&folded) {
             in_explanation |= opens_explanation(&folded);
             order.explained = true;
             continue;
@@ -159,7 +160,11 @@ pub(super) fn locate_flow(
         let pieces = cues::marked_pieces(&block.text);
         if !pieces.is_empty() {
             for piece in pieces {
-                let answer = (!piece.answer.is_empty()).then_some((piece.answer, &block.at));
+                // 「【記述内容】」 and the field's wording below it in one cell: a label, its
+                // answer not given.
+                let answer = (!piece.answer.is_empty()
+                    && !vocabulary.is_label_wording(&fold(piece.answer), current.number()))
+                .then_some((piece.answer, &block.at));
                 if let Some(index) = vocabulary.label_index(&fold(piece.label), current.number()) {
                     current.labelled(index, piece.label, answer, collector);
                     order.labelled(index);
@@ -825,5 +830,18 @@ mod tests {
                 (48, 1, "コンテナ実行環境"),
             ]
         );
+    }
+
+    #[test]
+    fn a_marker_and_its_wording_in_one_cell_and_a_blank_remark_are_no_answers() {
+        let document = paragraphs(&[
+            "８３　受賞・表彰歴　【選択】",
+            "【記述内容】\nIaaS・PaaSサービスに関連する各種アワード等の受賞歴",
+            "備考",
+            "８４　SLA（サービスレベル・アグリーメント）　【必須】",
+            "【記述内容】\n当該サービスに係る SLA が契約書に添付されているか否か",
+            "有り",
+        ]);
+        assert_eq!(raws(&answers(&document)), [(84, 1, "有り")]);
     }
 }
