@@ -359,8 +359,12 @@ impl Numbering {
         let shifted = cue.number + self.offset;
         if self.offset > 0 && names(shifted) {
             cue.number = shifted;
-        } else if names(cue.number) {
-        } else if let Some(next) = self.last.map(|last| last + 1)
+            return cue;
+        }
+        if names(cue.number) {
+            return cue;
+        }
+        if let Some(next) = self.last.map(|last| last + 1)
             && cue.number < next
             // The guide's sub-sections named like an item (「（2）所属団体」 above item 19)
             // start no count.
