@@ -280,6 +280,50 @@ struct ItemStart {
     confidence: f64,
 }
 
+/// A region's header rows and the column roles in force below them.
+pub(super) struct Headers {
+    /// The roles in force at each row: none on a header row or above the first.
+    pub(super) at: Vec<Option<BTreeMap<u32, Role>>>,
+    pub(super) is_header: Vec<bool>,
+    /// The roles in force after the last row (a header that ends the region).
+    pub(super) last: Option<BTreeMap<u32, Role>>,
+}
+
+/// Finds the header rows of a region: consecutive header rows combine their roles; a
+/// header further down replaces the one before.
+pub(super) fn headers(folded: &[FoldedRow]) -> Headers {
+    let mut at: Vec<Option<BTreeMap<u32, Role>>> = Vec::with_capacity(folded.len());
+    let mut is_header: Vec<bool> = Vec::with_capacity(folded.len());
+    let mut current: Option<BTreeMap<u32, Role>> = None;
+    let mut previous_was_header = false;
+    for folded in folded {
+        match header_roles(folded) {
+            Some(roles) => {
+                let mut combined = if previous_was_header {
+                    current.take().unwrap_or_default()
+                } else {
+                    BTreeMap::new()
+                };
+                combined.extend(roles);
+                current = Some(combined);
+                previous_was_header = true;
+                at.push(None);
+                is_header.push(true);
+            }
+            None => {
+                previous_was_header = false;
+                at.push(current.clone());
+                is_header.push(false);
+            }
+        }
+    }
+    Headers {
+        at,
+        is_header,
+        last: current,
+    }
+}
+
 /// Reads a region laid out in columns; `folded` is its rows folded (`fold_rows`).
 pub(super) fn locate_region(
     region: &Region,
@@ -302,32 +346,12 @@ pub(super) fn locate_region(
         })
         .collect();
 
-    // Pass 1: the header in effect at each row; consecutive header rows combine.
-    let mut header_at: Vec<Option<BTreeMap<u32, Role>>> = Vec::with_capacity(rows.len());
-    let mut is_header: Vec<bool> = Vec::with_capacity(rows.len());
-    let mut current: Option<BTreeMap<u32, Role>> = None;
-    let mut previous_was_header = false;
-    for folded in folded {
-        match header_roles(folded) {
-            Some(roles) => {
-                let mut combined = if previous_was_header {
-                    current.take().unwrap_or_default()
-                } else {
-                    BTreeMap::new()
-                };
-                combined.extend(roles);
-                current = Some(combined);
-                previous_was_header = true;
-                header_at.push(None);
-                is_header.push(true);
-            }
-            None => {
-                previous_was_header = false;
-                header_at.push(current.clone());
-                is_header.push(false);
-            }
-        }
-    }
+    // Pass 1: the header in effect at each row.
+    let Headers {
+        at: header_at,
+        is_header,
+        ..
+    } = headers(folded);
     // The header's own words, wherever one is printed again (atop a PDF page, merged
     // with the cells continued there, so the row reads as no header) are no answers.
     let header_words: HashSet<&str> = folded

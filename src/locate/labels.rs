@@ -18,7 +18,7 @@
 //!    comes; below [`THRESHOLD`] it is reported for a reviewer, never assigned.
 
 use super::cues::{self, Strength};
-use super::grid::{Role, header_roles};
+use super::grid::{FoldedRow, Headers, Role, headers};
 use super::matching::is_note;
 use super::weights::*;
 use crate::catalog::Catalog;
@@ -1032,45 +1032,60 @@ struct Table {
     roles: BTreeMap<u32, Role>,
 }
 
-/// A region's rows cut where a header row gives the columns other roles than the header
-/// before it (sheets laid out apart, printed one after another into one PDF: 「記入欄」
-/// the sixth column on one page, the seventh on the next). A header row repeated on
-/// every page cuts nothing; one right under another adds to its roles.
+/// A region's rows cut where a header (its rows combined, as [`headers`] reads them)
+/// gives the columns other roles than the header before it (sheets laid out apart,
+/// printed one after another into one PDF: 「記入欄」 the sixth column on one page, the
+/// seventh on the next). A header repeated on every page cuts nothing.
 fn tables(rows: &[Vec<Cell>]) -> Vec<Table> {
+    let folded: Vec<FoldedRow> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| (c.column, c.folded.clone())).collect())
+        .collect();
+    let Headers {
+        at,
+        is_header,
+        last,
+    } = headers(&folded);
     let mut tables = vec![Table {
         rows: 0..rows.len(),
         header_rows: HashSet::new(),
         roles: BTreeMap::new(),
     }];
-    let mut last_header = None;
-    for (r, row) in rows.iter().enumerate() {
-        if row.len() < 2 {
+    // The first row of the header rows just above, and the roles they give.
+    let mut header_block = None;
+    let blocks = (0..rows.len())
+        .map(|r| (r, at[r].as_ref()))
+        .chain([(rows.len(), last.as_ref())]);
+    for (r, roles) in blocks {
+        if r < rows.len() && is_header[r] {
+            header_block.get_or_insert(r);
             continue;
         }
-        let folded: Vec<(u32, String)> = row.iter().map(|c| (c.column, c.folded.clone())).collect();
-        let Some(found) = header_roles(&folded) else {
+        let (Some(start), Some(roles)) = (header_block.take(), roles) else {
             continue;
         };
-        let below_header = r
-            .checked_sub(1)
-            .is_some_and(|above| last_header == Some(above));
-        last_header = Some(r);
         let Some(table) = tables.last_mut() else {
             continue;
         };
-        if below_header || table.roles.is_empty() {
-            table.roles.extend(found);
-        } else if table.roles != found {
-            table.rows.end = r;
+        if table.roles.is_empty() {
+            table.roles = roles.clone();
+        } else if table.roles != *roles {
+            table.rows.end = start;
             tables.push(Table {
-                rows: r..rows.len(),
+                rows: start..rows.len(),
                 header_rows: HashSet::new(),
-                roles: found,
+                roles: roles.clone(),
             });
         }
-        if let Some(table) = tables.last_mut() {
-            table.header_rows.insert(r - table.rows.start);
-        }
+    }
+    for table in &mut tables {
+        let first = table.rows.start;
+        table.header_rows = table
+            .rows
+            .clone()
+            .filter(|&r| is_header[r])
+            .map(|r| r - first)
+            .collect();
     }
     tables
 }
