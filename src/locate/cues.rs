@@ -26,6 +26,9 @@ pub struct ItemCue {
     pub rest: String,
     /// A questionnaire's question (「Q2-1.」), whose answer follows after 「A.」.
     pub question: bool,
+    /// A list number, set apart by its brackets or punctuation (「(1)」, 「1)」, 「1.」);
+    /// 「1センター」 is a count.
+    pub listed: bool,
 }
 
 /// The item-number cue in a folded cell text, if any.
@@ -50,6 +53,7 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
                 strength: Strength::Strong,
                 rest: title,
                 question: false,
+                listed: false,
             })
         } else {
             None
@@ -74,6 +78,7 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
         strength: Strength::Strong,
         rest: rest.to_string(),
         question: matches!(prefix, "q" | "問"),
+        listed: false,
     })
 }
 
@@ -113,10 +118,9 @@ fn field_suffix(rest: &str) -> (Option<u32>, &str) {
 /// 「2」, 「2.」, 「(2)」, 「[2]」, 「【2】」, or a number before a title: 「2. 事業者名」,
 /// 「(2) 事業者名」.
 fn leading_number_cue(folded: &str) -> Option<ItemCue> {
-    let body = folded
-        .strip_prefix(['(', '[', '【', '〔', '<', '«'])
-        .unwrap_or(folded);
-    let (number, rest) = leading_digits(body)?;
+    let bracketed = folded.strip_prefix(['(', '[', '【', '〔', '<', '«']);
+    let (number, rest) = leading_digits(bracketed.unwrap_or(folded))?;
+    let listed = bracketed.is_some() || rest.starts_with(['.', ')', ']', '】', ':', '、']);
     let (field, rest) = field_suffix(rest);
     let rest = rest
         .strip_prefix([')', ']', '】', '〕', '>', '»'])
@@ -134,6 +138,7 @@ fn leading_number_cue(folded: &str) -> Option<ItemCue> {
         strength: Strength::Weak,
         rest: rest.to_string(),
         question: false,
+        listed,
     })
 }
 
@@ -413,6 +418,17 @@ mod tests {
             Some((33, Some(2), Strength::Weak))
         );
         assert_eq!(cue("3-1a"), None);
+        // A list number is set apart by brackets or punctuation; a count is not.
+        let listed = |text: &str| item_cue(&fold(text)).map(|c| c.listed);
+        for text in [
+            "(1) 専用線",
+            "１）事業者の資本金",
+            "1. 開示情報の日付",
+            "【1】法人番号",
+        ] {
+            assert_eq!(listed(text), Some(true), "{text}");
+        }
+        assert_eq!(listed("1センター"), Some(false));
     }
 
     #[test]

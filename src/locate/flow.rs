@@ -96,7 +96,6 @@ pub(super) fn locate_flow(
         if let Some(current) = answers.as_mut()
             && let Some(index) = cue
                 .as_ref()
-                .filter(|_| enumerates(&folded))
                 .and_then(|cue| enumerated_label(cue, current.number(), vocabulary))
                 .filter(|&index| order.accepts(index))
         {
@@ -281,21 +280,12 @@ fn bare_label(folded: &str, number: u32, vocabulary: &Vocabulary) -> Option<u32>
         .map(|(index, _)| index)
 }
 
-/// Whether a line opens with a list number set apart by its punctuation (「(1)」,
-/// 「1)」, 「1.」): 「1センター」 is a count, the answer to item 93.
-fn enumerates(folded: &str) -> bool {
-    let bracketed = folded.strip_prefix(['(', '[', '【']);
-    let after = bracketed
-        .unwrap_or(folded)
-        .trim_start_matches(|c: char| c.is_ascii_digit());
-    bracketed.is_some() || after.starts_with(['.', ')', ']', '】', ':', '、'])
-}
-
 /// The field a paragraph's cue names when it enumerates it in the form's own numbering,
 /// 「(2) 法人番号」, 「１）事業者の資本金」: the number names a field of item `number`, and
 /// the words are drawn from that field's wording, whole or cut short.
 fn enumerated_label(cue: &cues::ItemCue, number: u32, vocabulary: &Vocabulary) -> Option<u32> {
-    if cue.strength != Strength::Weak || cue.field.is_some() {
+    // 「1センター」 is a count, the answer to item 93: a field's number is a list's.
+    if cue.strength != Strength::Weak || cue.field.is_some() || !cue.listed {
         return None;
     }
     // One word at least: 「(1)(4)」 picks choices.
