@@ -114,9 +114,10 @@ fn header_role(folded: &str) -> Option<Role> {
         Some(Role::Label)
     } else if has(ANSWER_HEADINGS) {
         Some(Role::Answer)
-    } else if matches!(words, "開示内容" | "開示情報" | "内容") {
-        // The guide's own words for what is to be disclosed: an answer column in some
-        // forms, the label column in others. Used only where nothing says 回答.
+    } else if matches!(words, "開示内容" | "情報開示内容" | "開示情報" | "内容") {
+        // The guide's own words for what is to be disclosed (the published table's
+        // 情報開示内容): an answer column in some forms, the label column in others.
+        // Used only where nothing says 回答.
         Some(Role::WeakAnswer)
     } else if matches!(
         words,
@@ -496,8 +497,30 @@ pub(super) fn locate_region(
     }
     let starts = with_titled_starts(&rows, starts, &is_header, vocabulary, collector);
 
-    // Pass 3: the answer column, where no header names it.
-    let inferred_answer_column = infer_answer_column(&rows, &starts, vocabulary, &role_of);
+    // Pass 3: the answer column, where no header names it: under each header apart
+    // (tables sized to their content put it in another column each), else over the
+    // region.
+    let inferred_answer_column =
+        infer_answer_column(&rows, &starts, rows.len(), vocabulary, &role_of);
+    let table_at: Vec<Option<usize>> = is_header
+        .iter()
+        .enumerate()
+        .scan(None, |last, (r, header)| {
+            if *header {
+                *last = Some(r);
+            }
+            Some(*last)
+        })
+        .collect();
+    let mut answer_by_table: Vec<Option<u32>> = Vec::with_capacity(starts.len());
+    for table in starts.chunk_by(|a, b| table_at[a.row] == table_at[b.row]) {
+        let first = answer_by_table.len();
+        let end = starts
+            .get(first + table.len())
+            .map_or(rows.len(), |next| next.row);
+        let inferred = infer_answer_column(&rows, table, end, vocabulary, &role_of);
+        answer_by_table.extend(std::iter::repeat_n(inferred, table.len()));
+    }
 
     // Sheets exported to PDF without rules print a cell merged down an item's rows
     // (its number, its title) at the bottom of the merge, and a cell of several lines
@@ -507,7 +530,9 @@ pub(super) fn locate_region(
 
     // Pass 4: fields.
     for (k, start) in starts.iter().enumerate() {
-        let answer_column = column_with(start.row, Role::Answer).or(inferred_answer_column);
+        let answer_column = column_with(start.row, Role::Answer)
+            .or(answer_by_table[k])
+            .or(inferred_answer_column);
         let Some(answer_column) = answer_column else {
             continue;
         };
@@ -1020,15 +1045,18 @@ fn longest_rising_run(numbers: &[u32]) -> usize {
     tails.len()
 }
 
+/// The column most cells of the items' rows answer in, their labels' and titles' and
+/// the header's other columns left out; the last item's rows end at `end`.
 fn infer_answer_column(
     rows: &[Vec<Cell>],
     starts: &[ItemStart],
+    end: usize,
     vocabulary: &Vocabulary,
     role_of: &dyn Fn(usize, u32) -> Option<Role>,
 ) -> Option<u32> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     for (k, start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(rows.len(), |next| next.row);
+        let end = starts.get(k + 1).map_or(end, |next| next.row);
         let number = start.number;
         for (r, row) in rows.iter().enumerate().take(end).skip(start.row) {
             // The leftmost cell that reads as one of the item's labels: what is right of
@@ -1936,6 +1964,78 @@ mod tests {
                 (129, 2, "電話、電子メール".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn each_table_of_a_region_finds_its_own_answer_column() {
+        // Two tables printed one after the other, each sized to its content (an HTML
+        // page printed to PDF): the answers sit in another column in each, under a
+        // header word that names no column.
+        let document = region(&[
+            &["番号", "審査対象項目", "記述内容", "必須／選択", "貴社記入"],
+            &[
+                "1",
+                "開示情報の日付",
+                "開示情報の年月日（西暦）",
+                "必須",
+                "2024年4月20日",
+            ],
+            &[
+                "2",
+                "事業者名",
+                "事業者の正式名称（商号）",
+                "必須",
+                "株式会社サンプル",
+            ],
+            &["", "", "法人番号", "必須", "1234567890123"],
+            &[
+                "番号",
+                "",
+                "審査対象項目",
+                "記述内容",
+                "必須／選択",
+                "貴社記入",
+            ],
+            &[
+                "34",
+                "",
+                "サービス名称",
+                "情報開示した IaaS・PaaSの名称",
+                "必須",
+                "サンプルクラウド",
+            ],
+            &[
+                "35",
+                "",
+                "サービス開始時期",
+                "サービス開始年月日",
+                "必須",
+                "2014年11月",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (1, 1, "2024年4月20日".to_string()),
+                (2, 1, "株式会社サンプル".to_string()),
+                (2, 2, "1234567890123".to_string()),
+                (34, 1, "サンプルクラウド".to_string()),
+                (35, 1, "2014年11月".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_published_tables_disclosure_column_holds_the_answers() {
+        assert_eq!(header_role("情報開示内容"), Some(Role::WeakAnswer));
+        let roles = header_roles(&[
+            (1, "番号".to_string()),
+            (2, "審査対象項目".to_string()),
+            (3, "記述内容".to_string()),
+            (4, "必須/選択".to_string()),
+            (5, "情報開示内容".to_string()),
+        ]);
+        assert_eq!(roles.and_then(|r| r.get(&5).copied()), Some(Role::Answer));
     }
 
     #[test]
