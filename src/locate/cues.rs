@@ -281,21 +281,26 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
     pieces
 }
 
-/// Where a label written before its answer ends: at the first line break, or at the
-/// first colon outside brackets (「所在地域（例：関東、東北）：日本」). Gives the place and
-/// the separator's width.
+/// Where a label written before its answer ends: at the first line break or colon
+/// outside brackets (「所在地域（例：関東、東北）：日本」; a line the label's bracket
+/// wraps, 「…その旨を記↵述）：相談に応じて決める」, goes on with it), else at the first
+/// line break. Gives the place and the separator's width.
 fn label_end(body: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
+    let mut first_break = None;
     for (at, c) in body.char_indices() {
         match c {
-            '\n' => return Some((at, 1)),
+            '\n' if depth == 0 => return Some((at, 1)),
+            '\n' => {
+                first_break.get_or_insert((at, 1));
+            }
             '（' | '(' | '「' | '＜' | '<' => depth += 1,
             '）' | ')' | '」' | '＞' | '>' => depth = depth.saturating_sub(1),
             '：' | ':' if depth == 0 => return Some((at, c.len_utf8())),
             _ => {}
         }
     }
-    None
+    first_break
 }
 
 /// Which 記述内容 a label names.
@@ -490,6 +495,19 @@ mod tests {
         assert_eq!(
             pieces("【記述内容】開示情報の年月日（西暦）\n［回答］2025年4月11日"),
             [("【記述内容】開示情報の年月日（西暦）", "2025年4月11日")]
+        );
+        // A line break inside the label's bracket wraps the label; an unclosed bracket
+        // still ends at the line break.
+        assert_eq!(
+            pieces("【記述内容】カスタマイズの範囲（その旨を記\n述）：相談に応じて決める"),
+            [(
+                "【記述内容】カスタマイズの範囲（その旨を記\n述）",
+                "相談に応じて決める"
+            )]
+        );
+        assert_eq!(
+            pieces("【記述内容】事業者の正式名称（商号\n株式会社春日電算"),
+            [("【記述内容】事業者の正式名称（商号", "株式会社春日電算")]
         );
         // A label closed by its colon and left blank is a piece without an answer.
         assert_eq!(pieces("【記述内容】役員数："), [("【記述内容】役員数", "")]);
