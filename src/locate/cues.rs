@@ -228,12 +228,16 @@ pub fn opens_with_marker(text: &str) -> bool {
 }
 
 /// The label–answer pieces of a text that opens with a 【記述内容N】 marker and carries
-/// its answer after the label: on the next line, after a colon or after 「［回答］」.
-/// Several markers in one text each open a piece; a label closed by its colon with
-/// nothing after it (「【記述内容】役員数：」) is a piece left unanswered. Empty when the
-/// text does not open with a marker, or holds a bare label only (「【記述内容】役員数」,
-/// which what follows may answer).
-pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
+/// its answer after the label: after 「［回答］」, after the field's known wording
+/// (`known_label`: how many bytes of the text after the marker a label's wording takes),
+/// on the next line or after a colon. Several markers in one text each open a piece;
+/// a label closed by its colon with nothing after it (「【記述内容】役員数：」) is a piece
+/// left unanswered. Empty when the text does not open with a marker, or holds a bare
+/// label only (「【記述内容】役員数」, which what follows may answer).
+pub fn marked_pieces<'t>(
+    text: &'t str,
+    known_label: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<MarkedPiece<'t>> {
     let text = text.trim();
     let starts: Vec<usize> = text
         .match_indices("記述内容")
@@ -264,6 +268,7 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
             .iter()
             .filter_map(|mark| body.find(mark).map(|at| (at, mark.len())))
             .min()
+            .or_else(|| known_label(body).map(|end| (end, separator_width(&body[end..]))))
             .or_else(|| label_end(body));
         separated |= split.is_some();
         let (label, answer) = match split {
@@ -279,6 +284,13 @@ pub fn marked_pieces(text: &str) -> Vec<MarkedPiece<'_>> {
         return Vec::new();
     }
     pieces
+}
+
+/// The width of the colon that closes a label, where one follows it (after spaces).
+fn separator_width(after: &str) -> usize {
+    let trimmed = after.trim_start();
+    let colon = trimmed.chars().next().filter(|c| matches!(c, '：' | ':'));
+    colon.map_or(0, |c| after.len() - trimmed.len() + c.len_utf8())
 }
 
 /// Where a label written before its answer ends: at the first line break or colon
@@ -463,7 +475,7 @@ mod tests {
     #[test]
     fn labels_written_with_their_answer() {
         let pieces = |text| {
-            marked_pieces(text)
+            marked_pieces(text, &|_| None)
                 .into_iter()
                 .map(|p| (p.label, p.answer))
                 .collect::<Vec<_>>()
@@ -517,6 +529,23 @@ mod tests {
                 ("【記述内容1】所在地", "日本"),
                 ("【記述内容2】立地の優位性", "")
             ]
+        );
+        // The field's known wording ends the label where no line break or colon
+        // does, and before a colon in the answer (a centre's 「DC1：」).
+        let known = |body: &str| body.find("（例）").map(|at| at + "（例）".len());
+        assert_eq!(
+            marked_pieces("【記述内容】消火設備（例）DC1：有／DC2：有", &known)
+                .into_iter()
+                .map(|p| (p.label, p.answer))
+                .collect::<Vec<_>>(),
+            [("【記述内容】消火設備（例）", "DC1：有／DC2：有")]
+        );
+        assert_eq!(
+            marked_pieces("【記述内容】役員数（例）：5名", &known)
+                .into_iter()
+                .map(|p| (p.label, p.answer))
+                .collect::<Vec<_>>(),
+            [("【記述内容】役員数（例）", "5名")]
         );
         // A label alone, or text that only quotes a marker, is no labelled answer.
         assert!(pieces("【記述内容】役員数").is_empty());

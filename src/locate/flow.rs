@@ -156,7 +156,10 @@ pub(super) fn locate_flow(
             order.answered = true;
             continue;
         }
-        let pieces = cues::marked_pieces(&block.text);
+        let number = current.number();
+        let pieces = cues::marked_pieces(&block.text, &|body| {
+            vocabulary.label_wording_at_start(body, number)
+        });
         if !pieces.is_empty() {
             for piece in pieces {
                 // 「【記述内容】」 and the field's wording below it in one cell: a label, its

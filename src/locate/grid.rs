@@ -1251,7 +1251,10 @@ fn read_item_fields(
                     })
             });
         // Labels written in the answer's own cell (「【記述内容1】代表者氏名：山田太郎」).
-        let pieces = answer.map_or_else(Vec::new, |a| cues::marked_pieces(&a.block.text));
+        let known_label = |body: &str| vocabulary.label_wording_at_start(body, item.number);
+        let pieces = answer.map_or_else(Vec::new, |a| {
+            cues::marked_pieces(&a.block.text, &known_label)
+        });
         if let (false, Some(cell)) = (pieces.is_empty(), answer) {
             for piece in pieces {
                 let text = (!piece.answer.is_empty()).then_some((piece.answer, &cell.block.at));

@@ -48,6 +48,21 @@ impl Wording {
     }
 }
 
+/// Where in `text` the characters that fold to `folded` end, when `text` opens with
+/// them (each character folded on its own; spaces and line breaks skipped).
+fn folded_prefix_end(text: &str, folded: &str) -> Option<usize> {
+    let mut rest = folded;
+    let mut buffer = [0u8; 4];
+    for (at, c) in text.char_indices() {
+        if rest.is_empty() {
+            return Some(at);
+        }
+        let piece = fold(c.encode_utf8(&mut buffer));
+        rest = rest.strip_prefix(piece.as_str())?;
+    }
+    rest.is_empty().then_some(text.len())
+}
+
 pub(super) struct Vocabulary<'c> {
     pub catalog: &'c Catalog,
     /// Per item (index = number - 1): the folded title and aliases.
@@ -342,6 +357,28 @@ impl<'c> Vocabulary<'c> {
             .any(|wording| wording.spellings().any(|(label, _)| label == folded))
     }
 
+    /// How many bytes at the start of `text` (as written, not folded) are the catalog's
+    /// wording of one of item `number`'s field labels, when an answer follows it: a
+    /// label and its answer run together in one cell, the line break between them lost
+    /// (「…その旨を記述）相談に応じて決める」). The longest wording wins; a wording
+    /// without its qualifiers counts only where no bracket follows it.
+    pub fn label_wording_at_start(&self, text: &str, number: u32) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for wording in self.labels_of(number) {
+            for (label, _) in wording.spellings() {
+                let Some(end) = folded_prefix_end(text, label) else {
+                    continue;
+                };
+                let rest = text[end..].trim_start();
+                let qualified = label != wording.label && rest.starts_with(['（', '(']);
+                if !rest.is_empty() && !qualified && best.is_none_or(|b| end > b) {
+                    best = Some(end);
+                }
+            }
+        }
+        best
+    }
+
     /// How much of a text is drawn from the wording of field `index` of item `number`:
     /// the share of its bigrams found there (a label cut short, 「事業者の資本金」 or
     /// 「専用線」, is wholly drawn from its field's), 0 for a field the item lacks.
@@ -576,6 +613,37 @@ mod tests {
         ] {
             assert!(!is_example_mark(&fold(text)), "{text}");
         }
+    }
+
+    #[test]
+    fn a_labels_wording_run_into_its_answer() {
+        let vocabulary = Vocabulary::new(Catalog::builtin());
+        let at = |text: &'static str, number| {
+            vocabulary
+                .label_wording_at_start(text, number)
+                .map(|end| &text[end..])
+        };
+        // Written as the guide words it, spaces and full-width letters folded.
+        assert_eq!(
+            at(
+                "サービスのカスタマイズの範囲（特に決まっていない、相談に応じて決める等の\n場合は、その旨を記述）相談に応じて決める",
+                39
+            ),
+            Some("相談に応じて決める")
+        );
+        assert_eq!(
+            at("事業者の正式名称（商号）株式会社サンプル", 2),
+            Some("株式会社サンプル")
+        );
+        // Without its qualifier only where none follows; never a bare label, another
+        // item's label, or a wording cut short.
+        assert_eq!(
+            at("事業者の正式名称 株式会社サンプル", 2),
+            Some(" 株式会社サンプル")
+        );
+        assert_eq!(at("事業者の正式名称（商号）", 2), None);
+        assert_eq!(at("事業者の正式名称（商号）株式会社サンプル", 3), None);
+        assert_eq!(at("事業者の正式名株式会社サンプル", 2), None);
     }
 
     #[test]
