@@ -548,9 +548,12 @@ pub(super) fn locate_region(
             .map(|(column, _)| *column)
             .collect();
         // The item's rows: from its number down to the next item's, or, printed
-        // bottom-aligned, up from its number to the previous item's or a heading.
+        // bottom-aligned, up from its number to the previous item's, its table's
+        // header (what is printed above it, a sheet's cover lines, answers nothing) or
+        // a heading.
         let range = if bottom_aligned {
-            let floor = if k == 0 { 0 } else { starts[k - 1].through + 1 };
+            let previous = if k == 0 { 0 } else { starts[k - 1].through + 1 };
+            let floor = previous.max(table_at[start.row].map_or(0, |header| header + 1));
             let first = (floor..start.row)
                 .rev()
                 .find(|&r| is_heading_row(&rows[r], vocabulary))
@@ -2092,6 +2095,43 @@ mod tests {
             &["2", "事業者名", "法人番号", "8010401098765"],
             &["", "", "事業者の本店所在地", "東京都千代田区"],
             &["4", "事業所", "事業者ホームページ", "https://example.jp/"],
+            &["", "", "代表者氏名", "高橋 健一"],
+            &["", "", "", "1968年5月12日生"],
+            &[
+                "6",
+                "代表者",
+                "代表者経歴（生年月日、学歴、業務履歴、資格等）",
+                "資格：情報処理技術者",
+            ],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [
+                (2, 1, text("株式会社ソラリンク")),
+                (2, 2, text("8010401098765")),
+                (4, 1, text("東京都千代田区")),
+                (4, 2, text("https://example.jp/")),
+                (6, 1, text("高橋 健一")),
+                (6, 2, text("1968年5月12日生\n資格：情報処理技術者")),
+            ]
+        );
+    }
+
+    #[test]
+    fn cover_lines_above_a_bottom_aligned_table_answer_nothing() {
+        // Each sheet prints its cover lines above its header, in the answer column: the
+        // first item printed upwards from its number stops at its table's header.
+        let document = region(&[
+            &["", "", "", "申請事業者名：株式会社ソラリンク"],
+            &["", "", "", "記入日：2024年6月3日"],
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
+            &["", "", "事業者の正式名称（商号）", "株式会社ソラリンク"],
+            &["2", "事業者名", "法人番号", "8010401098765"],
+            &["", "", "事業者の本店所在地", "東京都千代田区"],
+            &["4", "事業所", "事業者ホームページ", "https://example.jp/"],
+            &["", "", "", "申請事業者名：株式会社ソラリンク"],
+            &["通番", "審査対象項目", "記述内容", "申請内容"],
             &["", "", "代表者氏名", "高橋 健一"],
             &["", "", "", "1968年5月12日生"],
             &[
