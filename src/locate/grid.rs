@@ -500,8 +500,6 @@ pub(super) fn locate_region(
     // Pass 3: the answer column, where no header names it: under each header apart
     // (tables sized to their content put it in another column each), else over the
     // region.
-    let inferred_answer_column =
-        infer_answer_column(&rows, &starts, rows.len(), vocabulary, &role_of);
     let table_at: Vec<Option<usize>> = is_header
         .iter()
         .enumerate()
@@ -512,15 +510,22 @@ pub(super) fn locate_region(
             Some(*last)
         })
         .collect();
+    // Each item's rows are counted once, for its table; the region's counts are the
+    // tables' summed.
     let mut answer_by_table: Vec<Option<u32>> = Vec::with_capacity(starts.len());
+    let mut region_counts: BTreeMap<u32, usize> = BTreeMap::new();
     for table in starts.chunk_by(|a, b| table_at[a.row] == table_at[b.row]) {
         let first = answer_by_table.len();
         let end = starts
             .get(first + table.len())
             .map_or(rows.len(), |next| next.row);
-        let inferred = infer_answer_column(&rows, table, end, vocabulary, &role_of);
-        answer_by_table.extend(std::iter::repeat_n(inferred, table.len()));
+        let counts = answer_cell_counts(&rows, table, end, vocabulary, &role_of);
+        answer_by_table.extend(std::iter::repeat_n(most_answered(&counts), table.len()));
+        for (column, count) in counts {
+            *region_counts.entry(column).or_default() += count;
+        }
     }
+    let inferred_answer_column = most_answered(&region_counts);
 
     // Sheets exported to PDF without rules print a cell merged down an item's rows
     // (its number, its title) at the bottom of the merge, and a cell of several lines
@@ -1048,15 +1053,16 @@ fn longest_rising_run(numbers: &[u32]) -> usize {
     tails.len()
 }
 
-/// The column most cells of the items' rows answer in, their labels' and titles' and
-/// the header's other columns left out; the last item's rows end at `end`.
-fn infer_answer_column(
+/// How many cells of the items' rows each column has that may answer them, their
+/// labels' and titles' and the header's other columns left out; the last item's rows
+/// end at `end`.
+fn answer_cell_counts(
     rows: &[Vec<Cell>],
     starts: &[ItemStart],
     end: usize,
     vocabulary: &Vocabulary,
     role_of: &dyn Fn(usize, u32) -> Option<Role>,
-) -> Option<u32> {
+) -> BTreeMap<u32, usize> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     for (k, start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(end, |next| next.row);
@@ -1111,9 +1117,14 @@ fn infer_answer_column(
         }
     }
     counts
-        .into_iter()
-        .max_by_key(|(column, count)| (*count, std::cmp::Reverse(*column)))
-        .map(|(column, _)| column)
+}
+
+/// The column with the most cells that may answer, the leftmost of equals.
+fn most_answered(counts: &BTreeMap<u32, usize>) -> Option<u32> {
+    counts
+        .iter()
+        .max_by_key(|(column, count)| (**count, std::cmp::Reverse(**column)))
+        .map(|(column, _)| *column)
 }
 
 /// Where an item's number row lies among its rows, and how its cells were printed.

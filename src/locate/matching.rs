@@ -48,6 +48,11 @@ impl Wording {
     }
 }
 
+/// Kana and kanji, which [`fold`] leaves as they are.
+fn folds_to_itself(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fc}' | '\u{4e00}'..='\u{9fff}')
+}
+
 /// Where in `text` the characters that fold to `folded` end, when `text` opens with
 /// them (each character folded on its own; spaces and line breaks skipped).
 fn folded_prefix_end(text: &str, folded: &str) -> Option<usize> {
@@ -57,8 +62,12 @@ fn folded_prefix_end(text: &str, folded: &str) -> Option<usize> {
         if rest.is_empty() {
             return Some(at);
         }
-        let piece = fold(c.encode_utf8(&mut buffer));
-        rest = rest.strip_prefix(piece.as_str())?;
+        // Kana and kanji fold to themselves: compared without folding.
+        rest = if folds_to_itself(c) {
+            rest.strip_prefix(c)?
+        } else {
+            rest.strip_prefix(fold(c.encode_utf8(&mut buffer)).as_str())?
+        };
     }
     rest.is_empty().then_some(text.len())
 }
@@ -612,6 +621,13 @@ mod tests {
             "株式会社〇〇〇〇",
         ] {
             assert!(!is_example_mark(&fold(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn kana_and_kanji_fold_to_themselves() {
+        for c in ('\u{3000}'..='\u{a000}').filter(|c| folds_to_itself(*c)) {
+            assert_eq!(fold(&c.to_string()), c.to_string(), "U+{:04X}", c as u32);
         }
     }
 
