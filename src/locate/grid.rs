@@ -533,11 +533,60 @@ pub(super) fn locate_region(
     // its number.
     let bottom_aligned = prints_bottom_aligned(&rows, &starts, &is_header, vocabulary);
 
-    // Pass 4: fields.
-    for (k, start) in starts.iter().enumerate() {
-        let answer_column = column_with(start.row, Role::Answer)
-            .or(answer_by_table[k])
-            .or(inferred_answer_column);
+    // Pass 4: each item's answer column and rows: from its number down to the next
+    // item's, or, printed bottom-aligned, up from its number to the previous item's,
+    // its table's header (what is printed above it, a sheet's cover lines, answers
+    // nothing) or a heading.
+    let answer_columns: Vec<Option<u32>> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, start)| {
+            column_with(start.row, Role::Answer)
+                .or(answer_by_table[k])
+                .or(inferred_answer_column)
+        })
+        .collect();
+    let mut ranges: Vec<std::ops::Range<usize>> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, start)| {
+            if bottom_aligned {
+                let previous = if k == 0 { 0 } else { starts[k - 1].through + 1 };
+                let floor = previous.max(table_at[start.row].map_or(0, |header| header + 1));
+                let first = (floor..start.row)
+                    .rev()
+                    .find(|&r| is_heading_row(&rows[r], vocabulary))
+                    .map_or(floor, |heading| heading + 1);
+                first..start.through + 1
+            } else {
+                start.row..starts.get(k + 1).map_or(rows.len(), |next| next.row)
+            }
+        })
+        .collect();
+    if bottom_aligned {
+        for k in 1..starts.len() {
+            // The part of the item before's row that a page break carried over (the
+            // writer splits a tall row) comes first among this item's rows: it goes
+            // back to the item it continues.
+            while ranges[k - 1].end == ranges[k].start
+                && ranges[k].start < starts[k].row
+                && !is_header[ranges[k].start]
+                && continues_item(
+                    &rows[ranges[k - 1].end - 1],
+                    &rows[ranges[k].start],
+                    answer_columns[k - 1],
+                    (starts[k - 1].number, starts[k].number),
+                    vocabulary,
+                )
+            {
+                ranges[k - 1].end += 1;
+                ranges[k].start += 1;
+            }
+        }
+    }
+
+    // Pass 5: fields.
+    for ((start, range), answer_column) in starts.iter().zip(ranges).zip(answer_columns) {
         let Some(answer_column) = answer_column else {
             continue;
         };
@@ -552,21 +601,6 @@ pub(super) fn locate_region(
             })
             .map(|(column, _)| *column)
             .collect();
-        // The item's rows: from its number down to the next item's, or, printed
-        // bottom-aligned, up from its number to the previous item's, its table's
-        // header (what is printed above it, a sheet's cover lines, answers nothing) or
-        // a heading.
-        let range = if bottom_aligned {
-            let previous = if k == 0 { 0 } else { starts[k - 1].through + 1 };
-            let floor = previous.max(table_at[start.row].map_or(0, |header| header + 1));
-            let first = (floor..start.row)
-                .rev()
-                .find(|&r| is_heading_row(&rows[r], vocabulary))
-                .map_or(floor, |heading| heading + 1);
-            first..start.through + 1
-        } else {
-            start.row..starts.get(k + 1).map_or(rows.len(), |next| next.row)
-        };
         // A header repeated inside an item (on each page of a PDF, on each printed
         // page of a sheet) is neither a label nor an answer.
         let body: Vec<&[Cell]> = range
@@ -591,6 +625,50 @@ pub(super) fn locate_region(
             collector,
         );
     }
+}
+
+/// Whether `row`, first above item `numbers.1`'s number in a table printed
+/// bottom-aligned, goes on from `last`, the last row of item `numbers.0`: its answer
+/// cell answers the label `last`'s answer cell ended on (「【記述内容2】…の有無」 with
+/// nothing after it), or opens with a label of that item and none of this one's.
+fn continues_item(
+    last: &[Cell],
+    row: &[Cell],
+    answer_column: Option<u32>,
+    (before, this): (u32, u32),
+    vocabulary: &Vocabulary,
+) -> bool {
+    let Some(column) = answer_column else {
+        return false;
+    };
+    fn in_column<'c>(cells: &'c [Cell], column: u32) -> Option<&'c str> {
+        let cell = cells.iter().find(|c| c.block.column == column)?;
+        Some(cell.block.text.as_str())
+    }
+    let (Some(text), true) = (in_column(row, column), row.len() == 1) else {
+        return false;
+    };
+    // By the label's words: its marker's number fits either item.
+    let names = |label: &str, number: u32| {
+        let words = label
+            .split_once(['】', ']', '］'])
+            .map_or(label, |(_, after)| after);
+        vocabulary.label_index(&fold(words), number).is_some()
+    };
+    let known = |body: &str| vocabulary.label_wording_at_start(body, before);
+    if cues::opens_with_marker(text) {
+        return cues::marked_pieces(text, &known)
+            .first()
+            .is_some_and(|piece| names(piece.label, before) && !names(piece.label, this));
+    }
+    in_column(last, column).is_some_and(|above| {
+        let pieces = cues::marked_pieces(above, &known);
+        match pieces.last() {
+            Some(piece) => piece.answer.is_empty(),
+            // A bare label, which what follows answers.
+            None => cues::opens_with_marker(above),
+        }
+    })
 }
 
 /// A region printed two (or more) entries to a row, its header repeated side by side
@@ -2162,6 +2240,57 @@ mod tests {
                 (4, 2, text("https://example.jp/")),
                 (6, 1, text("高橋 健一")),
                 (6, 2, text("1968年5月12日生\n資格：情報処理技術者")),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_part_of_a_row_a_page_break_carried_over_stays_with_its_item() {
+        // Label and answer in one cell, printed bottom-aligned; the writer split two
+        // tall rows at a page break, the rest of each coming first above the next
+        // item's number: an answer to the label the row ended on, and a field of the
+        // item before (its marker's number fits the next item too).
+        let document = region(&[
+            &["通番", "審査対象項目", "記述内容・回答"],
+            &[
+                "24",
+                "守秘義務契約",
+                "【記述内容1】守秘義務に係る契約又は条項の有無\n有り\n【記述内容2】守秘義務違反があった場合のペナルティ条項の有無",
+            ],
+            &["", "", "有り（損害賠償条項）"],
+            &[
+                "25",
+                "従業員に対するセキュリティ教育の実施状況",
+                "【記述内容1】従業員に対するセキュリティ教育実施に関する取組の有無\n有り\n【記述内容2】従業員に対するセキュリティ教育実施に関する取組状況の開示の可否と、可能な場合の条件等\n可",
+            ],
+            &[
+                "32",
+                "勧誘・販売・係争に関する規程等の整備",
+                "【記述内容1】勧誘・販売に関する基本方針・規程・マニュアル等の有無と、「有り」の場合は文書名：有り：販売管理規程",
+            ],
+            &[
+                "",
+                "",
+                "【記述内容2】係争に関する規程・管轄裁判所等、係争が生じた際の対応に関する情報を含む文書類の有無と、「有り」の場合は文書名：有り：紛争処理規程",
+            ],
+            &[
+                "33",
+                "IaaS・PaaSの苦情対応に関する規程等の整備",
+                "【記述内容1】IaaS・PaaSの苦情処理に関する基本方針・規程・マニュアル等の有無と、「有り」の場合は文書名：有り：お客様対応規程\n【記述内容2】IaaS・PaaS事業者の事故責任の範囲と補償範囲が記述された文書の有無と、「有り」の場合は文書名：有り：利用約款",
+            ],
+        ]);
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            raws(&document),
+            [
+                (24, 1, text("有り")),
+                (24, 2, text("有り（損害賠償条項）")),
+                (25, 1, text("有り")),
+                (25, 2, text("可")),
+                (32, 1, text("有り：販売管理規程")),
+                (32, 2, text("有り：紛争処理規程")),
+                (33, 1, text("有り：お客様対応規程")),
+                (33, 2, text("有り：利用約款")),
             ]
         );
     }
