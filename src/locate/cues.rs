@@ -474,8 +474,10 @@ mod tests {
 
     #[test]
     fn labels_written_with_their_answer() {
+        // Here a label's known wording ends at 「（例）」.
+        let known = |body: &str| body.find("（例）").map(|at| at + "（例）".len());
         let pieces = |text| {
-            marked_pieces(text, &|_| None)
+            marked_pieces(text, &known)
                 .into_iter()
                 .map(|p| (p.label, p.answer))
                 .collect::<Vec<_>>()
@@ -532,19 +534,12 @@ mod tests {
         );
         // The field's known wording ends the label where no line break or colon
         // does, and before a colon in the answer (a centre's 「DC1：」).
-        let known = |body: &str| body.find("（例）").map(|at| at + "（例）".len());
         assert_eq!(
-            marked_pieces("【記述内容】消火設備（例）DC1：有／DC2：有", &known)
-                .into_iter()
-                .map(|p| (p.label, p.answer))
-                .collect::<Vec<_>>(),
+            pieces("【記述内容】消火設備（例）DC1：有／DC2：有"),
             [("【記述内容】消火設備（例）", "DC1：有／DC2：有")]
         );
         assert_eq!(
-            marked_pieces("【記述内容】役員数（例）：5名", &known)
-                .into_iter()
-                .map(|p| (p.label, p.answer))
-                .collect::<Vec<_>>(),
+            pieces("【記述内容】役員数（例）：5名"),
             [("【記述内容】役員数（例）", "5名")]
         );
         // A label alone, or text that only quotes a marker, is no labelled answer.

@@ -2177,40 +2177,8 @@ mod tests {
     fn items_printed_bottom_aligned_take_the_rows_above_their_number() {
         // A sheet printed without rules: each item's number and title, merged down its
         // rows, show on its last row, and an answer of several lines prints upwards
-        // from its row.
-        let document = region(&[
-            &["通番", "審査対象項目", "記述内容", "申請内容"],
-            &["", "", "事業者の正式名称（商号）", "株式会社ソラリンク"],
-            &["2", "事業者名", "法人番号", "8010401098765"],
-            &["", "", "事業者の本店所在地", "東京都千代田区"],
-            &["4", "事業所", "事業者ホームページ", "https://example.jp/"],
-            &["", "", "代表者氏名", "高橋 健一"],
-            &["", "", "", "1968年5月12日生"],
-            &[
-                "6",
-                "代表者",
-                "代表者経歴（生年月日、学歴、業務履歴、資格等）",
-                "資格：情報処理技術者",
-            ],
-        ]);
-        let text = |s: &str| s.to_string();
-        assert_eq!(
-            raws(&document),
-            [
-                (2, 1, text("株式会社ソラリンク")),
-                (2, 2, text("8010401098765")),
-                (4, 1, text("東京都千代田区")),
-                (4, 2, text("https://example.jp/")),
-                (6, 1, text("高橋 健一")),
-                (6, 2, text("1968年5月12日生\n資格：情報処理技術者")),
-            ]
-        );
-    }
-
-    #[test]
-    fn cover_lines_above_a_bottom_aligned_table_answer_nothing() {
-        // Each sheet prints its cover lines above its header, in the answer column: the
-        // first item printed upwards from its number stops at its table's header.
+        // from its row. Each sheet prints its cover lines above its header, in the
+        // answer column: the first item read upwards stops at its table's header.
         let document = region(&[
             &["", "", "", "申請事業者名：株式会社ソラリンク"],
             &["", "", "", "記入日：2024年6月3日"],
