@@ -786,6 +786,20 @@ fn row_signature(units: &[Unit]) -> String {
         .join("|")
 }
 
+/// Whether `row` is the page head `head` printed again with more text in its cells:
+/// two cells or more, each holding the head's text, and not the head itself.
+fn printed_over(head: &str, row: &str) -> bool {
+    let (head_cells, row_cells): (Vec<&str>, Vec<&str>) =
+        (head.split('|').collect(), row.split('|').collect());
+    head != row
+        && head_cells.len() >= 2
+        && head_cells.len() == row_cells.len()
+        && head_cells
+            .iter()
+            .zip(&row_cells)
+            .all(|(h, r)| !h.is_empty() && r.contains(h))
+}
+
 /// Whether `next`, the first row of a table on a new page, goes on with `last`, the
 /// row the previous page's table ended with: writers split a tall row at the page
 /// break and close both parts with rules. It does when each of `next`'s cells goes on
@@ -967,7 +981,7 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     // (page, ruled, units); rows a page break split joined again.
     let mut laid: Vec<(u32, bool, Vec<Unit>)> = Vec::new();
     // The rows pages start with: a header the writer repeats on each page.
-    let mut page_heads: std::collections::HashSet<String> = Default::default();
+    let mut page_heads: std::collections::BTreeSet<String> = Default::default();
     let mut print_titles: std::collections::HashSet<(String, i32)> = Default::default();
     for page in pages {
         // The row the previous page's table ended with at the bottom of the writing
@@ -1009,6 +1023,12 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         for (k, (units, signature)) in page.rows.into_iter().zip(signatures).enumerate().skip(skip)
         {
             let repeated = page_heads.contains(&signature);
+            // LibreOffice prints the text of a cell merged across the page break again
+            // atop the next page, over the header it repeats there (「No.」 with 「99」
+            // under it, 「推奨IoT機器」 before 「項目」): that header says nothing new.
+            if k == 0 && !repeated && page_heads.iter().any(|head| printed_over(head, &signature)) {
+                continue;
+            }
             if k == 0 {
                 page_heads.insert(signature);
             }

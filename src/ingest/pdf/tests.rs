@@ -718,6 +718,64 @@ fn a_row_split_by_a_page_break_is_joined() {
     );
 }
 
+/// The rules of a three-column table (50–80, 80–140, 140–260 pt) with rows between
+/// the given heights, top to bottom.
+fn three_column_frame(rows: &[i32]) -> String {
+    let mut c = String::from("0.5 w\n");
+    let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+    for x in [50, 80, 140, 260] {
+        c += &format!("{x} {bottom} m {x} {top} l S\n");
+    }
+    for y in rows {
+        c += &format!("50 {y} m 260 {y} l S\n");
+    }
+    c
+}
+
+#[test]
+fn a_merged_cell_printed_again_over_the_repeated_header_is_dropped() {
+    // The header is printed atop each page; the item's number and title, merged down
+    // rows that go on past the break, are printed again over it on the next page.
+    let header = |c: &mut String| {
+        *c += &text(52.0, 686.0, "No.");
+        *c += &text(82.0, 686.0, "Item");
+        *c += &text(142.0, 686.0, "Answer");
+    };
+    let mut first = three_column_frame(&[700, 680, 660, 640, 620, 600]);
+    header(&mut first);
+    // Answers that fill their column (to 255 pt) show where its lines end.
+    for (y, number, item) in [
+        (666.0, "1", "Alpha"),
+        (646.0, "2", "Beta"),
+        (626.0, "3", "Gamma"),
+    ] {
+        first += &text(52.0, y, number);
+        first += &text(82.0, y, item);
+        first += &text(142.0, y, "ABCDEFGHIJKLMNOP");
+    }
+    first += &text(52.0, 606.0, "4");
+    first += &text(82.0, 606.0, "Delta");
+    first += &text(142.0, 606.0, "first");
+    let mut second = three_column_frame(&[700, 680, 660]);
+    header(&mut second);
+    second += &text(52.0, 682.0, "4");
+    second += &text(82.0, 686.0, "Delta");
+    second += &text(142.0, 666.0, "second");
+    let mut doc = pdf_with(&[first.as_bytes(), second.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["No.", "Item", "Answer"],
+            vec!["1", "Alpha", "ABCDEFGHIJKLMNOP"],
+            vec!["2", "Beta", "ABCDEFGHIJKLMNOP"],
+            vec!["3", "Gamma", "ABCDEFGHIJKLMNOP"],
+            vec!["4", "Delta", "first"],
+            vec!["second"],
+        ]
+    );
+}
+
 /// A line of free text at the left margin (72 pt), at height `y`.
 fn free_line(y: i32, s: &str) -> String {
     format!("BT /F1 10 Tf 72 {y} Td ({s}) Tj ET\n")
