@@ -286,8 +286,12 @@ pub(super) struct Headers {
     /// The roles in force at each row: none on a header row or above the first.
     pub(super) at: Vec<Option<BTreeMap<u32, Role>>>,
     pub(super) is_header: Vec<bool>,
-    /// The roles in force after the last row (a header that ends the region).
-    pub(super) last: Option<BTreeMap<u32, Role>>,
+    /// The region's tables: where each starts (the first at row 0), with the roles its
+    /// header gives (none where no header has been read). A header that gives the
+    /// columns other roles than the one before starts a table (sheets laid out apart,
+    /// printed one after another into one PDF: 「記入欄」 the sixth column on one page,
+    /// the seventh on the next); a header repeated on every page starts none.
+    pub(super) tables: Vec<(usize, BTreeMap<u32, Role>)>,
 }
 
 /// Finds the header rows of a region: consecutive header rows combine their roles; a
@@ -295,33 +299,51 @@ pub(super) struct Headers {
 pub(super) fn headers(folded: &[FoldedRow]) -> Headers {
     let mut at: Vec<Option<BTreeMap<u32, Role>>> = Vec::with_capacity(folded.len());
     let mut is_header: Vec<bool> = Vec::with_capacity(folded.len());
+    let mut tables: Vec<(usize, BTreeMap<u32, Role>)> = vec![(0, BTreeMap::new())];
+    // A header block read whole (its first row, its roles): a table of its own where
+    // its roles are new.
+    let mut close_block = |start: usize, roles: &BTreeMap<u32, Role>| {
+        let Some((_, table_roles)) = tables.last_mut() else {
+            return;
+        };
+        if table_roles.is_empty() {
+            *table_roles = roles.clone();
+        } else if table_roles != roles {
+            tables.push((start, roles.clone()));
+        }
+    };
     let mut current: Option<BTreeMap<u32, Role>> = None;
-    let mut previous_was_header = false;
-    for folded in folded {
+    let mut block_start: Option<usize> = None;
+    for (r, folded) in folded.iter().enumerate() {
         match header_roles(folded) {
             Some(roles) => {
-                let mut combined = if previous_was_header {
+                let mut combined = if block_start.is_some() {
                     current.take().unwrap_or_default()
                 } else {
+                    block_start = Some(r);
                     BTreeMap::new()
                 };
                 combined.extend(roles);
                 current = Some(combined);
-                previous_was_header = true;
                 at.push(None);
                 is_header.push(true);
             }
             None => {
-                previous_was_header = false;
+                if let (Some(start), Some(roles)) = (block_start.take(), &current) {
+                    close_block(start, roles);
+                }
                 at.push(current.clone());
                 is_header.push(false);
             }
         }
     }
+    if let (Some(start), Some(roles)) = (block_start, &current) {
+        close_block(start, roles);
+    }
     Headers {
         at,
         is_header,
-        last: current,
+        tables,
     }
 }
 
@@ -351,7 +373,7 @@ pub(super) fn locate_region(
     let Headers {
         at: header_at,
         is_header,
-        ..
+        tables,
     } = headers(folded);
     // The header's own words, wherever one is printed again (atop a PDF page, merged
     // with the cells continued there, so the row reads as no header) are no answers.
@@ -497,24 +519,14 @@ pub(super) fn locate_region(
     }
     let starts = with_titled_starts(&rows, starts, &is_header, vocabulary, collector);
 
-    // Pass 3: the answer column, where no header names it: under each header apart
+    // Pass 3: the answer column, where no header names it: in each table apart
     // (tables sized to their content put it in another column each), else over the
-    // region.
-    let table_at: Vec<Option<usize>> = is_header
-        .iter()
-        .enumerate()
-        .scan(None, |last, (r, header)| {
-            if *header {
-                *last = Some(r);
-            }
-            Some(*last)
-        })
-        .collect();
-    // Each item's rows are counted once, for its table; the region's counts are the
-    // tables' summed.
+    // region. Each item's rows are counted once, for its table; the region's counts
+    // are the tables' summed.
+    let table_of = |row: usize| tables.partition_point(|(start, _)| *start <= row);
     let mut answer_by_table: Vec<Option<u32>> = Vec::with_capacity(starts.len());
     let mut region_counts: BTreeMap<u32, usize> = BTreeMap::new();
-    for table in starts.chunk_by(|a, b| table_at[a.row] == table_at[b.row]) {
+    for table in starts.chunk_by(|a, b| table_of(a.row) == table_of(b.row)) {
         let first = answer_by_table.len();
         let end = starts
             .get(first + table.len())
@@ -537,6 +549,18 @@ pub(super) fn locate_region(
     // item's, or, printed bottom-aligned, up from its number to the previous item's,
     // its table's header (what is printed above it, a sheet's cover lines, answers
     // nothing) or a heading.
+    // The last header row at or above each row (a sheet's header, printed again for
+    // each sheet of one table).
+    let header_above: Vec<Option<usize>> = is_header
+        .iter()
+        .enumerate()
+        .scan(None, |last, (r, header)| {
+            if *header {
+                *last = Some(r);
+            }
+            Some(*last)
+        })
+        .collect();
     let answer_columns: Vec<Option<u32>> = starts
         .iter()
         .enumerate()
@@ -552,7 +576,7 @@ pub(super) fn locate_region(
         .map(|(k, start)| {
             if bottom_aligned {
                 let previous = if k == 0 { 0 } else { starts[k - 1].through + 1 };
-                let floor = previous.max(table_at[start.row].map_or(0, |header| header + 1));
+                let floor = previous.max(header_above[start.row].map_or(0, |header| header + 1));
                 let first = (floor..start.row)
                     .rev()
                     .find(|&r| is_heading_row(&rows[r], vocabulary))

@@ -1032,62 +1032,33 @@ struct Table {
     roles: BTreeMap<u32, Role>,
 }
 
-/// A region's rows cut where a header (its rows combined, as [`headers`] reads them)
-/// gives the columns other roles than the header before it (sheets laid out apart,
-/// printed one after another into one PDF: 「記入欄」 the sixth column on one page, the
-/// seventh on the next). A header repeated on every page cuts nothing.
+/// A region's rows cut into its tables, as [`headers`] reads them.
 fn tables(rows: &[Vec<Cell>]) -> Vec<Table> {
     let folded: Vec<FoldedRow> = rows
         .iter()
         .map(|row| row.iter().map(|c| (c.column, c.folded.clone())).collect())
         .collect();
     let Headers {
-        at,
-        is_header,
-        last,
+        is_header, tables, ..
     } = headers(&folded);
-    let mut tables = vec![Table {
-        rows: 0..rows.len(),
-        header_rows: HashSet::new(),
-        roles: BTreeMap::new(),
-    }];
-    // The first row of the header rows just above, and the roles they give.
-    let mut header_block = None;
-    let blocks = (0..rows.len())
-        .map(|r| (r, at[r].as_ref()))
-        .chain([(rows.len(), last.as_ref())]);
-    for (r, roles) in blocks {
-        if r < rows.len() && is_header[r] {
-            header_block.get_or_insert(r);
-            continue;
-        }
-        let (Some(start), Some(roles)) = (header_block.take(), roles) else {
-            continue;
-        };
-        let Some(table) = tables.last_mut() else {
-            continue;
-        };
-        if table.roles.is_empty() {
-            table.roles = roles.clone();
-        } else if table.roles != *roles {
-            table.rows.end = start;
-            tables.push(Table {
-                rows: start..rows.len(),
-                header_rows: HashSet::new(),
-                roles: roles.clone(),
-            });
-        }
-    }
-    for table in &mut tables {
-        let first = table.rows.start;
-        table.header_rows = table
-            .rows
-            .clone()
-            .filter(|&r| is_header[r])
-            .map(|r| r - first)
-            .collect();
-    }
+    let ends: Vec<usize> = tables
+        .iter()
+        .skip(1)
+        .map(|(start, _)| *start)
+        .chain([rows.len()])
+        .collect();
     tables
+        .into_iter()
+        .zip(ends)
+        .map(|((start, roles), end)| Table {
+            rows: start..end,
+            header_rows: (start..end)
+                .filter(|&r| is_header[r])
+                .map(|r| r - start)
+                .collect(),
+            roles,
+        })
+        .collect()
 }
 
 /// The pairs of one table, added to `result`; `state` carries the section heading and
