@@ -218,6 +218,14 @@ pub struct MarkedPiece<'t> {
     pub answer: &'t str,
 }
 
+/// A folded label without the 【記述内容N】 marker that opens it: its words.
+pub fn without_marker(folded: &str) -> &str {
+    folded
+        .trim_start_matches(['【', '['])
+        .split_once(['】', ']'])
+        .map_or(folded, |(_, after)| after)
+}
+
 /// Whether a text opens with a 【記述内容N】 marker: a form's label, whatever follows.
 pub fn opens_with_marker(text: &str) -> bool {
     let text = text.trim_start();
@@ -558,5 +566,8 @@ mod tests {
             Some(FieldMarker::Unnumbered)
         );
         assert_eq!(field_marker(&fold("法人番号")), None);
+        assert_eq!(without_marker(&fold("【記述内容２】法人番号")), "法人番号");
+        assert_eq!(without_marker(&fold("［記述内容２］法人番号")), "法人番号");
+        assert_eq!(without_marker("法人番号"), "法人番号");
     }
 }

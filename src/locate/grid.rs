@@ -674,10 +674,10 @@ fn continues_item(
     };
     // By the label's words: its marker's number fits either item.
     let names = |label: &str, number: u32| {
-        let words = label
-            .split_once(['】', ']', '］'])
-            .map_or(label, |(_, after)| after);
-        vocabulary.label_index(&fold(words), number).is_some()
+        let folded = fold(label);
+        vocabulary
+            .label_index(cues::without_marker(&folded), number)
+            .is_some()
     };
     let known = |body: &str| vocabulary.label_wording_at_start(body, before);
     if cues::opens_with_marker(text) {

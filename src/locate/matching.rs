@@ -275,10 +275,7 @@ impl<'c> Vocabulary<'c> {
         }
         // 「▼ 法人番号」: the bullet opens the label, it is none of its words.
         let folded = folded.trim_start_matches(cues::BULLETS);
-        let text = folded
-            .trim_start_matches(['【', '['])
-            .split_once(['】', ']'])
-            .map_or(folded, |(_, after)| after);
+        let text = cues::without_marker(folded);
         // A blank field's label printed onto the next field's (a sheet printed
         // bottom-aligned): the cell names the field whose wording starts last in it.
         let text = labels
