@@ -151,8 +151,21 @@ fn header_role(folded: &str) -> Option<Role> {
 /// title (「(93) 使用データセンター | 2拠点 | 記述内容」) is a body row, whatever words
 /// its answer has.
 pub(super) fn header_roles(folded_row: &[(u32, String)]) -> Option<BTreeMap<u32, Role>> {
-    let mut cell_roles: Vec<Option<Role>> =
-        folded_row.iter().map(|(_, t)| header_role(t)).collect();
+    // Most rows are body rows, two of whose first cells are no header word and no
+    // renewal's year heading either: read no further (a row is read this way by each
+    // reader that looks for headers).
+    let mut cell_roles: Vec<Option<Role>> = Vec::with_capacity(folded_row.len());
+    let mut unheaded = 0;
+    for (_, text) in folded_row {
+        let role = header_role(text);
+        if role.is_none() && !may_name_renewal_year(text) {
+            unheaded += 1;
+            if unheaded == 2 {
+                return None;
+            }
+        }
+        cell_roles.push(role);
+    }
     renewal_years(folded_row, &mut cell_roles);
     let mut unheaded = folded_row
         .iter()
@@ -225,11 +238,7 @@ fn renewal_years(folded_row: &[(u32, String)], roles: &mut [Option<Role>]) {
     let years: Vec<(usize, u32)> = folded_row
         .iter()
         .enumerate()
-        .filter(|(i, (_, text))| {
-            roles[*i].is_none()
-                && text.chars().nth(RENEWAL_HEADING).is_none()
-                && text.contains("申請")
-        })
+        .filter(|(i, (_, text))| roles[*i].is_none() && may_name_renewal_year(text))
         .filter_map(|(i, (_, text))| Some((i, year_in(text)?)))
         .collect();
     let Some(latest) = years.iter().map(|(_, year)| *year).max() else {
@@ -245,6 +254,11 @@ fn renewal_years(folded_row: &[(u32, String)], roles: &mut [Option<Role>]) {
             Role::Attachment
         });
     }
+}
+
+/// A cell [`renewal_years`] may read as a year's heading: short, with 申請 in it.
+fn may_name_renewal_year(text: &str) -> bool {
+    text.chars().nth(RENEWAL_HEADING).is_none() && text.contains("申請")
 }
 
 /// The first four-digit year (1900–2099) a text names.
@@ -995,18 +1009,25 @@ fn parallel_answer_columns(folded_row: &[(u32, String)]) -> Option<Vec<u32>> {
     if centres.len() >= 2 && beside_headers() {
         return Some(centres);
     }
-    let roles: Vec<Option<Role>> = folded_row.iter().map(|(_, t)| header_role(t)).collect();
-    let known = roles.iter().take_while(|r| r.is_some()).count();
-    let trailing = &folded_row[known..];
-    let named = |role| roles[..known].contains(&Some(role));
+    // The header words the row opens with; a body row opens with none.
+    let leading: Vec<Role> = folded_row
+        .iter()
+        .map_while(|(_, t)| header_role(t))
+        .collect();
+    let named = |role| leading.contains(&role);
+    if !named(Role::Number)
+        || !(named(Role::Title) || named(Role::Label))
+        || named(Role::Answer)
+        || named(Role::WeakAnswer)
+    {
+        return None;
+    }
+    let trailing = &folded_row[leading.len()..];
     let is_name = |text: &str| text.chars().count() <= 20 && cues::item_cue(text).is_none();
     (trailing.len() >= 2
-        && roles[known..].iter().all(Option::is_none)
-        && trailing.iter().all(|(_, text)| is_name(text))
-        && named(Role::Number)
-        && (named(Role::Title) || named(Role::Label))
-        && !named(Role::Answer)
-        && !named(Role::WeakAnswer))
+        && trailing
+            .iter()
+            .all(|(_, text)| is_name(text) && header_role(text).is_none()))
     .then(|| trailing.iter().map(|(c, _)| *c).collect())
 }
 
