@@ -51,7 +51,7 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
                 number: in_range(number)?,
                 field: None,
                 strength: Strength::Strong,
-                rest: title,
+                rest: title.to_string(),
                 question: false,
                 listed: false,
             })
@@ -173,14 +173,10 @@ pub fn leaves_bracket_open(folded: &str) -> bool {
 pub const BULLETS: [char; 9] = ['■', '□', '◆', '◇', '●', '▼', '▽', '★', '☆'];
 
 /// Drops the guide's sub-numbering (①, ⑤) and bullets in front of a heading.
-pub fn strip_heading_marks(folded: &str) -> String {
-    folded
-        .trim_start_matches(|c: char| {
-            crate::text::is_circled_number(c)
-                || BULLETS.contains(&c)
-                || matches!(c, '・' | '○' | '-')
-        })
-        .to_string()
+pub fn strip_heading_marks(folded: &str) -> &str {
+    folded.trim_start_matches(|c: char| {
+        crate::text::is_circled_number(c) || BULLETS.contains(&c) || matches!(c, '・' | '○' | '-')
+    })
 }
 
 /// The answer written after an answer mark (「回答：…」, 「［回答］…」, 「→ …」, and in a

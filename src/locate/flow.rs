@@ -194,12 +194,12 @@ pub(super) fn locate_flow(
         };
         let cut_short = || {
             let words = cues::strip_heading_marks(&folded);
-            let opening = || vocabulary.label_opening(&words, current.number());
+            let opening = || vocabulary.label_opening(words, current.number());
             // A bullet marks a label as an answer mark marks its answer (「▼ 法人番号」).
             // So does an answer following it, for the guide's wording with its choices
             // written out (「該当する…状況を、①会計監査人による会計監査、…」 | 「→ ①、④」).
             if folded.starts_with(cues::BULLETS) || answer_follows() {
-                opening().or_else(|| vocabulary.shares_label_opening(&words, current.number()))
+                opening().or_else(|| vocabulary.shares_label_opening(words, current.number()))
             } else {
                 None
             }

@@ -160,14 +160,14 @@ impl<'c> Vocabulary<'c> {
     /// bigram similarity otherwise.
     pub fn title_reaches(&self, folded: &str, number: u32, floor: f64) -> bool {
         // 「(1) 開示情報の日付」 names its item once the number is set aside.
-        let unnumbered = cues::item_cue(folded).map_or_else(|| folded.to_string(), |cue| cue.rest);
-        let whole = cues::strip_heading_marks(&unnumbered);
-        let before_brackets = whole.split('(').next().unwrap_or(&whole);
+        let cue = cues::item_cue(folded);
+        let whole = cues::strip_heading_marks(cue.as_ref().map_or(folded, |cue| &cue.rest));
+        let before_brackets = whole.split('(').next().unwrap_or(whole);
         let titles = self
             .titles_of(number)
             .iter()
             .zip(self.title_bigrams_of(number));
-        for text in [whole.as_str(), before_brackets] {
+        for text in [whole, before_brackets] {
             if text.is_empty() {
                 continue;
             }
@@ -181,7 +181,7 @@ impl<'c> Vocabulary<'c> {
                 } else if title.chars().nth(1).is_some() && text.starts_with(title.as_str()) {
                     TITLE_AT_EDGE
                 } else if title.chars().nth(2).is_some()
-                    && text == whole.as_str()
+                    && text == whole
                     && text.ends_with(title.as_str())
                 {
                     // The section before the title: 「サービス窓口（苦情受付、問い合わせ）
@@ -207,7 +207,7 @@ impl<'c> Vocabulary<'c> {
     /// The item a cell names by its exact title, when exactly one item has that title.
     pub fn item_named_by(&self, folded: &str) -> Option<u32> {
         let text = cues::strip_heading_marks(folded);
-        let text = text.split('(').next().unwrap_or(&text);
+        let text = text.split('(').next().unwrap_or(text);
         if text.chars().count() < 2 {
             return None;
         }
@@ -404,8 +404,8 @@ impl<'c> Vocabulary<'c> {
     pub fn is_section(&self, folded: &str) -> bool {
         // 「■ 事業所・事業」: a bullet before the heading.
         let folded = cues::strip_heading_marks(folded);
-        let bare = without_numbering(&folded);
-        self.sections.contains(&folded) || (!bare.is_empty() && self.sections.contains(bare))
+        let bare = without_numbering(folded);
+        self.sections.contains(folded) || (!bare.is_empty() && self.sections.contains(bare))
     }
 
     /// Whether a heading names a section item `number` stands in (its chapter or its
@@ -415,7 +415,7 @@ impl<'c> Vocabulary<'c> {
             return false;
         };
         let heading = cues::strip_heading_marks(folded);
-        let bare = without_numbering(&heading).trim();
+        let bare = without_numbering(heading).trim();
         item.section.iter().any(|section| {
             let section = fold(section);
             section == heading || (!bare.is_empty() && without_numbering(&section).trim() == bare)
@@ -436,7 +436,7 @@ impl<'c> Vocabulary<'c> {
             .chain(texts)
             .filter(|t| !t.is_empty())
         {
-            confirmed |= self.title_reaches(text, cue.number, CUE_REST_NAMES_ITEM);
+            confirmed = confirmed || self.title_reaches(text, cue.number, CUE_REST_NAMES_ITEM);
             if let Some(other) = self.item_named_by(text) {
                 named.get_or_insert(other);
             }
