@@ -85,12 +85,13 @@ fn says_both(raw: &str, shortcut: bool) -> bool {
 }
 
 /// Whether a text has a character every denial or plan [`Said::of`] reads is written
-/// with: 未, the forms of ない／無い, of the auxiliaries ぬ (ず, ね, ざる) and ん, in
-/// hiragana or katakana; or 予定, 計画, 準備.
+/// with: 未, the forms of ない／無い, of the auxiliaries ぬ (ず, ね, ざる) and ん; or 予定,
+/// 計画, 準備. The dictionary writes those forms in hiragana only: a katakana ン or ナ
+/// (センター, 「実施していナイ」) is read as part of a noun or a particle, never as a
+/// denial, and most answers name something in katakana.
 fn may_deny_or_plan(text: &str) -> bool {
-    text.contains([
-        '未', '無', 'な', 'ナ', 'ぬ', 'ヌ', 'ず', 'ズ', 'ね', 'ネ', 'ん', 'ン', 'ざ', 'ザ',
-    ]) || ["予定", "計画", "準備"].iter().any(|w| text.contains(w))
+    text.contains(['未', '無', 'な', 'ぬ', 'ず', 'ね', 'ん', 'ざ'])
+        || ["予定", "計画", "準備"].iter().any(|w| text.contains(w))
 }
 
 /// The answer word in front of a folded answer, and the text after it.
@@ -445,6 +446,9 @@ mod tests {
             "2025年度に導入予定",
             "監視はしておりません",
             "センターで監視を実施",
+            "有り（実施していナイ）",
+            "有り（監視はありませン、実施せズ）",
+            "有り（パターンファイルをベンダーリリース後に更新）",
             "",
         ] {
             assert_eq!(says_both(raw, true), says_both(raw, false), "{raw}");
