@@ -43,7 +43,7 @@ pub fn check(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) 
             let blank = answer.is_none_or(|a| is_blank(&a.raw));
             if !blank {
                 if let Some(answer) =
-                    answer.filter(|a| is_individual_exemption(&a.raw) && is_operator_item(item))
+                    answer.filter(|a| is_operator_item(item) && is_individual_exemption(&a.raw))
                 {
                     findings.push(about(
                         &INDIVIDUAL_EXEMPTION,
