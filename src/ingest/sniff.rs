@@ -124,16 +124,12 @@ fn sniff_zip(bytes: &[u8], extension: &str) -> Sniffed {
 }
 
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// Where `needle` last occurs in `haystack`.
 pub(crate) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .rposition(|window| window == needle)
+    memchr::memmem::rfind(haystack, needle)
 }
 
 #[cfg(test)]
