@@ -207,7 +207,7 @@ fn stream_dictionary(text: &[u8]) -> Option<Dictionary> {
         Operand::Dictionary(entries) => {
             let mut dict = Dictionary::new();
             for (key, value) in entries {
-                dict.set(key, object(value));
+                dict.set(key.into_vec(), object(value));
             }
             Some(dict)
         }
@@ -219,13 +219,13 @@ fn object(operand: Operand) -> Object {
     match operand {
         Operand::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Object::Integer(n as i64),
         Operand::Number(n) => Object::Real(n),
-        Operand::Name(name) => Object::Name(name),
-        Operand::String(bytes) => Object::string_literal(bytes),
+        Operand::Name(name) => Object::Name(name.into_vec()),
+        Operand::String(bytes) => Object::string_literal(bytes.into_vec()),
         Operand::Array(items) => Object::Array(items.into_iter().map(object).collect()),
         Operand::Dictionary(entries) => {
             let mut dict = Dictionary::new();
             for (key, value) in entries {
-                dict.set(key, object(value));
+                dict.set(key.into_vec(), object(value));
             }
             Object::Dictionary(dict)
         }

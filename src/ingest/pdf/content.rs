@@ -535,12 +535,12 @@ impl Walker<'_> {
                         self.gs.size = size;
                     }
                     if let Some(Operand::Name(name)) = last(2).map(|o| &o[0]) {
-                        self.gs.font = match named.iter().find(|(n, _)| n == name) {
+                        self.gs.font = match named.iter().find(|(n, _)| **n == **name) {
                             Some((_, font)) => font.clone(),
                             None => {
                                 let font = self.font(resources, name);
                                 if named.len() < NAMES_REMEMBERED {
-                                    named.push((name.clone(), font.clone()));
+                                    named.push((name.to_vec(), font.clone()));
                                 }
                                 font
                             }
@@ -728,10 +728,10 @@ impl Walker<'_> {
                     let actual = match operands.last() {
                         Some(Operand::Dictionary(entries)) => entries
                             .iter()
-                            .find(|(key, _)| key == b"ActualText")
+                            .find(|(key, _)| key.as_slice() == b"ActualText")
                             .and_then(|(_, value)| match value {
                                 Operand::String(bytes) => lopdf::decode_text_string(
-                                    &Object::String(bytes.clone(), StringFormat::Literal),
+                                    &Object::String(bytes.to_vec(), StringFormat::Literal),
                                 )
                                 .ok(),
                                 _ => None,

@@ -5,16 +5,21 @@
 //! images (`BI … ID … EI`) are stepped over. Nesting of arrays and dictionaries is
 //! bounded.
 
+/// A name's or a string's bytes: most (font names, the glyph codes of a text run)
+/// are short enough to be kept in place, which spares a content stream an allocation
+/// and a free for nearly every one of them.
+pub type Bytes = smallvec::SmallVec<[u8; 16]>;
+
 /// One operand of an operator.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Number(f32),
-    Name(Vec<u8>),
+    Name(Bytes),
     /// A literal or hexadecimal string, as bytes.
-    String(Vec<u8>),
+    String(Bytes),
     Array(Vec<Operand>),
     /// A dictionary (a marked-content property list): its entries, keyed by name.
-    Dictionary(Vec<(Vec<u8>, Operand)>),
+    Dictionary(Vec<(Bytes, Operand)>),
     Bool(bool),
     Null,
 }
@@ -204,8 +209,8 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    fn name(&mut self) -> Vec<u8> {
-        let mut name = Vec::new();
+    fn name(&mut self) -> Bytes {
+        let mut name = Bytes::new();
         while let Some(&b) = self.data.get(self.pos) {
             if !is_regular(b) {
                 break;
@@ -260,8 +265,8 @@ impl<'a> Lexer<'a> {
         Some(if negative { -value } else { value })
     }
 
-    fn literal_string(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
+    fn literal_string(&mut self) -> Bytes {
+        let mut out = Bytes::new();
         let mut depth = 1usize;
         while let Some(&b) = self.data.get(self.pos) {
             self.pos += 1;
@@ -322,8 +327,8 @@ impl<'a> Lexer<'a> {
         out
     }
 
-    fn hex_string(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
+    fn hex_string(&mut self) -> Bytes {
+        let mut out = Bytes::new();
         let mut high: Option<u8> = None;
         while let Some(&b) = self.data.get(self.pos) {
             self.pos += 1;
@@ -386,7 +391,7 @@ impl<'a> Lexer<'a> {
 
     /// A dictionary's entries up to its `>>` (a value that is not a name's pair is
     /// dropped).
-    fn dictionary(&mut self, depth: usize) -> Vec<(Vec<u8>, Operand)> {
+    fn dictionary(&mut self, depth: usize) -> Vec<(Bytes, Operand)> {
         let mut entries = Vec::new();
         if depth >= MAX_DEPTH {
             // Too deep: skip bytes to the matching `>>`.
@@ -410,7 +415,7 @@ impl<'a> Lexer<'a> {
             }
             return entries;
         }
-        let mut key: Option<Vec<u8>> = None;
+        let mut key: Option<Bytes> = None;
         loop {
             let before = self.pos;
             match self.token(depth + 1) {
@@ -487,15 +492,18 @@ mod tests {
         assert_eq!(ops[0].0, "BT");
         assert_eq!(
             ops[1].1,
-            vec![Operand::Name(b"F1".to_vec()), Operand::Number(12.0)]
+            vec![
+                Operand::Name(Bytes::from_slice(b"F1")),
+                Operand::Number(12.0)
+            ]
         );
         assert_eq!(ops[2].1[5], Operand::Number(-0.5));
         assert_eq!(
             ops[3].1,
             vec![Operand::Array(vec![
-                Operand::String(b"a(b)".to_vec()),
+                Operand::String(Bytes::from_slice(b"a(b)")),
                 Operand::Number(-250.0),
-                Operand::String(vec![0, 0x41, 0, 0x42]),
+                Operand::String(Bytes::from_slice(&[0, 0x41, 0, 0x42])),
             ])]
         );
         assert_eq!(ops[4].0, "ET");
@@ -506,7 +514,7 @@ mod tests {
         let ops = all(b"q BI /W 2 /H 1 /CS /G /BPC 8 ID \x00EI\xff EI Q ) (x) Tj %c\n/N#20a BDC");
         let names: Vec<&str> = ops.iter().map(|(o, _)| o.as_str()).collect();
         assert_eq!(names, vec!["q", "Q", "Tj", "BDC"]);
-        assert_eq!(ops[3].1, vec![Operand::Name(b"N a".to_vec())]);
+        assert_eq!(ops[3].1, vec![Operand::Name(Bytes::from_slice(b"N a"))]);
     }
 
     #[test]
@@ -515,12 +523,15 @@ mod tests {
         assert_eq!(
             ops[0].1[1],
             Operand::Dictionary(vec![
-                (b"MCID".to_vec(), Operand::Number(0.0)),
+                (Bytes::from_slice(b"MCID"), Operand::Number(0.0)),
                 (
-                    b"ActualText".to_vec(),
-                    Operand::String(vec![0xfe, 0xff, 0x30, 0])
+                    Bytes::from_slice(b"ActualText"),
+                    Operand::String(Bytes::from_slice(&[0xfe, 0xff, 0x30, 0]))
                 ),
-                (b"Lang".to_vec(), Operand::String(b"ja".to_vec())),
+                (
+                    Bytes::from_slice(b"Lang"),
+                    Operand::String(Bytes::from_slice(b"ja"))
+                ),
             ])
         );
     }
@@ -558,8 +569,11 @@ mod tests {
     #[test]
     fn octal_escapes_and_odd_hex() {
         let ops = all(b"(\\101\\0611) <414> Tj");
-        assert_eq!(ops[0].1[0], Operand::String(b"A11".to_vec()));
-        assert_eq!(ops[0].1[1], Operand::String(vec![0x41, 0x40]));
+        assert_eq!(ops[0].1[0], Operand::String(Bytes::from_slice(b"A11")));
+        assert_eq!(
+            ops[0].1[1],
+            Operand::String(Bytes::from_slice(&[0x41, 0x40]))
+        );
     }
 
     #[test]
@@ -568,9 +582,8 @@ mod tests {
         data.extend(vec![b']'; 10_000]);
         data.extend_from_slice(b" Tj <<<<<<>>>>>> (ok) Tj");
         let ops = all(&data);
-        assert!(
-            ops.iter()
-                .any(|(o, a)| o == "Tj" && a.last() == Some(&Operand::String(b"ok".to_vec())))
-        );
+        assert!(ops.iter().any(
+            |(o, a)| o == "Tj" && a.last() == Some(&Operand::String(Bytes::from_slice(b"ok")))
+        ));
     }
 }
