@@ -127,23 +127,13 @@ pub fn check_extent(
             }
             "table:table-cell" | "table:covered-table-cell" if cell.is_none() => {
                 if let Some(r) = row.as_mut() {
-                    let repeats = repeat(&event, "table:number-columns-repeated");
-                    let copied: u64 = event
-                        .attributes()
-                        .flatten()
-                        .filter(|a| COPIED_ATTRIBUTES.contains(&a.key.as_ref()))
-                        .map(|a| a.value.len() as u64)
-                        .sum();
-                    let text_is_value = attribute(&event, "office:value-type").as_deref()
+                    let attributes = CellAttributes::of(&event);
+                    let repeats = attributes.repeats();
+                    let copied = attributes.copied;
+                    let text_is_value = attributes.value_type.as_ref().and_then(Option::as_deref)
                         == Some("string")
-                        && attribute(&event, "office:string-value").is_none();
-                    let filled = !empty
-                        || event.attributes().flatten().any(|a| {
-                            matches!(
-                                a.key.as_ref(),
-                                "office:value-type" | "office:value" | "table:formula"
-                            )
-                        });
+                        && !attributes.string_value;
+                    let filled = !empty || attributes.filled;
                     let end = r.column.saturating_add(repeats).min(MAX_COLUMNS);
                     let kept = end - r.column;
                     if filled && kept > 0 {
@@ -287,8 +277,9 @@ pub fn read(xml: &[u8], deadline: Deadline) -> Result<DisplayTexts, IngestError>
                     row_repeat = repeat_u32(&e, "table:number-rows-repeated");
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
-                    let repeats = repeat_u32(&e, "table:number-columns-repeated");
-                    let value_type = attribute(&e, "office:value-type").unwrap_or_default();
+                    let attributes = CellAttributes::of(&e);
+                    let repeats = u32::try_from(attributes.repeats()).unwrap_or(u32::MAX);
+                    let value_type = attributes.value_type.flatten().unwrap_or_default();
                     if !value_type.is_empty() && value_type != "string" {
                         typed_cell = Some((repeats, String::new()));
                         paragraphs_in_cell = 0;
@@ -374,20 +365,82 @@ fn attribute(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+        .and_then(|a| normalized(&a))
+}
+
+/// An attribute's value as XML 1.0 reads it (references resolved); none if it does
+/// not read.
+fn normalized(a: &quick_xml::events::attributes::Attribute) -> Option<String> {
+    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .ok()
+        .map(|v| v.into_owned())
+}
+
+/// What the readers here use of a cell's attributes, read in one pass over them (a
+/// cell has several, and most cells are read by both readers). Where a name repeats,
+/// the first counts, as a search for it finds.
+#[derive(Default)]
+struct CellAttributes {
+    /// `table:number-columns-repeated`, if written (and its value, if it reads).
+    columns_repeated: Option<Option<String>>,
+    /// `office:value-type`, likewise.
+    value_type: Option<Option<String>>,
+    /// An `office:string-value` that reads.
+    string_value: bool,
+    /// The bytes of the attributes calamine copies into each repeat, every one.
+    copied: u64,
+    /// A value type, a value or a formula is written.
+    filled: bool,
+}
+
+impl CellAttributes {
+    fn of(e: &BytesStart) -> CellAttributes {
+        let mut cell = CellAttributes::default();
+        let mut string_value: Option<bool> = None;
+        for a in e.attributes().flatten() {
+            let key = a.key.as_ref();
+            if COPIED_ATTRIBUTES.contains(&key) {
+                cell.copied += a.value.len() as u64;
+            }
+            match key {
+                "table:number-columns-repeated" if cell.columns_repeated.is_none() => {
+                    cell.columns_repeated = Some(normalized(&a));
+                }
+                "office:value-type" => {
+                    cell.filled = true;
+                    if cell.value_type.is_none() {
+                        cell.value_type = Some(normalized(&a));
+                    }
+                }
+                "office:value" | "table:formula" => cell.filled = true,
+                "office:string-value" if string_value.is_none() => {
+                    string_value = Some(normalized(&a).is_some());
+                }
+                _ => {}
+            }
+        }
+        cell.string_value = string_value == Some(true);
+        cell
+    }
+
+    /// The cell's repeats, as [`repeat`] reads them.
+    fn repeats(&self) -> u64 {
+        repeat_value(self.columns_repeated.as_ref().and_then(Option::as_deref))
+    }
 }
 
 /// A repeat count as calamine reads it (a `usize`): a number too large for any
 /// integer type is too large, not 1; what is no number at all fails in calamine.
 fn repeat(e: &BytesStart, name: &str) -> u64 {
-    let Some(value) = attribute(e, name) else {
+    repeat_value(attribute(e, name).as_deref())
+}
+
+/// [`repeat`] of an attribute's value (none: not written, or not read).
+fn repeat_value(value: Option<&str>) -> u64 {
+    let Some(value) = value else {
         return 1;
     };
-    let digits = value.strip_prefix('+').unwrap_or(&value);
+    let digits = value.strip_prefix('+').unwrap_or(value);
     match digits.parse::<u64>() {
         Ok(n) => n.max(1),
         Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
