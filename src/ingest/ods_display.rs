@@ -28,21 +28,22 @@ pub fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
     inflated(archive.by_name("content.xml").ok()?, limits)
 }
 
-/// Refuses, before calamine lays them out, sheets that span more than `max_cells`
-/// cells in all, or whose cells' text comes to more than `max_text_bytes`. calamine
-/// expands repeated rows and columns into one rectangle per sheet (a value repeated
-/// over 16,384 columns and a million rows is a few hundred bytes of XML), copies a
-/// repeated cell's text and formula into each repeat, and keeps each row's cells up to
-/// its last non-empty one.
-pub fn check_extent(
+/// Reads the displayed text of the typed cells, in the pass that refuses, before
+/// calamine lays them out, sheets that span more than `max_cells` cells in all, or
+/// whose cells' text comes to more than `max_text_bytes`. calamine expands repeated
+/// rows and columns into one rectangle per sheet (a value repeated over 16,384 columns
+/// and a million rows is a few hundred bytes of XML), copies a repeated cell's text and
+/// formula into each repeat, and keeps each row's cells up to its last non-empty one.
+pub fn read(
     xml: &[u8],
     limits: &Limits,
     deadline: Deadline,
     text: &mut TextBudget,
-) -> Result<(), IngestError> {
+) -> Result<DisplayTexts, IngestError> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     let mut ticker = Ticker::new(deadline);
+    let mut shown = Shown::default();
     let mut depth: u32 = 0;
     let mut total: u64 = 0;
     let mut sheet = SheetExtent::default();
@@ -64,12 +65,20 @@ pub fn check_extent(
                 if let Some((_, _, len, true)) = cell.as_mut() {
                     *len = len.saturating_add(t.len() as u64);
                 }
+                if let Some((_, shown_text)) = shown.typed_cell.as_mut() {
+                    shown_text.push_str(&t.xml10_content());
+                }
+                continue;
+            }
+            Ok(Event::GeneralRef(r)) => {
+                shown.reference(r.as_ref());
                 continue;
             }
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),
             Ok(Event::End(e)) => {
                 depth = depth.saturating_sub(1);
+                shown.end(e.name().as_ref());
                 match e.name().as_ref() {
                     "table:table-row" => {
                         if let Some(r) = row.take() {
@@ -107,7 +116,12 @@ pub fn check_extent(
                 ));
             }
         }
-        match event.name().as_ref() {
+        let name = event.name();
+        let name = name.as_ref();
+        let attributes = matches!(name, "table:table-cell" | "table:covered-table-cell")
+            .then(|| CellAttributes::of(&event));
+        shown.element(&event, name, attributes.as_ref(), empty);
+        match name {
             // calamine writes out every space of `<text:s text:c="…"/>`.
             "text:s" => {
                 if let Some((_, _, len, true)) = cell.as_mut() {
@@ -126,8 +140,7 @@ pub fn check_extent(
                 }
             }
             "table:table-cell" | "table:covered-table-cell" if cell.is_none() => {
-                if let Some(r) = row.as_mut() {
-                    let attributes = CellAttributes::of(&event);
+                if let (Some(r), Some(attributes)) = (row.as_mut(), attributes.as_ref()) {
                     let repeats = attributes.repeats();
                     let copied = attributes.copied;
                     let text_is_value = attributes.value_type.as_ref().and_then(Option::as_deref)
@@ -152,7 +165,8 @@ pub fn check_extent(
         }
     }
     total = total.saturating_add(sheet.cells());
-    check_total(total, limits)
+    check_total(total, limits)?;
+    Ok(shown.texts)
 }
 
 /// The attributes calamine copies as text into each repeat of a cell: its string,
@@ -246,118 +260,103 @@ impl SheetExtent {
     }
 }
 
-/// Reads the displayed text of typed cells from an ODS package's `content.xml`; what
-/// does not read gives no text (the stored values are then used as they are). Only
-/// running out of time is an error.
-pub fn read(xml: &[u8], deadline: Deadline) -> Result<DisplayTexts, IngestError> {
-    let mut texts = DisplayTexts::new();
-    let mut ticker = Ticker::new(deadline);
-    let mut reader = Reader::from_reader(xml);
-    let mut buffer = Vec::new();
-    let mut sheet = String::new();
-    let (mut row, mut col) = (0u32, 0u32);
-    let mut row_repeat = 1u32;
-    // The typed cell being read: its column span of repeats and the text so far.
-    let mut typed_cell: Option<(u32, String)> = None;
-    let mut paragraphs_in_cell = 0;
-    loop {
-        ticker.tick()?;
-        let event = match reader.read_event_into(&mut buffer) {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(event) => event,
-        };
-        match event {
-            Event::Start(e) => match e.name().as_ref() {
-                "table:table" => {
-                    sheet = attribute(&e, "table:name").unwrap_or_default();
-                    row = 0;
-                }
-                "table:table-row" => {
-                    col = 0;
-                    row_repeat = repeat_u32(&e, "table:number-rows-repeated");
-                }
-                "table:table-cell" | "table:covered-table-cell" => {
-                    let attributes = CellAttributes::of(&e);
-                    let repeats = u32::try_from(attributes.repeats()).unwrap_or(u32::MAX);
-                    let value_type = attributes.value_type.flatten().unwrap_or_default();
-                    if !value_type.is_empty() && value_type != "string" {
-                        typed_cell = Some((repeats, String::new()));
-                        paragraphs_in_cell = 0;
-                    } else {
-                        col = col.saturating_add(repeats);
-                    }
-                }
-                "text:p" if typed_cell.is_some() => {
-                    if let Some((_, text)) = typed_cell.as_mut()
-                        && paragraphs_in_cell > 0
-                    {
-                        text.push('\n');
-                    }
-                    paragraphs_in_cell += 1;
-                }
-                _ => {}
-            },
-            Event::Empty(e) => {
-                if let Some((_, text)) = typed_cell.as_mut() {
-                    match e.name().as_ref() {
-                        "text:s" => {
-                            let spaces = repeat_u32(&e, "text:c").min(MAX_SPACES);
-                            text.push_str(&" ".repeat(spaces as usize));
-                        }
-                        "text:tab" => text.push('\t'),
-                        "text:line-break" => text.push('\n'),
-                        _ => {}
-                    }
-                } else {
-                    handle_empty(&e, &mut row, &mut col);
-                }
-            }
-            Event::Text(t) => {
-                if let Some((_, text)) = typed_cell.as_mut() {
-                    text.push_str(&t.xml10_content());
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some((_, text)) = typed_cell.as_mut() {
-                    text.push_str(match r.as_ref() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
-                }
-            }
-            Event::End(e) => match e.name().as_ref() {
-                "table:table-cell" | "table:covered-table-cell" => {
-                    if let Some((repeats, text)) = typed_cell.take() {
-                        // Repeated typed cells are rare and share one text; record the
-                        // first, which is the one a form would use.
-                        if !text.is_empty() {
-                            texts.insert((sheet.clone(), row, col), text);
-                        }
-                        col = col.saturating_add(repeats);
-                    }
-                }
-                "table:table-row" => row = row.saturating_add(row_repeat),
-                _ => {}
-            },
-            _ => {}
-        }
-        buffer.clear();
-    }
-    Ok(texts)
+/// Where [`read`] is, for the displayed texts: the sheet, the row and column, and the
+/// typed cell being read (its column span of repeats and its text so far).
+#[derive(Default)]
+struct Shown {
+    texts: DisplayTexts,
+    sheet: String,
+    row: u32,
+    col: u32,
+    row_repeat: u32,
+    typed_cell: Option<(u32, String)>,
+    paragraphs_in_cell: u32,
 }
 
-/// Self-closing rows and cells still move the position.
-fn handle_empty(e: &BytesStart, row: &mut u32, col: &mut u32) {
-    match e.name().as_ref() {
-        "table:table-cell" | "table:covered-table-cell" => {
-            *col = col.saturating_add(repeat_u32(e, "table:number-columns-repeated"));
+impl Shown {
+    /// An element opens (`empty`: and closes at once).
+    fn element(&mut self, e: &BytesStart, name: &str, cell: Option<&CellAttributes>, empty: bool) {
+        if empty {
+            if let Some((_, text)) = self.typed_cell.as_mut() {
+                match name {
+                    "text:s" => {
+                        let spaces = repeat_u32(e, "text:c").min(MAX_SPACES);
+                        text.push_str(&" ".repeat(spaces as usize));
+                    }
+                    "text:tab" => text.push('\t'),
+                    "text:line-break" => text.push('\n'),
+                    _ => {}
+                }
+            } else if let Some(cell) = cell {
+                // Self-closing rows and cells still move the position.
+                self.col = self.col.saturating_add(cell.repeats_u32());
+            } else if name == "table:table-row" {
+                let repeats = repeat_u32(e, "table:number-rows-repeated");
+                self.row = self.row.saturating_add(repeats);
+            }
+            return;
         }
-        "table:table-row" => *row = row.saturating_add(repeat_u32(e, "table:number-rows-repeated")),
-        _ => {}
+        match name {
+            "table:table" => {
+                self.sheet = attribute(e, "table:name").unwrap_or_default();
+                self.row = 0;
+            }
+            "table:table-row" => {
+                self.col = 0;
+                self.row_repeat = repeat_u32(e, "table:number-rows-repeated");
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let Some(cell) = cell else { return };
+                let value_type = cell.value_type.as_ref().and_then(Option::as_deref);
+                if value_type.is_some_and(|t| !t.is_empty() && t != "string") {
+                    self.typed_cell = Some((cell.repeats_u32(), String::new()));
+                    self.paragraphs_in_cell = 0;
+                } else {
+                    self.col = self.col.saturating_add(cell.repeats_u32());
+                }
+            }
+            "text:p" => {
+                if let Some((_, text)) = self.typed_cell.as_mut() {
+                    if self.paragraphs_in_cell > 0 {
+                        text.push('\n');
+                    }
+                    self.paragraphs_in_cell += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An entity reference in a typed cell's text.
+    fn reference(&mut self, name: &str) {
+        if let Some((_, text)) = self.typed_cell.as_mut() {
+            text.push_str(match name {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                "apos" => "'",
+                _ => "",
+            });
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        match name {
+            "table:table-cell" | "table:covered-table-cell" => {
+                if let Some((repeats, text)) = self.typed_cell.take() {
+                    // Repeated typed cells are rare and share one text; record the
+                    // first, which is the one a form would use.
+                    if !text.is_empty() {
+                        self.texts
+                            .insert((self.sheet.clone(), self.row, self.col), text);
+                    }
+                    self.col = self.col.saturating_add(repeats);
+                }
+            }
+            "table:table-row" => self.row = self.row.saturating_add(self.row_repeat),
+            _ => {}
+        }
     }
 }
 
@@ -426,6 +425,11 @@ impl CellAttributes {
     /// The cell's repeats, as [`repeat`] reads them.
     fn repeats(&self) -> u64 {
         repeat_value(self.columns_repeated.as_ref().and_then(Option::as_deref))
+    }
+
+    /// [`CellAttributes::repeats`] for a position within a sheet.
+    fn repeats_u32(&self) -> u32 {
+        u32::try_from(self.repeats()).unwrap_or(u32::MAX)
     }
 }
 

@@ -47,16 +47,12 @@ pub fn read(
             )
         }
         Format::Ods => {
-            let content = ods_display::content_xml(bytes, limits);
-            if let Some(xml) = &content {
-                ods_display::check_extent(xml, limits, deadline, &mut text)?;
-            }
-            let mut workbook: Ods<_> = Ods::new(cursor)
-                .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
-            let shown = match &content {
-                Some(xml) => ods_display::read(xml, deadline)?,
+            let shown = match ods_display::content_xml(bytes, limits) {
+                Some(xml) => ods_display::read(&xml, limits, deadline, &mut text)?,
                 None => ods_display::DisplayTexts::new(),
             };
+            let mut workbook: Ods<_> = Ods::new(cursor)
+                .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
             // calamine reports no merges for ODS; the covered cells are empty there, so
             // each merged value is still emitted once.
             let mut document = read_sheets(
