@@ -21,7 +21,7 @@ const MAX_SPACES: u32 = 1024;
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
 
-/// `content.xml` of an ODS package, inflated once for [`check_extent`] and [`read`]
+/// `content.xml` of an ODS package, inflated once for [`read`]
 /// (nothing if it has none).
 pub fn content_xml(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
