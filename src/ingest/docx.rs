@@ -118,51 +118,68 @@ enum Kind {
     Other,
 }
 
-fn kind_of(namespace: &ResolveResult, local: &str) -> Kind {
-    let ResolveResult::Bound(Namespace(namespace)) = namespace else {
+/// What an element is, by its local name and, only where that name is one read here,
+/// its namespace (most elements of a document are formatting no reader looks at, and
+/// resolving a prefix searches the document's many declarations).
+fn kind_of<'r>(local: &str, namespace: impl FnOnce() -> ResolveResult<'r>) -> Kind {
+    let (word, compatibility) = (word_kind(local), compatibility_kind(local));
+    if word == Kind::Other && compatibility == Kind::Other {
+        return Kind::Other;
+    }
+    let ResolveResult::Bound(Namespace(namespace)) = namespace() else {
         return Kind::Other;
     };
-    if WORD_NAMESPACES.contains(namespace) {
-        match local {
-            "p" => Kind::Paragraph,
-            "r" => Kind::Run,
-            "t" => Kind::Text,
-            "tab" | "ptab" => Kind::Tab,
-            "br" | "cr" => Kind::Break,
-            "rt" => Kind::RubyText,
-            "delText" | "delInstrText" => Kind::DeletedText,
-            "del" => Kind::Deleted,
-            "moveFrom" => Kind::MovedFrom,
-            "instrText" => Kind::FieldInstruction,
-            "fldChar" => Kind::FieldChar,
-            "tbl" => Kind::Table,
-            "tr" => Kind::TableRow,
-            "trPr" => Kind::TableRowProperties,
-            "gridBefore" => Kind::GridBefore,
-            "tc" => Kind::Cell,
-            "tcPr" => Kind::CellProperties,
-            "gridSpan" => Kind::GridSpan,
-            "vMerge" => Kind::VerticalMerge,
-            "txbxContent" => Kind::TextBox,
-            "sdt" => Kind::ContentControl,
-            "showingPlcHdr" => Kind::Placeholder,
-            "sdtContent" => Kind::ContentControlContent,
-            "pPr" => Kind::ParagraphProperties,
-            "pStyle" => Kind::ParagraphStyle,
-            "numPr" => Kind::ListProperties,
-            "ilvl" => Kind::ListLevel,
-            "numId" => Kind::ListInstance,
-            _ => Kind::Other,
-        }
-    } else if *namespace == MARKUP_COMPATIBILITY {
-        match local {
-            "AlternateContent" => Kind::Alternate,
-            "Choice" => Kind::Choice,
-            "Fallback" => Kind::Fallback,
-            _ => Kind::Other,
-        }
+    if WORD_NAMESPACES.contains(&namespace) {
+        word
+    } else if namespace == MARKUP_COMPATIBILITY {
+        compatibility
     } else {
         Kind::Other
+    }
+}
+
+/// The kind of a WordprocessingML element by its local name.
+fn word_kind(local: &str) -> Kind {
+    match local {
+        "p" => Kind::Paragraph,
+        "r" => Kind::Run,
+        "t" => Kind::Text,
+        "tab" | "ptab" => Kind::Tab,
+        "br" | "cr" => Kind::Break,
+        "rt" => Kind::RubyText,
+        "delText" | "delInstrText" => Kind::DeletedText,
+        "del" => Kind::Deleted,
+        "moveFrom" => Kind::MovedFrom,
+        "instrText" => Kind::FieldInstruction,
+        "fldChar" => Kind::FieldChar,
+        "tbl" => Kind::Table,
+        "tr" => Kind::TableRow,
+        "trPr" => Kind::TableRowProperties,
+        "gridBefore" => Kind::GridBefore,
+        "tc" => Kind::Cell,
+        "tcPr" => Kind::CellProperties,
+        "gridSpan" => Kind::GridSpan,
+        "vMerge" => Kind::VerticalMerge,
+        "txbxContent" => Kind::TextBox,
+        "sdt" => Kind::ContentControl,
+        "showingPlcHdr" => Kind::Placeholder,
+        "sdtContent" => Kind::ContentControlContent,
+        "pPr" => Kind::ParagraphProperties,
+        "pStyle" => Kind::ParagraphStyle,
+        "numPr" => Kind::ListProperties,
+        "ilvl" => Kind::ListLevel,
+        "numId" => Kind::ListInstance,
+        _ => Kind::Other,
+    }
+}
+
+/// The kind of a markup-compatibility element by its local name.
+fn compatibility_kind(local: &str) -> Kind {
+    match local {
+        "AlternateContent" => Kind::Alternate,
+        "Choice" => Kind::Choice,
+        "Fallback" => Kind::Fallback,
+        _ => Kind::Other,
     }
 }
 
@@ -255,14 +272,16 @@ impl Walker {
         let mut ticker = Ticker::new(deadline);
         loop {
             ticker.tick()?;
-            let (namespace, event) = reader.read_resolved_event().map_err(|e| {
+            let event = reader.read_event().map_err(|e| {
                 unreadable(format!(
                     "{DOCUMENT_PART} が整形式の XML ではありません（詳細：{e}）"
                 ))
             })?;
             match event {
                 Event::Start(e) => {
-                    let kind = kind_of(&namespace, e.local_name().as_ref());
+                    let kind = kind_of(e.local_name().as_ref(), || {
+                        reader.resolver().resolve_element(e.name()).0
+                    });
                     self.start(kind, &e)?;
                 }
                 Event::End(_) => self.end()?,
@@ -1092,14 +1111,19 @@ mod tests {
     fn any_namespace_prefix_is_understood() {
         let xml = concat!(
             r#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
-            "<x:body><x:p><x:r><x:t>別の接頭辞</x:t></x:r></x:p></x:body></x:document>"
+            "<x:body><x:p><x:r><x:t>別の接頭辞</x:t></x:r></x:p>",
+            // A `t` of another namespace is no text of the document's; a default
+            // namespace declared on an element binds its unprefixed children.
+            r#"<x:p><x:r><o:t xmlns:o="urn:other">読まない</o:t></x:r></x:p>"#,
+            r#"<p xmlns="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><r><t>既定の名前空間</t></r></p>"#,
+            "</x:body></x:document>"
         );
         let document = read(
             &package(&[(DOCUMENT_PART, xml.as_bytes())]),
             &Limits::default(),
         )
         .unwrap();
-        assert_eq!(texts(&document), vec!["別の接頭辞"]);
+        assert_eq!(texts(&document), vec!["別の接頭辞", "既定の名前空間"]);
     }
 
     #[test]
