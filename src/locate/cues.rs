@@ -329,7 +329,10 @@ pub enum FieldMarker {
 }
 
 pub fn field_marker(folded: &str) -> Option<FieldMarker> {
-    let at = folded.find("記述内容")?;
+    // Asked of nearly every cell: the searcher is built once.
+    static MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("記述内容"));
+    let at = MARKER.find(folded.as_bytes())?;
     let after = &folded[at + "記述内容".len()..];
     match leading_digits(after) {
         Some((n, _)) if n > 0 => Some(FieldMarker::Numbered(n)),

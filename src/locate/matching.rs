@@ -18,8 +18,9 @@ struct Wording {
     bigrams: Bigrams,
     bare: Option<(String, Bigrams)>,
     /// The label's first [`STACKED_LABEL_HEAD`] characters, if it has that many: what
-    /// tells it printed onto the next field's label.
-    head: Option<String>,
+    /// tells it printed onto the next field's label. Searched for from the end of
+    /// many cells, so the searcher is built once, with the catalog.
+    head: Option<memchr::memmem::FinderRev<'static>>,
 }
 
 impl Wording {
@@ -28,7 +29,8 @@ impl Wording {
         let bare = fold(&without_brackets(label));
         let head: String = folded.chars().take(STACKED_LABEL_HEAD).collect();
         Wording {
-            head: (head.chars().count() == STACKED_LABEL_HEAD).then_some(head),
+            head: (head.chars().count() == STACKED_LABEL_HEAD)
+                .then(|| memchr::memmem::FinderRev::new(head.as_bytes()).into_owned()),
             bigrams: Bigrams::of(&folded),
             bare: (bare != folded && !bare.is_empty()).then(|| {
                 let bigrams = Bigrams::of(&bare);
@@ -280,7 +282,7 @@ impl<'c> Vocabulary<'c> {
         // bottom-aligned): the cell names the field whose wording starts last in it.
         let text = labels
             .iter()
-            .filter_map(|wording| text.rfind(wording.head.as_deref()?))
+            .filter_map(|wording| wording.head.as_ref()?.rfind(text.as_bytes()))
             .filter(|&at| at > 0)
             .max()
             .map_or(text, |at| &text[at..]);
