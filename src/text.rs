@@ -143,8 +143,10 @@ pub fn without_brackets(text: &str) -> String {
 
 /// The sorted character bigrams of a string, made once for comparing it with many
 /// others (the [`similarity_of`] two different strings is the Dice coefficient of theirs).
+/// Each bigram is its two characters in one number, the first in the high half: they
+/// sort and compare as the pairs would, in one step.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Bigrams(Vec<(char, char)>);
+pub struct Bigrams(Vec<u64>);
 
 impl Bigrams {
     pub fn of(s: &str) -> Bigrams {
@@ -152,7 +154,7 @@ impl Bigrams {
         let mut pairs = Vec::with_capacity(s.len() / 3);
         if let Some(mut previous) = chars.next() {
             for c in chars {
-                pairs.push((previous, c));
+                pairs.push(u64::from(previous) << 32 | u64::from(c));
                 previous = c;
             }
         }
