@@ -58,6 +58,59 @@ const ANSWER_HEADINGS: &[&str] = &[
     "入力欄",
 ];
 
+/// Words that make a short cell the heading of a column beside the answers
+/// (attachments, remarks), wherever they stand in it.
+const ATTACHMENT_HEADINGS: &[&str] = &[
+    "添付",
+    "備考",
+    "参考資料",
+    "参照資料",
+    "証跡",
+    "エビデンス",
+    "コメント",
+];
+
+/// Words that make a short cell the heading of the titles' column.
+const TITLE_HEADINGS: &[&str] = &[
+    "審査対象項目",
+    "項目名",
+    "開示項目",
+    "審査項目",
+    "小項目",
+    "確認項目",
+];
+
+/// Which of the header word lists a cell has a word of: one automaton over all of
+/// them, built once, where each cell tested as a header searched for each word.
+#[derive(Default)]
+struct HeaderWords {
+    attachment: bool,
+    answer: bool,
+    title: bool,
+}
+
+impl HeaderWords {
+    fn in_text(words: &str) -> HeaderWords {
+        static AUTOMATON: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+            std::sync::LazyLock::new(|| {
+                let words = [ATTACHMENT_HEADINGS, ANSWER_HEADINGS, TITLE_HEADINGS].concat();
+                aho_corasick::AhoCorasick::new(words).expect("the header words make an automaton")
+            });
+        // The patterns are the three lists one after another.
+        let answers_from = ATTACHMENT_HEADINGS.len();
+        let titles_from = answers_from + ANSWER_HEADINGS.len();
+        let mut found = HeaderWords::default();
+        for hit in AUTOMATON.find_overlapping_iter(words) {
+            match hit.pattern().as_usize() {
+                i if i < answers_from => found.attachment = true,
+                i if i < titles_from => found.answer = true,
+                _ => found.title = true,
+            }
+        }
+        found
+    }
+}
+
 fn header_role(folded: &str) -> Option<Role> {
     // 「【記述内容】」 is the guide's field marker on a body row; a header says 記述内容.
     if cues::opens_with_marker(folded) {
@@ -84,21 +137,15 @@ fn header_role(folded: &str) -> Option<Role> {
     if words.chars().nth(10).is_some() || cues::item_cue(words).is_some() {
         return None;
     }
-    let has = |candidates: &[&str]| candidates.iter().any(|w| words.contains(w));
+    let contained = HeaderWords::in_text(words);
     if is_flag(words) {
         Some(Role::Flag)
-    } else if has(&[
-        "添付",
-        "備考",
-        "参考資料",
-        "参照資料",
-        "証跡",
-        "エビデンス",
-        "コメント",
-    ]) || matches!(
-        words,
-        "判定" | "評価" | "確認結果" | "事務局確認" | "事務局確認欄"
-    ) {
+    } else if contained.attachment
+        || matches!(
+            words,
+            "判定" | "評価" | "確認結果" | "事務局確認" | "事務局確認欄"
+        )
+    {
         // Beside the answers, never them: attachments, remarks, a reviewer's verdict.
         Some(Role::Attachment)
     } else if matches!(
@@ -112,7 +159,7 @@ fn header_role(folded: &str) -> Option<Role> {
             | "質問事項"
     ) {
         Some(Role::Label)
-    } else if has(ANSWER_HEADINGS) {
+    } else if contained.answer {
         Some(Role::Answer)
     } else if matches!(words, "開示内容" | "情報開示内容" | "開示情報" | "内容") {
         // The guide's own words for what is to be disclosed (the published table's
@@ -125,15 +172,7 @@ fn header_role(folded: &str) -> Option<Role> {
     ) {
         // Section columns: they hold the guide's headings, never a label or an answer.
         Some(Role::Section)
-    } else if has(&[
-        "審査対象項目",
-        "項目名",
-        "開示項目",
-        "審査項目",
-        "小項目",
-        "確認項目",
-    ]) || words == "項目"
-    {
+    } else if contained.title || words == "項目" {
         Some(Role::Title)
     } else if matches!(words, "no" | "no." | "#" | "通番" | "連番")
         || words.starts_with("通番")
