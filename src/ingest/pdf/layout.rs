@@ -156,22 +156,25 @@ impl Ruling {
             .map(|r| r.at)
             .max_by(f32::total_cmp)
             .filter(|at| spans(*at));
-        let highest = self
-            .horizontal
-            .iter()
-            .map(|r| r.at)
-            .fold(f32::MIN, f32::max);
-        let lowest = self
-            .horizontal
-            .iter()
-            .map(|r| r.at)
-            .fold(f32::MAX, f32::min);
+        // Asked only of a cell the page break cut (most runs have a rule above and below).
+        let highest = || {
+            self.horizontal
+                .iter()
+                .map(|r| r.at)
+                .fold(f32::MIN, f32::max)
+        };
+        let lowest = || {
+            self.horizontal
+                .iter()
+                .map(|r| r.at)
+                .fold(f32::MAX, f32::min)
+        };
         let (top, bottom) = match (top, bottom) {
             (Some(top), Some(bottom)) => (top, bottom),
             (None, Some(bottom)) => {
                 let end = left.to.min(right.to);
                 let together = (left.to - right.to).abs() < 1.5;
-                if !(together && end > run.y + 0.4 * run.size && end >= highest - 1.0) {
+                if !(together && end > run.y + 0.4 * run.size && end >= highest() - 1.0) {
                     return None;
                 }
                 (end, bottom)
@@ -179,7 +182,7 @@ impl Ruling {
             (Some(top), None) => {
                 let end = left.from.max(right.from);
                 let together = (left.from - right.from).abs() < 1.5;
-                if !(together && end < run.y + 0.1 * run.size && end <= lowest + 1.0) {
+                if !(together && end < run.y + 0.1 * run.size && end <= lowest() + 1.0) {
                     return None;
                 }
                 (top, end)
