@@ -232,32 +232,30 @@ impl<'a> Lexer<'a> {
     }
 
     fn number(&mut self) -> Option<f32> {
-        let start = self.pos;
-        while self
-            .data
-            .get(self.pos)
-            .is_some_and(|&c| matches!(c, b'+' | b'-' | b'.' | b'0'..=b'9'))
-        {
-            self.pos += 1;
-        }
-        let text = &self.data[start..self.pos];
+        let data = &self.data[self.pos..];
         // Lenient: "--5" or "1.2.3" happen; keep the sign and the first number in it
-        // (the digits after the signs, up to a second dot or a sign).
-        let negative = text.first() == Some(&b'-');
-        let unsigned = &text[text.iter().take_while(|c| matches!(c, b'+' | b'-')).count()..];
+        // (the digits after the signs, up to a second dot or a sign), and step over
+        // the rest of the run of signs, digits and dots. One pass: numbers are most of
+        // a content stream.
+        let negative = data.first() == Some(&b'-');
+        let start = data.iter().take_while(|c| matches!(c, b'+' | b'-')).count();
+        let mut end = start;
         let mut seen_dot = false;
-        let length = unsigned
-            .iter()
-            .take_while(|&&c| match c {
-                b'0'..=b'9' => true,
-                b'.' if !seen_dot => {
-                    seen_dot = true;
-                    true
-                }
-                _ => false,
-            })
-            .count();
-        let digits = &unsigned[..length];
+        while let Some(&c) = data.get(end) {
+            match c {
+                b'0'..=b'9' => {}
+                b'.' if !seen_dot => seen_dot = true,
+                _ => break,
+            }
+            end += 1;
+        }
+        let digits = &data[start..end];
+        let run = end
+            + data[end..]
+                .iter()
+                .take_while(|c| matches!(c, b'+' | b'-' | b'.' | b'0'..=b'9'))
+                .count();
+        self.pos += run;
         let value: f32 = match short_decimal(digits) {
             Some(value) => value,
             None => std::str::from_utf8(digits).ok()?.parse().ok()?,
