@@ -86,6 +86,10 @@ pub(super) struct Vocabulary<'c> {
     by_title: HashMap<String, Vec<u32>>,
     /// The guide's section headings, folded, with and without their numbering.
     sections: HashSet<String>,
+    /// The longest title and section heading, in bytes: a longer text (most cells are
+    /// answers) is neither, and is not hashed to learn it.
+    longest_title: usize,
+    longest_section: usize,
 }
 
 impl<'c> Vocabulary<'c> {
@@ -125,8 +129,11 @@ impl<'c> Vocabulary<'c> {
             sections.insert(without_numbering(&folded).to_string());
             sections.insert(folded);
         }
+        let longest = |texts: &mut dyn Iterator<Item = &String>| texts.map(String::len).max();
         Vocabulary {
             catalog,
+            longest_title: longest(&mut by_title.keys()).unwrap_or(0),
+            longest_section: longest(&mut sections.iter()).unwrap_or(0),
             titles,
             title_bigrams,
             labels,
@@ -211,6 +218,9 @@ impl<'c> Vocabulary<'c> {
         let text = cues::strip_heading_marks(folded);
         let text = text.split('(').next().unwrap_or(text);
         if text.chars().count() < 2 {
+            return None;
+        }
+        if text.len() > self.longest_title {
             return None;
         }
         match self.by_title.get(text).map(Vec::as_slice) {
@@ -407,7 +417,8 @@ impl<'c> Vocabulary<'c> {
         // 「■ 事業所・事業」: a bullet before the heading.
         let folded = cues::strip_heading_marks(folded);
         let bare = without_numbering(folded);
-        self.sections.contains(folded) || (!bare.is_empty() && self.sections.contains(bare))
+        let known = |text: &str| text.len() <= self.longest_section && self.sections.contains(text);
+        known(folded) || (!bare.is_empty() && known(bare))
     }
 
     /// Whether a heading names a section item `number` stands in (its chapter or its
