@@ -37,15 +37,19 @@ impl Location {
 
     /// The A1-style address of a spreadsheet cell (`E12`).
     pub fn cell_address(row: u32, col: u32) -> String {
-        let mut letters = Vec::new();
+        use std::fmt::Write;
+        // Seven letters reach past any u32 column (26^7 > 2^32); written from the end.
+        let mut letters = [0u8; 7];
+        let mut at = letters.len();
         let mut n = col + 1;
         while n > 0 {
-            let rem = (n - 1) % 26;
-            letters.push(b'A' + rem as u8);
+            at -= 1;
+            letters[at] = b'A' + ((n - 1) % 26) as u8;
             n = (n - 1) / 26;
         }
-        letters.reverse();
-        format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+        let mut address: String = letters[at..].iter().map(|&b| char::from(b)).collect();
+        let _ = write!(address, "{}", row + 1);
+        address
     }
 }
 
