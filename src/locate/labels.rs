@@ -28,6 +28,7 @@ use crate::tokenize::{Token, tokenizer};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 const SYNONYMS_TOML: &str = include_str!("../../dictionaries/synonyms.toml");
@@ -259,6 +260,8 @@ pub(super) struct Matcher {
     /// only these fields are scored.
     fields_saying: Vec<Vec<u32>>,
     bigram_ids: BigramIds,
+    /// The scores of the texts scored so far in the run (see [`Matcher::text_scores`]).
+    remembered: Mutex<HashMap<String, Vec<f64>>>,
 }
 
 /// The content words of a text, as keys. A form's labels are read several times over
@@ -543,6 +546,7 @@ impl Matcher {
             fields_saying,
             bigram_ids,
             pieces,
+            remembered: Mutex::new(HashMap::new()),
         }
     }
 
@@ -878,7 +882,7 @@ impl Matcher {
     /// (「■推奨ゲートウェイ」 names item 76 as well as the section of item 69). Only a
     /// heading that reads as an item's field at [`HEADING_NAMES_ITEM`] names it.
     fn heading_items(&self, heading: &str) -> BTreeMap<u32, f64> {
-        let scores = self.scores(&self.prepare(heading, &self.rewrites));
+        let scores = self.text_scores(heading);
         let mut items: BTreeMap<u32, f64> = BTreeMap::new();
         for (field, score) in self.fields.iter().zip(scores) {
             if score >= HEADING_NAMES_ITEM {
@@ -903,7 +907,7 @@ impl Matcher {
     /// (a table of labels whose answer cells were left blank).
     fn lists_fields_of<'t>(&self, title: &str, texts: impl Iterator<Item = &'t str>) -> bool {
         let field_of = |text: &str| {
-            let scores = self.scores(&self.prepare(text, &self.rewrites));
+            let scores = self.text_scores(text);
             best_field(&scores)
                 .filter(|&j| scores[j] >= LISTED_FIELD)
                 .map(|j| (self.fields[j].item, self.fields[j].index))
@@ -924,11 +928,35 @@ impl Matcher {
         named.len() == count
     }
 
+    /// How well `text` names each field: [`Matcher::scores`] of its preparation, kept
+    /// for the run. A batch of applications on one older form scores the same labels
+    /// in each; the scores are a pure function of the text and the matcher, and at most
+    /// [`SCORES_REMEMBERED`] texts of at most [`KEYS_REMEMBERED_LEN`] bytes are kept.
+    fn text_scores(&self, text: &str) -> Vec<f64> {
+        if text.len() > KEYS_REMEMBERED_LEN {
+            return self.scores(&self.prepare(text, &self.rewrites));
+        }
+        // The map is whole after any panic elsewhere: what it holds is never half made.
+        let remembered = || {
+            self.remembered
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(scores) = remembered().get(text) {
+            return scores.clone();
+        }
+        let scores = self.scores(&self.prepare(text, &self.rewrites));
+        let mut memo = remembered();
+        if memo.len() >= SCORES_REMEMBERED {
+            memo.clear();
+        }
+        memo.insert(text.to_string(), scores.clone());
+        scores
+    }
+
     /// How well a text reads as the label of the field it suits best.
     fn best_field_score(&self, text: &str) -> f64 {
-        self.scores(&self.prepare(text, &self.rewrites))
-            .into_iter()
-            .fold(0.0, f64::max)
+        self.text_scores(text).into_iter().fold(0.0, f64::max)
     }
 }
 
@@ -1535,13 +1563,13 @@ impl Matcher {
         pair: &'p Pair,
         heading_cache: &mut HashMap<&'p str, HeadingNames>,
     ) -> (Vec<f64>, Vec<f64>) {
-        let scores = self.scores(&self.prepare(&pair.label, &self.rewrites));
+        let scores = self.text_scores(&pair.label);
         let base: Vec<f64> = match &pair.own {
             None => scores,
             // The title names the item, the label cell the field: each has its say
             // (「本社所在地」 above 「ホームページURL」 is item 4's second field).
             Some(own) => {
-                let own = self.scores(&self.prepare(own, &self.rewrites));
+                let own = self.text_scores(own);
                 scores
                     .iter()
                     .zip(own)
@@ -1940,6 +1968,31 @@ mod tests {
         assert_eq!(best("設立年・事業年数"), (3, 1));
         assert_eq!(best("稼働率の実績"), (77, 2));
         assert_eq!(best("死活監視"), (94, 1));
+    }
+
+    #[test]
+    fn remembered_scores_are_the_scores_and_stay_bounded() {
+        let m = matcher();
+        let fresh = |text: &str| m.scores(&m.prepare(text, &m.rewrites));
+        for text in [
+            "会社名",
+            "資本金額",
+            "稼働率の実績",
+            &"長いラベル".repeat(60),
+        ] {
+            assert_eq!(m.text_scores(text), fresh(text), "{text}");
+            // The second time from memory (a text too long to keep is scored again).
+            assert_eq!(m.text_scores(text), fresh(text), "{text}");
+        }
+        for i in 0..SCORES_REMEMBERED + 10 {
+            m.text_scores(&format!("項目{i}"));
+        }
+        let kept = m
+            .remembered
+            .lock()
+            .map(|memo| memo.len())
+            .unwrap_or(usize::MAX);
+        assert!(kept <= SCORES_REMEMBERED, "{kept}");
     }
 
     #[test]

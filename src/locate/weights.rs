@@ -264,6 +264,9 @@ pub(super) const DEADLINE_EVERY: usize = 64;
 /// remembered: a form has a few hundred labels and headings, mostly short.
 pub(super) const KEYS_REMEMBERED: usize = 4096;
 pub(super) const KEYS_REMEMBERED_LEN: usize = 256;
+/// How many texts' scores against every field the run remembers (each some 180 numbers:
+/// at most about 1.5 MB): an older form has a few hundred labels and headings.
+pub(super) const SCORES_REMEMBERED: usize = 1024;
 
 #[cfg(test)]
 mod tests {
