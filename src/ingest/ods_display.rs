@@ -120,17 +120,24 @@ pub fn read(
         let name = name.as_ref();
         let attributes = matches!(name, "table:table-cell" | "table:covered-table-cell")
             .then(|| CellAttributes::of(&event));
-        shown.element(&event, name, attributes.as_ref(), empty);
+        // What the element repeats by, read once for the extent and the displayed texts:
+        // a row its rows, a cell its columns, `<text:s text:c="…"/>` its spaces.
+        let repeats = match name {
+            "table:table-row" => repeat(&event, "table:number-rows-repeated"),
+            "text:s" => repeat(&event, "text:c"),
+            _ => attributes.as_ref().map_or(1, CellAttributes::repeats),
+        };
+        shown.element(&event, name, attributes.as_ref(), repeats, empty);
         match name {
             // calamine writes out every space of `<text:s text:c="…"/>`.
             "text:s" => {
                 if let Some((_, _, len, true)) = cell.as_mut() {
-                    *len = len.saturating_add(repeat(&event, "text:c"));
+                    *len = len.saturating_add(repeats);
                 }
             }
             "table:table-row" => {
                 let r = RowExtent {
-                    repeats: repeat(&event, "table:number-rows-repeated"),
+                    repeats,
                     ..RowExtent::default()
                 };
                 if empty {
@@ -141,7 +148,6 @@ pub fn read(
             }
             "table:table-cell" | "table:covered-table-cell" if cell.is_none() => {
                 if let (Some(r), Some(attributes)) = (row.as_mut(), attributes.as_ref()) {
-                    let repeats = attributes.repeats();
                     let copied = attributes.copied;
                     let text_is_value = attributes.value_type.as_ref().and_then(Option::as_deref)
                         == Some("string")
@@ -274,24 +280,32 @@ struct Shown {
 }
 
 impl Shown {
-    /// An element opens (`empty`: and closes at once).
-    fn element(&mut self, e: &BytesStart, name: &str, cell: Option<&CellAttributes>, empty: bool) {
+    /// An element opens (`empty`: and closes at once); `repeats` is what it repeats by.
+    fn element(
+        &mut self,
+        e: &BytesStart,
+        name: &str,
+        cell: Option<&CellAttributes>,
+        repeats: u64,
+        empty: bool,
+    ) {
+        // A position within a sheet.
+        let repeats = u32::try_from(repeats).unwrap_or(u32::MAX);
         if empty {
             if let Some((_, text)) = self.typed_cell.as_mut() {
                 match name {
                     "text:s" => {
-                        let spaces = repeat_u32(e, "text:c").min(MAX_SPACES);
+                        let spaces = repeats.min(MAX_SPACES);
                         text.push_str(&" ".repeat(spaces as usize));
                     }
                     "text:tab" => text.push('\t'),
                     "text:line-break" => text.push('\n'),
                     _ => {}
                 }
-            } else if let Some(cell) = cell {
+            } else if cell.is_some() {
                 // Self-closing rows and cells still move the position.
-                self.col = self.col.saturating_add(cell.repeats_u32());
+                self.col = self.col.saturating_add(repeats);
             } else if name == "table:table-row" {
-                let repeats = repeat_u32(e, "table:number-rows-repeated");
                 self.row = self.row.saturating_add(repeats);
             }
             return;
@@ -303,16 +317,16 @@ impl Shown {
             }
             "table:table-row" => {
                 self.col = 0;
-                self.row_repeat = repeat_u32(e, "table:number-rows-repeated");
+                self.row_repeat = repeats;
             }
             "table:table-cell" | "table:covered-table-cell" => {
                 let Some(cell) = cell else { return };
                 let value_type = cell.value_type.as_ref().and_then(Option::as_deref);
                 if value_type.is_some_and(|t| !t.is_empty() && t != "string") {
-                    self.typed_cell = Some((cell.repeats_u32(), String::new()));
+                    self.typed_cell = Some((repeats, String::new()));
                     self.paragraphs_in_cell = 0;
                 } else {
-                    self.col = self.col.saturating_add(cell.repeats_u32());
+                    self.col = self.col.saturating_add(repeats);
                 }
             }
             "text:p" => {
@@ -426,11 +440,6 @@ impl CellAttributes {
     fn repeats(&self) -> u64 {
         repeat_value(self.columns_repeated.as_ref().and_then(Option::as_deref))
     }
-
-    /// [`CellAttributes::repeats`] for a position within a sheet.
-    fn repeats_u32(&self) -> u32 {
-        u32::try_from(self.repeats()).unwrap_or(u32::MAX)
-    }
 }
 
 /// A repeat count as calamine reads it (a `usize`): a number too large for any
@@ -450,9 +459,4 @@ fn repeat_value(value: Option<&str>) -> u64 {
         Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
         Err(_) => 1,
     }
-}
-
-/// [`repeat`] for a position within a sheet.
-fn repeat_u32(e: &BytesStart, name: &str) -> u32 {
-    u32::try_from(repeat(e, name)).unwrap_or(u32::MAX)
 }
