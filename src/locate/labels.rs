@@ -261,16 +261,53 @@ pub(super) struct Matcher {
     fields_saying: Vec<Vec<u32>>,
     bigram_ids: BigramIds,
     /// The scores of the texts scored so far in the run (see [`Matcher::text_scores`]).
-    remembered: Mutex<HashMap<String, Vec<f64>>>,
+    remembered: Mutex<Remembered<Vec<f64>>>,
+}
+
+/// What a pure function made of short texts, kept for the texts seen last: at most
+/// `capacity` texts of at most [`REMEMBERED_TEXT_LEN`] bytes, all forgotten at once
+/// when it is full.
+struct Remembered<V> {
+    capacity: usize,
+    made: HashMap<String, V>,
+}
+
+impl<V: Clone> Remembered<V> {
+    fn new(capacity: usize) -> Remembered<V> {
+        Remembered {
+            capacity,
+            made: HashMap::new(),
+        }
+    }
+
+    /// What was made of `text`, if it is kept.
+    fn get(&self, text: &str) -> Option<V> {
+        if text.len() > REMEMBERED_TEXT_LEN {
+            return None;
+        }
+        self.made.get(text).cloned()
+    }
+
+    /// Keeps what was made of `text`, if the text is short enough to keep.
+    fn keep(&mut self, text: &str, made: &V) {
+        if text.len() > REMEMBERED_TEXT_LEN {
+            return;
+        }
+        if self.made.len() >= self.capacity {
+            self.made.clear();
+        }
+        self.made.insert(text.to_string(), made.clone());
+    }
 }
 
 /// The content words of a text, as keys. A form's labels are read several times over
 /// (as a heading? as a label? against which fields?), so each worker remembers the
-/// words of the short texts it tokenized last: a pure function of the text, the memory
-/// bounded by [`KEYS_REMEMBERED`] texts of at most [`KEYS_REMEMBERED_LEN`] bytes.
+/// words of the short texts it tokenized last (a pure function of the text), at most
+/// [`KEYS_REMEMBERED`] of them.
 fn content_keys(text: &str) -> Vec<String> {
     thread_local! {
-        static KEYS: RefCell<HashMap<String, Vec<String>>> = RefCell::new(HashMap::new());
+        static KEYS: RefCell<Remembered<Vec<String>>> =
+            RefCell::new(Remembered::new(KEYS_REMEMBERED));
     }
     let tokenize = || -> Vec<String> {
         tokenizer()
@@ -280,19 +317,11 @@ fn content_keys(text: &str) -> Vec<String> {
             .map(|t| t.key())
             .collect()
     };
-    if text.len() > KEYS_REMEMBERED_LEN {
-        return tokenize();
-    }
-    if let Some(keys) = KEYS.with_borrow(|memo| memo.get(text).cloned()) {
+    if let Some(keys) = KEYS.with_borrow(|memo| memo.get(text)) {
         return keys;
     }
     let keys = tokenize();
-    KEYS.with_borrow_mut(|memo| {
-        if memo.len() >= KEYS_REMEMBERED {
-            memo.clear();
-        }
-        memo.insert(text.to_string(), keys.clone());
-    });
+    KEYS.with_borrow_mut(|memo| memo.keep(text, &keys));
     keys
 }
 
@@ -546,7 +575,7 @@ impl Matcher {
             fields_saying,
             bigram_ids,
             pieces,
-            remembered: Mutex::new(HashMap::new()),
+            remembered: Mutex::new(Remembered::new(SCORES_REMEMBERED)),
         }
     }
 
@@ -931,26 +960,19 @@ impl Matcher {
     /// How well `text` names each field: [`Matcher::scores`] of its preparation, kept
     /// for the run. A batch of applications on one older form scores the same labels
     /// in each; the scores are a pure function of the text and the matcher, and at most
-    /// [`SCORES_REMEMBERED`] texts of at most [`KEYS_REMEMBERED_LEN`] bytes are kept.
+    /// [`SCORES_REMEMBERED`] texts' are kept.
     fn text_scores(&self, text: &str) -> Vec<f64> {
-        if text.len() > KEYS_REMEMBERED_LEN {
-            return self.scores(&self.prepare(text, &self.rewrites));
-        }
-        // The map is whole after any panic elsewhere: what it holds is never half made.
+        // The memory is whole after any panic elsewhere: what it holds is never half made.
         let remembered = || {
             self.remembered
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
         };
         if let Some(scores) = remembered().get(text) {
-            return scores.clone();
+            return scores;
         }
         let scores = self.scores(&self.prepare(text, &self.rewrites));
-        let mut memo = remembered();
-        if memo.len() >= SCORES_REMEMBERED {
-            memo.clear();
-        }
-        memo.insert(text.to_string(), scores.clone());
+        remembered().keep(text, &scores);
         scores
     }
 
@@ -1990,7 +2012,7 @@ mod tests {
         let kept = m
             .remembered
             .lock()
-            .map(|memo| memo.len())
+            .map(|memo| memo.made.len())
             .unwrap_or(usize::MAX);
         assert!(kept <= SCORES_REMEMBERED, "{kept}");
     }

@@ -260,12 +260,13 @@ pub(super) const AGREEMENT: Share = Share(2, 3);
 pub(super) const ASSIGNMENT_CAP: usize = 400;
 /// Pairs scored between two looks at the time left.
 pub(super) const DEADLINE_EVERY: usize = 64;
-/// How many texts' words a worker remembers, and how long a text may be to be
-/// remembered: a form has a few hundred labels and headings, mostly short.
+/// How long a text may be for the label matcher to remember what it made of it (its
+/// words, its scores): a form has a few hundred labels and headings, mostly short.
+pub(super) const REMEMBERED_TEXT_LEN: usize = 256;
+/// How many texts' words a worker remembers.
 pub(super) const KEYS_REMEMBERED: usize = 4096;
-pub(super) const KEYS_REMEMBERED_LEN: usize = 256;
 /// How many texts' scores against every field the run remembers (each some 180 numbers:
-/// at most about 1.5 MB): an older form has a few hundred labels and headings.
+/// at most about 1.5 MB).
 pub(super) const SCORES_REMEMBERED: usize = 1024;
 
 #[cfg(test)]
