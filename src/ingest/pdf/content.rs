@@ -8,7 +8,7 @@
 //! runs: glyphs that follow each other on one baseline with no gap, cut at spaces.
 
 use super::fonts::{self, Font, get, get_dict, number};
-use super::lexer::{Lexer, Operand};
+use super::lexer::{Bytes, Lexer, Operand};
 use crate::ingest::{Deadline, ErrorKind, IngestError, TextBudget, Ticker};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::HashMap;
@@ -489,7 +489,7 @@ impl Walker<'_> {
         let mut operands: Vec<Operand> = Vec::new();
         // The fonts this content's names stand for: it switches fonts every few glyphs,
         // and each look-up goes through the resource dictionaries.
-        let mut named: Vec<(Vec<u8>, Option<Rc<Font>>)> = Vec::new();
+        let mut named: Vec<(Bytes, Option<Rc<Font>>)> = Vec::new();
         while let Some(op) = lexer.next_operation(&mut operands) {
             self.ticker.tick()?;
             let n = |i: usize| -> Option<f32> {
@@ -535,12 +535,12 @@ impl Walker<'_> {
                         self.gs.size = size;
                     }
                     if let Some(Operand::Name(name)) = last(2).map(|o| &o[0]) {
-                        self.gs.font = match named.iter().find(|(n, _)| **n == **name) {
+                        self.gs.font = match named.iter().find(|(n, _)| n == name) {
                             Some((_, font)) => font.clone(),
                             None => {
                                 let font = self.font(resources, name);
                                 if named.len() < NAMES_REMEMBERED {
-                                    named.push((name.to_vec(), font.clone()));
+                                    named.push((name.clone(), font.clone()));
                                 }
                                 font
                             }
