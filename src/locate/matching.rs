@@ -129,11 +129,10 @@ impl<'c> Vocabulary<'c> {
             sections.insert(without_numbering(&folded).to_string());
             sections.insert(folded);
         }
-        let longest = |texts: &mut dyn Iterator<Item = &String>| texts.map(String::len).max();
         Vocabulary {
             catalog,
-            longest_title: longest(&mut by_title.keys()).unwrap_or(0),
-            longest_section: longest(&mut sections.iter()).unwrap_or(0),
+            longest_title: by_title.keys().map(String::len).max().unwrap_or(0),
+            longest_section: sections.iter().map(String::len).max().unwrap_or(0),
             titles,
             title_bigrams,
             labels,
