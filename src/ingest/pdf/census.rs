@@ -11,7 +11,7 @@
 //! (`12 0 obj`) appears in it first: the cross-reference may point there, and lopdf
 //! would parse what follows, so the count resumes there too.
 
-use super::lexer::{Lexer, Operand, is_regular, is_white};
+use super::lexer::{Lexer, Operand, Operands, is_regular, is_white};
 use crate::ingest::sniff::find;
 use crate::ingest::{Deadline, ErrorKind, IngestError, Limits, Ticker};
 use lopdf::{Dictionary, Object, Stream};
@@ -201,31 +201,31 @@ fn object_header(data: &[u8]) -> Option<usize> {
 /// needs it to inflate the data (its filters and their parameters).
 fn stream_dictionary(text: &[u8]) -> Option<Dictionary> {
     let mut lexer = Lexer::new(text);
-    let mut operands = Vec::new();
+    let mut operands = Operands::default();
     lexer.next_operation(&mut operands);
-    match operands.into_iter().last()? {
-        Operand::Dictionary(entries) => {
-            let mut dict = Dictionary::new();
-            for (key, value) in entries {
-                dict.set(key.into_vec(), object(value));
-            }
-            Some(dict)
-        }
+    match object(&operands, operands.last()?) {
+        Object::Dictionary(dict) => Some(dict),
         _ => None,
     }
 }
 
-fn object(operand: Operand) -> Object {
-    match operand {
+fn object(operands: &Operands, operand: &Operand) -> Object {
+    match *operand {
         Operand::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Object::Integer(n as i64),
         Operand::Number(n) => Object::Real(n),
-        Operand::Name(name) => Object::Name(name.into_vec()),
-        Operand::String(bytes) => Object::string_literal(bytes.into_vec()),
-        Operand::Array(items) => Object::Array(items.into_iter().map(object).collect()),
+        Operand::Name(name) => Object::Name(operands.bytes(name).to_vec()),
+        Operand::String(bytes) => Object::string_literal(operands.bytes(bytes).to_vec()),
+        Operand::Array(items) => Object::Array(
+            operands
+                .items(items)
+                .iter()
+                .map(|item| object(operands, item))
+                .collect(),
+        ),
         Operand::Dictionary(entries) => {
             let mut dict = Dictionary::new();
-            for (key, value) in entries {
-                dict.set(key.into_vec(), object(value));
+            for (key, value) in operands.entries(entries) {
+                dict.set(operands.bytes(*key).to_vec(), object(operands, value));
             }
             Object::Dictionary(dict)
         }

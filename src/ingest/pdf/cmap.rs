@@ -3,7 +3,7 @@
 //! by rule.
 
 use super::encodings;
-use super::lexer::{Lexer, Operand};
+use super::lexer::{Lexer, Operand, Operands};
 use std::collections::HashMap;
 
 /// A range of codes of one byte length: each byte lies within its own bounds.
@@ -110,11 +110,13 @@ fn utf16_units(bytes: &[u8]) -> Vec<u16> {
         .collect()
 }
 
-fn target_text(operand: &Operand) -> Option<Box<str>> {
-    match operand {
-        Operand::String(bytes) => Some(utf16_text(&utf16_units(bytes)).into_boxed_str()),
+fn target_text(operands: &Operands, operand: &Operand) -> Option<Box<str>> {
+    match *operand {
+        Operand::String(bytes) => {
+            Some(utf16_text(&utf16_units(operands.bytes(bytes))).into_boxed_str())
+        }
         Operand::Name(name) => {
-            let name = String::from_utf8_lossy(name);
+            let name = String::from_utf8_lossy(operands.bytes(name));
             glyph_char(&name).map(|c| c.to_string().into_boxed_str())
         }
         _ => None,
@@ -128,13 +130,14 @@ impl CMap {
     pub fn parse(data: &[u8]) -> CMap {
         let mut cmap = CMap::default();
         let mut lexer = Lexer::with_operand_limit(data, MAX_ENTRIES);
-        let mut operands = Vec::new();
+        let mut operands = Operands::default();
         let mut entries = 0usize;
         while let Some(op) = lexer.next_operation(&mut operands) {
             match op {
                 b"endcodespacerange" => {
                     for pair in operands.chunks_exact(2) {
-                        if let (Operand::String(low), Operand::String(high)) = (&pair[0], &pair[1])
+                        if let [Operand::String(low), Operand::String(high)] = *pair
+                            && let (low, high) = (operands.bytes(low), operands.bytes(high))
                             && (1..=4).contains(&low.len())
                             && low.len() == high.len()
                         {
@@ -152,33 +155,35 @@ impl CMap {
                 b"endbfchar" => {
                     for pair in operands.chunks_exact(2) {
                         if let (Operand::String(code), Some(text)) =
-                            (&pair[0], target_text(&pair[1]))
+                            (pair[0], target_text(&operands, &pair[1]))
                             && entries < MAX_ENTRIES
                         {
                             entries += 1;
-                            cmap.chars.insert(code_value(code), text);
+                            cmap.chars.insert(code_value(operands.bytes(code)), text);
                         }
                     }
                 }
                 b"endbfrange" => {
                     for triple in operands.chunks_exact(3) {
-                        let (Operand::String(low), Operand::String(high)) =
-                            (&triple[0], &triple[1])
-                        else {
+                        let [Operand::String(low), Operand::String(high), target] = *triple else {
                             continue;
                         };
-                        let (low, high) = (code_value(low), code_value(high));
+                        let (low, high) = (
+                            code_value(operands.bytes(low)),
+                            code_value(operands.bytes(high)),
+                        );
                         if high < low || entries >= MAX_ENTRIES {
                             continue;
                         }
-                        let target = match &triple[2] {
-                            Operand::String(bytes) if !bytes.is_empty() => {
-                                RangeTarget::Base(utf16_units(bytes))
+                        let target = match target {
+                            Operand::String(bytes) if !operands.bytes(bytes).is_empty() => {
+                                RangeTarget::Base(utf16_units(operands.bytes(bytes)))
                             }
                             Operand::Array(items) => RangeTarget::List(
-                                items
+                                operands
+                                    .items(items)
                                     .iter()
-                                    .map(|i| target_text(i).unwrap_or_default())
+                                    .map(|i| target_text(&operands, i).unwrap_or_default())
                                     .collect(),
                             ),
                             _ => continue,
@@ -189,20 +194,24 @@ impl CMap {
                 }
                 b"endcidchar" => {
                     for pair in operands.chunks_exact(2) {
-                        if let (Operand::String(code), Some(cid)) = (&pair[0], pair[1].number())
+                        if let (Operand::String(code), Some(cid)) = (pair[0], pair[1].number())
                             && entries < MAX_ENTRIES
                         {
                             entries += 1;
-                            cmap.cid_chars.insert(code_value(code), cid.max(0.0) as u32);
+                            let code = code_value(operands.bytes(code));
+                            cmap.cid_chars.insert(code, cid.max(0.0) as u32);
                         }
                     }
                 }
                 b"endcidrange" => {
                     for triple in operands.chunks_exact(3) {
                         if let (Operand::String(low), Operand::String(high), Some(cid)) =
-                            (&triple[0], &triple[1], triple[2].number())
+                            (triple[0], triple[1], triple[2].number())
                         {
-                            let (low, high) = (code_value(low), code_value(high));
+                            let (low, high) = (
+                                code_value(operands.bytes(low)),
+                                code_value(operands.bytes(high)),
+                            );
                             if low <= high && entries < MAX_ENTRIES {
                                 entries += 1;
                                 cmap.cid_ranges.push((low, high, cid.max(0.0) as u32));
@@ -211,7 +220,8 @@ impl CMap {
                     }
                 }
                 b"usecmap" => {
-                    if let Some(Operand::Name(name)) = operands.last() {
+                    if let Some(&Operand::Name(name)) = operands.last() {
+                        let name = operands.bytes(name);
                         cmap.base = Some(String::from_utf8_lossy(name).into_owned());
                     }
                 }

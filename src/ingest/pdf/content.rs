@@ -8,7 +8,7 @@
 //! runs: glyphs that follow each other on one baseline with no gap, cut at spaces.
 
 use super::fonts::{self, Font, get, get_dict, number};
-use super::lexer::{Bytes, Lexer, Operand};
+use super::lexer::{Lexer, Operand, Operands};
 use crate::ingest::{Deadline, ErrorKind, IngestError, TextBudget, Ticker};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::HashMap;
@@ -486,10 +486,10 @@ impl Walker<'_> {
 
     fn run(&mut self, content: &[u8], resources: &[&Dictionary]) -> Result<(), IngestError> {
         let mut lexer = Lexer::new(content);
-        let mut operands: Vec<Operand> = Vec::new();
+        let mut operands = Operands::default();
         // The fonts this content's names stand for: it switches fonts every few glyphs,
         // and each look-up goes through the resource dictionaries.
-        let mut named: Vec<(Bytes, Option<Rc<Font>>)> = Vec::new();
+        let mut named: Vec<(Vec<u8>, Option<Rc<Font>>)> = Vec::new();
         while let Some(op) = lexer.next_operation(&mut operands) {
             self.ticker.tick()?;
             let n = |i: usize| -> Option<f32> {
@@ -534,13 +534,14 @@ impl Walker<'_> {
                     if let Some(size) = last(1).and_then(|o| o[0].number()) {
                         self.gs.size = size;
                     }
-                    if let Some(Operand::Name(name)) = last(2).map(|o| &o[0]) {
+                    if let Some(&Operand::Name(name)) = last(2).map(|o| &o[0]) {
+                        let name = operands.bytes(name);
                         self.gs.font = match named.iter().find(|(n, _)| n == name) {
                             Some((_, font)) => font.clone(),
                             None => {
                                 let font = self.font(resources, name);
                                 if named.len() < NAMES_REMEMBERED {
-                                    named.push((name.clone(), font.clone()));
+                                    named.push((name.to_vec(), font.clone()));
                                 }
                                 font
                             }
@@ -591,14 +592,14 @@ impl Walker<'_> {
                 }
                 b"T*" => self.move_line(0.0, -self.gs.leading),
                 b"Tj" => {
-                    if let Some(Operand::String(s)) = operands.last() {
-                        self.show(s)?;
+                    if let Some(&Operand::String(s)) = operands.last() {
+                        self.show(operands.bytes(s))?;
                     }
                 }
                 b"'" => {
                     self.move_line(0.0, -self.gs.leading);
-                    if let Some(Operand::String(s)) = operands.last() {
-                        self.show(s)?;
+                    if let Some(&Operand::String(s)) = operands.last() {
+                        self.show(operands.bytes(s))?;
                     }
                 }
                 b"\"" => {
@@ -610,15 +611,15 @@ impl Walker<'_> {
                         self.gs.char_spacing = ac;
                     }
                     self.move_line(0.0, -self.gs.leading);
-                    if let Some(Operand::String(s)) = operands.last() {
-                        self.show(s)?;
+                    if let Some(&Operand::String(s)) = operands.last() {
+                        self.show(operands.bytes(s))?;
                     }
                 }
                 b"TJ" => {
-                    if let Some(Operand::Array(items)) = operands.last() {
-                        for item in items {
-                            match item {
-                                Operand::String(s) => self.show(s)?,
+                    if let Some(&Operand::Array(items)) = operands.last() {
+                        for item in operands.items(items) {
+                            match *item {
+                                Operand::String(s) => self.show(operands.bytes(s))?,
                                 Operand::Number(adjust) if adjust.is_finite() => {
                                     let shift = -adjust / 1000.0 * self.gs.size;
                                     let vertical =
@@ -719,21 +720,25 @@ impl Walker<'_> {
                 }
                 b"cs" => self.gs.white_fill = false,
                 b"Do" => {
-                    if let Some(Operand::Name(name)) = operands.last() {
-                        self.draw_form(resources, name)?;
+                    if let Some(&Operand::Name(name)) = operands.last() {
+                        self.draw_form(resources, operands.bytes(name))?;
                     }
                 }
                 b"BMC" => self.begin_marked(None),
                 b"BDC" => {
                     let actual = match operands.last() {
-                        Some(Operand::Dictionary(entries)) => entries
+                        Some(&Operand::Dictionary(entries)) => operands
+                            .entries(entries)
                             .iter()
-                            .find(|(key, _)| key.as_slice() == b"ActualText")
-                            .and_then(|(_, value)| match value {
-                                Operand::String(bytes) => lopdf::decode_text_string(
-                                    &Object::String(bytes.to_vec(), StringFormat::Literal),
-                                )
-                                .ok(),
+                            .find(|(key, _)| operands.bytes(*key) == b"ActualText")
+                            .and_then(|(_, value)| match *value {
+                                Operand::String(bytes) => {
+                                    lopdf::decode_text_string(&Object::String(
+                                        operands.bytes(bytes).to_vec(),
+                                        StringFormat::Literal,
+                                    ))
+                                    .ok()
+                                }
                                 _ => None,
                             }),
                         _ => None,

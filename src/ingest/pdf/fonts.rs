@@ -12,7 +12,7 @@ use super::cmap::{
     CMap, Codespace, IDENTITY_H, Predefined, PredefinedKind, code_value, glyph_text,
 };
 use super::encodings;
-use super::lexer::{Lexer, Operand};
+use super::lexer::{Lexer, Operand, Operands};
 use lopdf::{Dictionary, Document, Object};
 
 /// Follows references (a bounded number of times).
@@ -452,15 +452,16 @@ fn builtin_encoding(doc: &Document, descriptor: &Dictionary) -> Option<Vec<Optio
     let mut names: Vec<Option<String>> = vec![None; 256];
     let mut found = false;
     let mut lexer = Lexer::new(clear);
-    let mut operands = Vec::new();
+    let mut operands = Operands::default();
     while let Some(op) = lexer.next_operation(&mut operands) {
         match op {
             b"eexec" => break,
             b"put" => {
-                if let [.., Operand::Number(code), Operand::Name(name)] = operands.as_slice()
-                    && (0.0..256.0).contains(code)
+                if let [.., Operand::Number(code), Operand::Name(name)] = *operands
+                    && (0.0..256.0).contains(&code)
                 {
-                    names[*code as usize] = Some(String::from_utf8_lossy(name).into_owned());
+                    let name = operands.bytes(name);
+                    names[code as usize] = Some(String::from_utf8_lossy(name).into_owned());
                     found = true;
                 }
             }
