@@ -168,6 +168,8 @@ const MAX_FORM_DEPTH: usize = 16;
 /// Font names whose font one content stream remembers (past them, each is looked up).
 const NAMES_REMEMBERED: usize = 64;
 const MAX_RULES: usize = 200_000;
+/// Bytes a new run's text is given room for (about twenty characters of Japanese).
+const RUN_TEXT: usize = 64;
 
 struct Walker<'a> {
     doc: &'a Document,
@@ -804,6 +806,14 @@ impl Walker<'_> {
             return Ok(());
         };
         let size = self.gs.size;
+        // From glyph to glyph only the text matrix's translation moves: the glyphs'
+        // size and direction on the page are the string's.
+        let linear = self.tm.then(&self.gs.ctm);
+        let page_size = (linear.0[2].hypot(linear.0[3]) * size).abs();
+        let horizontal = !font.vertical
+            && linear.0[0] > 0.0
+            && linear.0[1].abs() <= 0.05 * linear.0[0]
+            && linear.0[2].abs() <= 0.05 * linear.0[3].abs();
         let mut i = 0;
         while i < bytes.len() {
             self.text.clear();
@@ -825,7 +835,6 @@ impl Walker<'_> {
                 self.close_run();
                 continue;
             }
-            let page_size = (trm.0[2].hypot(trm.0[3]) * size).abs();
             let spacing = self.gs.char_spacing
                 + if glyph.word_space {
                     self.gs.word_spacing
@@ -891,10 +900,6 @@ impl Walker<'_> {
             if self.text.is_empty() {
                 continue;
             }
-            let horizontal = !font.vertical
-                && trm.0[0] > 0.0
-                && trm.0[1].abs() <= 0.05 * trm.0[0]
-                && trm.0[2].abs() <= 0.05 * trm.0[3].abs();
             // An ideographic space takes a full em in the writer's layout, whatever
             // glyph a fallback font draws for it: a line ending in one reaches that far.
             let width = if horizontal && self.text == "\u{3000}" {
@@ -932,7 +937,12 @@ impl Walker<'_> {
                     x1: x + width,
                     y: y_base,
                     size: page_size,
-                    text: self.text.clone(),
+                    text: {
+                        // Room for a line's worth: the run grows glyph by glyph.
+                        let mut text = String::with_capacity(self.text.len().max(RUN_TEXT));
+                        text.push_str(&self.text);
+                        text
+                    },
                     first_unit: width,
                     first_glyph: width,
                     space_before,
@@ -965,16 +975,26 @@ impl Walker<'_> {
         if close {
             self.segment(self.current, self.start);
         }
+        // The buffers go back emptied: a page paints a path for nearly every rule.
+        let mut path = std::mem::take(&mut self.path);
+        let mut rects = std::mem::take(&mut self.rects);
         let invisible = fill && self.gs.white_fill;
-        let path = std::mem::take(&mut self.path);
-        let rects = std::mem::take(&mut self.rects);
-        if invisible || self.out.rules.len() >= MAX_RULES {
-            return;
+        if !invisible && self.out.rules.len() < MAX_RULES {
+            self.add_rules(&path, &rects, fill);
         }
-        for (x0, y0, x1, y1) in path {
+        path.clear();
+        rects.clear();
+        self.path = path;
+        self.rects = rects;
+    }
+
+    /// The rules a painted path draws: its segments, and its rectangles' edges (a thin
+    /// rectangle is one line).
+    fn add_rules(&mut self, path: &[(f32, f32, f32, f32)], rects: &[[f32; 4]], fill: bool) {
+        for &(x0, y0, x1, y1) in path {
             self.add_rule(x0, y0, x1, y1);
         }
-        for [x0, y0, x1, y1] in rects {
+        for &[x0, y0, x1, y1] in rects {
             let (w, h) = (x1 - x0, y1 - y0);
             // A fill covering most of the page is a background, not ruling.
             if fill && w * h > 0.5 * self.page_area && self.page_area > 0.0 {
