@@ -171,6 +171,15 @@ impl<'a> Lexer<'a> {
     pub fn next_operation(&mut self, operands: &mut Operands) -> Option<&'a [u8]> {
         operands.clear();
         loop {
+            self.skip_white();
+            if self.at_number()? {
+                if let Some(n) = self.number()
+                    && operands.list.len() < self.max_operands
+                {
+                    operands.list.push(Operand::Number(n));
+                }
+                continue;
+            }
             match self.token(0, operands)? {
                 Token::Operand(operand) => {
                     // A stream with millions of operands and no operator is hostile.
@@ -186,6 +195,14 @@ impl<'a> Lexer<'a> {
                 Token::ArrayEnd | Token::DictEnd | Token::Junk => {}
             }
         }
+    }
+
+    /// Whether a number starts here (`None` at the end). Numbers are most operands:
+    /// the loops read them straight into their lists, since a number handed back
+    /// inside a token is copied through memory in a way that stalls the processor.
+    fn at_number(&self) -> Option<bool> {
+        let &b = self.data.get(self.pos)?;
+        Some(matches!(b, b'+' | b'-' | b'.' | b'0'..=b'9'))
     }
 
     fn skip_white(&mut self) {
@@ -284,14 +301,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn number(&mut self) -> Option<f32> {
-        const POWERS: [f32; 8] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
+        const INVERSE_POWERS: [f64; 8] = [1.0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7];
         let data = &self.data[self.pos..];
         // Lenient: "--5" or "1.2.3" happen; keep the sign and the first number in it
         // (the digits after the signs, up to a second dot or a sign), and step over
         // the rest of the run of signs, digits and dots. One pass: numbers are most of
         // a content stream. Up to seven digits (most coordinates and sizes) are read
-        // without the general parser: the digits and the power of ten are exact in
-        // f32, so one division rounds correctly (Clinger's fast path).
+        // without the general parser, and without a division: their quotient by the
+        // power of ten is at least 2^-48 (relatively) away from any midpoint of two
+        // f32s unless it is an f32, and a product by the inverse power in f64 is within
+        // 2^-52 of it, so it rounds to the nearest f32 as the quotient would.
         let negative = data.first() == Some(&b'-');
         let start = data.iter().take_while(|c| matches!(c, b'+' | b'-')).count();
         let mut end = start;
@@ -319,7 +338,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos += run;
         let value: f32 = if count <= 7 {
-            mantissa as f32 / POWERS[scale]
+            (f64::from(mantissa) * INVERSE_POWERS[scale]) as f32
         } else {
             std::str::from_utf8(&data[start..end]).ok()?.parse().ok()?
         };
@@ -422,6 +441,13 @@ impl<'a> Lexer<'a> {
         }
         let open = out.open_items.len();
         loop {
+            self.skip_white();
+            if self.at_number() == Some(true) {
+                if let Some(n) = self.number() {
+                    out.open_items.push(Operand::Number(n));
+                }
+                continue;
+            }
             let before = self.pos;
             match self.token(depth + 1, out) {
                 None | Some(Token::ArrayEnd) => break,
@@ -674,6 +700,22 @@ mod tests {
             assert_eq!(number(digits), Some(parsed), "{digits}");
         }
         assert_eq!(number(""), Some(0.0));
+    }
+
+    #[test]
+    fn seven_digits_at_every_scale_read_as_the_general_parser_reads_them() {
+        for scale in 0..=7 {
+            for mantissa in (0..10_000_000u32).step_by(9_973).chain([9_999_999]) {
+                let text = format!("{mantissa:0>8}");
+                let digits = format!("{}.{}", &text[..8 - scale], &text[8 - scale..]);
+                let parsed: f32 = digits.parse().unwrap();
+                assert_eq!(
+                    number(&digits[1..]).map(f32::to_bits),
+                    Some(parsed.to_bits()),
+                    "{digits}"
+                );
+            }
+        }
     }
 
     proptest::proptest! {
