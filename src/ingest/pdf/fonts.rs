@@ -431,24 +431,51 @@ fn name_of_subtype<'a>(doc: &'a Document, dict: &'a Dictionary) -> Option<&'a [u
 /// Most bytes of a Type 1 font program read for its encoding (the clear-text part).
 const MAX_FONT_HEADER: usize = 256 * 1024;
 
+/// The first `len` bytes of a font program compressed by /FlateDecode alone: the
+/// clear-text part is a few kilobytes, the encrypted glyphs after it most of the
+/// program. `None` for another filter or damaged data (then it is decoded whole).
+fn clear_text(program: &lopdf::Stream, len: usize) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let flate_only = match program.dict.get(b"Filter").ok()? {
+        Object::Name(name) => name == b"FlateDecode",
+        Object::Array(filters) => {
+            matches!(filters.as_slice(), [Object::Name(name)] if name == b"FlateDecode")
+        }
+        _ => false,
+    };
+    if !flate_only || program.dict.get(b"DecodeParms").is_ok() {
+        return None;
+    }
+    let mut data = Vec::with_capacity(len);
+    flate2::read::ZlibDecoder::new(program.content.as_slice())
+        .take(len as u64)
+        .read_to_end(&mut data)
+        .ok()?;
+    Some(data)
+}
+
 /// The built-in encoding of an embedded Type 1 font: the `dup <code> /<name> put`
 /// entries of its clear-text part (before `eexec`).
 fn builtin_encoding(doc: &Document, descriptor: &Dictionary) -> Option<Vec<Option<String>>> {
     let Some(Object::Stream(program)) = get(doc, descriptor, b"FontFile") else {
         return None;
     };
-    let data = program
-        .get_plain_content_with_limit(MAX_FONT_HEADER.max(program.content.len() * 4).min(64 << 20))
-        .ok()?;
     let clear_len = program
         .dict
         .get(b"Length1")
         .ok()
         .and_then(|o| number(doc, o))
-        .map_or(data.len(), |n| n.max(0.0) as usize)
-        .min(data.len())
+        .map_or(MAX_FONT_HEADER, |n| n.max(0.0) as usize)
         .min(MAX_FONT_HEADER);
-    let clear = &data[..clear_len];
+    let data = match clear_text(program, clear_len) {
+        Some(data) => data,
+        None => program
+            .get_plain_content_with_limit(
+                MAX_FONT_HEADER.max(program.content.len() * 4).min(64 << 20),
+            )
+            .ok()?,
+    };
+    let clear = &data[..clear_len.min(data.len())];
     let mut names: Vec<Option<String>> = vec![None; 256];
     let mut found = false;
     let mut lexer = Lexer::new(clear);
