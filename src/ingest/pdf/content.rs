@@ -8,6 +8,7 @@
 //! runs: glyphs that follow each other on one baseline with no gap, cut at spaces.
 
 use super::fonts::{self, Font, get, get_dict, number};
+use super::inflate::Inflater;
 use super::lexer::{Lexer, Operand, Operands};
 use crate::ingest::{Deadline, ErrorKind, IngestError, TextBudget, Ticker};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
@@ -113,11 +114,13 @@ enum FontKey {
     Direct(usize),
 }
 
-/// What is decoded once per document: fonts and Form XObject contents.
+/// What is decoded once per document: fonts and Form XObject contents; and the
+/// decompressor its streams share.
 #[derive(Default)]
 pub struct Cache {
     fonts: HashMap<FontKey, Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+    inflater: Inflater,
 }
 
 #[derive(Clone)]
@@ -237,6 +240,11 @@ pub fn walk_page(
             continue;
         };
         let remaining = limit.saturating_sub(content.len());
+        if let Some(data) = cache.inflater.inflate(stream, remaining) {
+            content.extend_from_slice(&data);
+            content.push(b'\n');
+            continue;
+        }
         match stream.decompressed_content_with_limit(remaining) {
             Ok(data) => content.extend_from_slice(&data),
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
@@ -795,7 +803,7 @@ impl Walker<'_> {
                 .cache
                 .fonts
                 .entry(key)
-                .or_insert_with(|| Rc::new(Font::load(doc, dict)));
+                .or_insert_with(|| Rc::new(Font::load(doc, dict, &mut self.cache.inflater)));
             return Some(Rc::clone(font));
         }
         None
@@ -1062,15 +1070,17 @@ impl Walker<'_> {
             Some(content) => Rc::clone(content),
             None => {
                 let limit = usize::try_from(self.budget).unwrap_or(usize::MAX);
-                let data = match stream.get_plain_content_with_limit(limit) {
-                    Ok(data) => data,
-                    Err(lopdf::Error::Decompress(
-                        lopdf::DecompressError::MemoryLimitExceeded { .. },
-                    )) => {
-                        return self.charge(usize::MAX);
-                    }
-                    Err(_) => Vec::new(),
-                };
+                let inflated = self.cache.inflater.inflate(stream, limit);
+                let data =
+                    match inflated.map_or_else(|| stream.get_plain_content_with_limit(limit), Ok) {
+                        Ok(data) => data,
+                        Err(lopdf::Error::Decompress(
+                            lopdf::DecompressError::MemoryLimitExceeded { .. },
+                        )) => {
+                            return self.charge(usize::MAX);
+                        }
+                        Err(_) => Vec::new(),
+                    };
                 let data = Rc::new(data);
                 self.cache.forms.insert(id, Rc::clone(&data));
                 data

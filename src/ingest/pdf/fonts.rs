@@ -12,6 +12,7 @@ use super::cmap::{
     CMap, Codespace, IDENTITY_H, Predefined, PredefinedKind, code_value, glyph_text,
 };
 use super::encodings;
+use super::inflate::Inflater;
 use super::lexer::{Lexer, Operand, Operands};
 use lopdf::{Dictionary, Document, Object};
 
@@ -112,10 +113,13 @@ pub struct Font {
 /// Most bytes read from one embedded CMap.
 const MAX_CMAP_BYTES: usize = 16 * 1024 * 1024;
 
-fn cmap_stream(doc: &Document, object: &Object) -> Option<CMap> {
+fn cmap_stream(doc: &Document, object: &Object, inflater: &mut Inflater) -> Option<CMap> {
     match resolve(doc, object)? {
         Object::Stream(stream) => {
-            let data = stream.get_plain_content_with_limit(MAX_CMAP_BYTES).ok()?;
+            let data = match inflater.inflate(stream, MAX_CMAP_BYTES) {
+                Some(data) => data,
+                None => stream.get_plain_content_with_limit(MAX_CMAP_BYTES).ok()?,
+            };
             Some(CMap::parse(&data))
         }
         _ => None,
@@ -131,18 +135,22 @@ fn base_name(name: &str) -> &str {
 }
 
 impl Font {
-    pub fn load(doc: &Document, dict: &Dictionary) -> Font {
+    /// The font of a font dictionary; its streams inflated by `inflater`.
+    pub fn load(doc: &Document, dict: &Dictionary, inflater: &mut Inflater) -> Font {
         let name = name_entry(doc, dict, b"BaseFont")
             .map(|n| String::from_utf8_lossy(n).into_owned())
             .unwrap_or_else(|| "(unnamed font)".to_string());
         let to_unicode = dict
             .get(b"ToUnicode")
             .ok()
-            .and_then(|o| cmap_stream(doc, o))
+            .and_then(|o| cmap_stream(doc, o, inflater))
             .filter(CMap::has_unicode);
         match name_of_subtype(doc, dict) {
-            Some(b"Type0") => Self::load_type0(doc, dict, name, to_unicode),
-            subtype => Self::load_simple(doc, dict, name, to_unicode, subtype == Some(b"Type3")),
+            Some(b"Type0") => Self::load_type0(doc, dict, name, to_unicode, inflater),
+            subtype => {
+                let type3 = subtype == Some(b"Type3");
+                Self::load_simple(doc, dict, name, to_unicode, type3, inflater)
+            }
         }
     }
 
@@ -151,6 +159,7 @@ impl Font {
         dict: &Dictionary,
         name: String,
         to_unicode: Option<CMap>,
+        inflater: &mut Inflater,
     ) -> Font {
         let descendant = array(doc, dict, b"DescendantFonts")
             .and_then(|a| a.first())
@@ -177,7 +186,7 @@ impl Font {
                 let cmap = dict
                     .get(b"Encoding")
                     .ok()
-                    .and_then(|o| cmap_stream(doc, o))
+                    .and_then(|o| cmap_stream(doc, o, inflater))
                     .unwrap_or_default();
                 let base = cmap.base.as_deref().and_then(Predefined::named);
                 (
@@ -226,6 +235,7 @@ impl Font {
         name: String,
         to_unicode: Option<CMap>,
         type3: bool,
+        inflater: &mut Inflater,
     ) -> Font {
         let descriptor = get_dict(doc, dict, b"FontDescriptor");
         let missing = descriptor
@@ -292,7 +302,7 @@ impl Font {
         // Without a /BaseEncoding, an embedded Type 1 font's own encoding is the base
         // (TeX's math fonts put the period at 58); failing that, the standard ones.
         let builtin = if base.is_none() && !type3 {
-            descriptor.and_then(|d| builtin_encoding(doc, d))
+            descriptor.and_then(|d| builtin_encoding(doc, d, inflater))
         } else {
             None
         };
@@ -431,32 +441,13 @@ fn name_of_subtype<'a>(doc: &'a Document, dict: &'a Dictionary) -> Option<&'a [u
 /// Most bytes of a Type 1 font program read for its encoding (the clear-text part).
 const MAX_FONT_HEADER: usize = 256 * 1024;
 
-/// The first `len` bytes of a font program compressed by /FlateDecode alone: the
-/// clear-text part is a few kilobytes, the encrypted glyphs after it most of the
-/// program. `None` for another filter or damaged data (then it is decoded whole).
-fn clear_text(program: &lopdf::Stream, len: usize) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let flate_only = match program.dict.get(b"Filter").ok()? {
-        Object::Name(name) => name == b"FlateDecode",
-        Object::Array(filters) => {
-            matches!(filters.as_slice(), [Object::Name(name)] if name == b"FlateDecode")
-        }
-        _ => false,
-    };
-    if !flate_only || program.dict.get(b"DecodeParms").is_ok() {
-        return None;
-    }
-    let mut data = Vec::with_capacity(len);
-    flate2::read::ZlibDecoder::new(program.content.as_slice())
-        .take(len as u64)
-        .read_to_end(&mut data)
-        .ok()?;
-    Some(data)
-}
-
 /// The built-in encoding of an embedded Type 1 font: the `dup <code> /<name> put`
 /// entries of its clear-text part (before `eexec`).
-fn builtin_encoding(doc: &Document, descriptor: &Dictionary) -> Option<Vec<Option<String>>> {
+fn builtin_encoding(
+    doc: &Document,
+    descriptor: &Dictionary,
+    inflater: &mut Inflater,
+) -> Option<Vec<Option<String>>> {
     let Some(Object::Stream(program)) = get(doc, descriptor, b"FontFile") else {
         return None;
     };
@@ -467,7 +458,8 @@ fn builtin_encoding(doc: &Document, descriptor: &Dictionary) -> Option<Vec<Optio
         .and_then(|o| number(doc, o))
         .map_or(MAX_FONT_HEADER, |n| n.max(0.0) as usize)
         .min(MAX_FONT_HEADER);
-    let data = match clear_text(program, clear_len) {
+    // Only the clear text is inflated: the encrypted glyphs after it are most of it.
+    let data = match inflater.prefix(program, clear_len) {
         Some(data) => data,
         None => program
             .get_plain_content_with_limit(

@@ -15,6 +15,7 @@ mod cmap;
 mod content;
 mod encodings;
 mod fonts;
+mod inflate;
 mod layout;
 mod lexer;
 mod sheet_cells;
