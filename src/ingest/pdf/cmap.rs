@@ -79,13 +79,58 @@ enum RangeTarget {
     List(Vec<Box<str>>),
 }
 
+/// Codes below this are kept in a table indexed by the code (at most 64 KiB a CMap).
+const TABLE_CODES: u32 = 4096;
+
+/// The texts of single codes (`bfchar`), looked up for nearly every glyph drawn: in a
+/// table indexed by the code where the codes are small (a subset font numbers its
+/// glyphs from 1), in a B-tree otherwise (fewer steps than hashing the code).
+#[derive(Debug, Clone)]
+enum CodeTexts {
+    Table(Vec<Option<Box<str>>>),
+    Tree(BTreeMap<u32, Box<str>>),
+}
+
+impl Default for CodeTexts {
+    fn default() -> Self {
+        CodeTexts::Tree(BTreeMap::new())
+    }
+}
+
+impl CodeTexts {
+    fn of(tree: BTreeMap<u32, Box<str>>) -> CodeTexts {
+        match tree.last_key_value() {
+            Some((&last, _)) if last < TABLE_CODES => {
+                let mut table = vec![None; last as usize + 1];
+                for (code, text) in tree {
+                    table[code as usize] = Some(text);
+                }
+                CodeTexts::Table(table)
+            }
+            _ => CodeTexts::Tree(tree),
+        }
+    }
+
+    fn get(&self, code: u32) -> Option<&str> {
+        match self {
+            CodeTexts::Table(table) => table.get(code as usize)?.as_deref(),
+            CodeTexts::Tree(tree) => tree.get(&code).map(|text| &**text),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            CodeTexts::Table(table) => table.iter().all(Option::is_none),
+            CodeTexts::Tree(tree) => tree.is_empty(),
+        }
+    }
+}
+
 /// An embedded CMap.
 #[derive(Debug, Clone, Default)]
 pub struct CMap {
     pub codespace: Codespace,
-    /// A look-up for nearly every glyph drawn: a B-tree of a few hundred codes answers
-    /// in fewer steps than hashing the code does.
-    chars: BTreeMap<u32, Box<str>>,
+    chars: CodeTexts,
     /// (first, last, target), sorted by first.
     ranges: Vec<(u32, u32, RangeTarget)>,
     cid_chars: BTreeMap<u32, u32>,
@@ -134,6 +179,7 @@ impl CMap {
         let mut lexer = Lexer::with_operand_limit(data, MAX_ENTRIES);
         let mut operands = Operands::default();
         let mut entries = 0usize;
+        let mut chars = BTreeMap::new();
         while let Some(op) = lexer.next_operation(&mut operands) {
             match op {
                 b"endcodespacerange" => {
@@ -161,7 +207,7 @@ impl CMap {
                             && entries < MAX_ENTRIES
                         {
                             entries += 1;
-                            cmap.chars.insert(code_value(operands.bytes(code)), text);
+                            chars.insert(code_value(operands.bytes(code)), text);
                         }
                     }
                 }
@@ -230,6 +276,7 @@ impl CMap {
                 _ => {}
             }
         }
+        cmap.chars = CodeTexts::of(chars);
         cmap.ranges.sort_by_key(|r| r.0);
         cmap.cid_ranges.sort_by_key(|r| r.0);
         cmap
@@ -241,7 +288,7 @@ impl CMap {
 
     /// Appends the text of `code` to `out`; false when the CMap does not map it.
     pub fn unicode(&self, code: u32, out: &mut String) -> bool {
-        if let Some(text) = self.chars.get(&code) {
+        if let Some(text) = self.chars.get(code) {
             out.push_str(text);
             return true;
         }
@@ -553,6 +600,26 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
         assert_eq!(text(&cmap, 0x31).as_deref(), Some("字"));
         assert_eq!(text(&cmap, 0x40).as_deref(), Some("fi"));
         assert_eq!(cmap.codespace.code_len(&[0, 3]), 2);
+    }
+
+    #[test]
+    fn small_and_large_codes_read_alike() {
+        let small =
+            CMap::parse(b"3 beginbfchar <0001> <3042> <0005> <3044> <0001> <3046> endbfchar");
+        assert!(matches!(small.chars, CodeTexts::Table(_)));
+        // A later entry for a code replaces an earlier one.
+        assert_eq!(text(&small, 1).as_deref(), Some("う"));
+        assert_eq!(text(&small, 5).as_deref(), Some("い"));
+        assert_eq!(text(&small, 2), None);
+        assert_eq!(text(&small, 6), None);
+        assert_eq!(text(&small, 0x1_0000), None);
+        let large = CMap::parse(b"2 beginbfchar <0001> <3042> <FFFF> <3044> endbfchar");
+        assert!(matches!(large.chars, CodeTexts::Tree(_)));
+        assert_eq!(text(&large, 1).as_deref(), Some("あ"));
+        assert_eq!(text(&large, 0xffff).as_deref(), Some("い"));
+        assert_eq!(text(&large, 2), None);
+        assert!(small.has_unicode() && large.has_unicode());
+        assert!(!CMap::parse(b"0 beginbfchar endbfchar").has_unicode());
     }
 
     #[test]
