@@ -16,11 +16,16 @@ pub fn fold(text: &str) -> String {
     // the copy `nfkc` makes.
     let mut folded = String::with_capacity(text.len());
     for c in text.chars().map(narrow) {
-        if !is_nfkc_stable(c) {
+        if c.is_ascii() {
+            // `char::is_whitespace` of ASCII (the vertical tab too).
+            if !matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ') {
+                folded.push(c.to_ascii_lowercase());
+            }
+        } else if is_nfkc_stable(c) {
+            // Kana, kanji and CJK punctuation: no space among them, no case.
+            folded.push(c);
+        } else {
             return fold_normalized(&nfkc(text));
-        }
-        if !c.is_whitespace() {
-            folded.push(c.to_ascii_lowercase());
         }
     }
     folded
@@ -291,7 +296,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn folding_in_one_pass_is_folding_the_nfkc_of_any_text(
-            text in "[ -~\u{3000}-\u{30ff}\u{4e00}-\u{4e2f}\u{ff01}-\u{ff9f}\u{2460}-\u{2473}\u{00c0}-\u{00ff}\t\n]{0,24}"
+            text in "[ -~\u{3000}-\u{30ff}\u{4e00}-\u{4e2f}\u{ff01}-\u{ff9f}\u{2460}-\u{2473}\u{00c0}-\u{00ff}\t\n\u{b}\u{c}\r\u{85}]{0,24}"
         ) {
             proptest::prop_assert_eq!(fold(&text), fold_normalized(&nfkc(&text)));
         }
