@@ -223,8 +223,9 @@ struct FieldEntry {
     sections: Vec<usize>,
     /// The keys of all the field's phrases.
     bag: Vec<String>,
-    /// `bag` as sorted word ids.
-    bag_ids: Vec<u32>,
+    /// `bag` as a set of word ids, one bit a word: a label's words and the words near
+    /// them are tested against it for every field that shares one.
+    bag_set: Vec<u64>,
     phrases: Vec<Phrase>,
 }
 
@@ -491,7 +492,7 @@ impl Matcher {
                     index: field.index,
                     sections: item_sections.clone(),
                     bag,
-                    bag_ids: Vec::new(),
+                    bag_set: Vec::new(),
                     phrases,
                 });
             }
@@ -543,10 +544,10 @@ impl Matcher {
         };
         let mut fields_saying: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
         for (j, field) in fields.iter_mut().enumerate() {
-            field.bag_ids = field.bag.iter().map(|k| vocabulary[k]).collect();
-            field.bag_ids.sort_unstable();
-            for id in &field.bag_ids {
-                fields_saying[*id as usize].push(j as u32);
+            field.bag_set = vec![0; words.len().div_ceil(64)];
+            for id in field.bag.iter().map(|k| vocabulary[k] as usize) {
+                field.bag_set[id / 64] |= 1 << (id % 64);
+                fields_saying[id].push(j as u32);
             }
             for phrase in &mut field.phrases {
                 (phrase.weights, phrase.total) = weights_of(&phrase.keys);
@@ -771,7 +772,13 @@ impl Matcher {
             if reading.keys.is_empty() {
                 continue;
             }
-            let in_bag = |id: &u32| field.bag_ids.binary_search(id).is_ok();
+            let in_bag = |&id: &u32| {
+                let id = id as usize;
+                field
+                    .bag_set
+                    .get(id / 64)
+                    .is_some_and(|bits| bits >> (id % 64) & 1 == 1)
+            };
             let explained: f64 = reading
                 .exact
                 .iter()
