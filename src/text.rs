@@ -15,20 +15,51 @@ pub fn fold(text: &str) -> String {
     // Most cells are made of characters NFKC leaves alone: folded in one pass, without
     // the copy `nfkc` makes.
     let mut folded = String::with_capacity(text.len());
-    for c in text.chars().map(narrow) {
-        if c.is_ascii() {
-            // `char::is_whitespace` of ASCII (the vertical tab too).
-            if !matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ') {
-                folded.push(c.to_ascii_lowercase());
-            }
-        } else if is_nfkc_stable(c) {
-            // Kana, kanji and CJK punctuation: no space among them, no case.
-            folded.push(c);
-        } else {
-            return fold_normalized(&nfkc(text));
+    for c in text.chars() {
+        match fold_char(c) {
+            FoldedChar::Kept(c) => folded.push(c),
+            FoldedChar::Dropped => {}
+            FoldedChar::Unstable => return fold_normalized(&nfkc(text)),
         }
     }
     folded
+}
+
+/// What [`fold`] makes of one character that NFKC leaves alone.
+enum FoldedChar {
+    Kept(char),
+    /// White space.
+    Dropped,
+    /// A character NFKC may change, or join with the one before it: the text is
+    /// normalized whole.
+    Unstable,
+}
+
+fn fold_char(c: char) -> FoldedChar {
+    let c = narrow(c);
+    if c.is_ascii() {
+        // `char::is_whitespace` of ASCII (the vertical tab too).
+        if matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ') {
+            FoldedChar::Dropped
+        } else {
+            FoldedChar::Kept(c.to_ascii_lowercase())
+        }
+    } else if is_nfkc_stable(c) {
+        // Kana, kanji and CJK punctuation: no space among them, no case.
+        FoldedChar::Kept(c)
+    } else {
+        FoldedChar::Unstable
+    }
+}
+
+/// The characters of `text` that [`fold`] surely keeps, as it keeps them (a character
+/// after them may still join them into another under NFKC: a kana and its voicing mark,
+/// a letter and its accent). Lets a test look for one without folding the whole text.
+pub fn kept_by_fold(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter_map(|c| match fold_char(c) {
+        FoldedChar::Kept(c) => Some(c),
+        FoldedChar::Dropped | FoldedChar::Unstable => None,
+    })
 }
 
 /// [`fold`] of a text already NFKC.

@@ -126,15 +126,30 @@ fn about(
 
 /// An answer that only fills the cell: a dash, 「未記入」.
 fn is_blank(raw: &str) -> bool {
-    let text: String = crate::text::fold(raw);
+    // Most answers have, at once, a character no blank has: they need no folding.
+    // (A character NFKC joins with a mark after it becomes one with a voicing mark or
+    // an accent, none of which a blank has either.)
+    if crate::text::kept_by_fold(raw).any(|c| !may_be_in_blank(c)) {
+        return false;
+    }
+    is_blank_folded(&crate::text::fold(raw))
+}
+
+/// [`is_blank`] of a folded answer.
+fn is_blank_folded(text: &str) -> bool {
     text.is_empty()
         || text
             .chars()
             .all(|c| crate::text::is_dash(c) || matches!(c, '_' | '.' | '・' | '/' | '〃'))
-        || matches!(
-            text.as_str(),
-            "未記入" | "記入なし" | "空欄" | "n/a" | "na" | "tbd"
-        )
+        || matches!(text, "未記入" | "記入なし" | "空欄" | "n/a" | "na" | "tbd")
+}
+
+/// Whether a folded character occurs in some blank answer (a dash, a filler mark, the
+/// words [`is_blank`] knows).
+fn may_be_in_blank(c: char) -> bool {
+    crate::text::is_dash(c)
+        || matches!(c, '_' | '.' | '・' | '/' | '〃')
+        || "未記入なし空欄natbd".contains(c)
 }
 
 /// One rule as `kaiji rules` lists it.
@@ -191,4 +206,52 @@ pub fn rules_markdown(rules: &[RuleDescription]) -> String {
         ));
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanks_are_dashes_marks_and_the_filler_words() {
+        for blank in [
+            "",
+            " ",
+            "-",
+            "－",
+            "ー",
+            "――",
+            "・",
+            "〃",
+            "未記入",
+            "記入なし",
+            "空 欄",
+            "N/A",
+            "ｎ／ａ",
+            "TBD",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for answer in [
+            "なし",
+            "NA社",
+            "未定",
+            "0",
+            "-1",
+            "tbd以降",
+            "か\u{3099}",
+            "ｶﾞ",
+        ] {
+            assert!(!is_blank(answer), "{answer:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_shortcut_decides_as_folding_does(
+            raw in "[未記入なし空欄nNaAtTbBdD/_.・〃ー－―‐—−\\- 　\t\u{3099}\u{301}かがｶﾞＡａ字x1]{0,8}"
+        ) {
+            proptest::prop_assert_eq!(is_blank(&raw), is_blank_folded(&crate::text::fold(&raw)));
+        }
+    }
 }
