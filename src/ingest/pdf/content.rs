@@ -241,7 +241,12 @@ pub fn walk_page(
         };
         let remaining = limit.saturating_sub(content.len());
         if let Some(data) = cache.inflater.inflate(stream, remaining) {
-            content.extend_from_slice(&data);
+            // Most pages have one stream: its data becomes the content, not a copy.
+            if content.is_empty() {
+                content = data;
+            } else {
+                content.extend_from_slice(&data);
+            }
             content.push(b'\n');
             continue;
         }
