@@ -287,8 +287,9 @@ fn column_starts(lines: &[Line]) -> Vec<f32> {
 /// writer drew one, or where the gap is wider than a narrow space — unless the gap is
 /// the one a writer itself puts between Japanese and Latin text (LibreOffice's
 /// autospacing, up to about a quarter of an em), which is no character.
-fn fragment(runs: &[&Run], spaces: &[Space]) -> Option<Fragment> {
-    let first = runs.first()?;
+fn fragment<'r>(runs: impl IntoIterator<Item = &'r Run>, spaces: &[Space]) -> Option<Fragment> {
+    let mut runs = runs.into_iter();
+    let first = runs.next()?;
     let mut fragment = Fragment {
         x0: first.x0,
         x1: first.x1,
@@ -300,7 +301,7 @@ fn fragment(runs: &[&Run], spaces: &[Space]) -> Option<Fragment> {
         space_before: first.space_before,
         space_after: first.space_after,
     };
-    for run in &runs[1..] {
+    for run in runs {
         let gap = run.x0 - fragment.x1;
         let em = run.size.max(fragment.size);
         // A space glyph starting in the gap (its advance may be wider than the gap).
@@ -605,8 +606,8 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                     }
                 }
             }
-            let group: Vec<&Run> = line.runs[i..j].iter().map(|(r, _)| r).collect();
-            if let Some(fragment) = fragment(&group, line_spaces) {
+            let group = line.runs[i..j].iter().map(|(run, _)| run);
+            if let Some(fragment) = fragment(group, line_spaces) {
                 match cell {
                     Some(c) => {
                         let key = [c.left, c.right, c.top, c.bottom].map(f32::to_bits);
