@@ -135,21 +135,23 @@ fn is_blank(raw: &str) -> bool {
     is_blank_folded(&crate::text::fold(raw))
 }
 
-/// [`is_blank`] of a folded answer.
-fn is_blank_folded(text: &str) -> bool {
-    text.is_empty()
-        || text
-            .chars()
-            .all(|c| crate::text::is_dash(c) || matches!(c, '_' | '.' | '・' | '/' | '〃'))
-        || matches!(text, "未記入" | "記入なし" | "空欄" | "n/a" | "na" | "tbd")
+/// The words that, folded, stand for no answer.
+const BLANK_WORDS: [&str; 6] = ["未記入", "記入なし", "空欄", "n/a", "na", "tbd"];
+
+/// A character a cell is filled with for no answer: a dash, 「・」, 「〃」.
+fn is_filler_mark(c: char) -> bool {
+    crate::text::is_dash(c) || matches!(c, '_' | '.' | '・' | '/' | '〃')
 }
 
-/// Whether a folded character occurs in some blank answer (a dash, a filler mark, the
-/// words [`is_blank`] knows).
+/// [`is_blank`] of a folded answer.
+fn is_blank_folded(text: &str) -> bool {
+    text.is_empty() || text.chars().all(is_filler_mark) || BLANK_WORDS.contains(&text)
+}
+
+/// Whether a folded character occurs in some blank answer (a filler mark, a character
+/// of the blank words).
 fn may_be_in_blank(c: char) -> bool {
-    crate::text::is_dash(c)
-        || matches!(c, '_' | '.' | '・' | '/' | '〃')
-        || "未記入なし空欄natbd".contains(c)
+    is_filler_mark(c) || BLANK_WORDS.iter().any(|word| word.contains(c))
 }
 
 /// One rule as `kaiji rules` lists it.
