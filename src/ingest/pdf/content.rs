@@ -1075,17 +1075,15 @@ impl Walker<'_> {
             Some(content) => Rc::clone(content),
             None => {
                 let limit = usize::try_from(self.budget).unwrap_or(usize::MAX);
-                let inflated = self.cache.inflater.inflate(stream, limit);
-                let data =
-                    match inflated.map_or_else(|| stream.get_plain_content_with_limit(limit), Ok) {
-                        Ok(data) => data,
-                        Err(lopdf::Error::Decompress(
-                            lopdf::DecompressError::MemoryLimitExceeded { .. },
-                        )) => {
-                            return self.charge(usize::MAX);
-                        }
-                        Err(_) => Vec::new(),
-                    };
+                let data = match self.cache.inflater.plain_content(stream, limit) {
+                    Ok(data) => data,
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => {
+                        return self.charge(usize::MAX);
+                    }
+                    Err(_) => Vec::new(),
+                };
                 let data = Rc::new(data);
                 self.cache.forms.insert(id, Rc::clone(&data));
                 data

@@ -116,10 +116,7 @@ const MAX_CMAP_BYTES: usize = 16 * 1024 * 1024;
 fn cmap_stream(doc: &Document, object: &Object, inflater: &mut Inflater) -> Option<CMap> {
     match resolve(doc, object)? {
         Object::Stream(stream) => {
-            let data = match inflater.inflate(stream, MAX_CMAP_BYTES) {
-                Some(data) => data,
-                None => stream.get_plain_content_with_limit(MAX_CMAP_BYTES).ok()?,
-            };
+            let data = inflater.plain_content(stream, MAX_CMAP_BYTES).ok()?;
             Some(CMap::parse(&data))
         }
         _ => None,

@@ -34,6 +34,15 @@ impl Inflater {
         self.run(stream, limit, true)
     }
 
+    /// A stream's data as lopdf's `get_plain_content_with_limit` gives it (its errors
+    /// included), inflated here where it can be.
+    pub fn plain_content(&mut self, stream: &Stream, limit: usize) -> lopdf::Result<Vec<u8>> {
+        match self.inflate(stream, limit) {
+            Some(data) => Ok(data),
+            None => stream.get_plain_content_with_limit(limit),
+        }
+    }
+
     /// The first `len` bytes a stream compressed by /FlateDecode alone inflates to (all
     /// of them if fewer); `None` for another filter or damaged data.
     pub fn prefix(&mut self, stream: &Stream, len: usize) -> Option<Vec<u8>> {
