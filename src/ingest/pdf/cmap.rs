@@ -120,7 +120,8 @@ impl CodeTexts {
 
     fn is_empty(&self) -> bool {
         match self {
-            CodeTexts::Table(table) => table.iter().all(Option::is_none),
+            // Made of a tree with at least one code.
+            CodeTexts::Table(_) => false,
             CodeTexts::Tree(tree) => tree.is_empty(),
         }
     }
