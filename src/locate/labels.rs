@@ -131,22 +131,28 @@ impl Rewrites {
     }
 }
 
-/// The catalog phrases' character bigrams, numbered as they are met, so that a label's
-/// bigrams are counted once into a table and each phrase's Dice coefficient is a lookup
-/// per phrase bigram rather than a merge over the label's (older forms' labels run
-/// long, and every label meets every phrase of its candidate fields).
+/// The catalog phrases' character bigrams, numbered as they are met, with the phrases
+/// that have each: a label's bigrams are looked up once and credited to every phrase
+/// that shares them, so a phrase's Dice coefficient is one lookup (older forms' labels
+/// run long, and every label meets every phrase of its candidate fields).
 #[derive(Default)]
-struct BigramIds(HashMap<(char, char), u32>);
+struct BigramIds {
+    ids: HashMap<(char, char), u32>,
+    /// Per bigram id, the phrases that have it (by number) and how many times.
+    postings: Vec<Vec<(u32, u16)>>,
+    phrases: u32,
+}
 
-/// A phrase's bigrams as (id, count), and how many there are in all.
+/// A phrase's number and how many bigrams it has.
 struct PhraseBigrams {
-    counts: Vec<(u32, u16)>,
+    number: u32,
     len: usize,
 }
 
-/// A label's bigrams counted by id; those no phrase has count only in `len`.
+/// The bigrams a label shares with each phrase (by number), counted with their
+/// multiplicity, and how many the label has in all.
 struct LabelBigrams {
-    counts: Vec<u16>,
+    common: Vec<u32>,
     len: usize,
 }
 
@@ -161,26 +167,45 @@ impl BigramIds {
         let mut len = 0;
         for pair in char_pairs(text) {
             len += 1;
-            let next = self.0.len() as u32;
-            let id = *self.0.entry(pair).or_insert(next);
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(pair).or_insert(next);
             match counts.iter_mut().find(|(i, _)| *i == id) {
                 Some((_, n)) => *n = n.saturating_add(1),
                 None => counts.push((id, 1)),
             }
         }
-        PhraseBigrams { counts, len }
+        let number = self.phrases;
+        self.phrases += 1;
+        self.postings.resize_with(self.ids.len(), Vec::new);
+        for (id, n) in counts {
+            self.postings[id as usize].push((number, n));
+        }
+        PhraseBigrams { number, len }
     }
 
     fn label(&self, text: &str) -> LabelBigrams {
-        let mut counts = vec![0u16; self.0.len()];
+        // Counted in a table, so that a long text costs no more than its length.
+        let mut counts = vec![0u16; self.ids.len()];
+        let mut met: Vec<u32> = Vec::new();
         let mut len = 0;
         for pair in char_pairs(text) {
             len += 1;
-            if let Some(&id) = self.0.get(&pair) {
-                counts[id as usize] = counts[id as usize].saturating_add(1);
+            if let Some(&id) = self.ids.get(&pair) {
+                let n = &mut counts[id as usize];
+                if *n == 0 {
+                    met.push(id);
+                }
+                *n = n.saturating_add(1);
             }
         }
-        LabelBigrams { counts, len }
+        let mut common = vec![0u32; self.phrases as usize];
+        for id in met {
+            let n = counts[id as usize];
+            for &(phrase, m) in &self.postings[id as usize] {
+                common[phrase as usize] += u32::from(n.min(m));
+            }
+        }
+        LabelBigrams { common, len }
     }
 }
 
@@ -190,12 +215,7 @@ fn dice(label: &LabelBigrams, phrase: &PhraseBigrams) -> f64 {
     if label.len == 0 || phrase.len == 0 {
         return 0.0;
     }
-    let common: usize = phrase
-        .counts
-        .iter()
-        .map(|&(id, n)| usize::from(n.min(label.counts[id as usize])))
-        .sum();
-    2.0 * common as f64 / (label.len + phrase.len) as f64
+    2.0 * f64::from(label.common[phrase.number as usize]) / (label.len + phrase.len) as f64
 }
 
 /// A piece of catalog text: its content words and its character bigrams.
