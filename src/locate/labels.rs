@@ -1859,17 +1859,17 @@ impl Matcher {
         chosen: &[Option<usize>],
         blanks: &[Vec<f64>],
     ) -> Vec<(f64, f64)> {
-        let mut holder: BTreeMap<usize, usize> = BTreeMap::new();
+        // Per field, the pair that holds it, and the best unanswered label's score.
+        let mut holder: Vec<Option<usize>> = vec![None; self.fields.len()];
         for (i, c) in chosen.iter().enumerate() {
             if let Some(j) = c {
-                holder.insert(*j, i);
+                holder[*j] = Some(i);
             }
         }
-        let mut blank_holder: BTreeMap<usize, f64> = BTreeMap::new();
+        let mut blank_holder: Vec<Option<f64>> = vec![None; self.fields.len()];
         for row in blanks {
-            if let Some(j) = best_field(row).filter(|j| row[*j] > FLOOR && !holder.contains_key(j))
-            {
-                let best = blank_holder.entry(j).or_insert(0.0);
+            if let Some(j) = best_field(row).filter(|j| row[*j] > FLOOR && holder[*j].is_none()) {
+                let best = blank_holder[j].get_or_insert(0.0);
                 *best = best.max(row[j]);
             }
         }
@@ -1883,12 +1883,10 @@ impl Matcher {
                     .iter()
                     .enumerate()
                     .filter(|(k, _)| *k != *j)
-                    .filter(|(k, s)| match holder.get(k) {
+                    .filter(|(k, s)| match holder[*k] {
                         // Held by a pair it suits no better: a real alternative.
-                        Some(other) => scores[*other][*k] <= **s,
-                        None => blank_holder
-                            .get(k)
-                            .is_none_or(|blank| *blank <= labelled[i][*k]),
+                        Some(other) => scores[other][*k] <= **s,
+                        None => blank_holder[*k].is_none_or(|blank| blank <= labelled[i][*k]),
                     })
                     .map(|(_, s)| *s)
                     .fold(0.0, f64::max);
