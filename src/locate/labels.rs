@@ -1992,6 +1992,28 @@ mod tests {
         })
     }
 
+    #[test]
+    fn indexed_bigrams_give_the_plain_dice_coefficient() {
+        // Repeated bigrams (ああああ), phrases sharing bigrams, a label with bigrams no
+        // phrase has, one character and nothing.
+        let phrases = ["情報開示の日付", "開示情報", "ああああ", "事業者名", "a"];
+        let mut ids = BigramIds::default();
+        let indexed: Vec<PhraseBigrams> = phrases.iter().map(|p| ids.phrase(p)).collect();
+        for label in [
+            "開示情報の日付（西暦）",
+            "ああ情報ああ",
+            "事業所数",
+            "x",
+            "",
+        ] {
+            let bigrams = ids.label(label);
+            for (phrase, entry) in phrases.iter().zip(&indexed) {
+                let plain = crate::text::Bigrams::of(label).dice(&crate::text::Bigrams::of(phrase));
+                assert_eq!(dice(&bigrams, entry), plain, "{label} / {phrase}");
+            }
+        }
+    }
+
     fn best(label: &str) -> (u32, u32) {
         let m = matcher();
         let prepared = m.prepare(label, &m.rewrites);
