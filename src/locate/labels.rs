@@ -75,6 +75,10 @@ pub struct Decision {
     pub confidence: f64,
     /// The best field whatever the confidence, for the reviewer's message.
     pub best: Option<(u32, u32)>,
+    /// The field the label's own words name best, before the assignment gave that
+    /// field to another pair (a cover row 「事業者名 | X」 whose field the form's own
+    /// answer holds, left with some other field at a low confidence).
+    pub named: Option<(u32, u32)>,
 }
 
 // ---------------------------------------------------------------------------------
@@ -1753,18 +1757,26 @@ impl Matcher {
             .zip(&confidence)
             .zip(&base)
             .map(|((chosen, c), base)| {
-                self.decision(*chosen, *c, chosen.or_else(|| best_field(base)))
+                let named = best_field(base);
+                self.decision(*chosen, *c, chosen.or(named), named)
             })
             .collect::<Vec<_>>()
             .into()
     }
 
-    fn decision(&self, chosen: Option<usize>, confidence: f64, best: Option<usize>) -> Decision {
+    fn decision(
+        &self,
+        chosen: Option<usize>,
+        confidence: f64,
+        best: Option<usize>,
+        named: Option<usize>,
+    ) -> Decision {
         let key = |j: usize| (self.fields[j].item, self.fields[j].index);
         Decision {
             field: chosen.filter(|_| confidence >= THRESHOLD).map(key),
             confidence,
             best: best.map(key),
+            named: named.map(key),
         }
     }
 
@@ -1826,7 +1838,7 @@ impl Matcher {
                             .fold(0.0, f64::max);
                         GREEDY_CONFIDENCE * confidence(own, rival)
                     });
-                    self.decision(*c, confidence, c.or(best))
+                    self.decision(*c, confidence, c.or(best), best)
                 })
                 .collect(),
         )

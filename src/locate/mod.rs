@@ -650,12 +650,15 @@ fn read_by_labels(
         .filter_map(|(pair, decision)| Some((decision.field?, pair.answer.as_str())))
         .collect();
     // The answer placed for the field a label names best, written again (a cover row
-    // 「サービス名称 | X」 above item 34's own): nothing to report, nothing lost.
+    // 「サービス名称 | X」 above item 34's own): nothing to report, nothing lost. Best by
+    // the assignment or by the label's own words: the assignment may have left the row
+    // some other field, the one it names being taken by the form's own answer.
     let repeated = |pair: &labels::Pair, decision: &labels::Decision| {
-        decision
-            .best
-            .and_then(|best| placed.get(&best))
-            .is_some_and(|answer| *answer == pair.answer)
+        [decision.best, decision.named]
+            .into_iter()
+            .flatten()
+            .filter_map(|field| placed.get(&field))
+            .any(|answer| *answer == pair.answer)
     };
     for (pair, decision) in pairs.iter().zip(decisions) {
         match decision.field {
@@ -791,10 +794,11 @@ mod tests {
             answer: answer.into(),
             at: Location::Paragraph { paragraph: 1 },
         };
-        let decision = |field, best| labels::Decision {
+        let decision = |field, best, named| labels::Decision {
             field,
             confidence: 0.5,
             best,
+            named,
         };
         let pairs = [
             // A cover row above the form's own answer to item 34.
@@ -802,11 +806,17 @@ mod tests {
             pair("情報開示した IaaS・PaaSの名称", "サンプルクラウド"),
             // Another answer to the field: lost unless reported.
             pair("名称", "サンプルクラウド2"),
+            // A cover row the assignment left with another field at a low confidence.
+            pair("サービス名", "サンプルクラウド"),
+            // An answer equal to a placed one, under a label naming another field.
+            pair("事業者名", "サンプルクラウド"),
         ];
         let decisions = [
-            decision(None, Some((34, 1))),
-            decision(Some((34, 1)), Some((34, 1))),
-            decision(None, Some((34, 1))),
+            decision(None, Some((34, 1)), Some((34, 1))),
+            decision(Some((34, 1)), Some((34, 1)), Some((34, 1))),
+            decision(None, Some((34, 1)), Some((34, 1))),
+            decision(None, Some((96, 1)), Some((34, 1))),
+            decision(None, Some((96, 1)), Some((2, 1))),
         ];
         let region = paragraphs(1, &[]);
         let collector = read_by_labels(&region, &pairs, &decisions);
@@ -818,7 +828,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(reported, ["サンプルクラウド2"]);
+        assert_eq!(reported, ["サンプルクラウド2", "サンプルクラウド"]);
     }
 
     #[test]
