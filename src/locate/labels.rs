@@ -19,7 +19,7 @@
 
 use super::cues::{self, Strength};
 use super::grid::{FoldedRow, Headers, Role, headers};
-use super::matching::is_note;
+use super::matching::{Vocabulary, is_note};
 use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
@@ -1405,7 +1405,12 @@ fn join(cells: &[&Cell]) -> String {
 
 /// Label–answer pairs of a flow of paragraphs: 「■会社名」 (or 「1. 会社名」, 「【会社名】」)
 /// above its answer, or 「会社名：株式会社…」 on one line after a blank one.
-pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) -> RegionPairs {
+pub(super) fn flow_pairs(
+    region: &Region,
+    matcher: &Matcher,
+    vocabulary: &Vocabulary,
+    context: &Context,
+) -> RegionPairs {
     let mut result = RegionPairs::default();
     let mut heading: Option<String> = context.heading.clone();
     let texts = || {
@@ -1521,6 +1526,13 @@ pub(super) fn flow_pairs(region: &Region, matcher: &Matcher, context: &Context) 
             continue;
         }
         match current.as_mut() {
+            // A numbered section heading of the guide's (「２．１ 開示情報の時点」) is no
+            // answer: the label still waiting for one was a heading too (「２．「事業者」
+            // に関わる項目」 above it, the tables that answer both below).
+            Some(pair) if pair.answer.is_empty() && vocabulary.is_numbered_section(&fold(text)) => {
+                heading = Some(strip_marks(text));
+                current = None;
+            }
             Some(pair) if pair.answer.is_empty() => {
                 pair.answer = text.to_string();
                 pair.at = block.at.clone();
@@ -2026,6 +2038,10 @@ mod tests {
         }
     }
 
+    fn vocabulary() -> Vocabulary<'static> {
+        Vocabulary::new(Catalog::builtin())
+    }
+
     fn best(label: &str) -> (u32, u32) {
         let m = matcher();
         let prepared = m.prepare(label, &m.rewrites);
@@ -2435,6 +2451,36 @@ mod tests {
     }
 
     #[test]
+    fn a_numbered_section_heading_is_no_answer() {
+        // Word's heading paragraphs above the tables that answer them: the chapter reads
+        // as a label (its 「２．」), the guide's numbered sub-section below is a heading,
+        // not its answer. A section's bare name under a label stays that label's answer.
+        let region = crate::locate::tests::paragraphs(
+            1,
+            &[
+                "２．「事業者」に関わる項目",
+                "２．１\u{3000}開示情報の時点",
+                "■主な事業",
+                "コンプライアンス",
+            ],
+        );
+        let found = flow_pairs(&region, matcher(), &vocabulary(), &Context::default());
+        let pairs: Vec<(&str, &str, Option<&str>)> = found
+            .pairs
+            .iter()
+            .map(|p| (p.label.as_str(), p.answer.as_str(), p.heading.as_deref()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [(
+                "主な事業",
+                "コンプライアンス",
+                Some("2.1 開示情報の時点")
+            )]
+        );
+    }
+
+    #[test]
     fn a_label_its_answer_follows_is_no_heading() {
         // 「■サポート受付時間」 sounds like the サポート section, but its answer follows
         // it; 「■サポート」 above another label is the section's heading.
@@ -2446,7 +2492,7 @@ mod tests {
                 "平日9:00～18:00（土日祝日・年末年始を除く）",
             ],
         );
-        let found = flow_pairs(&region, matcher(), &Context::default());
+        let found = flow_pairs(&region, matcher(), &vocabulary(), &Context::default());
         let pairs: Vec<(&str, &str, Option<&str>)> = found
             .pairs
             .iter()
@@ -2482,11 +2528,11 @@ mod tests {
             heading: None,
             title: Some("回線・帯域".to_string()),
         };
-        let found = flow_pairs(&labels, matcher(), &titled);
+        let found = flow_pairs(&labels, matcher(), &vocabulary(), &titled);
         assert!(found.pairs.is_empty(), "{:?}", found.pairs);
         // One answer under the title is its answer.
         let answer = crate::locate::tests::paragraphs(1, &["専用線（最大10Gbps）"]);
-        let found = flow_pairs(&answer, matcher(), &titled);
+        let found = flow_pairs(&answer, matcher(), &vocabulary(), &titled);
         let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
         assert_eq!(answers, ["専用線（最大10Gbps）"]);
     }

@@ -420,6 +420,14 @@ impl<'c> Vocabulary<'c> {
         known(folded) || (!bare.is_empty() && known(bare))
     }
 
+    /// Whether a cell is one of the guide's section headings with its numbering
+    /// (「2.1 開示情報の時点」, 「(1) 事業所等の概要」): a heading wherever it stands,
+    /// where a bare 「開示情報の日付」 may be item 1's label.
+    pub fn is_numbered_section(&self, folded: &str) -> bool {
+        let heading = cues::strip_heading_marks(folded);
+        without_numbering(heading).len() < heading.len() && self.is_section(folded)
+    }
+
     /// Whether a heading names a section item `number` stands in (its chapter or its
     /// sub-section), as the top of a printed page repeats them.
     pub fn is_own_section(&self, folded: &str, number: u32) -> bool {

@@ -569,7 +569,7 @@ impl<'l> LabelReading<'l> {
                 .map(|p| p.context.clone())
                 .unwrap_or_default();
             let pairs = if reading.is_flow {
-                labels::flow_pairs(&reading.region, matcher, &context)
+                labels::flow_pairs(&reading.region, matcher, &self.locator.vocabulary, &context)
             } else {
                 labels::grid_pairs(&reading.region, matcher, &context)
             };
