@@ -1857,9 +1857,12 @@ impl Matcher {
     }
 
     /// The confidence of each assignment: its score, lowered by how close the best field
-    /// that the pair could have had instead comes (a field another pair holds with a
-    /// better score is no real alternative). `labelled` are the scores before the
-    /// neighbours' support, which unanswered labels (`blanks`) have none of.
+    /// that the pair could have had instead comes. A field another pair holds comes as
+    /// close as swapping the two would: this pair's score for it, less what the holder
+    /// would lose by taking this pair's field instead (two rows of the same wording under
+    /// items of the same title, 「機器の主な機能」 of 62 and 69, are each sure of their
+    /// place by as much as the order of the form says). `labelled` are the scores before
+    /// the neighbours' support, which unanswered labels (`blanks`) have none of.
     fn confidences(
         &self,
         scores: &[Vec<f64>],
@@ -1907,12 +1910,14 @@ impl Matcher {
                     .iter()
                     .enumerate()
                     .filter(|(k, _)| *k != *j)
-                    .filter(|(k, s)| match holder[*k] {
-                        // Held by a pair it suits no better: a real alternative.
-                        Some(other) => scores[other][*k] <= **s,
-                        None => blank_holder[*k].is_none_or(|blank| blank <= labelled[i][*k]),
+                    .filter_map(|(k, s)| match holder[k] {
+                        // Held by another pair: the alternative is the swap, worth this
+                        // pair's score less what the holder would lose by it.
+                        Some(other) => Some(s - (scores[other][k] - scores[other][*j]).max(0.0)),
+                        None => blank_holder[k]
+                            .is_none_or(|blank| blank <= labelled[i][k])
+                            .then_some(*s),
                     })
-                    .map(|(_, s)| *s)
                     .fold(0.0, f64::max);
                 (own, rival)
             })
@@ -2173,6 +2178,36 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_field_another_pair_holds_is_as_close_as_the_swap() {
+        // Two rows worded alike under two items of one title (62 and 69, 機器): the
+        // order of the form gives the second row a tie between the two fields, the
+        // first a lead for its own. Taking 62 from the first row would cost it that
+        // lead: the second row is as sure of 69 as the lead says, not at a tie.
+        let m = matcher();
+        let at = |item: u32, index: u32| {
+            m.fields
+                .iter()
+                .position(|f| (f.item, f.index) == (item, index))
+                .expect("a catalog field")
+        };
+        let (first, second) = (at(62, 2), at(69, 2));
+        let mut scores = vec![vec![0.0; m.fields.len()]; 2];
+        (scores[0][first], scores[0][second]) = (1.09, 1.04);
+        (scores[1][first], scores[1][second]) = (1.14, 1.14);
+        let chosen = [Some(first), Some(second)];
+        let standings = m.standings(&scores, &scores, &chosen, &[]);
+        let lead = |(own, rival): (f64, f64)| own - rival;
+        assert!((lead(standings[0]) - 0.05).abs() < 1e-9, "{standings:?}");
+        assert!((lead(standings[1]) - 0.05).abs() < 1e-9, "{standings:?}");
+        let sure = m.confidences(&scores, &scores, &chosen, &[]);
+        assert!(sure.iter().all(|c| *c >= THRESHOLD), "{sure:?}");
+        // A field the other pair holds and loses nothing by giving up: a full alternative.
+        scores[0][second] = 1.09;
+        let standings = m.standings(&scores, &scores, &chosen, &[]);
+        assert!((standings[1].1 - 1.14).abs() < 1e-9, "{standings:?}");
     }
 
     #[test]
@@ -2472,11 +2507,7 @@ mod tests {
             .collect();
         assert_eq!(
             pairs,
-            [(
-                "主な事業",
-                "コンプライアンス",
-                Some("2.1 開示情報の時点")
-            )]
+            [("主な事業", "コンプライアンス", Some("2.1 開示情報の時点"))]
         );
     }
 
