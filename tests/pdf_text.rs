@@ -5,7 +5,8 @@
 //! `VIB100` becoming `SLVIB100`). Reading order differs between the two (kaiji joins
 //! the lines of a table cell, pdftotext interleaves the columns line by line), so each
 //! page is compared as a multiset of characters: nothing lost, nothing invented,
-//! nothing decoded differently.
+//! nothing decoded differently. pdftotext reads text a page clips away, kaiji does not:
+//! the few such texts of the fixtures are listed (`CLIPPED_AWAY`).
 
 use kaiji::ingest::{self, Limits};
 use kaiji::model::Location;
@@ -38,6 +39,21 @@ fn census(text: &str) -> BTreeMap<char, i64> {
     }
     counts
 }
+
+/// Text a page draws but clips away, which pdftotext reads and no one sees (a rendering
+/// of the page shows the cell empty): LibreOffice prints the number and title of a cell
+/// merged across a page break again atop the next page, clipped to nothing there.
+/// (fixture, page, text).
+const CLIPPED_AWAY: &[(&str, usize, &str)] = &[
+    (
+        "pdf/official-layout-lo.pdf",
+        3,
+        "33 IaaS・PaaSの苦情対応に関する規程等の整備",
+    ),
+    ("pdf/official-layout-lo.pdf", 5, "62 機器"),
+    ("pdf/official-layout-lo.pdf", 6, "77 サービス稼働設定値"),
+    ("pdf/official-layout-lo.pdf", 7, "87 情報の返却・削除・廃棄"),
+];
 
 /// What one side has more of than the other, as "c×n" items.
 fn surplus(a: &BTreeMap<char, i64>, b: &BTreeMap<char, i64>) -> String {
@@ -109,7 +125,16 @@ fn kaiji_extracts_the_same_characters_as_pdftotext() {
             .max(kaiji_pages.keys().last().copied().unwrap_or(0) as usize);
         for page in 1..=pages {
             let ours = census(kaiji_pages.get(&(page as u32)).map_or("", String::as_str));
-            let theirs = census(poppler_pages.get(page - 1).copied().unwrap_or(""));
+            let mut theirs = census(poppler_pages.get(page - 1).copied().unwrap_or(""));
+            for (_, _, text) in CLIPPED_AWAY
+                .iter()
+                .filter(|(file, on, _)| *file == name && *on == page)
+            {
+                for (c, n) in census(text) {
+                    *theirs.entry(c).or_insert(0) -= n;
+                }
+                theirs.retain(|_, n| *n != 0);
+            }
             if ours != theirs {
                 problems.push(format!(
                     "{name} page {page}: only kaiji has [{}]; only pdftotext has [{}]",

@@ -139,6 +139,10 @@ struct GraphicsState {
     /// The right edge of the clipping rectangles set so far (writers clip a cell's
     /// text to the cell when it would run into its neighbour).
     clip_right: Option<f32>,
+    /// Their bottom and top: a table row split by a page break is drawn whole on both
+    /// pages, each clipped to its part (LibreOffice), and what is clipped away is not
+    /// on that page.
+    clip_band: Option<(f32, f32)>,
 }
 
 impl GraphicsState {
@@ -154,6 +158,7 @@ impl GraphicsState {
             rise: 0.0,
             white_fill: false,
             clip_right: None,
+            clip_band: None,
         }
     }
 }
@@ -173,6 +178,12 @@ const NAMES_REMEMBERED: usize = 64;
 const MAX_RULES: usize = 200_000;
 /// Bytes a new run's text is given room for (about twenty characters of Japanese).
 const RUN_TEXT: usize = 64;
+/// Where a glyph's middle stands above its baseline, in ems (CJK glyphs sit from about
+/// -0.12 to 0.88), and how far outside its clip (points) the middle may stand and the
+/// glyph still count as drawn: a split row's lines are clipped whole, several points
+/// apart, while a cell's own clip is never tighter than its text.
+const CLIP_MIDDLE: f32 = 0.38;
+const CLIP_SLACK: f32 = 1.0;
 
 struct Walker<'a> {
     doc: &'a Document,
@@ -708,9 +719,14 @@ impl Walker<'_> {
                 b"W" | b"W*" => self.clipping = true,
                 b"n" => {
                     if std::mem::take(&mut self.clipping) && self.rects.len() == 1 {
-                        let right = self.rects[0][2];
+                        let [_, bottom, right, top] = self.rects[0];
                         self.gs.clip_right =
                             Some(self.gs.clip_right.map_or(right, |r| r.min(right)));
+                        self.gs.clip_band = Some(
+                            self.gs
+                                .clip_band
+                                .map_or((bottom, top), |(b, t)| (b.max(bottom), t.min(top))),
+                        );
                     }
                     self.path.clear();
                     self.rects.clear();
@@ -848,6 +864,12 @@ impl Walker<'_> {
                 self.close_run();
                 continue;
             }
+            // A line clipped away (its middle outside the clip) is not on this page.
+            let middle = y_base + CLIP_MIDDLE * page_size;
+            let clipped = horizontal
+                && self.gs.clip_band.is_some_and(|(bottom, top)| {
+                    middle < bottom - CLIP_SLACK || middle > top + CLIP_SLACK
+                });
             let spacing = self.gs.char_spacing
                 + if glyph.word_space {
                     self.gs.word_spacing
@@ -861,6 +883,10 @@ impl Walker<'_> {
             };
             let (x_end, _) = trm.apply(tx, ty);
             self.tm = Matrix::translate(tx, ty).then(&self.tm);
+            if clipped {
+                self.close_run();
+                continue;
+            }
 
             // Spaces separate runs; an ideographic space (U+3000) is text.
             let blank = glyph.decoded

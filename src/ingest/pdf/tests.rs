@@ -1150,3 +1150,21 @@ fn a_row_split_before_a_long_word_is_joined() {
         ]
     );
 }
+
+#[test]
+fn text_clipped_away_is_not_on_the_page() {
+    // LibreOffice draws a table row a page break splits whole on both pages, each
+    // clipped to its part: a line outside the clip is the other page's.
+    let mut content = String::from("q 40 676 300 30 re W n\n");
+    content += &text(52.0, 686.0, "Shown");
+    content += &text(52.0, 660.0, "Clipped");
+    content += "Q\n";
+    content += &text(52.0, 640.0, "Outside any clip");
+    let page = content.into_bytes();
+    let mut doc = pdf_with(&[&page], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![vec!["Shown"], vec!["Outside any clip"]]
+    );
+}
