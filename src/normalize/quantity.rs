@@ -118,6 +118,7 @@ const UNITS: &[&str] = &[
     "社",
     "台",
     "件",
+    "契約",
     "倍",
     "年",
     "回",
@@ -284,7 +285,7 @@ mod tests {
         // Figures in brackets are notes on the figure outside them.
         assert_eq!(
             number("257契約（2024年6月末時点）", Some("社")),
-            Some(("257".into(), None))
+            Some(("257".into(), Some("契約".into())))
         );
         assert_eq!(
             number("3.50（第38期：2024年4月1日～2025年3月31日）", Some("倍")),
