@@ -176,15 +176,27 @@ struct Collector {
     renamed: std::collections::BTreeSet<u32>,
     /// The item left open at the end of the region read.
     open_item: Option<OpenItem>,
+    /// The field the last answer went to.
+    last: Option<(u32, u32)>,
 }
 
 impl Collector {
     fn add(&mut self, item: u32, field: LocatedField) {
-        match self.fields.get(&(item, field.index)) {
+        let key = (item, field.index);
+        // A field answered again straight after its answer, no other field between, is
+        // one answer its layout printed in two pieces: a row split at a page break
+        // (「40．提供回線・帯域 | 1行目」 at the foot of a page, 「【記述内容1】… | 2行目」
+        // atop the next, under the header printed again).
+        let straight_after = self.last.replace(key) == Some(key);
+        match self.fields.get_mut(&key) {
             None => {
-                self.fields.insert((item, field.index), field);
+                self.fields.insert(key, field);
             }
             Some(first) if first.raw == field.raw => {}
+            Some(first) if straight_after => {
+                first.raw.push('\n');
+                first.raw.push_str(&field.raw);
+            }
             Some(first) => self.notes.push(LocateNote {
                 kind: NoteKind::ConflictingAnswers {
                     kept: first.raw.clone(),
@@ -783,6 +795,39 @@ mod tests {
             regions: vec![cover],
         });
         assert!(legacy.items.iter().any(|i| i.number == 34));
+    }
+
+    #[test]
+    fn a_field_answered_again_straight_after_is_one_answer_in_two_pieces() {
+        let answer = |index: u32, raw: &str, page: u32| LocatedField {
+            index,
+            raw: raw.into(),
+            at: Location::Page { page },
+            confidence: 1.0,
+            label: None,
+            by_label: false,
+        };
+        let mut collector = Collector::default();
+        // A row split at a page break: its second piece comes next, nothing between.
+        collector.add(40, answer(1, "インターネット接続：ベストエフォート", 5));
+        collector.add(40, answer(1, "専用線：帯域保証", 6));
+        collector.add(40, answer(2, "別契約（有償）", 6));
+        // The same field answered again after another: two answers, the first kept.
+        collector.add(40, answer(1, "なし", 7));
+        let raw = |index| collector.fields.get(&(40, index)).map(|f| f.raw.as_str());
+        assert_eq!(
+            raw(1),
+            Some("インターネット接続：ベストエフォート\n専用線：帯域保証")
+        );
+        assert_eq!(raw(2), Some("別契約（有償）"));
+        assert!(matches!(
+            collector.notes.as_slice(),
+            [LocateNote {
+                kind: NoteKind::ConflictingAnswers { .. },
+                field: Some(1),
+                ..
+            }]
+        ));
     }
 
     #[test]
