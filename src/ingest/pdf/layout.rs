@@ -33,10 +33,6 @@ const EDGE_TOLERANCE: f32 = 4.0;
 /// the project's generated Word tables left up to 6.6 ems (「マー|ク、ISMS（JIS」);
 /// a longer unit (a URL) is rather typed on a line of its own.
 const MAX_WRAP_GAP_EMS: f32 = 8.0;
-/// By how much (in ems) a line's first unit must overrun the gap the line above left,
-/// for that line to have wrapped: widths come from the fonts' metrics, exact but for
-/// rounding, and a unit that just fits would have been set there.
-const WRAP_SLACK: f32 = 0.1;
 
 /// A cell: the rules enclosing a piece of text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -833,10 +829,10 @@ fn continues(last: &[Unit], next: &[Unit], widest: &HashMap<(i32, i32), f32>) ->
                 // first unit, which would not have fitted: a line wrapped there. A long
                 // first unit (Latin words held together by brackets) leaves a wide gap.
                 // The widest line may stop short of the cell's true edge, never past it:
-                // a gap the unit fits in is no wrap (「…取組の有無」 two ems short, then
-                // 「【記述内容2】」 is the next row's, not this one's).
+                // a gap the unit fits in, however narrowly, is no wrap (a label row at a
+                // page's foot, its answer row atop the next).
                 let gap = edge - end.x1;
-                gap < first.first_unit.min(MAX_WRAP_GAP_EMS * end.size) - WRAP_SLACK * end.size
+                gap < first.first_unit.min(MAX_WRAP_GAP_EMS * end.size)
             })
         })
 }
