@@ -35,6 +35,13 @@ impl Location {
         }
     }
 
+    /// Whether this place is on a later page than `before`: a page break lies between
+    /// them, which may have split what was written as one (a table row). Only a PDF
+    /// tells its pages.
+    pub fn after_page_break(&self, before: &Location) -> bool {
+        matches!((before, self), (Location::Page { page: a }, Location::Page { page: b }) if b > a)
+    }
+
     /// The A1-style address of a spreadsheet cell (`E12`).
     pub fn cell_address(row: u32, col: u32) -> String {
         use std::fmt::Write;

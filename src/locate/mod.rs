@@ -183,17 +183,17 @@ struct Collector {
 impl Collector {
     fn add(&mut self, item: u32, field: LocatedField) {
         let key = (item, field.index);
-        // A field answered again straight after its answer, no other field between, is
-        // one answer its layout printed in two pieces: a row split at a page break
-        // (「40．提供回線・帯域 | 1行目」 at the foot of a page, 「【記述内容1】… | 2行目」
-        // atop the next, under the header printed again).
+        // A field answered again straight after its answer, no other field between and
+        // a page break between, is one answer its layout printed in two pieces: a row
+        // split at the break (「40．提供回線・帯域 | 1行目」 at the foot of a page,
+        // 「【記述内容1】… | 2行目」 atop the next, under the header printed again).
         let straight_after = self.last.replace(key) == Some(key);
         match self.fields.get_mut(&key) {
             None => {
                 self.fields.insert(key, field);
             }
             Some(first) if first.raw == field.raw => {}
-            Some(first) if straight_after => {
+            Some(first) if straight_after && field.at.after_page_break(&first.at) => {
                 first.raw.push('\n');
                 first.raw.push_str(&field.raw);
             }
@@ -814,20 +814,26 @@ mod tests {
         collector.add(40, answer(2, "別契約（有償）", 6));
         // The same field answered again after another: two answers, the first kept.
         collector.add(40, answer(1, "なし", 7));
+        // Two rows on one page each answering a field: two answers, however close.
+        collector.add(41, answer(1, "有り", 7));
+        collector.add(41, answer(1, "可", 7));
         let raw = |index| collector.fields.get(&(40, index)).map(|f| f.raw.as_str());
         assert_eq!(
             raw(1),
             Some("インターネット接続：ベストエフォート\n専用線：帯域保証")
         );
         assert_eq!(raw(2), Some("別契約（有償）"));
-        assert!(matches!(
-            collector.notes.as_slice(),
-            [LocateNote {
-                kind: NoteKind::ConflictingAnswers { .. },
-                field: Some(1),
-                ..
-            }]
-        ));
+        assert_eq!(
+            collector.fields.get(&(41, 1)).map(|f| f.raw.as_str()),
+            Some("有り")
+        );
+        let conflicts: Vec<(Option<u32>, Option<u32>)> = collector
+            .notes
+            .iter()
+            .filter(|n| matches!(n.kind, NoteKind::ConflictingAnswers { .. }))
+            .map(|n| (n.item, n.field))
+            .collect();
+        assert_eq!(conflicts, [(Some(40), Some(1)), (Some(41), Some(1))]);
     }
 
     #[test]
