@@ -287,6 +287,9 @@ pub(super) struct Matcher {
     bigram_ids: BigramIds,
     /// The scores of the texts scored so far in the run (see [`Matcher::text_scores`]).
     remembered: Mutex<Remembered<Vec<f64>>>,
+    /// The sections each heading read so far in the run names (see
+    /// [`Matcher::heading_sections`]).
+    remembered_sections: Mutex<Remembered<Vec<(usize, f64)>>>,
 }
 
 /// What a pure function made of short texts, kept for the texts seen last: at most
@@ -601,6 +604,7 @@ impl Matcher {
             bigram_ids,
             pieces,
             remembered: Mutex::new(Remembered::new(SCORES_REMEMBERED)),
+            remembered_sections: Mutex::new(Remembered::new(SCORES_REMEMBERED)),
         }
     }
 
@@ -860,6 +864,24 @@ impl Matcher {
 
     /// Which catalog sections a heading names, with how well (only the best ones).
     fn heading_sections(&self, heading: &str) -> Vec<(usize, f64)> {
+        // Kept for the run, as the text scores are: the headings of a batch on one form
+        // come again in each application, and what they name is a pure function of the
+        // text and the matcher. The memory is whole after any panic elsewhere.
+        let remembered = || {
+            self.remembered_sections
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(sections) = remembered().get(heading) {
+            return sections;
+        }
+        let sections = self.sections_named(heading);
+        remembered().keep(heading, &sections);
+        sections
+    }
+
+    /// [`Matcher::heading_sections`], worked out.
+    fn sections_named(&self, heading: &str) -> Vec<(usize, f64)> {
         let prepared = self.prepare(heading, &self.section_rewrites);
         let bigrams: Vec<Bigrams> = prepared
             .readings
@@ -2080,11 +2102,16 @@ mod tests {
             "会社名",
             "資本金額",
             "稼働率の実績",
+            "２．２ 事業所・事業",
             &"長いラベル".repeat(60),
         ] {
             assert_eq!(m.text_scores(text), fresh(text), "{text}");
             // The second time from memory (a text too long to keep is scored again).
             assert_eq!(m.text_scores(text), fresh(text), "{text}");
+            // Headings likewise.
+            for _ in 0..2 {
+                assert_eq!(m.heading_sections(text), m.sections_named(text), "{text}");
+            }
         }
         for i in 0..SCORES_REMEMBERED + 10 {
             m.text_scores(&format!("項目{i}"));
