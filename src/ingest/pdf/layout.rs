@@ -636,11 +636,11 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     }
 
     // Cells hanging from the same top rule make one row.
-    let mut cell_units: Vec<(f32, Unit)> = Vec::new();
+    let mut cell_units: Vec<(f32, Unit)> = Vec::with_capacity(cells.len());
     for (cell, mut fragments) in cells {
         fragments.sort_by(|a, b| b.y.total_cmp(&a.y));
         // Fragments of one line within the cell (split by a wide gap) join with a space.
-        let mut lines: Vec<Fragment> = Vec::new();
+        let mut lines: Vec<Fragment> = Vec::with_capacity(fragments.len());
         for fragment in fragments {
             match lines.last_mut() {
                 Some(last) if (last.y - fragment.y).abs() <= last.size.max(fragment.size) / 3.0 => {
