@@ -71,12 +71,7 @@ impl Token {
     /// any (「問合せ」 and 「問い合わせ」 → 「問合」, 「有り」 → 「有」), else the folded
     /// base form (「アリ」).
     pub fn key(&self) -> String {
-        let kanji: String = self.base.chars().filter(|c| is_kanji(*c)).collect();
-        if kanji.is_empty() {
-            self.base.clone()
-        } else {
-            kanji
-        }
+        key_of(self.base.clone())
     }
 
     /// Whether the word carries meaning of its own (nouns, verbs, adjectives, prefixes,
@@ -142,6 +137,17 @@ impl Tokenizer {
 
     /// The words of `text`, NFKC-folded first; whitespace separates words and is dropped.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        self.each_word(text, |surface, details| {
+            tokens.push(make_token(surface.to_string(), details));
+        });
+        tokens
+    }
+
+    /// Calls `f` with each word of `text` (NFKC-folded first, whitespace dropped): its
+    /// surface and the dictionary's first seven fields (part of speech, conjugation,
+    /// base form), as borrowed from the segmenter.
+    fn each_word(&self, text: &str, mut f: impl FnMut(&str, &[&str])) {
         thread_local! {
             // The lattice is reused from call to call: most calls are short labels.
             static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
@@ -152,21 +158,17 @@ impl Tokenizer {
                 .segmenter
                 .segment_with_lattice(Cow::Borrowed(normalized.as_str()), lattice)
             else {
-                return Vec::new();
+                return;
             };
-            raw.iter_mut()
-                .filter(|t| !t.surface.trim().is_empty())
-                .map(|t| {
-                    let surface = t.surface.to_string();
-                    // Part of speech, conjugation and base form: the first seven.
-                    let (mut details, mut count) = ([""; 7], 0);
-                    for (slot, detail) in details.iter_mut().zip(t.details_iter()) {
-                        *slot = detail;
-                        count += 1;
-                    }
-                    make_token(surface, &details[..count])
-                })
-                .collect()
+            for t in raw.iter_mut().filter(|t| !t.surface.trim().is_empty()) {
+                let surface = t.surface.clone();
+                let (mut details, mut count) = ([""; 7], 0);
+                for (slot, detail) in details.iter_mut().zip(t.details_iter()) {
+                    *slot = detail;
+                    count += 1;
+                }
+                f(&surface, &details[..count]);
+            }
         })
     }
 
@@ -179,23 +181,59 @@ impl Tokenizer {
             .map_or(0, |tokens| tokens.len())
     }
 
-    /// The content words of `text` as keys (see [`Token::key`]), in order.
+    /// The content words of `text` as keys (see [`Token::key`]), in order: the
+    /// [`Token`]s that are [`Token::is_content`], without making the others, nor any
+    /// token's surface and tag (the label matcher reads every label so).
     pub fn content_words(&self, text: &str) -> Vec<String> {
-        self.tokens(text)
-            .into_iter()
-            .filter(Token::is_content)
-            .map(|t| t.key())
-            .collect()
+        let mut keys = Vec::new();
+        self.each_word(text, |surface, details| {
+            let field = |i: usize| detail_field(details, i);
+            let pos = pos_of(field(0), field(1), surface);
+            let may_be_content = match pos {
+                Pos::Noun | Pos::Suffix | Pos::Prefix | Pos::Adjective | Pos::Adverb => true,
+                Pos::Verb => true,
+                Pos::Number | Pos::Function => false,
+            };
+            if !may_be_content {
+                return;
+            }
+            let base = folded_base(field(6).unwrap_or(surface));
+            if pos == Pos::Verb && LIGHT_VERBS.contains(&base.as_str()) {
+                return;
+            }
+            keys.push(key_of(base));
+        });
+        keys
+    }
+}
+
+/// The `i`th of a word's dictionary fields, if it says something (not empty, not `*`).
+fn detail_field<'d>(details: &[&'d str], i: usize) -> Option<&'d str> {
+    details
+        .get(i)
+        .copied()
+        .filter(|s| !s.is_empty() && *s != "*")
+}
+
+/// A base form lowercased and kana-folded in one pass (folding no kana changes its case).
+fn folded_base(base: &str) -> String {
+    base.chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_kana_char)
+        .collect()
+}
+
+/// What two spellings of one word share (see [`Token::key`]), from its folded base form.
+fn key_of(base: String) -> String {
+    if base.chars().any(is_kanji) {
+        base.chars().filter(|c| is_kanji(*c)).collect()
+    } else {
+        base
     }
 }
 
 fn make_token(surface: String, details: &[&str]) -> Token {
-    let field = |i: usize| {
-        details
-            .get(i)
-            .copied()
-            .filter(|s| !s.is_empty() && *s != "*")
-    };
+    let field = |i: usize| detail_field(details, i);
     let mut tag = String::new();
     for (i, detail) in details.iter().take(4).filter(|s| **s != "*").enumerate() {
         if i > 0 {
@@ -204,13 +242,7 @@ fn make_token(surface: String, details: &[&str]) -> Token {
         tag.push_str(detail);
     }
     let pos = pos_of(field(0), field(1), &surface);
-    // Lowercased and kana-folded in one pass (folding no kana changes its case).
-    let base = field(6)
-        .unwrap_or(&surface)
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(fold_kana_char)
-        .collect();
+    let base = folded_base(field(6).unwrap_or(&surface));
     Token {
         surface,
         base,
@@ -340,6 +372,26 @@ mod tests {
         assert_eq!(words("従業員数（正社員）"), ["従業", "員", "数", "正社員"]);
         // Okurigana variants share their key.
         assert_eq!(words("問合せ窓口"), words("問い合わせ窓口"));
+    }
+
+    #[test]
+    fn content_words_are_the_content_tokens_keys() {
+        for text in [
+            "事業者の正式名称（商号）",
+            "サービスを実施していない場合はその旨を記述",
+            "問い合わせ窓口の営業日・時間",
+            "ＳＬＡの有無と、「有り」の場合は稼働率の目標値",
+            "IaaS・PaaSの名称 1,200社 あり ナシ 行っている",
+            "ｻｰﾋﾞｽ開始時期（西暦）",
+        ] {
+            let keys: Vec<String> = tokenizer()
+                .tokens(text)
+                .into_iter()
+                .filter(Token::is_content)
+                .map(|t| t.key())
+                .collect();
+            assert_eq!(tokenizer().content_words(text), keys, "{text}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
 use crate::text::{Bigrams, fold, nfkc, similarity_of, without_brackets};
-use crate::tokenize::{Token, tokenizer};
+use crate::tokenize::tokenizer;
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -337,18 +337,10 @@ fn content_keys(text: &str) -> Vec<String> {
         static KEYS: RefCell<Remembered<Vec<String>>> =
             RefCell::new(Remembered::new(KEYS_REMEMBERED));
     }
-    let tokenize = || -> Vec<String> {
-        tokenizer()
-            .tokens(text)
-            .into_iter()
-            .filter(Token::is_content)
-            .map(|t| t.key())
-            .collect()
-    };
     if let Some(keys) = KEYS.with_borrow(|memo| memo.get(text)) {
         return keys;
     }
-    let keys = tokenize();
+    let keys = tokenizer().content_words(text);
     KEYS.with_borrow_mut(|memo| memo.keep(text, &keys));
     keys
 }
