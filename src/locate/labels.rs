@@ -316,6 +316,19 @@ impl<V: Clone> Remembered<V> {
         self.made.get(text).cloned()
     }
 
+    /// What `make` makes of `text`, from a memory the run's workers share when it is
+    /// there (`make` runs unlocked, so that workers do not wait on each other's work).
+    /// The memory is whole after any panic elsewhere: what it holds is never half made.
+    fn shared(memory: &Mutex<Remembered<V>>, text: &str, make: impl FnOnce() -> V) -> V {
+        let locked = || memory.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(made) = locked().get(text) {
+            return made;
+        }
+        let made = make();
+        locked().keep(text, &made);
+        made
+    }
+
     /// Keeps what was made of `text`, if the text is short enough to keep.
     fn keep(&mut self, text: &str, made: &V) {
         if text.len() > REMEMBERED_TEXT_LEN {
@@ -858,18 +871,10 @@ impl Matcher {
     fn heading_sections(&self, heading: &str) -> Vec<(usize, f64)> {
         // Kept for the run, as the text scores are: the headings of a batch on one form
         // come again in each application, and what they name is a pure function of the
-        // text and the matcher. The memory is whole after any panic elsewhere.
-        let remembered = || {
-            self.remembered_sections
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if let Some(sections) = remembered().get(heading) {
-            return sections;
-        }
-        let sections = self.sections_named(heading);
-        remembered().keep(heading, &sections);
-        sections
+        // text and the matcher.
+        Remembered::shared(&self.remembered_sections, heading, || {
+            self.sections_named(heading)
+        })
     }
 
     /// [`Matcher::heading_sections`], worked out.
@@ -1007,18 +1012,9 @@ impl Matcher {
     /// in each; the scores are a pure function of the text and the matcher, and at most
     /// [`SCORES_REMEMBERED`] texts' are kept.
     fn text_scores(&self, text: &str) -> Vec<f64> {
-        // The memory is whole after any panic elsewhere: what it holds is never half made.
-        let remembered = || {
-            self.remembered
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if let Some(scores) = remembered().get(text) {
-            return scores;
-        }
-        let scores = self.scores(&self.prepare(text, &self.rewrites));
-        remembered().keep(text, &scores);
-        scores
+        Remembered::shared(&self.remembered, text, || {
+            self.scores(&self.prepare(text, &self.rewrites))
+        })
     }
 
     /// How well a text reads as the label of the field it suits best.
@@ -2509,52 +2505,45 @@ mod tests {
         // Word's heading paragraphs above the tables that answer them: the chapter reads
         // as a label (its 「２．」), the guide's numbered sub-section below is a heading,
         // not its answer. A section's bare name under a label stays that label's answer.
-        let region = crate::locate::tests::paragraphs(
-            1,
+        assert_flow_pairs(
             &[
                 "２．「事業者」に関わる項目",
                 "２．１\u{3000}開示情報の時点",
                 "■主な事業",
                 "コンプライアンス",
             ],
+            &[("主な事業", "コンプライアンス", Some("2.1 開示情報の時点"))],
         );
+    }
+
+    /// The flow reader's (label, answer, heading) pairs of one paragraph each of `lines`
+    /// are `expected`.
+    fn assert_flow_pairs(lines: &[&str], expected: &[(&str, &str, Option<&str>)]) {
+        let region = crate::locate::tests::paragraphs(1, lines);
         let found = flow_pairs(&region, matcher(), &vocabulary(), &Context::default());
         let pairs: Vec<(&str, &str, Option<&str>)> = found
             .pairs
             .iter()
             .map(|p| (p.label.as_str(), p.answer.as_str(), p.heading.as_deref()))
             .collect();
-        assert_eq!(
-            pairs,
-            [("主な事業", "コンプライアンス", Some("2.1 開示情報の時点"))]
-        );
+        assert_eq!(pairs, expected);
     }
 
     #[test]
     fn a_label_its_answer_follows_is_no_heading() {
         // 「■サポート受付時間」 sounds like the サポート section, but its answer follows
         // it; 「■サポート」 above another label is the section's heading.
-        let region = crate::locate::tests::paragraphs(
-            1,
+        assert_flow_pairs(
             &[
                 "■サポート",
                 "■サポート受付時間",
                 "平日9:00～18:00（土日祝日・年末年始を除く）",
             ],
-        );
-        let found = flow_pairs(&region, matcher(), &vocabulary(), &Context::default());
-        let pairs: Vec<(&str, &str, Option<&str>)> = found
-            .pairs
-            .iter()
-            .map(|p| (p.label.as_str(), p.answer.as_str(), p.heading.as_deref()))
-            .collect();
-        assert_eq!(
-            pairs,
-            [(
+            &[(
                 "サポート受付時間",
                 "平日9:00～18:00（土日祝日・年末年始を除く）",
-                Some("サポート")
-            )]
+                Some("サポート"),
+            )],
         );
     }
 
