@@ -13,7 +13,7 @@
 //! the cell; on other pages it numbers the clusters of the blocks' left edges, a
 //! figure aligned right counting from the left edge of the column it stands in.
 
-use super::content::{PageContent, Rule, Run, Space, is_wide};
+use super::content::{Hang, PageContent, Rule, Run, Space, is_wide};
 use super::sheet_cells;
 use crate::model::{Block, Location, Row};
 use std::collections::HashMap;
@@ -522,6 +522,52 @@ pub struct PageRows {
     lowest_rule: Option<f32>,
 }
 
+/// The runs with each cut where a glyph hung over a vertical rule (see
+/// [`super::content::Hang`]): the text after the rule is the next cell's.
+fn split_where_hung(runs: Vec<Run>, hangs: &[Hang], vertical: &[Rule]) -> Vec<Run> {
+    if hangs.is_empty() {
+        return runs;
+    }
+    let mut out = Vec::with_capacity(runs.len() + hangs.len());
+    for (index, mut run) in runs.into_iter().enumerate() {
+        let own = &hangs
+            [hangs.partition_point(|h| h.run < index)..hangs.partition_point(|h| h.run <= index)];
+        // Cut from the last hang back, so that each cut's byte offset still holds.
+        let mut rests = Vec::new();
+        for hang in own.iter().rev() {
+            let py = run.y + 0.3 * run.size;
+            let ruled_under = vertical.iter().any(|r| {
+                r.from - 1.0 <= py
+                    && py <= r.to + 1.0
+                    && r.at > hang.hung_x0
+                    && r.at <= hang.next_x0 + 0.5
+            });
+            if !ruled_under || hang.at == 0 || !run.text.is_char_boundary(hang.at) {
+                continue;
+            }
+            let rest = Run {
+                x0: hang.next_x0,
+                x1: run.x1,
+                y: run.y,
+                size: run.size,
+                text: run.text.split_off(hang.at),
+                // The unit's own width is not known past its first glyph.
+                first_unit: hang.next_width,
+                first_glyph: hang.next_width,
+                space_before: false,
+                space_after: run.space_after,
+                clip_right: run.clip_right,
+            };
+            run.x1 = hang.next_x0;
+            run.space_after = false;
+            rests.push(rest);
+        }
+        out.push(run);
+        out.extend(rests.into_iter().rev());
+    }
+    out
+}
+
 /// Lays out one page.
 pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     let ruling = Ruling::of(&content.rules);
@@ -530,18 +576,18 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     let affordable = (content.runs.len() as u64)
         .saturating_mul((ruling.horizontal.len() + ruling.vertical.len()) as u64)
         <= MAX_PLACEMENTS;
-    let runs: Vec<(Run, Option<Cell>)> = content
-        .runs
-        .into_iter()
-        .map(|run| {
-            let cell = if affordable {
-                ruling.cell_of(&run)
-            } else {
-                None
-            };
-            (run, cell)
-        })
-        .collect();
+    let runs: Vec<(Run, Option<Cell>)> =
+        split_where_hung(content.runs, &content.hangs, &ruling.vertical)
+            .into_iter()
+            .map(|run| {
+                let cell = if affordable {
+                    ruling.cell_of(&run)
+                } else {
+                    None
+                };
+                (run, cell)
+            })
+            .collect();
     let ruled = runs.iter().any(|(_, cell)| cell.is_some());
     let lines = lines_of(runs);
     let mut spaces = content.spaces;
