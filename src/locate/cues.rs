@@ -179,17 +179,36 @@ pub fn strip_heading_marks(folded: &str) -> &str {
     })
 }
 
+/// The words that mark an answer, the last two only in a questionnaire.
+const ANSWER_MARKS: [&str; 6] = ["回答", "【回答】", "［回答］", "[回答]", "A", "Ａ"];
+
+/// A label and the answer its line goes on with after an answer mark, where a paragraph
+/// joined the two lines (「１）…などの概要回答：有り：年1回…」); none without a mark
+/// inside the text, or with nothing on either side of it.
+pub fn label_then_answer(text: &str) -> Option<(&str, &str)> {
+    ANSWER_MARKS[..4].iter().find_map(|mark| {
+        let (at, _) = text.match_indices(mark).find(|(at, _)| *at > 0)?;
+        let after = &text[at + mark.len()..];
+        let answer = if mark.ends_with(['】', '］', ']']) {
+            after
+        } else {
+            after.strip_prefix([':', '：'])?
+        };
+        let (label, answer) = (text[..at].trim_end(), answer.trim());
+        (!label.is_empty() && !answer.is_empty()).then_some((label, answer))
+    })
+}
+
 /// The answer written after an answer mark (「回答：…」, 「［回答］…」, 「→ …」, and in a
 /// questionnaire 「A. 45.2%」, 「A：…」); the text itself where it has none. Outside a
 /// questionnaire 「A：」 names a data centre.
 pub fn answer_body(text: &str, questionnaire: bool) -> &str {
-    const MARKS: [&str; 6] = ["回答", "【回答】", "［回答］", "[回答]", "A", "Ａ"];
     // An arrow points at the answer with no colon after it (「→ 有り」).
     const ARROWS: [char; 3] = ['→', '⇒', '➡'];
     let marks = if questionnaire {
-        &MARKS[..]
+        &ANSWER_MARKS[..]
     } else {
-        &MARKS[..4]
+        &ANSWER_MARKS[..4]
     };
     let trimmed = text.trim_start();
     if let Some(rest) = trimmed.strip_prefix(ARROWS) {
@@ -453,6 +472,22 @@ mod tests {
             assert_eq!(listed(text), Some(true), "{text}");
         }
         assert_eq!(listed("1センター"), Some(false));
+    }
+
+    #[test]
+    fn a_label_line_joined_with_its_answer_line_parts_at_the_mark() {
+        assert_eq!(
+            label_then_answer("１）脆弱性診断の有無と、…の概要回答：有り：年1回"),
+            Some(("１）脆弱性診断の有無と、…の概要", "有り：年1回"))
+        );
+        assert_eq!(
+            label_then_answer("(2) 連絡先 【回答】 03-1234-5678"),
+            Some(("(2) 連絡先", "03-1234-5678"))
+        );
+        // The word without its colon, a mark that opens the text, nothing after it.
+        assert_eq!(label_then_answer("１）回答期限の有無"), None);
+        assert_eq!(label_then_answer("回答：有り"), None);
+        assert_eq!(label_then_answer("１）概要回答："), None);
     }
 
     #[test]

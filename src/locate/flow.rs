@@ -99,9 +99,15 @@ pub(super) fn locate_flow(
                 .and_then(|cue| enumerated_label(cue, current.number(), vocabulary))
                 .filter(|&index| order.accepts(index))
         {
-            current.labelled(index, &block.text, None, collector);
+            // Its answer on the same line after a mark, where a paragraph joined them.
+            let (label, answer) = cues::label_then_answer(&block.text)
+                .map_or((block.text.as_str(), None), |(label, answer)| {
+                    (label, Some((answer, &block.at)))
+                });
+            current.labelled(index, label, answer, collector);
             in_explanation = false;
             order.labelled(index);
+            order.answered |= answer.is_some();
             continue;
         }
         let cue = cue.map(|cue| numbering.item_cue(cue, &folded, vocabulary));
