@@ -73,10 +73,11 @@ pub struct Run {
     pub clip_right: Option<f32>,
 }
 
-/// A closing bracket or stop whose room the next glyph of a run starts inside:
-/// Chromium hangs such a glyph past the edge of a full line, over the cell's rule
-/// (「代表者（代表者氏名）」 with its 「）」 past the rule, the next cell's 「宮崎」 under
-/// it). Whether a rule lies between is the page layout's to tell.
+/// A closing bracket or stop that the next glyph of its run follows: such a glyph may
+/// end a full line past the edge of its cell, over the rule, and the next cell's text
+/// then joins the run (Chromium hangs 「代表者（代表者氏名）」's 「）」 over the rule and
+/// sets 「宮崎」 from under it, or sets 「…電子メール等）」 a point past the rule and
+/// 「TEL：…」 right after). Whether a rule lies between is the page layout's to tell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hang {
     /// The run (its index in the page's runs), and the byte of its text where the next
@@ -204,12 +205,6 @@ const RUN_TEXT: usize = 64;
 /// apart, while a cell's own clip is never tighter than its text.
 const CLIP_MIDDLE: f32 = 0.38;
 const CLIP_SLACK: f32 = 1.0;
-/// How far (in ems) a glyph must start inside the room of the closing bracket or stop
-/// before it for that one to have hung ([`Hang`]): glyphs set one after another start
-/// where the last one's advance ends, to rounding; the hanging bracket seen (Chromium)
-/// had the next cell's text start 0.04 em inside it. Writers that compress punctuation
-/// overlap far more, and no rule passes under those.
-const HANGING_OVERLAP: f32 = 0.01;
 
 struct Walker<'a> {
     doc: &'a Document,
@@ -983,9 +978,7 @@ impl Walker<'_> {
                         && x <= o.run.x1 + 0.1 * page_size
                 });
             if joins && let Some(open) = self.open.as_mut() {
-                if x < open.run.x1 - HANGING_OVERLAP * open.run.size.max(1.0)
-                    && is_closing(open.last)
-                {
+                if is_closing(open.last) {
                     self.out.hangs.push(Hang {
                         run: self.out.runs.len(),
                         at: open.run.text.len(),

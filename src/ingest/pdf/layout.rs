@@ -525,26 +525,42 @@ pub struct PageRows {
 /// The runs with each cut where a glyph hung over a vertical rule (see
 /// [`super::content::Hang`]): the text after the rule is the next cell's.
 fn split_where_hung(runs: Vec<Run>, hangs: &[Hang], vertical: &[Rule]) -> Vec<Run> {
-    if hangs.is_empty() {
-        return runs;
-    }
-    let mut out = Vec::with_capacity(runs.len() + hangs.len());
-    for (index, mut run) in runs.into_iter().enumerate() {
-        let own = &hangs
-            [hangs.partition_point(|h| h.run < index)..hangs.partition_point(|h| h.run <= index)];
-        // Cut from the last hang back, so that each cut's byte offset still holds.
-        let mut rests = Vec::new();
-        for hang in own.iter().rev() {
-            let py = run.y + 0.3 * run.size;
-            let ruled_under = vertical.iter().any(|r| {
+    let ruled_under = |hang: &&Hang| {
+        let Some(run) = runs.get(hang.run) else {
+            return false;
+        };
+        let py = run.y + 0.3 * run.size;
+        // The rules are in order of position (merge sorts them, within a point).
+        let from = vertical.partition_point(|r| r.at <= hang.hung_x0 - 1.0);
+        vertical[from..]
+            .iter()
+            .take_while(|r| r.at <= hang.next_x0 + 1.5)
+            .any(|r| {
                 r.from - 1.0 <= py
                     && py <= r.to + 1.0
                     && r.at > hang.hung_x0
                     && r.at <= hang.next_x0 + 0.5
-            });
-            if !ruled_under || hang.at == 0 || !run.text.is_char_boundary(hang.at) {
-                continue;
-            }
+            })
+            && hang.at > 0
+            && run.text.is_char_boundary(hang.at)
+    };
+    // In the order of the runs, and of the text within each.
+    let cuts: Vec<&Hang> = hangs.iter().filter(ruled_under).collect();
+    if cuts.is_empty() {
+        return runs;
+    }
+    let mut out = Vec::with_capacity(runs.len() + cuts.len());
+    let mut next_cut = 0;
+    for (index, mut run) in runs.into_iter().enumerate() {
+        let own = next_cut
+            ..cuts[next_cut..]
+                .iter()
+                .position(|c| c.run != index)
+                .map_or(cuts.len(), |n| next_cut + n);
+        next_cut = own.end;
+        // Cut from the last back, so that each cut's byte offset still holds.
+        let mut rests = Vec::new();
+        for hang in cuts[own].iter().rev() {
             let rest = Run {
                 x0: hang.next_x0,
                 x1: run.x1,

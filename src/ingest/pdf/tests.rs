@@ -1172,16 +1172,16 @@ fn text_clipped_away_is_not_on_the_page() {
 #[test]
 fn a_bracket_hung_over_a_cells_rule_ends_that_cell() {
     // Chromium hangs a closing bracket that ends a full line past the cell's edge, over
-    // the rule, and sets the next cell's text starting under it: 「日本）」 fills the
-    // cell from 72 to 102 over the rule at 100, and the next cell's 「日本」 starts at
-    // 101.5. Where no rule passes under the bracket (a writer compressing punctuation,
-    // or one cell), the text after it is the same cell's.
+    // the rule, and sets the next cell's text from under it or right after it: 「日本）」
+    // fills the cell from 72 to 102 over the rule at 100, and the next cell's 「日本」
+    // starts at 101.5, or at 102.5. Where no rule passes under the bracket (a writer
+    // compressing punctuation, or one cell), the text after it is the same cell's.
     let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
         1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
         3 beginbfchar <0003> <65E5> <0004> <672C> <0005> <FF09> endbfchar\n\
         endcmap end end";
-    let text = "BT /F1 10 Tf 72 500 Td [<000300040005> 50 <00030004>] TJ ET\n";
-    let ruled = |columns: &[u32]| {
+    let ruled = |columns: &[u32], shift: i32| {
+        let text = format!("BT /F1 10 Tf 72 500 Td [<000300040005> {shift} <00030004>] TJ ET\n");
         let mut content = String::from("0.5 w\n");
         for x in columns {
             content += &format!("{x} 490 m {x} 520 l S\n");
@@ -1189,17 +1189,23 @@ fn a_bracket_hung_over_a_cells_rule_ends_that_cell() {
         for y in [490, 520] {
             content += &format!("50 {y} m 200 {y} l S\n");
         }
-        content + text
+        content + &text
     };
-    for (columns, expected) in [
-        (&[50, 100, 200][..], vec![vec!["日本）", "日本"]]),
-        (&[50, 200][..], vec![vec!["日本）日本"]]),
+    for (columns, shift, expected) in [
+        (&[50, 100, 200][..], 50, vec![vec!["日本）", "日本"]]),
+        (&[50, 100, 200][..], -50, vec![vec!["日本）", "日本"]]),
+        (&[50, 200][..], 50, vec![vec!["日本）日本"]]),
+        (&[50, 200][..], -50, vec![vec!["日本）日本"]]),
     ] {
-        let content = ruled(columns);
+        let content = ruled(columns, shift);
         let mut doc = pdf_with(&[content.as_bytes()], |d| {
             type0(d, "Identity-H", Some(cmap))
         });
         let document = read_default(&save(&mut doc)).expect("reads");
-        assert_eq!(texts(&document), expected, "columns {columns:?}");
+        assert_eq!(
+            texts(&document),
+            expected,
+            "columns {columns:?}, shift {shift}"
+        );
     }
 }
