@@ -1697,9 +1697,49 @@ impl Matcher {
         blanks: &[Pair],
         until: Option<Instant>,
     ) -> Option<Vec<Decision>> {
-        if pairs.len() > ASSIGNMENT_CAP {
-            return self.assign_greedily(pairs, until);
+        let mut decisions = if pairs.len() > ASSIGNMENT_CAP {
+            self.assign_greedily(pairs, until)?
+        } else {
+            self.assign_exactly(pairs, blanks, until)?
+        };
+        self.continue_split_rows(pairs, &mut decisions);
+        Some(decisions)
+    }
+
+    /// A pair left unplaced atop a page, straight after a placed one, whose label goes on
+    /// with that one's: a row a page break split, its label cut mid-sentence
+    /// (「当該データセンターの正式識別名。複数データ」 | 「センターがある場合は、…」). It
+    /// answers the same field (the collector joins the two answers). The label goes on
+    /// when the two read as the field's label better than the first alone; a field of
+    /// an older form that today's has not (reported apart) reads worse joined on.
+    fn continue_split_rows(&self, pairs: &[Pair], decisions: &mut [Decision]) {
+        for i in 1..pairs.len().min(decisions.len()) {
+            let (before, this) = (&pairs[i - 1], &pairs[i]);
+            let Some(field) = decisions[i - 1].field else {
+                continue;
+            };
+            if decisions[i].field.is_some() || !this.at.after_page_break(&before.at) {
+                continue;
+            }
+            let Some(j) = self.fields.iter().position(|f| (f.item, f.index) == field) else {
+                continue;
+            };
+            let first = before.own.as_deref().unwrap_or(&before.label);
+            let joined = format!("{first}{}", this.own.as_deref().unwrap_or(&this.label));
+            if self.text_scores(&joined)[j] > self.text_scores(first)[j] {
+                decisions[i].field = Some(field);
+                decisions[i].confidence = decisions[i - 1].confidence;
+            }
         }
+    }
+
+    /// [`Matcher::assign`] within [`ASSIGNMENT_CAP`] pairs: the exact assignment.
+    fn assign_exactly(
+        &self,
+        pairs: &[Pair],
+        blanks: &[Pair],
+        until: Option<Instant>,
+    ) -> Option<Vec<Decision>> {
         let mut heading_cache: HashMap<&str, HeadingNames> = HashMap::new();
         let mut base = Vec::with_capacity(pairs.len());
         let mut with_headings = Vec::with_capacity(pairs.len());
@@ -2158,6 +2198,56 @@ mod tests {
         assert_eq!(strip_marks("3. 設立年"), "設立年");
         assert_eq!(strip_marks("（１２）ホームページ"), "ホームページ");
         assert_eq!(strip_marks("代表者名について"), "代表者名");
+    }
+
+    #[test]
+    fn a_row_split_at_a_page_break_answers_the_field_of_its_first_part() {
+        let pair = |label: &str, own: Option<&str>, page: u32| Pair {
+            label: label.into(),
+            own: own.map(str::to_string),
+            heading: None,
+            answer: "…".into(),
+            at: Location::Page { page },
+        };
+        let placed = || Decision {
+            field: Some((111, 1)),
+            confidence: 0.99,
+            best: Some((111, 1)),
+            named: Some((111, 1)),
+        };
+        let unplaced = || Decision {
+            field: None,
+            confidence: 0.1,
+            best: None,
+            named: None,
+        };
+        let first = || {
+            pair(
+                "データセンター識別名 当該データセンターの正式識別名。複数データ",
+                Some("当該データセンターの正式識別名。複数データ"),
+                10,
+            )
+        };
+        let rest = "センターがある場合は、簡易略称名を追記（以降の開示項目の記述で使用）";
+        let fields = |pairs: &[Pair]| {
+            let mut decisions = vec![placed(), unplaced()];
+            matcher().continue_split_rows(pairs, &mut decisions);
+            decisions.iter().map(|d| d.field).collect::<Vec<_>>()
+        };
+        // The label's rest atop the next page: the same field.
+        assert_eq!(
+            fields(&[first(), pair(rest, None, 11)]),
+            [Some((111, 1)), Some((111, 1))]
+        );
+        // On the same page it is another row; a label of its own does not go on.
+        assert_eq!(
+            fields(&[first(), pair(rest, None, 10)]),
+            [Some((111, 1)), None]
+        );
+        assert_eq!(
+            fields(&[first(), pair("事業所数", None, 11)]),
+            [Some((111, 1)), None]
+        );
     }
 
     #[test]
