@@ -1706,29 +1706,35 @@ impl Matcher {
         Some(decisions)
     }
 
-    /// A pair left unplaced atop a page, straight after a placed one, whose label goes on
-    /// with that one's: a row a page break split, its label cut mid-sentence
-    /// (「当該データセンターの正式識別名。複数データ」 | 「センターがある場合は、…」). It
-    /// answers the same field (the collector joins the two answers). The label goes on
-    /// when the two read as the field's label better than the first alone; a field of
-    /// an older form that today's has not (reported apart) reads worse joined on.
+    /// A pair left unplaced either side of a page break from a placed one, whose label
+    /// and that one's read on from each other: a row a page break split, its label cut
+    /// mid-sentence (「当該データセンターの正式識別名。複数データ」 | 「センターがある場合は、
+    /// …」). It answers the same field (the collector joins the two answers). The labels
+    /// read on when the two joined name the field better than the placed one alone; a
+    /// field of an older form that today's has not (reported apart) reads worse joined.
     fn continue_split_rows(&self, pairs: &[Pair], decisions: &mut [Decision]) {
+        let own = |pair: &Pair| pair.own.clone().unwrap_or_else(|| pair.label.clone());
         for i in 1..pairs.len().min(decisions.len()) {
-            let (before, this) = (&pairs[i - 1], &pairs[i]);
-            let Some(field) = decisions[i - 1].field else {
-                continue;
-            };
-            if decisions[i].field.is_some() || !this.at.after_page_break(&before.at) {
+            let (before, after) = (&pairs[i - 1], &pairs[i]);
+            if !after.at.after_page_break(&before.at) {
                 continue;
             }
+            // The placed part and the unplaced one, either side of the break.
+            let (placed, unplaced) = match (decisions[i - 1].field, decisions[i].field) {
+                (Some(_), None) => (i - 1, i),
+                (None, Some(_)) => (i, i - 1),
+                _ => continue,
+            };
+            let Some(field) = decisions[placed].field else {
+                continue;
+            };
             let Some(j) = self.fields.iter().position(|f| (f.item, f.index) == field) else {
                 continue;
             };
-            let first = before.own.as_deref().unwrap_or(&before.label);
-            let joined = format!("{first}{}", this.own.as_deref().unwrap_or(&this.label));
-            if self.text_scores(&joined)[j] > self.text_scores(first)[j] {
-                decisions[i].field = Some(field);
-                decisions[i].confidence = decisions[i - 1].confidence;
+            let joined = format!("{}{}", own(before), own(after));
+            if self.text_scores(&joined)[j] > self.text_scores(&own(&pairs[placed]))[j] {
+                decisions[unplaced].field = Some(field);
+                decisions[unplaced].confidence = decisions[placed].confidence;
             }
         }
     }
@@ -2229,11 +2235,11 @@ mod tests {
             )
         };
         let rest = "センターがある場合は、簡易略称名を追記（以降の開示項目の記述で使用）";
-        let fields = |pairs: &[Pair]| {
-            let mut decisions = vec![placed(), unplaced()];
+        let fields_of = |pairs: &[Pair], mut decisions: Vec<Decision>| {
             matcher().continue_split_rows(pairs, &mut decisions);
             decisions.iter().map(|d| d.field).collect::<Vec<_>>()
         };
+        let fields = |pairs: &[Pair]| fields_of(pairs, vec![placed(), unplaced()]);
         // The label's rest atop the next page: the same field.
         assert_eq!(
             fields(&[first(), pair(rest, None, 11)]),
@@ -2247,6 +2253,11 @@ mod tests {
         assert_eq!(
             fields(&[first(), pair("事業所数", None, 11)]),
             [Some((111, 1)), None]
+        );
+        // The first part unplaced at a page's foot, the rest placed atop the next.
+        assert_eq!(
+            fields_of(&[first(), pair(rest, None, 11)], vec![unplaced(), placed()]),
+            [Some((111, 1)), Some((111, 1))]
         );
     }
 
