@@ -47,8 +47,11 @@ pub fn parse_percent(raw: &str, with_period: bool) -> Result<Value, Invalid> {
         if after.starts_with('%') || after.starts_with("パーセント") || after.starts_with("ﾊﾟｰｾﾝﾄ")
         {
             number
-        } else if after.is_empty() || !after.starts_with(|c: char| c.is_alphanumeric()) {
-            // A bare figure: a spreadsheet fraction (0.9995) or a percentage without its sign.
+        } else if (after.is_empty() || !after.starts_with(|c: char| c.is_alphanumeric()))
+            && !text[..m.start()].contains(char::is_alphanumeric)
+        {
+            // A bare figure: a spreadsheet fraction (0.9995) or a percentage without its
+            // sign. Words before a figure without its sign make it prose (「ほぼ100」).
             if number.to_f64().abs() <= 1.0 && number.scale > 0 {
                 number.shift(2).ok_or_else(expected)?
             } else {
@@ -245,7 +248,7 @@ mod tests {
         ] {
             assert_eq!(percent(raw).as_deref(), Some(expected), "{raw}");
         }
-        for raw in ["未計測", "", "99.9%〜99.99%"] {
+        for raw in ["未計測", "", "99.9%〜99.99%", "ほぼ100", "実績は100"] {
             assert_eq!(percent(raw), None, "{raw}");
         }
     }
