@@ -734,9 +734,26 @@ fn continues_item(
     };
     let known = |body: &str| vocabulary.label_wording_at_start(body, before);
     if cues::opens_with_marker(text) {
-        return cues::marked_pieces(text, &known)
-            .first()
-            .is_some_and(|piece| names(piece.label, before) && !names(piece.label, this));
+        let Some(piece) = cues::marked_pieces(text, &known).into_iter().next() else {
+            return false;
+        };
+        return match (names(piece.label, before), names(piece.label, this)) {
+            // Items that share their labels (75 and 76, the IoT devices' 推奨機器): the
+            // marker that goes on from the last one above (【記述内容３】 after 【記述内容２】).
+            (true, true) => {
+                let number = |label: &str| match cues::field_marker(&fold(label)) {
+                    Some(FieldMarker::Numbered(n)) => Some(n),
+                    _ => None,
+                };
+                let above = in_column(last, column)
+                    .and_then(|above| cues::marked_pieces(above, &known).last().copied())
+                    .and_then(|last_piece| number(last_piece.label));
+                number(piece.label)
+                    .zip(above)
+                    .is_some_and(|(n, m)| n == m + 1)
+            }
+            (named_before, named_this) => named_before && !named_this,
+        };
     }
     in_column(last, column).is_some_and(|above| {
         let pieces = cues::marked_pieces(above, &known);
@@ -2345,6 +2362,46 @@ mod tests {
                 (33, 2, text("有り：利用約款")),
             ]
         );
+    }
+
+    #[test]
+    fn a_carried_over_field_of_twin_items_goes_on_from_the_marker_above() {
+        // Items 75 and 76 share their labels: the row atop a page, before 76's number,
+        // is 75's when its marker goes on from the last one above (3 after 2).
+        let vocabulary = Vocabulary::new(Catalog::builtin());
+        let block = |text: &str| Block {
+            text: text.into(),
+            column: 2,
+            column_span: 1,
+            at: Location::Page { page: 1 },
+        };
+        let above = block(
+            "【記述内容1】推奨機器の「有無」。「有り」の場合は、その種類、製品名などを記入してください。「無し」の場合は「無し」と記入してください。\n有り（環境センサー）\n【記述内容2】推奨機器の主な機能\n温度・湿度の計測",
+        );
+        let goes_on = |text: &str| {
+            let row = block(text);
+            let (above_folded, row_folded) = (fold(&above.text), fold(&row.text));
+            continues_item(
+                &[Cell {
+                    block: &above,
+                    folded: &above_folded,
+                }],
+                &[Cell {
+                    block: &row,
+                    folded: &row_folded,
+                }],
+                Some(2),
+                (75, 76),
+                &vocabulary,
+            )
+        };
+        assert!(goes_on(
+            "【記述内容3】推奨機器のセキュリティレベル、認証取得状況等\n暗号化通信に対応"
+        ));
+        // The next item's first field starts that item.
+        assert!(!goes_on(
+            "【記述内容1】推奨機器の「有無」。「有り」の場合は、その種類、製品名などを記入してください。「無し」の場合は「無し」と記入してください。\n無し"
+        ));
     }
 
     #[test]
