@@ -5,7 +5,7 @@
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::weights::{
     CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_NAMES_FIELD, LABEL_OPENING, SHARED_LABEL_OPENING,
-    STACKED_LABEL_HEAD, TITLE_AT_EDGE,
+    STACKED_LABEL_HEAD, TITLE_AT_EDGE, WORDING_CHARS_PER_EDIT, WORDING_END_EXACT,
 };
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, similarity_of, without_brackets};
@@ -56,22 +56,92 @@ fn folds_to_itself(c: char) -> bool {
 }
 
 /// Where in `text` the characters that fold to `folded` end, when `text` opens with
-/// them (each character folded on its own; spaces and line breaks skipped).
-fn folded_prefix_end(text: &str, folded: &str) -> Option<usize> {
+/// them (each character folded on its own; spaces and line breaks skipped); else how
+/// many bytes of `folded` it opens with.
+fn folded_prefix_end(text: &str, folded: &str) -> Result<usize, usize> {
     let mut rest = folded;
     let mut buffer = [0u8; 4];
+    let matched = |rest: &str| folded.len() - rest.len();
     for (at, c) in text.char_indices() {
         if rest.is_empty() {
-            return Some(at);
+            return Ok(at);
         }
         // Kana and kanji fold to themselves: compared without folding.
         rest = if folds_to_itself(c) {
-            rest.strip_prefix(c)?
+            rest.strip_prefix(c).ok_or_else(|| matched(rest))?
         } else {
-            rest.strip_prefix(fold(c.encode_utf8(&mut buffer)).as_str())?
+            rest.strip_prefix(fold(c.encode_utf8(&mut buffer)).as_str())
+                .ok_or_else(|| matched(rest))?
         };
     }
-    rest.is_empty().then_some(text.len())
+    if rest.is_empty() {
+        Ok(text.len())
+    } else {
+        Err(matched(rest))
+    }
+}
+
+/// [`folded_prefix_end`] allowing a few characters written otherwise (one per
+/// [`WORDING_CHARS_PER_EDIT`] of the wording): a wording the applicant corrected
+/// (the guide's 「整備備状況」 written 「整備状況」) or mistyped. Its first and last
+/// [`WORDING_END_EXACT`] characters must be as written, so that where it ends is sure.
+fn near_prefix_end(text: &str, folded: &str) -> Option<usize> {
+    let length = folded.chars().count();
+    let edits = length / WORDING_CHARS_PER_EDIT;
+    if edits == 0 || length <= WORDING_END_EXACT {
+        return None;
+    }
+    // The text's characters, folded one by one (spaces and line breaks skipped), each
+    // with where it ends in the text.
+    let mut buffer = [0u8; 4];
+    let mut folded_chars = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .flat_map(|(at, c)| {
+            let end = at + c.len_utf8();
+            let folded: Vec<char> = if folds_to_itself(c) {
+                vec![c]
+            } else {
+                fold(c.encode_utf8(&mut buffer)).chars().collect()
+            };
+            folded.into_iter().map(move |f| (f, end))
+        });
+    let head: Vec<(char, usize)> = folded_chars.by_ref().take(WORDING_END_EXACT).collect();
+    if !head
+        .iter()
+        .map(|(c, _)| *c)
+        .eq(folded.chars().take(WORDING_END_EXACT))
+    {
+        return None;
+    }
+    let label: Vec<char> = folded.chars().collect();
+    let mut chars = head;
+    chars.extend(folded_chars.take(length + edits - WORDING_END_EXACT));
+    if chars.len() + edits < length {
+        return None;
+    }
+    // Edit distances of the wording against each prefix of the text, row by row.
+    let mut row: Vec<usize> = (0..=chars.len()).collect();
+    for (i, &l) in label.iter().enumerate() {
+        let mut next = vec![i + 1; chars.len() + 1];
+        for (j, &(t, _)) in chars.iter().enumerate() {
+            next[j + 1] = (row[j] + usize::from(l != t))
+                .min(row[j + 1] + 1)
+                .min(next[j] + 1);
+        }
+        row = next;
+    }
+    let tail = &label[length - WORDING_END_EXACT..];
+    (WORDING_END_EXACT..=chars.len())
+        .filter(|&j| row[j] <= edits)
+        .filter(|&j| {
+            chars[j - WORDING_END_EXACT..j]
+                .iter()
+                .map(|(c, _)| *c)
+                .eq(tail.iter().copied())
+        })
+        .min_by_key(|&j| (row[j], std::cmp::Reverse(j)))
+        .map(|j| chars[j - 1].1)
 }
 
 pub(super) struct Vocabulary<'c> {
@@ -383,8 +453,17 @@ impl<'c> Vocabulary<'c> {
         let mut best: Option<usize> = None;
         for wording in self.labels_of(number) {
             for (label, _) in wording.spellings() {
-                let Some(end) = folded_prefix_end(text, label) else {
-                    continue;
+                let end = match folded_prefix_end(text, label) {
+                    Ok(end) => end,
+                    // Half the wording as written or more: a character otherwise further
+                    // on is looked for (most texts differ from the first words).
+                    Err(matched) if 2 * matched >= label.len() => {
+                        match near_prefix_end(text, label) {
+                            Some(end) => end,
+                            None => continue,
+                        }
+                    }
+                    Err(_) => continue,
                 };
                 let rest = text[end..].trim_start();
                 let qualified = label != wording.label && rest.starts_with(['（', '(']);
@@ -677,6 +756,23 @@ mod tests {
         assert_eq!(at("事業者の正式名称（商号）", 2), None);
         assert_eq!(at("事業者の正式名称（商号）株式会社サンプル", 3), None);
         assert_eq!(at("事業者の正式名株式会社サンプル", 2), None);
+        // The guide's typo corrected (「整備備状況」 written 「整備状況」): a character
+        // otherwise in a long wording, its end as written.
+        assert_eq!(
+            at(
+                "脆弱性診断の有無と、有りの場合は評価基準、対策手順の有無等の整備状況、対策の実施状況などの概要有（四半期ごとに実施）",
+                80
+            ),
+            Some("有（四半期ごとに実施）")
+        );
+        // Not a wording that goes its own way after its first words.
+        assert_eq!(
+            at(
+                "脆弱性診断の有無と、その実施頻度：年1回の外部診断を実施",
+                80
+            ),
+            None
+        );
     }
 
     #[test]

@@ -263,6 +263,13 @@ pub(super) const DEADLINE_EVERY: usize = 64;
 /// How long a text may be for the label matcher to remember what it made of it (its
 /// words, its scores): a form has a few hundred labels and headings, mostly short.
 pub(super) const REMEMBERED_TEXT_LEN: usize = 256;
+/// How many characters of a field's wording allow one written otherwise, where a label
+/// runs into its answer: the guide's own typos (「整備備状況」, 「措置のの有無」) are one
+/// character in labels of 20 to 60; applicants correct them.
+pub(super) const WORDING_CHARS_PER_EDIT: usize = 20;
+/// How many of the wording's last characters must be as written, for where it ends to
+/// be sure.
+pub(super) const WORDING_END_EXACT: usize = 3;
 /// How many texts' words a worker remembers.
 pub(super) const KEYS_REMEMBERED: usize = 4096;
 /// How many texts' scores against every field the run remembers (each some 180 numbers:
