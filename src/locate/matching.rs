@@ -83,41 +83,32 @@ fn folded_prefix_end(text: &str, folded: &str) -> Result<usize, usize> {
 
 /// [`folded_prefix_end`] allowing a few characters written otherwise (one per
 /// [`WORDING_CHARS_PER_EDIT`] of the wording): a wording the applicant corrected
-/// (the guide's 「整備備状況」 written 「整備状況」) or mistyped. Its first and last
-/// [`WORDING_END_EXACT`] characters must be as written, so that where it ends is sure.
+/// (the guide's 「整備備状況」 written 「整備状況」) or mistyped. Asked only where half the
+/// wording or more opens the text as written; its last [`WORDING_END_EXACT`] characters
+/// must be as written too, so that where it ends is sure.
 fn near_prefix_end(text: &str, folded: &str) -> Option<usize> {
-    let length = folded.chars().count();
-    let edits = length / WORDING_CHARS_PER_EDIT;
-    if edits == 0 || length <= WORDING_END_EXACT {
-        return None;
-    }
-    // The text's characters, folded one by one (spaces and line breaks skipped), each
-    // with where it ends in the text.
-    let mut buffer = [0u8; 4];
-    let mut folded_chars = text
-        .char_indices()
-        .filter(|(_, c)| !c.is_whitespace())
-        .flat_map(|(at, c)| {
-            let end = at + c.len_utf8();
-            let folded: Vec<char> = if folds_to_itself(c) {
-                vec![c]
-            } else {
-                fold(c.encode_utf8(&mut buffer)).chars().collect()
-            };
-            folded.into_iter().map(move |f| (f, end))
-        });
-    let head: Vec<(char, usize)> = folded_chars.by_ref().take(WORDING_END_EXACT).collect();
-    if !head
-        .iter()
-        .map(|(c, _)| *c)
-        .eq(folded.chars().take(WORDING_END_EXACT))
-    {
-        return None;
-    }
     let label: Vec<char> = folded.chars().collect();
-    let mut chars = head;
-    chars.extend(folded_chars.take(length + edits - WORDING_END_EXACT));
-    if chars.len() + edits < length {
+    let edits = label.len() / WORDING_CHARS_PER_EDIT;
+    if edits == 0 || label.len() <= WORDING_END_EXACT {
+        return None;
+    }
+    // The text's characters folded one by one, as `folded_prefix_end` reads them (spaces
+    // and line breaks fold to nothing), each with where it ends in the text: no more
+    // than the wording could take.
+    let mut chars: Vec<(char, usize)> = Vec::with_capacity(label.len() + edits);
+    let mut buffer = [0u8; 4];
+    for (at, c) in text.char_indices() {
+        if chars.len() >= label.len() + edits {
+            break;
+        }
+        let end = at + c.len_utf8();
+        if folds_to_itself(c) {
+            chars.push((c, end));
+        } else {
+            chars.extend(fold(c.encode_utf8(&mut buffer)).chars().map(|f| (f, end)));
+        }
+    }
+    if chars.len() + edits < label.len() {
         return None;
     }
     // Edit distances of the wording against each prefix of the text, row by row.
@@ -131,7 +122,7 @@ fn near_prefix_end(text: &str, folded: &str) -> Option<usize> {
         }
         row = next;
     }
-    let tail = &label[length - WORDING_END_EXACT..];
+    let tail = &label[label.len() - WORDING_END_EXACT..];
     (WORDING_END_EXACT..=chars.len())
         .filter(|&j| row[j] <= edits)
         .filter(|&j| {
