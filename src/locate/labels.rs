@@ -46,6 +46,13 @@ pub struct Pair {
     pub at: Location,
 }
 
+impl Pair {
+    /// The label cell's own words: without the title where one stands before them.
+    fn own_label(&self) -> &str {
+        self.own.as_deref().unwrap_or(&self.label)
+    }
+}
+
 /// What a region gives in label terms.
 #[derive(Debug, Default)]
 pub struct RegionPairs {
@@ -1350,7 +1357,7 @@ fn table_pairs(
             && below_header
             && titles.is_empty()
             && let Some(last) = result.pairs.last_mut()
-            && cues::leaves_bracket_open(&fold(last.own.as_deref().unwrap_or(&last.label)))
+            && cues::leaves_bracket_open(&fold(last.own_label()))
         {
             let rest = join(&labels);
             last.label.push_str(&rest);
@@ -1713,26 +1720,22 @@ impl Matcher {
     /// read on when the two joined name the field better than the placed one alone; a
     /// field of an older form that today's has not (reported apart) reads worse joined.
     fn continue_split_rows(&self, pairs: &[Pair], decisions: &mut [Decision]) {
-        let own = |pair: &Pair| pair.own.clone().unwrap_or_else(|| pair.label.clone());
         for i in 1..pairs.len().min(decisions.len()) {
             let (before, after) = (&pairs[i - 1], &pairs[i]);
             if !after.at.after_page_break(&before.at) {
                 continue;
             }
-            // The placed part and the unplaced one, either side of the break.
-            let (placed, unplaced) = match (decisions[i - 1].field, decisions[i].field) {
-                (Some(_), None) => (i - 1, i),
-                (None, Some(_)) => (i, i - 1),
+            // The placed part and its field, and the unplaced one, either side of the break.
+            let (placed, field, unplaced) = match (decisions[i - 1].field, decisions[i].field) {
+                (Some(field), None) => (i - 1, field, i),
+                (None, Some(field)) => (i, field, i - 1),
                 _ => continue,
-            };
-            let Some(field) = decisions[placed].field else {
-                continue;
             };
             let Some(j) = self.fields.iter().position(|f| (f.item, f.index) == field) else {
                 continue;
             };
-            let joined = format!("{}{}", own(before), own(after));
-            if self.text_scores(&joined)[j] > self.text_scores(&own(&pairs[placed]))[j] {
+            let joined = format!("{}{}", before.own_label(), after.own_label());
+            if self.text_scores(&joined)[j] > self.text_scores(pairs[placed].own_label())[j] {
                 decisions[unplaced].field = Some(field);
                 decisions[unplaced].confidence = decisions[placed].confidence;
             }
