@@ -77,12 +77,21 @@ impl Token {
     /// Whether the word carries meaning of its own (nouns, verbs, adjectives, prefixes,
     /// suffixes), as opposed to particles, auxiliaries, symbols and numbers.
     pub fn is_content(&self) -> bool {
-        match self.pos {
-            Pos::Noun | Pos::Suffix | Pos::Prefix | Pos::Adjective | Pos::Adverb => true,
-            Pos::Verb => !LIGHT_VERBS.contains(&self.base.as_str()),
-            Pos::Number | Pos::Function => false,
-        }
+        carries_meaning(self.pos, &self.base)
     }
+}
+
+impl Pos {
+    /// Whether a word of this part of speech may carry meaning of its own: all but
+    /// numbers and function words (a verb only if it is no light verb).
+    fn may_carry_meaning(self) -> bool {
+        !matches!(self, Pos::Number | Pos::Function)
+    }
+}
+
+/// [`Token::is_content`] of a word's part of speech and folded base form.
+fn carries_meaning(pos: Pos, base: &str) -> bool {
+    pos.may_carry_meaning() && !(pos == Pos::Verb && LIGHT_VERBS.contains(&base))
 }
 
 /// Verbs that say little on their own: 「する」 of サ変 nouns, 「ある」, 「いる」 ….
@@ -189,19 +198,14 @@ impl Tokenizer {
         self.each_word(text, |surface, details| {
             let field = |i: usize| detail_field(details, i);
             let pos = pos_of(field(0), field(1), surface);
-            let may_be_content = match pos {
-                Pos::Noun | Pos::Suffix | Pos::Prefix | Pos::Adjective | Pos::Adverb => true,
-                Pos::Verb => true,
-                Pos::Number | Pos::Function => false,
-            };
-            if !may_be_content {
+            // The base form is made only for the words that may need it.
+            if !pos.may_carry_meaning() {
                 return;
             }
             let base = folded_base(field(6).unwrap_or(surface));
-            if pos == Pos::Verb && LIGHT_VERBS.contains(&base.as_str()) {
-                return;
+            if carries_meaning(pos, &base) {
+                keys.push(key_of(base));
             }
-            keys.push(key_of(base));
         });
         keys
     }
