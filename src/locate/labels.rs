@@ -1731,7 +1731,7 @@ impl Matcher {
                 (None, Some(field)) => (i, field, i - 1),
                 _ => continue,
             };
-            let Some(j) = self.fields.iter().position(|f| (f.item, f.index) == field) else {
+            let Some(j) = self.field_position(field) else {
                 continue;
             };
             let joined = format!("{}{}", before.own_label(), after.own_label());
@@ -1740,6 +1740,11 @@ impl Matcher {
                 decisions[unplaced].confidence = decisions[placed].confidence;
             }
         }
+    }
+
+    /// Where field (item, index) stands in the matcher's fields (its scores' order).
+    fn field_position(&self, field: (u32, u32)) -> Option<usize> {
+        self.fields.iter().position(|f| (f.item, f.index) == field)
     }
 
     /// [`Matcher::assign`] within [`ASSIGNMENT_CAP`] pairs: the exact assignment.
@@ -2306,12 +2311,7 @@ mod tests {
         // first a lead for its own. Taking 62 from the first row would cost it that
         // lead: the second row is as sure of 69 as the lead says, not at a tie.
         let m = matcher();
-        let at = |item: u32, index: u32| {
-            m.fields
-                .iter()
-                .position(|f| (f.item, f.index) == (item, index))
-                .expect("a catalog field")
-        };
+        let at = |item: u32, index: u32| m.field_position((item, index)).expect("a catalog field");
         let (first, second) = (at(62, 2), at(69, 2));
         let mut scores = vec![vec![0.0; m.fields.len()]; 2];
         (scores[0][first], scores[0][second]) = (1.09, 1.04);
