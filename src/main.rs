@@ -14,6 +14,14 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// jemalloc rather than glibc's malloc: reading a document makes and drops many small
+/// strings and vectors, and glibc's bins and consolidation were a tenth of a PDF's wall
+/// clock. jemalloc keeps peak RSS close to glibc's (mimalloc, tried twice, nearly doubled
+/// it); `bench/README.md` has the figures. It does not build for MSVC.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kaiji",
