@@ -61,10 +61,22 @@ fn category_cue(folded: &str) -> Option<ItemCue> {
     })
 }
 
-/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「項目2」, 「#2」, a questionnaire's 「Q2-1.」 or 「問2」,
-/// optionally followed by a title.
+/// 「No.2」, 「NO 2」, 「通番2」, 「項番：2」, 「項目2」, 「項目番号：2」, 「#2」, a questionnaire's
+/// 「Q2-1.」 or 「問2」, optionally followed by a title, which a form may write as fields of
+/// its own (「項目番号：2　項目名：事業者名　区分：必須」: the title is 「事業者名」).
 fn prefixed_cue(folded: &str) -> Option<ItemCue> {
-    const PREFIXES: [&str; 9] = ["no.", "no", "通番", "項番", "番号", "項目", "#", "q", "問"];
+    const PREFIXES: [&str; 10] = [
+        "no.",
+        "no",
+        "通番",
+        "項番",
+        "番号",
+        "項目番号",
+        "項目",
+        "#",
+        "q",
+        "問",
+    ];
     let (prefix, rest) = PREFIXES
         .iter()
         .find_map(|p| Some((*p, folded.strip_prefix(p)?)))?;
@@ -72,6 +84,11 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
     let (number, rest) = leading_digits(rest)?;
     let (field, rest) = field_suffix(rest);
     let rest = rest.trim_start_matches(['.', ':', ')', '、']);
+    let rest = rest
+        .strip_prefix("項目名")
+        .map_or(rest, |title| title.trim_start_matches(':'));
+    // The requirement flag after the title is the form's, not the title's words.
+    let rest = rest.find("区分:").map_or(rest, |at| &rest[..at]);
     Some(ItemCue {
         number: in_range(number)?,
         field,
@@ -250,10 +267,12 @@ pub fn opens_with_marker(text: &str) -> bool {
     })
 }
 
-/// The label–answer pieces of a text that opens with a 【記述内容N】 marker and carries
-/// its answer after the label: after 「［回答］」, after the field's known wording
+/// The label–answer pieces of a text that opens with a 【記述内容N】 marker, or with
+/// 「記述内容N（label）」, the label in brackets after a bare marker, and carries its
+/// answer after the label: after 「［回答］」, after the field's known wording
 /// (`known_label`: how many bytes of the text after the marker a label's wording takes),
-/// on the next line or after a colon. Several markers in one text each open a piece;
+/// on the next line or after a colon. A required mark may stand before the marker
+/// (「★記述内容1（代表者氏名）：…」). Several markers in one text each open a piece;
 /// a label closed by its colon with nothing after it (「【記述内容】役員数：」) is a piece
 /// left unanswered. Empty when the text does not open with a marker, or holds a bare
 /// label only (「【記述内容】役員数」, which what follows may answer).
@@ -265,11 +284,21 @@ pub fn marked_pieces<'t>(
     let starts: Vec<usize> = text
         .match_indices("記述内容")
         .filter_map(|(at, _)| {
-            let before = text[..at].chars().next_back()?;
-            let open = at - before.len_utf8();
-            let at_line_start = text[..open].trim_end_matches([' ', '\u{3000}']).is_empty()
-                || text[..open].ends_with('\n');
-            (matches!(before, '【' | '[' | '［') && at_line_start).then_some(open)
+            let after = &text[at + "記述内容".len()..];
+            let open = match text[..at].chars().next_back() {
+                Some(c @ ('【' | '[' | '［')) => at - c.len_utf8(),
+                _ if labelled_in_brackets(after).is_some() => at,
+                _ => return None,
+            };
+            let line_start = text[..open]
+                .trim_end_matches([' ', '\u{3000}'])
+                .trim_end_matches(REQUIRED_MARKS)
+                .len();
+            // 「記述内容2（label）：」 with its number opens a field wherever it stands: one
+            // line may hold several fields (「…：有り　記述内容2（…）：…」).
+            let anywhere = labelled_in_brackets(after) == Some(true);
+            (anywhere || line_start == 0 || text[..line_start].ends_with('\n'))
+                .then_some(line_start)
         })
         .collect();
     if starts.first() != Some(&0) {
@@ -280,10 +309,7 @@ pub fn marked_pieces<'t>(
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(text.len());
         let piece = text[start..end].trim();
-        let marker_end = piece
-            .char_indices()
-            .find(|(_, c)| matches!(c, '】' | ']' | '］'))
-            .map_or(0, |(at, c)| at + c.len_utf8());
+        let marker_end = marker_end(piece);
         let body = &piece[marker_end..];
         // An answer mark says where the answer starts, whatever line it is on
         // (「【記述内容】開示情報の年月日\n［回答］2025年4月11日」).
@@ -307,6 +333,53 @@ pub fn marked_pieces<'t>(
         return Vec::new();
     }
     pieces
+}
+
+/// Marks a form sets before a required field's label (「★記述内容1」).
+const REQUIRED_MARKS: [char; 2] = ['★', '☆'];
+
+/// Whether the text after a bare 「記述内容」 is the field's number, if any, and its label
+/// in brackets (「1（代表者氏名）…」, 「（開示情報の年月日）…」): `Some(true)` where the
+/// number is there and a colon closes the label (「1（代表者氏名）：…」).
+fn labelled_in_brackets(after: &str) -> Option<bool> {
+    let label =
+        after.trim_start_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    if !label.starts_with(['（', '(']) {
+        return None;
+    }
+    let numbered = label.len() < after.len();
+    let mut depth = 0usize;
+    for (at, c) in label.char_indices() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            '\n' => return Some(false),
+            _ => {}
+        }
+        if depth == 0 {
+            let colon = label[at + c.len_utf8()..]
+                .trim_start()
+                .starts_with([':', '：']);
+            return Some(numbered && colon);
+        }
+    }
+    Some(false)
+}
+
+/// Where the marker that opens a piece ends: after its closing bracket (「【記述内容1】」),
+/// or after the bare marker's number (「記述内容1」 before its label in brackets).
+fn marker_end(piece: &str) -> usize {
+    let opening = piece.trim_start_matches(REQUIRED_MARKS);
+    if let Some(after) = opening.strip_prefix("記述内容") {
+        let number = after
+            .find(|c: char| !(c.is_ascii_digit() || ('０'..='９').contains(&c)))
+            .unwrap_or(after.len());
+        return piece.len() - after.len() + number;
+    }
+    piece
+        .char_indices()
+        .find(|(_, c)| matches!(c, '】' | ']' | '］'))
+        .map_or(0, |(at, c)| at + c.len_utf8())
 }
 
 /// The width of the colon that closes a label, where one follows it (after spaces).
@@ -390,6 +463,11 @@ mod tests {
         assert_eq!(cue("問い合わせ窓口"), None);
         assert_eq!(cue("項目１２　資本金　［必須］"), Some((12, Strong)));
         assert_eq!(cue("項目名"), None);
+        let header = item_cue(&fold("項目番号：2　項目名：事業者名　区分：必須開示"));
+        assert_eq!(
+            header.map(|c| (c.number, c.strength, c.rest)),
+            Some((2, Strong, "事業者名".to_string()))
+        );
         assert_eq!(cue("① 事業者名（2：必須開示項目）"), Some((2, Strong)));
         assert_eq!(cue("事業者名 (2: 必須開示項目)"), Some((2, Strong)));
         assert_eq!(
@@ -587,6 +665,35 @@ mod tests {
         // A label alone, or text that only quotes a marker, is no labelled answer.
         assert!(pieces("【記述内容】役員数").is_empty());
         assert!(pieces("有り（【記述内容2】に記載）").is_empty());
+        // A bare marker with its label in brackets, a required mark before it; with its
+        // number and colon, a field wherever it stands on a line.
+        assert_eq!(
+            pieces(
+                "★記述内容１（代表者氏名）：松本　京子\n記述内容２（代表者経歴（生年、学歴））：1959年生。\n九州大学卒。"
+            ),
+            [
+                ("★記述内容１（代表者氏名）", "松本　京子"),
+                (
+                    "記述内容２（代表者経歴（生年、学歴））",
+                    "1959年生。\n九州大学卒。"
+                )
+            ]
+        );
+        assert_eq!(
+            pieces("記述内容（開示情報の年月日（西暦））:2024年9月12日"),
+            [("記述内容（開示情報の年月日（西暦））", "2024年9月12日")]
+        );
+        assert_eq!(
+            pieces("記述内容2（機能）：中継　記述内容3（証明書の提供）：可能"),
+            [
+                ("記述内容2（機能）", "中継"),
+                ("記述内容3（証明書の提供）", "可能")
+            ]
+        );
+        // Prose that names a field (no bracket after the marker, or no colon after an
+        // unnumbered label mid-line) opens nothing.
+        assert!(pieces("記述内容2に記載のとおり").is_empty());
+        assert!(pieces("有り（記述内容（別紙）参照）").is_empty());
     }
 
     #[test]

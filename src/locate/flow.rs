@@ -76,6 +76,7 @@ pub(super) fn locate_flow(
         .iter()
         .filter(|row| !example(row))
         .flat_map(numbered_line)
+        .flat_map(heading_apart)
         .filter(|block| !block.text.trim().is_empty())
         .collect();
     // A heading wrapped within its bracket: 「…の事前告知（必須開示項目／一定の要件を考慮すべ」
@@ -266,6 +267,26 @@ fn numbered_line(row: &Row) -> Vec<Cow<'_, Block>> {
     }
 }
 
+/// A box that holds an item's heading and its fields (「項目番号：2　項目名：事業者名\n
+/// 記述内容1（…）：…」): the heading line read apart from the fields below it.
+fn heading_apart(block: Cow<'_, Block>) -> Vec<Cow<'_, Block>> {
+    let Some((first, rest)) = block.text.split_once('\n') else {
+        return vec![block];
+    };
+    let heading = cues::item_cue(&fold(first)).is_some_and(|cue| cue.strength == Strength::Strong);
+    if !heading || cues::marked_pieces(rest, &|_| None).is_empty() {
+        return vec![block];
+    }
+    let (first, rest) = (first.to_string(), rest.to_string());
+    let part = |text: String| {
+        Cow::Owned(Block {
+            text,
+            ..block.as_ref().clone()
+        })
+    };
+    vec![part(first), part(rest)]
+}
+
 /// Whether a line is the short rest of a bracket the line before left open.
 fn closes_bracket(folded: &str) -> bool {
     folded.chars().count() <= WRAPPED_HEADING_TAIL
@@ -437,6 +458,25 @@ mod tests {
             .iter()
             .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn an_item_boxed_with_its_heading_and_fields() {
+        // One box an item: its number, title and flag on the first line, then a line a
+        // field, the label in brackets after a bare marker (a cell, or a PDF's block).
+        let document = paragraphs(&[
+            "■事業所・事業",
+            "項目番号：2　項目名：事業者名　区分：必須\n記述内容1（事業者の正式名称（商号））：株式会社春日電算\n★記述内容2（法人番号）：6746103528961",
+            "項目番号：3　項目名：設立年月日　区分：必須\n記述内容（事業者の設立年月日（西暦））：1997年8月22日",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (2, 1, "株式会社春日電算"),
+                (2, 2, "6746103528961"),
+                (3, 1, "1997年8月22日")
+            ]
+        );
     }
 
     #[test]
