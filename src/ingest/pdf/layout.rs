@@ -21,6 +21,10 @@ use std::collections::HashMap;
 /// Rows atop a page looked at for print titles.
 const MAX_PRINT_TITLE_ROWS: usize = 4;
 
+/// Pages a single free row must open, at one height, to be a running head rather than
+/// text that happens to open two pages (and half the pages at least).
+const MIN_RUNNING_HEAD_PAGES: usize = 3;
+
 /// Most run-by-rule comparisons spent finding the cells of one page.
 const MAX_PLACEMENTS: u64 = 20_000_000;
 /// The longest typed figure a sheet prints (「18,765,432,000円」 and then some).
@@ -838,6 +842,16 @@ fn widest_lines(pages: &[PageRows]) -> HashMap<(i32, i32), f32> {
 }
 
 /// A row's plain text, for recognizing a header the writer repeats on each page.
+/// A row of free text keyed by its text and height, to know it printed again atop
+/// another page; none for a row with a cell.
+fn free_row_key(units: &[Unit]) -> Option<(String, i32)> {
+    let line = units.first()?.lines.first()?;
+    units
+        .iter()
+        .all(|u| u.cell.is_none())
+        .then(|| (row_signature(units), line.y.round() as i32))
+}
+
 fn row_signature(units: &[Unit]) -> String {
     units
         .iter()
@@ -1051,6 +1065,19 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     // The rows pages start with: a header the writer repeats on each page.
     let mut page_heads: std::collections::BTreeSet<String> = Default::default();
     let mut print_titles: std::collections::HashSet<(String, i32)> = Default::default();
+    // A running head (「株式会社〇〇　社外秘」), one free row atop most pages at one height.
+    let mut first_rows: HashMap<(String, i32), usize> = HashMap::new();
+    for page in &pages {
+        if let Some(key) = page.rows.first().and_then(|units| free_row_key(units)) {
+            *first_rows.entry(key).or_default() += 1;
+        }
+    }
+    let page_count = pages.len();
+    let running_head = |key: &(String, i32)| {
+        first_rows
+            .get(key)
+            .is_some_and(|&count| count >= MIN_RUNNING_HEAD_PAGES && 2 * count >= page_count)
+    };
     for page in pages {
         // The row the previous page's table ended with at the bottom of the writing
         // area, which the writer may have split.
@@ -1066,29 +1093,26 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
                 })
         });
         // Rows of free text a sheet prints atop every page (its print titles, two
-        // rows or more) come again at the same heights: only their first printing
-        // is kept.
+        // rows or more, or a running head) come again at the same heights: only their
+        // first printing is kept.
         let signatures: Vec<String> = page.rows.iter().map(|units| row_signature(units)).collect();
         let tops: Vec<Option<(String, i32)>> = page
             .rows
             .iter()
-            .zip(&signatures)
             .take(MAX_PRINT_TITLE_ROWS)
-            .map(|(units, signature)| {
-                let line = units.first()?.lines.first()?;
-                units
-                    .iter()
-                    .all(|u| u.cell.is_none())
-                    .then(|| (signature.clone(), line.y.round() as i32))
-            })
+            .map(|units| free_row_key(units))
             .collect();
         let printed_again = tops
             .iter()
             .take_while(|top| top.as_ref().is_some_and(|key| print_titles.contains(key)))
             .count();
-        let skip = if printed_again >= 2 { printed_again } else { 0 };
+        let skip = match tops.first() {
+            _ if printed_again >= 2 => printed_again,
+            Some(Some(head)) if printed_again == 1 && running_head(head) => 1,
+            _ => 0,
+        };
         print_titles.extend(tops.into_iter().flatten());
-        for (k, (units, signature)) in page.rows.into_iter().zip(signatures).enumerate().skip(skip)
+        for (k, (units, signature)) in page.rows.into_iter().zip(signatures).skip(skip).enumerate()
         {
             let repeated = page_heads.contains(&signature);
             // LibreOffice prints the text of a cell merged across the page break again

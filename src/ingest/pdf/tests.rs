@@ -1052,9 +1052,7 @@ fn print_titles_repeated_atop_pages_are_read_once() {
         content.into_bytes()
     };
     let (first, second) = (page(&["One", "Two"]), page(&["Three"]));
-    // A single row repeated at the top of a page is text like any other.
-    let third = b"BT /F1 10 Tf 42 800 Td (Form title) Tj ET BT /F1 10 Tf 42 700 Td (Four) Tj ET";
-    let mut doc = pdf_with(&[&first, &second, third], helvetica);
+    let mut doc = pdf_with(&[&first, &second], helvetica);
     let document = read_default(&save(&mut doc)).expect("reads");
     assert_eq!(
         texts(&document),
@@ -1064,8 +1062,47 @@ fn print_titles_repeated_atop_pages_are_read_once() {
             vec!["Item", "One"],
             vec!["Item", "Two"],
             vec!["Item", "Three"],
-            vec!["Form title"],
-            vec!["Four"],
+        ]
+    );
+}
+
+#[test]
+fn a_running_head_atop_most_pages_is_read_once() {
+    let page = |head: &str, row: &str| {
+        format!(
+            "BT /F1 10 Tf 42 800 Td ({head}) Tj ET BT /F1 10 Tf 42 700 Td (Item) Tj ET \
+             BT /F1 10 Tf 160 700 Td ({row}) Tj ET"
+        )
+        .into_bytes()
+    };
+    let read = |pages: &[Vec<u8>]| {
+        let pages: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
+        let mut doc = pdf_with(&pages, helvetica);
+        texts(&read_default(&save(&mut doc)).expect("reads"))
+    };
+    // One row opening three pages at one height: the company's name on every page.
+    let pages: Vec<Vec<u8>> = ["One", "Two", "Three"]
+        .iter()
+        .map(|row| page("Acme Inc.", row))
+        .collect();
+    assert_eq!(
+        read(&pages),
+        vec![
+            vec!["Acme Inc."],
+            vec!["Item", "One"],
+            vec!["Item", "Two"],
+            vec!["Item", "Three"],
+        ]
+    );
+    // A line that happens to open two pages is text like any other.
+    let pages = vec![page("Notes", "One"), page("Notes", "Two")];
+    assert_eq!(
+        read(&pages),
+        vec![
+            vec!["Notes"],
+            vec!["Item", "One"],
+            vec!["Notes"],
+            vec!["Item", "Two"],
         ]
     );
 }
