@@ -689,12 +689,22 @@ pub(super) fn locate_region(
             cue_offset: (range.start..start.row).filter(|&r| !is_header[r]).count(),
             bottom_aligned,
         };
+        // The answer column reaches as far as its heading: a table nested in an answer
+        // cell has its cells there, in columns of their own.
+        let answer_end = (0..start.row)
+            .rev()
+            .filter(|&r| is_header[r])
+            .find_map(|r| rows[r].iter().find(|c| c.block.column == answer_column))
+            .map_or(answer_column + 1, |c| {
+                answer_column + c.block.column_span.max(1)
+            });
         read_item_fields(
             &body,
             start,
             layout,
             ItemColumns {
                 answer: answer_column,
+                answer_end,
                 others: &other_columns,
                 header_words: &header_words,
             },
@@ -1322,6 +1332,8 @@ struct ItemLayout {
 /// something else, and the words of the region's header.
 struct ItemColumns<'a> {
     answer: u32,
+    /// The first column right of the answer column's heading.
+    answer_end: u32,
     others: &'a [u32],
     header_words: &'a HashSet<&'a str>,
 }
@@ -1336,12 +1348,51 @@ fn read_item_fields(
 ) {
     let ItemColumns {
         answer: answer_column,
+        answer_end,
         others: other_columns,
         header_words,
     } = columns;
     let Some(item) = vocabulary.catalog.item(start.number) else {
         return;
     };
+    let nested_in_answer = |c: &Cell| {
+        c.block.column > answer_column && c.block.column + c.block.column_span <= answer_end
+    };
+    // A row of a table nested in the answer cell (「2024年12月期 | 921,239,000円」), its
+    // cells in columns of their own within the answer column's: one answer line, its
+    // cells set apart by a full-width space.
+    let nested: Vec<Option<(Block, String)>> = rows
+        .iter()
+        .map(|row| {
+            if row.iter().any(|c| c.block.column == answer_column) {
+                return None;
+            }
+            let inside: Vec<&Cell> = row.iter().filter(|c| nested_in_answer(c)).collect();
+            // Two cells at least: a line alone there is text set off the grid (a sheet's
+            // title printed again atop a page).
+            if inside.len() < 2 {
+                return None;
+            }
+            let first = inside.first()?;
+            let text = inside
+                .iter()
+                .map(|c| c.block.text.trim())
+                .collect::<Vec<_>>()
+                .join("\u{3000}");
+            let folded = fold(&text);
+            Some((
+                Block {
+                    text,
+                    ..first.block.clone()
+                },
+                folded,
+            ))
+        })
+        .collect();
+    let nested: Vec<Option<Cell>> = nested
+        .iter()
+        .map(|line| line.as_ref().map(|(block, folded)| Cell { block, folded }))
+        .collect();
     let mut answers = ItemAnswers::new(item, start.confidence);
     // Bottom-aligned: answer lines waiting for the labelled row they end on.
     let mut waiting: Vec<&Cell> = Vec::new();
@@ -1389,7 +1440,9 @@ fn read_item_fields(
                 && !starts_another_item(c)
         };
         let candidates = || row.iter().filter(|_| !banner).filter(usable);
-        let answer = candidates().find(|c| c.block.column == answer_column);
+        let answer = candidates()
+            .find(|c| c.block.column == answer_column)
+            .or_else(|| nested[offset].as_ref().filter(usable));
         // 「2-1」 in the number column names the field as a label would.
         let numbered_field = row
             .iter()
@@ -1401,6 +1454,7 @@ fn read_item_fields(
         let label = row
             .iter()
             .filter(|c| c.block.column != answer_column && !other_columns.contains(&c.block.column))
+            .filter(|c| !nested_in_answer(c))
             .filter(|c| !is_cue_cell(c))
             .find_map(|c| {
                 Some((
@@ -2010,6 +2064,68 @@ mod tests {
                     .map(move |f| (i.number, f.index, f.raw.clone()))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_table_nested_in_the_answer_cell_is_its_answer() {
+        use crate::model::{Block, Document, Location, Region, Row};
+        // (text, column, span) per cell: the answer column spans columns 3 to 6, and the
+        // nested table's cells take columns of their own inside it.
+        let rows: &[&[(&str, u32, u32)]] = &[
+            &[("通番", 1, 1), ("記述内容", 2, 1), ("回答", 3, 4)],
+            &[
+                ("8-1", 1, 1),
+                ("正社員数（単独ベース）", 2, 1),
+                ("120名", 3, 4),
+            ],
+            &[
+                ("9-1", 1, 1),
+                ("事業者の売上高（単独ベース）", 2, 1),
+                ("2024年3月期", 4, 1),
+                ("921,239,000円", 5, 2),
+            ],
+            &[("2023年3月期", 4, 1), ("722,616,984円", 5, 2)],
+            // A line alone in the answer's extent is no row of a nested table.
+            &[("申請事業者名：株式会社春日電算", 5, 1)],
+            &[
+                ("11-1", 1, 1),
+                ("事業者の資本金（単独ベース）", 2, 1),
+                ("1億円", 3, 4),
+            ],
+        ];
+        let rows = rows
+            .iter()
+            .map(|cells| Row {
+                blocks: cells
+                    .iter()
+                    .map(|&(text, column, column_span)| Block {
+                        text: text.to_string(),
+                        column,
+                        column_span,
+                        at: Location::Page { page: 1 },
+                    })
+                    .collect(),
+            })
+            .collect();
+        let document = Document {
+            regions: vec![Region {
+                name: "PDF".into(),
+                rows,
+            }],
+        };
+        assert_eq!(
+            raws(&document),
+            [
+                (8, 1, "120名".to_string()),
+                (
+                    9,
+                    1,
+                    "2024年3月期\u{3000}921,239,000円\n2023年3月期\u{3000}722,616,984円"
+                        .to_string()
+                ),
+                (11, 1, "1億円".to_string())
+            ]
+        );
     }
 
     #[test]
