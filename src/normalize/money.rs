@@ -65,6 +65,29 @@ pub fn parse_money_under_label(raw: &str, label: Option<&str>) -> Result<Money, 
 }
 
 pub fn parse_money(raw: &str) -> Result<Money, Invalid> {
+    latest_period(raw).map_or_else(|| parse_one(raw), Ok)
+}
+
+/// Figures for several fiscal periods, a line each (「2024年3月期　921,239,000円」 over
+/// 「2023年3月期　722,616,984円」, a table of them flattened): the latest period's, which
+/// is what the guide asks. Lines that hold no dated figure (a header 「決算期　金額」)
+/// are passed over; none where fewer than two lines are dated figures.
+fn latest_period(raw: &str) -> Option<Money> {
+    let mut lines = raw.lines().filter(|line| !line.trim().is_empty());
+    // One line is read once, by the caller.
+    lines.clone().nth(1)?;
+    let mut dated = lines
+        .by_ref()
+        .filter_map(|line| parse_one(line).ok())
+        .filter(|money| money.period.is_some());
+    let first = dated.next()?;
+    let second = dated.next()?;
+    // The first written wins a tie.
+    let latest = |a: Money, b: Money| if b.period > a.period { b } else { a };
+    Some(dated.fold(latest(first, second), latest))
+}
+
+fn parse_one(raw: &str) -> Result<Money, Invalid> {
     let expected = || Invalid::expected("金額（例: 1,234,567円、12億3,456万円、500千円）");
     let mut text = prepare(raw);
 
@@ -273,6 +296,28 @@ mod tests {
             parse_money_under_label("1,234", None).map(|m| m.yen),
             Ok(1_234)
         );
+    }
+
+    #[test]
+    fn figures_for_several_periods_give_the_latest() {
+        let latest = |raw: &str| parse_money(raw).map(|m| (m.yen, m.period));
+        assert_eq!(
+            latest("2024年5月期　47,589,263,000円\n2023年5月期　45,619,000,000円"),
+            Ok((47_589_263_000, Some("2024-05".to_string())))
+        );
+        // Oldest first, under a header line.
+        assert_eq!(
+            latest("決算期　金額\n2023年3月期　1,257,623,660円\n2024年3月期　1,195,600,000円"),
+            Ok((1_195_600_000, Some("2024-03".to_string())))
+        );
+        // One dated figure and a note is one figure; two figures without periods are
+        // still no amount.
+        assert_eq!(
+            latest_period("1,234,567円（2024年3月期）\n前年比10%増"),
+            None
+        );
+        assert_eq!(latest_period("1,000円\n2,000円"), None);
+        assert!(parse_money("1,000円\n2,000円").is_err());
     }
 
     #[test]
