@@ -41,6 +41,14 @@ static COMMON: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A line that opens with a centre's name and a space before its answer.
+static NAMED_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?P<name>{NAME})[ \t\u{{3000}}]+(?P<text>\S.*)$"
+    ))
+    .expect("valid regex")
+});
+
 /// What may stand between one centre's part and the next centre's name.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
@@ -99,14 +107,28 @@ pub fn split_centres(raw: &str) -> Option<Vec<CentrePart>> {
             .collect();
         return Some(parts);
     }
-    // One line per centre, unnamed, as a column of per-centre answers is often
-    // pasted into one cell.
+    // One line per centre, as a column of per-centre answers is often pasted into one
+    // cell: each named before a space where every line is (「Aセンター　有（…）」, a
+    // table of centres and answers flattened), else unnamed.
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    (lines.len() >= 2).then(|| {
+    if lines.len() < 2 {
+        return None;
+    }
+    let named: Option<Vec<CentrePart>> = lines
+        .iter()
+        .map(|line| {
+            let c = NAMED_LINE.captures(line)?;
+            Some(CentrePart {
+                centre: Some(c.name("name")?.as_str().to_string()),
+                text: c.name("text")?.as_str().trim().to_string(),
+            })
+        })
+        .collect();
+    Some(named.unwrap_or_else(|| {
         lines
             .into_iter()
             .map(|line| CentrePart {
@@ -114,7 +136,7 @@ pub fn split_centres(raw: &str) -> Option<Vec<CentrePart>> {
                 text: line.to_string(),
             })
             .collect()
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -164,6 +186,32 @@ mod tests {
             named(&[
                 ("第1センター", "〇（保存期間2年）"),
                 ("第2センター", "〇（保存期間1年）")
+            ])
+        );
+    }
+
+    #[test]
+    fn lines_each_opening_with_a_centres_name() {
+        assert_eq!(
+            parts("Aセンター　有（UPSにより5分間）\nBセンター　有（UPSにより10分間）"),
+            named(&[
+                ("Aセンター", "有（UPSにより5分間）"),
+                ("Bセンター", "有（UPSにより10分間）")
+            ])
+        );
+        assert_eq!(
+            parts("京阪奈データセンター　ある\n名古屋データセンター　ある（鍵付き保管庫）"),
+            named(&[
+                ("京阪奈データセンター", "ある"),
+                ("名古屋データセンター", "ある（鍵付き保管庫）")
+            ])
+        );
+        // A line that names no centre leaves every line unnamed.
+        assert_eq!(
+            parts("Aセンター　有\n停電時 10分"),
+            Some(vec![
+                (None, "Aセンター　有".to_string()),
+                (None, "停電時 10分".to_string())
             ])
         );
     }
