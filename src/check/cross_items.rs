@@ -324,8 +324,32 @@ pub(super) fn data_centres(raw: &str) -> Vec<String> {
         .collect();
     match lines.as_slice() {
         [only] => entries_on_one_line(only),
+        [head, rows @ ..] if is_table_header(head, rows) => {
+            rows.iter().map(|l| l.to_string()).collect()
+        }
         _ => lines.into_iter().map(str::to_string).collect(),
     }
+}
+
+/// Whether the first line of a table flattened into an answer (cells apart by a tab
+/// or a full-width space, as many on every line) is its header: no figure in it, one
+/// in every line below (「データセンター名　所在地　面積」 over 「…センター　福岡県　800㎡」).
+fn is_table_header(head: &str, rows: &[&str]) -> bool {
+    let cells = |line: &str| {
+        line.split(['\t', '\u{3000}'])
+            .filter(|c| !c.trim().is_empty())
+            .count()
+    };
+    let has_figure = |line: &str| {
+        line.chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    let width = cells(head);
+    width >= 2
+        && !has_figure(head)
+        && rows
+            .iter()
+            .all(|row| cells(row) == width && has_figure(row))
 }
 
 /// The data centres a list on one line names: 「長野DC：A、千葉DC：B、さいたまDC：C」 is
@@ -432,6 +456,12 @@ mod tests {
             3.0
         ));
         assert!(describes("東京DC（江東区、2005年開設）", 1.0));
+        // A table of centres flattened into the answer, under its header line.
+        let table = "データセンター名\t所在地\t面積\n北九州センター\t福岡県\t800㎡\n金沢DC\t石川県\t9,800㎡";
+        assert!(describes(table, 2.0));
+        // A first line with a figure, or lines of other widths, are entries.
+        assert!(describes("東京DC\t2005年開設\n大阪DC\t2010年開設", 2.0));
+        assert!(describes("センター名\t所在地\n東京DC", 2.0));
         assert_eq!(
             countries("日本（A：関東、B：近畿）")
                 .into_iter()
