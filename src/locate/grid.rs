@@ -446,6 +446,17 @@ pub(super) fn locate_region(
             .as_ref()
             .and_then(|roles| roles.iter().find(|(_, r)| **r == role).map(|(c, _)| *c))
     };
+    // The answer column reaches as far as its heading above `row`: a table nested in an
+    // answer cell has its cells there, in columns of their own.
+    let answer_end = |row: usize, answer_column: u32| {
+        (0..row)
+            .rev()
+            .filter(|&r| is_header[r])
+            .find_map(|r| rows[r].iter().find(|c| c.block.column == answer_column))
+            .map_or(answer_column + 1, |c| {
+                answer_column + c.block.column_span.max(1)
+            })
+    };
 
     // Pass 2: item-number cues.
     struct Candidate {
@@ -522,7 +533,16 @@ pub(super) fn locate_region(
     chosen.sort_by_key(|c| c.row);
     for candidate in chosen {
         let row = &rows[candidate.row];
-        let title = vocabulary.check_title(&candidate.cue, row.iter().map(|c| c.folded));
+        // The answer's cells (a table nested in it heads its columns 「所在地」) say
+        // nothing of the item's title.
+        let answer = column_with(candidate.row, Role::Answer)
+            .map(|column| column..answer_end(candidate.row, column));
+        let title = vocabulary.check_title(
+            &candidate.cue,
+            row.iter()
+                .filter(|c| !answer.as_ref().is_some_and(|a| a.contains(&c.block.column)))
+                .map(|c| c.folded),
+        );
         let at = row
             .iter()
             .find(|c| c.block.column == candidate.column)
@@ -689,15 +709,7 @@ pub(super) fn locate_region(
             cue_offset: (range.start..start.row).filter(|&r| !is_header[r]).count(),
             bottom_aligned,
         };
-        // The answer column reaches as far as its heading: a table nested in an answer
-        // cell has its cells there, in columns of their own.
-        let answer_end = (0..start.row)
-            .rev()
-            .filter(|&r| is_header[r])
-            .find_map(|r| rows[r].iter().find(|c| c.block.column == answer_column))
-            .map_or(answer_column + 1, |c| {
-                answer_column + c.block.column_span.max(1)
-            });
+        let answer_end = answer_end(start.row, answer_column);
         read_item_fields(
             &body,
             start,
@@ -2066,12 +2078,62 @@ mod tests {
             .collect()
     }
 
+    /// A region of cells given as (text, column, span).
+    fn spanned(rows: &[&[(&str, u32, u32)]]) -> crate::model::Document {
+        use crate::model::{Block, Document, Location, Region, Row};
+        let rows = rows
+            .iter()
+            .map(|cells| Row {
+                blocks: cells
+                    .iter()
+                    .map(|&(text, column, column_span)| Block {
+                        text: text.to_string(),
+                        column,
+                        column_span,
+                        at: Location::Page { page: 1 },
+                    })
+                    .collect(),
+            })
+            .collect();
+        Document {
+            regions: vec![Region {
+                name: "PDF".into(),
+                rows,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_nested_tables_header_names_no_item() {
+        // 「所在地」 heads a column of the table nested in item 111's answer: it is the
+        // answer's first line, not item 114's title.
+        let document = spanned(&[
+            &[("通番", 1, 1), ("記述内容", 2, 1), ("回答", 3, 4)],
+            &[
+                ("111-1", 1, 1),
+                ("当該データセンターの正式識別名", 2, 1),
+                ("名称", 4, 1),
+                ("所在地", 5, 1),
+                ("延床面積", 6, 1),
+            ],
+            &[("京阪奈DC", 4, 1), ("京都府", 5, 1), ("800㎡", 6, 1)],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [(
+                111,
+                1,
+                "名称\u{3000}所在地\u{3000}延床面積\n京阪奈DC\u{3000}京都府\u{3000}800㎡"
+                    .to_string()
+            )]
+        );
+    }
+
     #[test]
     fn a_table_nested_in_the_answer_cell_is_its_answer() {
-        use crate::model::{Block, Document, Location, Region, Row};
         // (text, column, span) per cell: the answer column spans columns 3 to 6, and the
         // nested table's cells take columns of their own inside it.
-        let rows: &[&[(&str, u32, u32)]] = &[
+        let document = spanned(&[
             &[("通番", 1, 1), ("記述内容", 2, 1), ("回答", 3, 4)],
             &[
                 ("8-1", 1, 1),
@@ -2092,27 +2154,7 @@ mod tests {
                 ("事業者の資本金（単独ベース）", 2, 1),
                 ("1億円", 3, 4),
             ],
-        ];
-        let rows = rows
-            .iter()
-            .map(|cells| Row {
-                blocks: cells
-                    .iter()
-                    .map(|&(text, column, column_span)| Block {
-                        text: text.to_string(),
-                        column,
-                        column_span,
-                        at: Location::Page { page: 1 },
-                    })
-                    .collect(),
-            })
-            .collect();
-        let document = Document {
-            regions: vec![Region {
-                name: "PDF".into(),
-                rows,
-            }],
-        };
+        ]);
         assert_eq!(
             raws(&document),
             [
