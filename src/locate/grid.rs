@@ -1370,6 +1370,11 @@ fn read_item_fields(
     let nested_in_answer = |c: &Cell| {
         c.block.column > answer_column && c.block.column + c.block.column_span <= answer_end
     };
+    // A cell merged over the answer column from the narrow one just before it (a
+    // sub-number's 「No.」 column, left blank on rows without one) is in the answer
+    // column; a title merged across the label and answer columns is not.
+    let merged_over_answer =
+        |c: &Cell| c.block.column + 1 == answer_column && c.block.column_span > 1;
     // A row of a table nested in the answer cell (「2024年12月期 | 921,239,000円」), its
     // cells in columns of their own within the answer column's: one answer line, its
     // cells set apart by a full-width space.
@@ -1454,6 +1459,7 @@ fn read_item_fields(
         let candidates = || row.iter().filter(|_| !banner).filter(usable);
         let answer = candidates()
             .find(|c| c.block.column == answer_column)
+            .or_else(|| candidates().find(|c| merged_over_answer(c)))
             .or_else(|| nested[offset].as_ref().filter(usable));
         // 「2-1」 in the number column names the field as a label would.
         let numbered_field = row
@@ -1466,7 +1472,7 @@ fn read_item_fields(
         let label = row
             .iter()
             .filter(|c| c.block.column != answer_column && !other_columns.contains(&c.block.column))
-            .filter(|c| !nested_in_answer(c))
+            .filter(|c| !nested_in_answer(c) && !merged_over_answer(c))
             .filter(|c| !is_cue_cell(c))
             .find_map(|c| {
                 Some((
@@ -2101,6 +2107,42 @@ mod tests {
                 rows,
             }],
         }
+    }
+
+    #[test]
+    fn an_answer_merged_over_the_sub_number_column_is_the_answer() {
+        let document = spanned(&[
+            &[
+                ("番号", 0, 1),
+                ("審査対象項目", 1, 1),
+                ("記述内容", 2, 1),
+                ("No.", 3, 1),
+                ("記述・回答内容", 4, 1),
+            ],
+            &[
+                ("8", 0, 1),
+                ("従業員数", 1, 1),
+                ("正社員数（単独ベース）", 2, 1),
+                ("120名", 3, 2),
+            ],
+            // A title merged across the label and answer columns is no answer.
+            &[
+                ("111", 0, 1),
+                ("データセンター識別名（※センター毎に記載）", 1, 3),
+            ],
+            &[
+                ("当該データセンターの正式識別名", 2, 1),
+                ("(1)", 3, 1),
+                ("東日本DC", 4, 1),
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (8, 1, "120名".to_string()),
+                (111, 1, "東日本DC".to_string())
+            ]
+        );
     }
 
     #[test]
