@@ -77,12 +77,18 @@ fn prefixed_cue(folded: &str) -> Option<ItemCue> {
         "q",
         "問",
     ];
+    // 「【No.1】」: the prefix and number in brackets.
+    let bracketed = folded.strip_prefix(['【', '[']);
     let (prefix, rest) = PREFIXES
         .iter()
-        .find_map(|p| Some((*p, folded.strip_prefix(p)?)))?;
+        .find_map(|p| Some((*p, bracketed.unwrap_or(folded).strip_prefix(p)?)))?;
     let rest = rest.trim_start_matches([':', '.']);
     let (number, rest) = leading_digits(rest)?;
     let (field, rest) = field_suffix(rest);
+    let rest = match bracketed {
+        Some(_) => rest.strip_prefix(['】', ']'])?,
+        None => rest,
+    };
     let rest = rest.trim_start_matches(['.', ':', ')', '、']);
     let rest = rest
         .strip_prefix("項目名")
@@ -198,6 +204,49 @@ pub fn strip_heading_marks(folded: &str) -> &str {
 
 /// The words that mark an answer, the last two only in a questionnaire.
 const ANSWER_MARKS: [&str; 6] = ["回答", "【回答】", "［回答］", "[回答]", "A", "Ａ"];
+
+/// The label a question line asks for (「Q. 法人番号（必須）」, 「質問：役員数」): its words,
+/// without the mark and the requirement flag after them. None for a numbered question
+/// (「Q2-1.」), which is an item cue.
+pub fn question_label(text: &str) -> Option<&str> {
+    const MARKS: [&str; 8] = [
+        "Q",
+        "Ｑ",
+        "質問",
+        "設問",
+        "問い",
+        "問",
+        "【質問】",
+        "［質問］",
+    ];
+    let text = text.trim_start();
+    let rest = MARKS.iter().find_map(|mark| {
+        let rest = text.strip_prefix(mark)?;
+        if mark.ends_with(['】', '］']) {
+            return Some(rest);
+        }
+        rest.strip_prefix(['.', '．', ':', '：'])
+    })?;
+    let rest = rest.trim();
+    let words = REQUIREMENT_TAILS
+        .iter()
+        .find_map(|tail| rest.strip_suffix(tail))
+        .unwrap_or(rest)
+        .trim_end();
+    (!words.is_empty() && !words.starts_with(|c: char| c.is_ascii_digit())).then_some(words)
+}
+
+/// A question's requirement flag after its words (「（必須）」), the form's, not the label's.
+const REQUIREMENT_TAILS: [&str; 8] = [
+    "（必須）",
+    "(必須)",
+    "（任意）",
+    "(任意)",
+    "（選択）",
+    "(選択)",
+    "【必須】",
+    "【任意】",
+];
 
 /// A label and the answer its line goes on with after an answer mark, where a paragraph
 /// joined the two lines (「１）…などの概要回答：有り：年1回…」); none without a mark
@@ -463,6 +512,8 @@ mod tests {
         assert_eq!(cue("問い合わせ窓口"), None);
         assert_eq!(cue("項目１２　資本金　［必須］"), Some((12, Strong)));
         assert_eq!(cue("項目名"), None);
+        assert_eq!(cue("【No.12】資本金"), Some((12, Strong)));
+        assert_eq!(cue("【No.12"), None);
         let header = item_cue(&fold("項目番号：2　項目名：事業者名　区分：必須開示"));
         assert_eq!(
             header.map(|c| (c.number, c.strength, c.rest)),
@@ -590,6 +641,17 @@ mod tests {
             answer_body("A：2011年／B：2006年", false),
             "A：2011年／B：2006年"
         );
+    }
+
+    #[test]
+    fn question_lines() {
+        assert_eq!(question_label("Q. 法人番号（必須）"), Some("法人番号"));
+        assert_eq!(question_label("質問：役員数"), Some("役員数"));
+        assert_eq!(question_label("【質問】役員数（任意）"), Some("役員数"));
+        // A numbered question is an item cue; a word that opens with Q is no question.
+        assert_eq!(question_label("Q2-1. 法人番号"), None);
+        assert_eq!(question_label("QRコード決済に対応"), None);
+        assert_eq!(question_label("問い合わせ窓口"), None);
     }
 
     #[test]

@@ -191,6 +191,26 @@ pub(super) fn locate_flow(
             }
             continue;
         }
+        // 「Q. 法人番号（必須）」: a question names its field, and its answer follows after
+        // 「A.」.
+        if let Some(words) = cues::question_label(&block.text) {
+            questionnaire = true;
+            // Marked as a question, it is a label whatever it scores, as one closed by
+            // its colon is (`label_match` keeps its own threshold).
+            let words = fold(words);
+            if let Some(index) = vocabulary
+                .label_match(&words, current.number())
+                .map(|(index, _)| index)
+                .or_else(|| vocabulary.label_opening(&words, current.number()))
+                .or_else(|| vocabulary.shares_label_opening(&words, current.number()))
+                .filter(|&index| order.accepts(index))
+            {
+                current.labelled(index, &block.text, None, collector);
+                in_explanation = false;
+                order.labelled(index);
+                continue;
+            }
+        }
         // A label cut short is told from an answer naming the first thing a label lists
         // by what follows it: an answer after its mark (「回答：」, 「→」), or the end of
         // the region (the answer in a box of its own below).
@@ -458,6 +478,29 @@ mod tests {
             .iter()
             .map(|(n, i, raw, _)| (*n, *i, raw.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn questions_name_their_fields_and_answers_follow_their_mark() {
+        // A web form's export: 【N】 headings, each field asked as a question.
+        let document = paragraphs(&[
+            "【2】事業者名",
+            "Q. 事業者の正式名称（商号）（必須）",
+            "A：株式会社春日電算",
+            "Q. 法人番号（必須）",
+            "A：6746103528961",
+            "【No.16】財務監査・財務データの状況",
+            "質問：該当する財務監査・財務データの状況を、①会計監査人による会計監査、②会計参与による計算書類等の作成、③「中小企業会計要領」の適用に関するチェックリストの活用、④監査役による監査、⑤いずれでもない より選択",
+            "A. ④監査役による監査",
+        ]);
+        assert_eq!(
+            raws(&answers(&document)),
+            [
+                (2, 1, "株式会社春日電算"),
+                (2, 2, "6746103528961"),
+                (16, 1, "④監査役による監査")
+            ]
+        );
     }
 
     #[test]
