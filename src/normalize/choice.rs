@@ -14,6 +14,9 @@ pub fn parse_choices(
             circled_number(options.len() as u32)
         ))
     };
+    // Check boxes: only the ticked options are chosen.
+    let ticked = super::ticked_parts(raw).map(|parts| parts.join("\n"));
+    let raw = ticked.as_deref().unwrap_or(raw);
     let text = fold(raw);
     let mut chosen: Vec<u32> = Vec::new();
     // Circled numbers: NFKC turns ① into 1, so read them from the raw text.
@@ -69,6 +72,25 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect()
+    }
+
+    #[test]
+    fn ticked_boxes_are_the_choices() {
+        let o = options();
+        assert_eq!(
+            parse_choices(
+                "■①システム基盤サービス\n□②開発・実行基盤サービス\n■④ハード基盤サービス",
+                &o,
+                &[]
+            ),
+            Ok(vec![1, 4])
+        );
+        assert_eq!(
+            parse_choices("☑ アプリ基盤サービス　☐ ハード基盤サービス", &o, &[]),
+            Ok(vec![3])
+        );
+        // Boxes and none ticked: no choice made.
+        assert!(parse_choices("□①　□②　□③", &o, &[]).is_err());
     }
 
     #[test]

@@ -303,13 +303,8 @@ pub fn parse_permission(raw: &str) -> Result<bool, Invalid> {
 /// The ticked option of a check-box answer (「☑有り　□無し」 → 「有り」), or the
 /// answer itself.
 fn ticked(folded: &str) -> &str {
-    const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
-    match folded.find(TICKS) {
-        Some(at) if folded.contains(['□', '☐']) => {
-            let after = &folded[at..];
-            let option = after.trim_start_matches(TICKS);
-            option.split(['□', '☐']).next().unwrap_or(option)
-        }
+    match super::ticked_parts(folded).as_deref() {
+        Some([first, ..]) => first,
         _ => folded,
     }
 }

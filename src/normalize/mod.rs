@@ -207,6 +207,33 @@ pub fn common_value(answers: &[CentreAnswer]) -> Value {
 
 /// Prepares an answer for the numeric parsers: NFKC (full-width digits and signs),
 /// kanji numerals as digits, the several dashes and minus signs as '-'.
+/// The marks of a ticked check box, and of an empty one.
+const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
+const BOXES: [char; 2] = ['□', '☐'];
+
+/// The options a check-box answer ticks (「■①…\n□②…\n■④…」 → 「①…」, 「④…」), each up
+/// to the next box; none where the answer has no empty box, so no boxes to read.
+fn ticked_parts(text: &str) -> Option<Vec<&str>> {
+    if !text.contains(BOXES) {
+        return None;
+    }
+    let marks: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| TICKS.contains(c) || BOXES.contains(c))
+        .collect();
+    Some(
+        marks
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, mark))| TICKS.contains(mark))
+            .map(|(k, &(at, mark))| {
+                let end = marks.get(k + 1).map_or(text.len(), |next| next.0);
+                text[at + mark.len_utf8()..end].trim()
+            })
+            .collect(),
+    )
+}
+
 fn prepare(raw: &str) -> String {
     let text = crate::text::nfkc(raw);
     let text = numerals::kanji_to_digits(&text);
