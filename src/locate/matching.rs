@@ -670,7 +670,11 @@ pub(super) fn is_form_note(folded: &str) -> bool {
         "選択",
         "参考",
     ];
-    is_note(folded) && (!folded.starts_with('※') || INSTRUCTION.iter().any(|w| folded.contains(w)))
+    // The instruction is in the note's first sentence: an applicant's answer that opens
+    // with a remark of its own (「※申請時点の内容。OS初期化は…利用者が選択」) is no note.
+    let first_sentence = folded.split('。').next().unwrap_or(folded);
+    is_note(folded)
+        && (!folded.starts_with('※') || INSTRUCTION.iter().any(|w| first_sentence.contains(w)))
 }
 
 #[cfg(test)]
@@ -685,6 +689,7 @@ mod tests {
             "(注)単独ベース",
             "記入例：有り",
             "※ 100字以内",
+            "※該当する番号を選択してください。複数可。",
         ] {
             assert!(is_form_note(&fold(note)), "{note}");
         }
@@ -692,6 +697,7 @@ mod tests {
             "※2011年7月1日に大規模リニューアル実施",
             "※別紙1参照",
             "有り",
+            "※申請時点の内容（今後変更の可能性あり）\nOS初期化は利用者が実施可能。適用は利用者が選択",
         ] {
             assert!(!is_form_note(&fold(remark)), "{remark}");
         }
