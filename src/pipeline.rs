@@ -297,6 +297,11 @@ pub fn type_answer(
     label: Option<&str>,
     findings: &mut Vec<Finding>,
 ) -> (Value, Vec<CentreResult>) {
+    // A blank (「－」, 「（未入力）」, no box ticked) is no answer to read: the required
+    // fields' rule reports it.
+    if crate::check::is_blank(raw) {
+        return (Value::Text, Vec::new());
+    }
     let answer = (raw, at);
     let mut unreadable = |part: &str, centre: Option<&str>, expected: &str| {
         findings.push(reading::unreadable(

@@ -629,3 +629,32 @@ fn every_renewal_rule_fires_where_planted_and_nowhere_else() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn a_placeholder_or_boxes_left_unticked_are_a_blank_not_an_unreadable_answer() {
+    let catalog = Catalog::builtin();
+    let at = Location::Cell {
+        sheet: "申請書".into(),
+        row: 0,
+        col: 3,
+    };
+    // A web form's placeholder for a count, no box ticked for a presence, a dash.
+    for (item, field, raw) in [(91, 1, "（未入力）"), (29, 1, "□有　□無"), (125, 2, "－")]
+    {
+        let catalog_item = catalog.item(item).expect("a catalog item");
+        let catalog_field = catalog_item.field(field).expect("a catalog field");
+        let mut found = Vec::new();
+        pipeline::type_answer(catalog_item, catalog_field, (raw, &at), None, &mut found);
+        assert!(found.is_empty(), "{raw}: {found:#?}");
+    }
+    // Left so in a required field, it is reported missing.
+    let mut items = clean_application();
+    answer(&mut items, 29, 1, Some("□有　□無"));
+    let found = findings(&items);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.code == "required-missing" && f.item == Some(29)),
+        "{found:#?}"
+    );
+}

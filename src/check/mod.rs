@@ -124,19 +124,36 @@ fn about(
     unit.finding(Some(item), field, answer, message)
 }
 
-/// An answer that only fills the cell: a dash, 「未記入」.
-fn is_blank(raw: &str) -> bool {
+/// An answer that only fills the cell: a dash, 「未記入」, 「（未入力）」, check boxes none
+/// of which is ticked (「□有　□無」).
+pub fn is_blank(raw: &str) -> bool {
     // Most answers have, at once, a character no blank has: they need no folding.
     // (A character NFKC joins with a mark after it becomes one with a voicing mark or
     // an accent, none of which a blank has either.)
-    if crate::text::kept_by_fold(raw).any(|c| !may_be_in_blank(c)) {
+    if !crate::normalize::has_check_boxes(raw)
+        && crate::text::kept_by_fold(raw).any(|c| !may_be_in_blank(c))
+    {
         return false;
     }
     is_blank_folded(&crate::text::fold(raw))
 }
 
-/// The words that, folded, stand for no answer.
-const BLANK_WORDS: [&str; 6] = ["未記入", "記入なし", "空欄", "n/a", "na", "tbd"];
+/// The words that, folded, stand for no answer, alone or in brackets (a web form's
+/// 「（未入力）」).
+const BLANK_WORDS: [&str; 9] = [
+    "未記入",
+    "記入なし",
+    "空欄",
+    "未入力",
+    "未回答",
+    "回答なし",
+    "n/a",
+    "na",
+    "tbd",
+];
+
+/// The brackets a blank word may stand in, folded.
+const BLANK_BRACKETS: [char; 6] = ['(', ')', '[', ']', '【', '】'];
 
 /// A character a cell is filled with for no answer: a dash, 「・」, 「〃」.
 fn is_filler_mark(c: char) -> bool {
@@ -145,13 +162,22 @@ fn is_filler_mark(c: char) -> bool {
 
 /// [`is_blank`] of a folded answer.
 fn is_blank_folded(text: &str) -> bool {
-    text.is_empty() || text.chars().all(is_filler_mark) || BLANK_WORDS.contains(&text)
+    text.is_empty()
+        || text.chars().all(is_filler_mark)
+        || BLANK_WORDS.contains(&text)
+        || text
+            .strip_prefix(BLANK_BRACKETS)
+            .and_then(|inner| inner.strip_suffix(BLANK_BRACKETS))
+            .is_some_and(|word| BLANK_WORDS.contains(&word))
+        || crate::normalize::no_box_ticked(text)
 }
 
 /// Whether a folded character occurs in some blank answer (a filler mark, a character
 /// of the blank words).
 fn may_be_in_blank(c: char) -> bool {
-    is_filler_mark(c) || BLANK_WORDS.iter().any(|word| word.contains(c))
+    is_filler_mark(c)
+        || BLANK_BRACKETS.contains(&c)
+        || BLANK_WORDS.iter().any(|word| word.contains(c))
 }
 
 /// One rule as `kaiji rules` lists it.
@@ -231,6 +257,10 @@ mod tests {
             "N/A",
             "ｎ／ａ",
             "TBD",
+            "（未入力）",
+            "【未回答】",
+            "□有　□無",
+            "☐可 ☐否",
         ] {
             assert!(is_blank(blank), "{blank:?}");
         }
@@ -243,6 +273,9 @@ mod tests {
             "tbd以降",
             "か\u{3099}",
             "ｶﾞ",
+            "☑有　□無",
+            "□有（ISMS認証を取得済み、2024年更新）",
+            "（未入力の項目は無し）",
         ] {
             assert!(!is_blank(answer), "{answer:?}");
         }

@@ -12,7 +12,8 @@ use crate::catalog::Catalog;
 use crate::findings::{Finding, Rule, Severity};
 
 /// A required field (必須開示項目, or a required 記述内容 of a mixed item) left blank or
-/// holding only a dash or 「未記入」.
+/// holding only a dash, 「未記入」, a web form's 「（未入力）」, or check boxes none of
+/// which is ticked (「□有　□無」).
 ///
 /// **Why:** 手引き1.1) 「必須開示項目に未記入の項目がある場合は、非認定となります。」
 /// **Example:** item 9 (売上高) answered 「－」.

@@ -211,6 +211,23 @@ pub fn common_value(answers: &[CentreAnswer]) -> Value {
 const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
 const BOXES: [char; 2] = ['□', '☐'];
 
+/// Whether a text has check boxes, ticked or not.
+pub fn has_check_boxes(text: &str) -> bool {
+    text.contains(BOXES)
+}
+
+/// Check boxes and their options' words, none ticked (「□有　□無」): nothing chosen. Each
+/// box's words are short; more after a box is an answer written beside it.
+pub fn no_box_ticked(text: &str) -> bool {
+    /// The most characters an option's words take after its box.
+    const OPTION_CHARS: usize = 4;
+    text.trim_start().starts_with(BOXES)
+        && !text.contains(TICKS)
+        && text
+            .split(BOXES)
+            .all(|option| option.trim().chars().count() <= OPTION_CHARS)
+}
+
 /// The options a check-box answer ticks (「■①…\n□②…\n■④…」 → 「①…」, 「④…」), each up
 /// to the next box; none where the answer has no empty box, so no boxes to read.
 fn ticked_parts(text: &str) -> Option<Vec<&str>> {
