@@ -37,6 +37,9 @@ pub(super) enum Role {
     WeakAnswer,
     /// 添付資料, 備考, a renewal's previous answers: beside the answer, never it.
     Attachment,
+    /// 「内容（有りの場合）」: the answer's detail, written beside the answer proper (a
+    /// ticked box, 有／無) and read as its next line.
+    Detail,
     /// 必須／選択: what the guide asks, never an answer.
     Flag,
     /// 大項目, 中項目: the guide's section headings.
@@ -136,6 +139,9 @@ fn header_role(folded: &str) -> Option<Role> {
     }
     if words.chars().nth(10).is_some() || cues::item_cue(words).is_some() {
         return None;
+    }
+    if words.contains("場合") && (words.contains("内容") || words.contains("詳細")) {
+        return Some(Role::Detail);
     }
     let contained = HeaderWords::in_text(words);
     if is_flag(words) {
@@ -693,7 +699,12 @@ pub(super) fn locate_region(
             .filter(|(_, role)| {
                 matches!(
                     role,
-                    Role::Number | Role::Title | Role::Attachment | Role::Flag | Role::Section
+                    Role::Number
+                        | Role::Title
+                        | Role::Attachment
+                        | Role::Flag
+                        | Role::Section
+                        | Role::Detail
                 )
             })
             .map(|(column, _)| *column)
@@ -710,6 +721,7 @@ pub(super) fn locate_region(
             bottom_aligned,
         };
         let answer_end = answer_end(start.row, answer_column);
+        let detail = column_with(start.row, Role::Detail);
         read_item_fields(
             &body,
             start,
@@ -717,6 +729,7 @@ pub(super) fn locate_region(
             ItemColumns {
                 answer: answer_column,
                 answer_end,
+                detail,
                 others: &other_columns,
                 header_words: &header_words,
             },
@@ -1346,6 +1359,8 @@ struct ItemColumns<'a> {
     answer: u32,
     /// The first column right of the answer column's heading.
     answer_end: u32,
+    /// The column of the answer's detail, if the header names one.
+    detail: Option<u32>,
     others: &'a [u32],
     header_words: &'a HashSet<&'a str>,
 }
@@ -1361,6 +1376,7 @@ fn read_item_fields(
     let ItemColumns {
         answer: answer_column,
         answer_end,
+        detail: detail_column,
         others: other_columns,
         header_words,
     } = columns;
@@ -1541,9 +1557,13 @@ fn read_item_fields(
             !cues::opens_with_marker(&a.block.text)
                 && !vocabulary.is_label_wording(a.folded, item.number)
         });
+        // The answer's detail beside it is its next line.
+        let detail = detail_column.and_then(|d| candidates().find(|c| c.block.column == d));
+        let answer = answer.or(detail);
+        let detail = detail.filter(|d| answer.is_some_and(|a| !std::ptr::eq(*d, a)));
         match (label, answer) {
             (Some((index, label)), answer) => {
-                let lines: Vec<&Cell> = waiting.drain(..).chain(answer).collect();
+                let lines: Vec<&Cell> = waiting.drain(..).chain(answer).chain(detail).collect();
                 let text = lines
                     .iter()
                     .map(|c| c.block.text.as_str())
@@ -1552,9 +1572,13 @@ fn read_item_fields(
                 let at = lines.first().map(|c| &c.block.at);
                 answers.labelled(index, label, at.map(|at| (text.as_str(), at)), collector);
             }
-            (None, Some(answer)) if layout.bottom_aligned => waiting.push(answer),
+            (None, Some(answer)) if layout.bottom_aligned => {
+                waiting.extend([answer].into_iter().chain(detail))
+            }
             (None, Some(answer)) => {
-                answers.unlabelled(&answer.block.text, &answer.block.at, collector)
+                for line in [answer].into_iter().chain(detail) {
+                    answers.unlabelled(&line.block.text, &line.block.at, collector);
+                }
             }
             (None, None) => {}
         }
@@ -2107,6 +2131,45 @@ mod tests {
                 rows,
             }],
         }
+    }
+
+    #[test]
+    fn the_answers_detail_beside_it_is_its_next_line() {
+        assert_eq!(header_role("内容（有りの場合）"), Some(Role::Detail));
+        assert_eq!(header_role("詳細（可の場合）"), Some(Role::Detail));
+        let document = spanned(&[
+            &[
+                ("通番", 1, 1),
+                ("審査対象項目", 2, 1),
+                ("記述内容", 3, 1),
+                ("回答（該当に✔）", 4, 1),
+                ("内容（有りの場合）", 5, 1),
+            ],
+            &[
+                ("17", 1, 1),
+                ("決算公告", 2, 1),
+                ("決算公告の実施の有無", 3, 1),
+                ("☑有り　□無し", 4, 1),
+                ("電子公告（当社ホームページ）", 5, 1),
+            ],
+            &[
+                ("19", 1, 1),
+                ("所属団体", 2, 1),
+                ("所属している業界団体、経済団体等の名称", 3, 1),
+                ("ASPIC", 4, 1),
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (
+                    17,
+                    1,
+                    "☑有り　□無し\n電子公告（当社ホームページ）".to_string()
+                ),
+                (19, 1, "ASPIC".to_string())
+            ]
+        );
     }
 
     #[test]
