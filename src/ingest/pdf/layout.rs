@@ -228,10 +228,54 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
             }),
         }
     }
+    join_footnote_marks(&mut lines);
     for line in &mut lines {
         line.runs.sort_by(|a, b| a.0.x0.total_cmp(&b.0.x0));
     }
     lines
+}
+
+/// A footnote's number set raised and small after the word it marks (「株式会社※¹」)
+/// is a line of its own by its baseline: it goes into the line below it, where it
+/// stands over that line's text. Only marks: a few digits, ※ or *, in a smaller size,
+/// raised by less than the line's size (ruby over kanji is kana, and stays apart).
+fn join_footnote_marks(lines: &mut Vec<Line>) {
+    /// The most characters a footnote mark has, and the largest share of the line's
+    /// size it is set in.
+    const MARK_CHARS: usize = 3;
+    const MARK_SIZE: f32 = 0.8;
+    let is_mark = |run: &Run| {
+        let count = run.text.chars().count();
+        (1..=MARK_CHARS).contains(&count)
+            && run
+                .text
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '※' | '*' | '＊'))
+    };
+    let mut k = 0;
+    while k + 1 < lines.len() {
+        let (mark, below) = (&lines[k], &lines[k + 1]);
+        let (left, right) = below
+            .runs
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(l, r), (run, _)| {
+                (l.min(run.x0), r.max(run.x1))
+            });
+        let over_below = mark.runs.iter().all(|(run, _)| {
+            is_mark(run)
+                && run.size <= MARK_SIZE * below.size
+                && run.y > below.y
+                && run.y - below.y < below.size
+                && run.x0 >= left
+                && run.x0 <= right + below.size
+        });
+        if over_below {
+            let mark = lines.remove(k);
+            lines[k].runs.extend(mark.runs);
+        } else {
+            k += 1;
+        }
+    }
 }
 
 /// Where columns of free text start on a page: left edges (to the point) at which

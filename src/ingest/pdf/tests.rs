@@ -1246,3 +1246,23 @@ fn a_bracket_hung_over_a_cells_rule_ends_that_cell() {
         );
     }
 }
+
+#[test]
+fn a_raised_footnote_mark_stays_with_the_word_it_marks() {
+    // 「Acme*」 at 10 pt and its footnote's number at 6 pt, raised 4 pt, right after it;
+    // a line below and a small number set apart above nothing stay as they are.
+    let content = b"BT /F1 10 Tf 42 700 Td (Acme*) Tj ET BT /F1 6 Tf 68.5 704 Td (1) Tj ET \
+        BT /F1 10 Tf 42 680 Td (Next line) Tj ET \
+        BT /F1 6 Tf 300 660 Td (2) Tj ET BT /F1 10 Tf 42 640 Td (Far below) Tj ET";
+    let mut doc = pdf_with(&[content], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        vec![
+            vec!["Acme*1"],
+            vec!["Next line"],
+            vec!["2"],
+            vec!["Far below"]
+        ]
+    );
+}
