@@ -228,7 +228,8 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
             }),
         }
     }
-    join_footnote_marks(&mut lines);
+    let notes = join_footnote_marks(&mut lines);
+    lines.truncate(notes);
     for line in &mut lines {
         line.runs.sort_by(|a, b| a.0.x0.total_cmp(&b.0.x0));
     }
@@ -239,11 +240,17 @@ fn lines_of(runs: Vec<(Run, Option<Cell>)>) -> Vec<Line> {
 /// is a line of its own by its baseline: it goes into the line below it, where it
 /// stands over that line's text. Only marks: a few digits, ※ or *, in a smaller size,
 /// raised by less than the line's size (ruby over kanji is kana, and stays apart).
-fn join_footnote_marks(lines: &mut Vec<Line>) {
+/// Gives where the page's footnotes start (the count of lines where it has none): the
+/// notes at the page's foot, each opened by a mark's number, are no answer's text.
+fn join_footnote_marks(lines: &mut Vec<Line>) -> usize {
     /// The most characters a footnote mark has, and the largest share of the line's
     /// size it is set in.
     const MARK_CHARS: usize = 3;
     const MARK_SIZE: f32 = 0.8;
+    /// The longest run a note's line is made of (a note is a sentence or two), and the
+    /// largest share of the page's text size its words are set in.
+    const NOTE_CHARS: usize = 120;
+    const NOTE_SIZE: f32 = 0.9;
     let is_mark = |run: &Run| {
         let count = run.text.chars().count();
         (1..=MARK_CHARS).contains(&count)
@@ -252,6 +259,8 @@ fn join_footnote_marks(lines: &mut Vec<Line>) {
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '※' | '*' | '＊'))
     };
+    // The numbers of the marks set after a word.
+    let mut marked: Vec<String> = Vec::new();
     let mut k = 0;
     while k + 1 < lines.len() {
         let (mark, below) = (&lines[k], &lines[k + 1]);
@@ -271,11 +280,53 @@ fn join_footnote_marks(lines: &mut Vec<Line>) {
         });
         if over_below {
             let mark = lines.remove(k);
+            marked.extend(
+                mark.runs
+                    .iter()
+                    .map(|(run, _)| note_number(&run.text).to_string()),
+            );
             lines[k].runs.extend(mark.runs);
         } else {
             k += 1;
         }
     }
+    // The notes: the first line opened by the number of a mark and going on with the
+    // note in a smaller size than the page's text, when it and every line after it are
+    // free text. (A list numbered 「1.」 in an answer is set in the text's size.)
+    let mut sizes: Vec<f32> = lines.iter().map(|line| line.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let text_size = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+    let opens_note = |line: &Line| {
+        let mut runs = line.runs.iter().map(|(run, _)| run);
+        let Some(first) = runs.clone().min_by(|a, b| a.x0.total_cmp(&b.x0)) else {
+            return false;
+        };
+        let number = note_number(&first.text);
+        !number.is_empty()
+            && marked.iter().any(|m| m == number)
+            && line.runs.len() > 1
+            && runs.all(|run| {
+                std::ptr::eq(run, first)
+                    || (run.size < NOTE_SIZE * text_size && run.text.chars().count() <= NOTE_CHARS)
+            })
+    };
+    let free = |line: &Line| line.runs.iter().all(|(_, cell)| cell.is_none());
+    let mut start = lines.len();
+    while start > 0 && free(&lines[start - 1]) {
+        start -= 1;
+    }
+    (start..lines.len())
+        .find(|&k| opens_note(&lines[k]))
+        .unwrap_or(lines.len())
+}
+
+/// The number a footnote mark or note opens with: 「1」 of 「1※」 or 「1)」.
+fn note_number(text: &str) -> &str {
+    let text = text.trim();
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    &text[..end]
 }
 
 /// Where columns of free text start on a page: left edges (to the point) at which

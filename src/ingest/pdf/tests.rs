@@ -1248,12 +1248,16 @@ fn a_bracket_hung_over_a_cells_rule_ends_that_cell() {
 }
 
 #[test]
-fn a_raised_footnote_mark_stays_with_the_word_it_marks() {
+fn a_raised_footnote_mark_stays_with_the_word_it_marks_and_its_note_is_no_text() {
     // 「Acme*」 at 10 pt and its footnote's number at 6 pt, raised 4 pt, right after it;
-    // a line below and a small number set apart above nothing stay as they are.
+    // a line below, a list numbered like the mark and a small number set apart above
+    // nothing stay as they are. The note at the page's foot, its number and then its
+    // words in a smaller size, is read no more.
     let content = b"BT /F1 10 Tf 42 700 Td (Acme*) Tj ET BT /F1 6 Tf 68.5 704 Td (1) Tj ET \
         BT /F1 10 Tf 42 680 Td (Next line) Tj ET \
-        BT /F1 6 Tf 300 660 Td (2) Tj ET BT /F1 10 Tf 42 640 Td (Far below) Tj ET";
+        BT /F1 10 Tf 42 660 Td (1. Listed) Tj ET \
+        BT /F1 6 Tf 300 640 Td (2) Tj ET BT /F1 10 Tf 42 620 Td (Far below) Tj ET \
+        BT /F1 10 Tf 42 100 Td (1) Tj ET BT /F1 8 Tf 52 100 Td (A note on Acme.) Tj ET";
     let mut doc = pdf_with(&[content], helvetica);
     let document = read_default(&save(&mut doc)).expect("reads");
     assert_eq!(
@@ -1261,6 +1265,7 @@ fn a_raised_footnote_mark_stays_with_the_word_it_marks() {
         vec![
             vec!["Acme*1"],
             vec!["Next line"],
+            vec!["1. Listed"],
             vec!["2"],
             vec!["Far below"]
         ]
