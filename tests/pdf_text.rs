@@ -7,8 +7,9 @@
 //! page is compared as a multiset of characters: nothing lost, nothing invented,
 //! nothing decoded differently. pdftotext reads text a page clips away, kaiji does not:
 //! the few such texts of the fixtures are listed (`CLIPPED_AWAY`). kaiji leaves out the
-//! page's printed number (「3 / 18」), and reads a table row a page break split where it
-//! starts: what it has more of on a page, it has less of on the pages after.
+//! page's printed number (「3 / 18」) and a running head after its first printing (one
+//! line opening most pages), and reads a table row a page break split where it starts:
+//! what it has more of on a page, it has less of on the pages after.
 
 use kaiji::ingest::{self, Limits};
 use kaiji::model::Location;
@@ -126,17 +127,40 @@ fn kaiji_extracts_the_same_characters_as_pdftotext() {
             .rposition(|p| !p.trim().is_empty())
             .map_or(0, |i| i + 1)
             .max(kaiji_pages.keys().last().copied().unwrap_or(0) as usize);
+        // A running head: the line that opens three pages or more, and half of them.
+        let mut opening: BTreeMap<String, usize> = BTreeMap::new();
+        for text in &poppler_pages {
+            if let Some(first) = text.lines().map(fold).find(|l| !l.is_empty()) {
+                *opening.entry(first).or_insert(0) += 1;
+            }
+        }
+        let running_head = opening
+            .into_iter()
+            .find(|(_, count)| *count >= 3 && 2 * count >= poppler_pages.len() - 1)
+            .map(|(line, _)| line);
+        let mut head_printed = false;
         // What kaiji has read ahead of pdftotext so far: the rest of rows it joined
         // across a page break, which pdftotext reads on the next page.
         let mut ahead: BTreeMap<char, i64> = BTreeMap::new();
         for page in 1..=pages {
-            let ours = census(kaiji_pages.get(&(page as u32)).map_or("", String::as_str));
+            let our_page = kaiji_pages.get(&(page as u32)).map_or("", String::as_str);
+            let ours = census(our_page);
+            let our_text = fold(our_page);
             let poppler_text: String = poppler_pages
                 .get(page - 1)
                 .copied()
                 .unwrap_or("")
                 .lines()
                 .filter(|line| printed_page_number(&fold(line.trim())) != Some(page as u32))
+                .filter(|line| {
+                    let line = fold(line);
+                    let head = running_head.as_deref() == Some(line.as_str());
+                    // Dropped where kaiji took the line for a running head (a table's
+                    // header printed again is kept).
+                    !(head
+                        && std::mem::replace(&mut head_printed, true)
+                        && !our_text.contains(&line))
+                })
                 .collect();
             let mut theirs = census(&poppler_text);
             for (_, _, text) in CLIPPED_AWAY
