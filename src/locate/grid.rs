@@ -1453,9 +1453,15 @@ fn read_item_fields(
         }) {
             continue;
         }
-        // A lone cell merged across the sheet is a banner between items, not an answer;
-        // nor is the cell that carried the item number, or a section heading.
-        let banner = !on_cue_row && row.len() == 1 && row[0].block.column_span > 2;
+        // A lone cell merged across the sheet is a banner between items, not an answer
+        // (an answer merged over the answer column's extent, run on in the row below,
+        // is no banner); nor is the cell that carried the item number, or a section
+        // heading.
+        let banner = !on_cue_row
+            && row.len() == 1
+            && row[0].block.column_span > 2
+            && !(row[0].block.column == answer_column
+                && row[0].block.column + row[0].block.column_span <= answer_end);
         let is_cue_cell = |c: &Cell| on_cue_row && c.block.column == start.cue_column;
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(c.folded);
         let usable = |c: &&Cell| {
@@ -2131,6 +2137,40 @@ mod tests {
                 rows,
             }],
         }
+    }
+
+    #[test]
+    fn an_answer_merged_over_its_columns_runs_on_in_the_rows_below() {
+        // The answer column merged over three columns; a long answer typed on over the
+        // rows below, its cell merged the same way. A banner spans the whole table.
+        let document = spanned(&[
+            &[("通番", 1, 1), ("記述内容", 2, 1), ("回答", 3, 3)],
+            &[
+                ("77-3", 1, 1),
+                ("サービス停止の事故歴", 2, 1),
+                ("2件", 3, 3),
+            ],
+            &[("2024年3月22日 ストレージ障害", 3, 3)],
+            &[("（続き）2024年3月26日 認証基盤の障害", 3, 3)],
+            &[("(1) サービス品質", 1, 5)],
+            &[
+                ("78-1", 1, 1),
+                ("機器障害やシステム遅延の早期検知方法", 2, 1),
+                ("監視ツール", 3, 3),
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (
+                    77,
+                    3,
+                    "2件\n2024年3月22日 ストレージ障害\n（続き）2024年3月26日 認証基盤の障害"
+                        .to_string()
+                ),
+                (78, 1, "監視ツール".to_string())
+            ]
+        );
     }
 
     #[test]
