@@ -1177,8 +1177,11 @@ fn with_titled_starts(
                 .iter()
                 .filter(|c| cue_columns.binary_search(&c.block.column).is_ok())
                 .find_map(|c| {
-                    let number =
-                        vocabulary.item_titled_among(c.folded, current + 1..next_number)?;
+                    let number = vocabulary
+                        .item_titled_among(c.folded, current + 1..next_number)
+                        .or_else(|| {
+                            titled_with_label(c.folded, current + 1..next_number, vocabulary)
+                        })?;
                     Some((number, c))
                 });
             let Some((number, cell)) = titled else {
@@ -1196,6 +1199,25 @@ fn with_titled_starts(
         }
     }
     out
+}
+
+/// The item a cell names by its title with one of its field's labels after it
+/// (「事業者名：法人番号」, 「代表者（代表者氏名）」, 「事業所／事業者の本店所在地」), among
+/// `range`.
+fn titled_with_label(
+    folded: &str,
+    range: std::ops::Range<u32>,
+    vocabulary: &Vocabulary,
+) -> Option<u32> {
+    let (at, mark) = folded
+        .char_indices()
+        .find(|(_, c)| matches!(c, ':' | '(' | '/'))?;
+    let number = vocabulary.item_titled_among(&folded[..at], range)?;
+    let label = folded[at + mark.len_utf8()..].trim_end_matches(')');
+    vocabulary
+        .label_index(label, number)
+        .or_else(|| vocabulary.label_opening(label, number))
+        .map(|_| number)
 }
 
 /// The cue column of an item started by the region before: no cell carried its number.
@@ -2137,6 +2159,36 @@ mod tests {
                 rows,
             }],
         }
+    }
+
+    #[test]
+    fn a_title_with_its_fields_label_starts_the_item() {
+        // Section tables 項目 | 内容 without numbers, printed into one region: the guide's
+        // sub-section 「（1）開示情報の日付」 reads as item 1, and the items after it are
+        // named by their titles, with a field's label after a colon or in brackets.
+        let document = region(&[
+            &["項目", "内容"],
+            &["（1）開示情報の日付"],
+            &["開示情報の日付", "2025年6月10日"],
+            &["（1）事業所等の概要"],
+            &["事業者名：事業者の正式名称（商号）", "株式会社春日電算"],
+            &["事業者名：法人番号", "8188275424882"],
+            &["設立年月日", "1972年3月19日"],
+            &[
+                "事業所（事業者の本店所在地）",
+                "東京都千代田区大手町二丁目6番2号",
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (1, 1, "2025年6月10日".to_string()),
+                (2, 1, "株式会社春日電算".to_string()),
+                (2, 2, "8188275424882".to_string()),
+                (3, 1, "1972年3月19日".to_string()),
+                (4, 1, "東京都千代田区大手町二丁目6番2号".to_string())
+            ]
+        );
     }
 
     #[test]
