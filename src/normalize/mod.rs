@@ -205,8 +205,6 @@ pub fn common_value(answers: &[CentreAnswer]) -> Value {
     }
 }
 
-/// Prepares an answer for the numeric parsers: NFKC (full-width digits and signs),
-/// kanji numerals as digits, the several dashes and minus signs as '-'.
 /// The marks of a ticked check box, and of an empty one.
 const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
 const BOXES: [char; 2] = ['□', '☐'];
@@ -231,7 +229,7 @@ pub fn no_box_ticked(text: &str) -> bool {
 /// The options a check-box answer ticks (「■①…\n□②…\n■④…」 → 「①…」, 「④…」), each up
 /// to the next box; none where the answer has no empty box, so no boxes to read.
 fn ticked_parts(text: &str) -> Option<Vec<&str>> {
-    if !text.contains(BOXES) {
+    if !has_check_boxes(text) {
         return None;
     }
     let marks: Vec<(usize, char)> = text
@@ -251,6 +249,8 @@ fn ticked_parts(text: &str) -> Option<Vec<&str>> {
     )
 }
 
+/// Prepares an answer for the numeric parsers: NFKC (full-width digits and signs),
+/// kanji numerals as digits, the several dashes and minus signs as '-'.
 fn prepare(raw: &str) -> String {
     let text = crate::text::nfkc(raw);
     let text = numerals::kanji_to_digits(&text);

@@ -73,11 +73,10 @@ pub fn parse_money(raw: &str) -> Result<Money, Invalid> {
 /// is what the guide asks. Lines that hold no dated figure (a header 「決算期　金額」)
 /// are passed over; none where fewer than two lines are dated figures.
 fn latest_period(raw: &str) -> Option<Money> {
-    let mut lines = raw.lines().filter(|line| !line.trim().is_empty());
+    let lines = raw.lines().filter(|line| !line.trim().is_empty());
     // One line is read once, by the caller.
     lines.clone().nth(1)?;
     let mut dated = lines
-        .by_ref()
         .filter_map(|line| parse_one(line).ok())
         .filter(|money| money.period.is_some());
     let first = dated.next()?;
