@@ -290,6 +290,9 @@ fn join_footnote_marks(lines: &mut Vec<Line>) -> usize {
             k += 1;
         }
     }
+    if marked.is_empty() {
+        return lines.len();
+    }
     // The notes: the first line opened by the number of a mark and going on with the
     // note in a smaller size than the page's text, when it and every line after it are
     // free text. (A list numbered 「1.」 in an answer is set in the text's size.)
@@ -937,14 +940,14 @@ fn widest_lines(pages: &[PageRows]) -> HashMap<(i32, i32), f32> {
 }
 
 /// A row's plain text, for recognizing a header the writer repeats on each page.
-/// A row of free text keyed by its text and height, to know it printed again atop
-/// another page; none for a row with a cell.
-fn free_row_key(units: &[Unit]) -> Option<(String, i32)> {
+/// The height of a row of free text, which with its signature keys it, to know it
+/// printed again atop another page; none for a row with a cell.
+fn free_row_height(units: &[Unit]) -> Option<i32> {
     let line = units.first()?.lines.first()?;
     units
         .iter()
         .all(|u| u.cell.is_none())
-        .then(|| (row_signature(units), line.y.round() as i32))
+        .then(|| line.y.round() as i32)
 }
 
 fn row_signature(units: &[Unit]) -> String {
@@ -1163,8 +1166,12 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     // A running head (「株式会社〇〇　社外秘」), one free row atop most pages at one height.
     let mut first_rows: HashMap<(String, i32), usize> = HashMap::new();
     for page in &pages {
-        if let Some(key) = page.rows.first().and_then(|units| free_row_key(units)) {
-            *first_rows.entry(key).or_default() += 1;
+        if let Some(units) = page.rows.first()
+            && let Some(height) = free_row_height(units)
+        {
+            *first_rows
+                .entry((row_signature(units), height))
+                .or_default() += 1;
         }
     }
     let page_count = pages.len();
@@ -1194,8 +1201,9 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         let tops: Vec<Option<(String, i32)>> = page
             .rows
             .iter()
+            .zip(&signatures)
             .take(MAX_PRINT_TITLE_ROWS)
-            .map(|units| free_row_key(units))
+            .map(|(units, signature)| Some((signature.clone(), free_row_height(units)?)))
             .collect();
         let printed_again = tops
             .iter()
