@@ -92,6 +92,19 @@ pub struct Block {
     pub at: Location,
 }
 
+impl Block {
+    /// Other text in this block's place (a line split off it, cells joined into it),
+    /// without copying the text it had.
+    pub fn with_text(&self, text: String) -> Block {
+        Block {
+            text,
+            column: self.column,
+            column_span: self.column_span,
+            at: self.at.clone(),
+        }
+    }
+}
+
 /// Blocks that stand side by side, left to right.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {

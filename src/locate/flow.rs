@@ -275,10 +275,11 @@ fn numbered_line(row: &Row) -> Vec<Cow<'_, Block>> {
         |block: &Block| cues::item_cue(&fold(&block.text)).is_some_and(|cue| cue.rest.is_empty());
     match row.blocks.as_slice() {
         [number, line, rest @ ..] if bare_number(number) && !bare_number(line) => {
-            let joined = Block {
-                text: format!("{} {}", number.text.trim_end(), line.text.trim_start()),
-                ..number.clone()
-            };
+            let joined = number.with_text(format!(
+                "{} {}",
+                number.text.trim_end(),
+                line.text.trim_start()
+            ));
             std::iter::once(Cow::Owned(joined))
                 .chain(rest.iter().map(Cow::Borrowed))
                 .collect()
@@ -297,14 +298,10 @@ fn heading_apart(block: Cow<'_, Block>) -> Vec<Cow<'_, Block>> {
     if !heading || cues::marked_pieces(rest, &|_| None).is_empty() {
         return vec![block];
     }
-    let (first, rest) = (first.to_string(), rest.to_string());
-    let part = |text: String| {
-        Cow::Owned(Block {
-            text,
-            ..block.as_ref().clone()
-        })
-    };
-    vec![part(first), part(rest)]
+    vec![
+        Cow::Owned(block.with_text(first.to_string())),
+        Cow::Owned(block.with_text(rest.to_string())),
+    ]
 }
 
 /// Whether a line is the short rest of a bracket the line before left open.

@@ -1435,13 +1435,7 @@ fn read_item_fields(
                 .collect::<Vec<_>>()
                 .join("\u{3000}");
             let folded = fold(&text);
-            Some((
-                Block {
-                    text,
-                    ..first.block.clone()
-                },
-                folded,
-            ))
+            Some((first.block.with_text(text), folded))
         })
         .collect();
     let nested: Vec<Option<Cell>> = nested
