@@ -1167,26 +1167,38 @@ fn with_titled_starts(
             .peek()
             .map_or((rows.len(), last_item + 1), |next| (next.row, next.number));
         let mut current = start.number;
+        // The field of `current` a row last named with its title (「機器（機器の主な機能）」):
+        // an item of several fields may write its title on each of its rows, and a later
+        // field of it so written is no start of a namesake item after it (items 62, 69).
+        let mut titled_field = 0;
         let from = start.row + 1;
         out.push(start);
         for r in from..end_row {
             if is_header[r] || current + 1 >= next_number {
                 continue;
             }
-            let titled = rows[r]
-                .iter()
-                .filter(|c| cue_columns.binary_search(&c.block.column).is_ok())
-                .find_map(|c| {
-                    let number = vocabulary
-                        .item_titled_among(c.folded, current + 1..next_number)
-                        .or_else(|| {
-                            titled_with_label(c.folded, current + 1..next_number, vocabulary)
-                        })?;
-                    Some((number, c))
-                });
-            let Some((number, cell)) = titled else {
+            let in_cue_column = |c: &&Cell| cue_columns.binary_search(&c.block.column).is_ok();
+            let continued = rows[r].iter().filter(in_cue_column).find_map(|c| {
+                titled_with_label(c.folded, current..current + 1, vocabulary)
+                    .filter(|&(_, index)| index > titled_field)
+            });
+            if let Some((_, index)) = continued {
+                titled_field = index;
+                continue;
+            }
+            let titled = rows[r].iter().filter(in_cue_column).find_map(|c| {
+                let (number, index) = vocabulary
+                    .item_titled_among(c.folded, current + 1..next_number)
+                    .map(|number| (number, 0))
+                    .or_else(|| {
+                        titled_with_label(c.folded, current + 1..next_number, vocabulary)
+                    })?;
+                Some((number, index, c))
+            });
+            let Some((number, index, cell)) = titled else {
                 continue;
             };
+            titled_field = index;
             collector.place(number, Some(&cell.block.at));
             out.push(ItemStart {
                 row: r,
@@ -1203,21 +1215,25 @@ fn with_titled_starts(
 
 /// The item a cell names by its title with one of its field's labels after it
 /// (「事業者名：法人番号」, 「代表者（代表者氏名）」, 「事業所／事業者の本店所在地」), among
-/// `range`.
+/// `range`, and the field.
 fn titled_with_label(
     folded: &str,
     range: std::ops::Range<u32>,
     vocabulary: &Vocabulary,
-) -> Option<u32> {
-    let (at, mark) = folded
+) -> Option<(u32, u32)> {
+    // A title may hold brackets of its own (「PC等（操作端末）（利用するブラウザの種類）」):
+    // each mark is tried as the one that ends it.
+    folded
         .char_indices()
-        .find(|(_, c)| matches!(c, ':' | '(' | '/'))?;
-    let number = vocabulary.item_titled_among(&folded[..at], range)?;
-    let label = folded[at + mark.len_utf8()..].trim_end_matches(')');
-    vocabulary
-        .label_index(label, number)
-        .or_else(|| vocabulary.label_opening(label, number))
-        .map(|_| number)
+        .filter(|(_, c)| matches!(c, ':' | '(' | '/'))
+        .find_map(|(at, mark)| {
+            let number = vocabulary.item_titled_among(&folded[..at], range.clone())?;
+            let label = folded[at + mark.len_utf8()..].trim_end_matches(')');
+            vocabulary
+                .label_index(label, number)
+                .or_else(|| vocabulary.label_opening(label, number))
+                .map(|index| (number, index))
+        })
 }
 
 /// The cue column of an item started by the region before: no cell carried its number.
@@ -2181,6 +2197,46 @@ mod tests {
                 (2, 2, "8188275424882".to_string()),
                 (3, 1, "1972年3月19日".to_string()),
                 (4, 1, "東京都千代田区大手町二丁目6番2号".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_written_on_each_row_of_its_item_names_no_namesake() {
+        // Items 62 and 69 are both titled 「機器」: the title on item 62's later rows
+        // names its later fields, not item 69. A title with brackets of its own
+        // (「PC等（操作端末）」) is followed by its label in brackets.
+        let document = region(&[
+            &["項目", "内容"],
+            &["（1）開示情報の日付"],
+            &["開示情報の日付", "2025年6月10日"],
+            &["機器（提供する機器の有無）", "無し"],
+            &["機器（機器の主な機能）", "無"],
+            &[
+                "機器（機器のセキュリティレベル、認証取得状況等）",
+                "提供なし",
+            ],
+            &["セキュリティ対策", "ガイドを提供"],
+            &["機器（機器の種類、製品名など）", "ゲートウェイ"],
+            &["機器（機器の主な機能）", "VPN接続"],
+            &[
+                "PC等（操作端末）（パソコン、スマホ、タブレット、シンクライアント等の端末の種類、OS等）",
+                "パソコン",
+            ],
+            &["PC等（操作端末）（利用するブラウザの種類）", "Edge"],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (1, 1, "2025年6月10日".to_string()),
+                (62, 1, "無し".to_string()),
+                (62, 2, "無".to_string()),
+                (62, 3, "提供なし".to_string()),
+                (68, 1, "ガイドを提供".to_string()),
+                (69, 1, "ゲートウェイ".to_string()),
+                (69, 2, "VPN接続".to_string()),
+                (74, 1, "パソコン".to_string()),
+                (74, 2, "Edge".to_string()),
             ]
         );
     }
