@@ -1481,15 +1481,21 @@ pub(super) fn flow_pairs(
             at: first.at.clone(),
         })
     });
-    // A paragraph that is a label of the catalog's, a colon and its answer.
-    let labelled_inline = |text: &str| {
-        inline_pair(text).filter(|(label, _)| {
+    // A paragraph that is a label of the catalog's, a colon and its answer; `worded`, as
+    // the catalog words it, brackets and all.
+    let labelled_inline = |text: &str, worded: bool| {
+        inline_pair(text, worded).filter(|(label, _)| {
             let prepared = matcher.prepare(label, &matcher.rewrites);
             matcher
                 .scores(&prepared)
                 .into_iter()
                 .any(|s| s >= INLINE_LABEL)
         })
+    };
+    // A marked line longer than labels run (「■該当する財務監査・財務データの状況を、
+    // ①会計監査人による…」) is a label still where it is a field's wording.
+    let opens_long_label = |text: &str| {
+        is_marked_line(text) && matcher.best_field_score(&strip_marks(text)) >= INLINE_LABEL
     };
     let blocks: Vec<&Block> = region
         .rows
@@ -1498,11 +1504,39 @@ pub(super) fn flow_pairs(
         .filter(|block| !block.text.trim().is_empty())
         .collect();
     let mut previous: Option<&Location> = None;
+    // Whether the lines are an item's fields under its outline heading, each 「label：
+    // answer」 (「事業者の正式名称（商号）：…」 then 「法人番号：…」), no blank line between.
+    let mut listing = false;
     for (k, block) in blocks.iter().enumerate() {
         let text = block.text.trim();
         let after_blank = previous.is_none_or(|before| !block.at.follows_directly(before));
         previous = Some(&block.at);
-        if opens_label(text) {
+        // A heading of the report's own outline (「2.2.1 事業者名」, 「2.4 財務状況」)
+        // ends the answer above it. An item's title so numbered labels the answer below
+        // it, until a label line names the field.
+        if let Some(words) = vocabulary.outline_heading(&fold(text)) {
+            if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
+                result.pairs.push(pair);
+            }
+            listing = false;
+            if vocabulary.is_section(words) {
+                heading = Some(strip_marks(text));
+                if !vocabulary.names_item(words) {
+                    continue;
+                }
+            }
+            listing = true;
+            current = Some(Pair {
+                label: words.to_string(),
+                own: None,
+                heading: heading.clone(),
+                answer: String::new(),
+                at: block.at.clone(),
+            });
+            continue;
+        }
+        if opens_label(text) || opens_long_label(text) {
+            listing = false;
             if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                 result.pairs.push(pair);
             }
@@ -1512,7 +1546,7 @@ pub(super) fn flow_pairs(
             let answered = || {
                 blocks.get(k + 1).is_some_and(|next| {
                     let next = next.text.trim();
-                    !opens_label(next) && labelled_inline(next).is_none()
+                    !opens_label(next) && labelled_inline(next, false).is_none()
                 })
             };
             if matcher.is_heading(&words) && !answered() {
@@ -1528,8 +1562,12 @@ pub(super) fn flow_pairs(
             });
             continue;
         }
-        // 「会社名：株式会社…」 after a blank line.
-        if after_blank && let Some((label, answer)) = labelled_inline(text) {
+        // 「会社名：株式会社…」 after a blank line or in an item's listing.
+        let inline = (listing || after_blank)
+            .then(|| labelled_inline(text, listing))
+            .flatten();
+        listing = listing && inline.is_some();
+        if let Some((label, answer)) = inline {
             if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                 result.pairs.push(pair);
             }
@@ -1581,6 +1619,12 @@ pub(super) fn flow_pairs(
 /// Whether a paragraph is marked as a label: 「■会社名」, 「【会社名】」, 「3. 設立年」
 /// (short, one line). 「【連携内容】REST API…」 is an answer's line.
 fn opens_label(text: &str) -> bool {
+    is_marked_line(text) && text.chars().count() <= 40
+}
+
+/// Whether a line of one paragraph opens with a label's mark (a bullet, 【…】 alone, a
+/// number of the form's own), whatever its length.
+fn is_marked_line(text: &str) -> bool {
     let first = text.chars().next().unwrap_or(' ');
     let bracketed = first == '【'
         && text.find('】').is_some_and(|at| {
@@ -1594,7 +1638,7 @@ fn opens_label(text: &str) -> bool {
         || (cues::item_cue(&folded)
             .is_some_and(|c| c.strength == Strength::Weak && !c.rest.is_empty())
             && !opens_with_quantity(&folded));
-    marked && text.chars().count() <= 40 && !text.contains('\n')
+    marked && !text.contains('\n')
 }
 
 /// A figure with its counter (「9名（取締役6名…）」, 「2拠点」, 「1ヶ月前」): an answer,
@@ -1604,14 +1648,19 @@ fn opens_with_quantity(folded: &str) -> bool {
     after.len() < folded.len() && after.starts_with(|c: char| !c.is_ascii() && c.is_alphabetic())
 }
 
-/// 「会社名：株式会社…」 → (会社名, 株式会社…), when the part before the colon is short.
-fn inline_pair(text: &str) -> Option<(String, String)> {
+/// 「会社名：株式会社…」 → (会社名, 株式会社…), when the part before the colon is short; or,
+/// `worded`, as long as a field's wording with its brackets (「代表者経歴（生年月日、
+/// 学歴、業務履歴、資格等）：…」).
+fn inline_pair(text: &str, worded: bool) -> Option<(String, String)> {
     let (label, answer) = text.split_once(['：', ':'])?;
     let label = label.trim();
     let answer = answer.trim();
     let words = label.chars().count();
-    ((2..=20).contains(&words) && !answer.is_empty() && !label.contains(['(', '（', '、']))
-        .then(|| (label.to_string(), answer.to_string()))
+    let longest = if worded { WORDED_INLINE_LABEL } else { 20 };
+    ((2..=longest).contains(&words)
+        && !answer.is_empty()
+        && (worded || !label.contains(['(', '（', '、'])))
+    .then(|| (label.to_string(), answer.to_string()))
 }
 
 // ---------------------------------------------------------------------------------
@@ -2617,6 +2666,50 @@ mod tests {
                 "コンプライアンス",
             ],
             &[("主な事業", "コンプライアンス", Some("2.1 開示情報の時点"))],
+        );
+    }
+
+    #[test]
+    fn a_report_numbered_by_its_own_outline_gives_each_item_its_answers() {
+        // Headings 「2.2.1 事業者名」 carry the report's numbers and an item's title: each
+        // ends the answer above it and labels the answer below it, where no label line
+        // does. An item's fields listed 「label：answer」 one a line, no blank between;
+        // a marked label as long as the guide words it.
+        assert_flow_pairs(
+            &[
+                "2.1 開示情報の時点",
+                "2.1.1 開示情報の日付",
+                "2025年10月15日",
+                "2.2 事業所・事業",
+                "2.2.1 事業者名",
+                "事業者の正式名称（商号）：株式会社アルファ",
+                "法人番号：7935364033609",
+                "2.2.2 設立年月日",
+                "1989年4月16日",
+                "2.4 財務状況",
+                "2.4.7 財務監査・財務データの状況",
+                "■該当する財務監査・財務データの状況を、以下より選択する。",
+                "④",
+            ],
+            &[
+                (
+                    "開示情報の日付",
+                    "2025年10月15日",
+                    Some("2.1.1 開示情報の日付"),
+                ),
+                (
+                    "事業者の正式名称（商号）",
+                    "株式会社アルファ",
+                    Some("2.2 事業所・事業"),
+                ),
+                ("法人番号", "7935364033609", Some("2.2 事業所・事業")),
+                ("設立年月日", "1989年4月16日", Some("2.2 事業所・事業")),
+                (
+                    "該当する財務監査・財務データの状況を、以下より選択する。",
+                    "④",
+                    Some("2.4 財務状況"),
+                ),
+            ],
         );
     }
 

@@ -490,6 +490,24 @@ impl<'c> Vocabulary<'c> {
         known(folded) || (!bare.is_empty() && known(bare))
     }
 
+    /// Whether a text is an item's title, whole (「開示情報の日付」, which is also the
+    /// name of the sub-section it stands in).
+    pub fn names_item(&self, folded: &str) -> bool {
+        self.by_title.contains_key(folded)
+    }
+
+    /// The words of a heading numbered by the document's own outline (「2.2.1 事業者名」,
+    /// 「3-1-2 機器」, 「2.4 財務状況」) when they are an item's title or a section's:
+    /// the report's numbers, which are no item numbers, before the guide's words.
+    pub fn outline_heading<'t>(&self, folded: &'t str) -> Option<&'t str> {
+        let rest = outline_number(folded)?.trim();
+        let titled = || {
+            let bare = rest.split('(').next().unwrap_or(rest).trim();
+            self.names_item(rest) || self.names_item(bare)
+        };
+        (titled() || self.is_section(rest)).then_some(rest)
+    }
+
     /// Whether a cell is one of the guide's section headings with its numbering
     /// (「2.1 開示情報の時点」, 「(1) 事業所等の概要」): a heading wherever it stands,
     /// where a bare 「開示情報の日付」 may be item 1's label.
@@ -560,6 +578,31 @@ fn without_numbering(folded: &str) -> &str {
     chapter
         .unwrap_or(folded)
         .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '(' | ')'))
+}
+
+/// The text after an outline number of two levels or more (「2.2.1 」, 「3-1-2」,
+/// 「2.4.」), folded; None where the text opens with none.
+fn outline_number(folded: &str) -> Option<&str> {
+    let mut levels = 0;
+    let mut rest = folded;
+    loop {
+        let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        if digits.len() == rest.len() {
+            break;
+        }
+        levels += 1;
+        rest = digits;
+        match rest.strip_prefix(['.', '-']) {
+            Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) => rest = after,
+            Some(after) => {
+                rest = after;
+                break;
+            }
+            None => break,
+        }
+    }
+    (levels >= 2 && (rest.is_empty() || !rest.starts_with(|c: char| c.is_ascii_digit())))
+        .then_some(rest)
 }
 
 pub(super) fn is_strong_cue(folded: &str) -> bool {
@@ -680,6 +723,16 @@ pub(super) fn is_form_note(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outline_number_has_two_levels_or_more() {
+        assert_eq!(outline_number("2.2.1 事業者名"), Some(" 事業者名"));
+        assert_eq!(outline_number("3-1-2機器"), Some("機器"));
+        assert_eq!(outline_number("2.4. 財務状況"), Some(" 財務状況"));
+        assert_eq!(outline_number("2 事業者"), None);
+        assert_eq!(outline_number("2024.4.1"), Some(""));
+        assert_eq!(outline_number("99.9%以上"), Some("%以上"));
+    }
 
     #[test]
     fn form_notes_and_remarks() {

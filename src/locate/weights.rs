@@ -183,6 +183,11 @@ pub(super) const ORDER_SPAN: u32 = 4;
 /// A paragraph 「label：answer」 is a label and its answer when the label scores this
 /// well for some field; below it the colon is the answer's own (「有り：…」).
 pub(super) const INLINE_LABEL: f64 = 0.75;
+/// The longest label read before a colon where an item's fields are listed one a line
+/// 「label：answer」 under its heading (layout AP, a Word report): the catalog's field
+/// wordings run to about 50 characters. Elsewhere a label before a colon is 20 at most
+/// and has no brackets, which an answer's own colon often has (「有り（…）：…」).
+pub(super) const WORDED_INLINE_LABEL: usize = 60;
 /// How much more a column must read as labels than the one right of it for that one to
 /// be taken as the answers' though shorter. Fitted on the corpus's one-row label | answer
 /// tables (layout K): a form's label scores 0.85 and more against its field, an answer

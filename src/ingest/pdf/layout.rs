@@ -756,10 +756,26 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                             && !line_spaces
                                 .iter()
                                 .any(|space| space.x0 > previous.x1 - 0.5 && space.x0 < next.x0);
-                        if gap > 0.9 * previous.size.max(next.size)
-                            || ruled_between
-                            || clipped_apart
-                        {
+                        if ruled_between || clipped_apart {
+                            break;
+                        }
+                        // A heading's outline number or a list's bullet hangs before
+                        // its words, a tab apart (「1.2.1.1」 … 「事業者名」, 「■」 …
+                        // 「1件」): one line of text still.
+                        let hung_mark = || {
+                            let mark: String = line.runs[i..j]
+                                .iter()
+                                .map(|(run, _)| run.text.as_str())
+                                .collect();
+                            let mark = mark.trim();
+                            (is_outline_number(mark) || is_bullet(mark))
+                                && !next.text.starts_with(|c: char| c.is_ascii_digit())
+                        };
+                        if hung_mark() {
+                            j += 1;
+                            continue;
+                        }
+                        if gap > 0.9 * previous.size.max(next.size) {
                             break;
                         }
                         if starts_column {
@@ -880,6 +896,28 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
             Vec::new()
         },
     }
+}
+
+/// A list's bullet: one of the marks lists are bulleted with, or a symbol font's
+/// private-use glyph. Marks an answer may be (「○」, 「×」, 「◎」, 「△」) are not.
+fn is_bullet(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None)
+        if "■□●◆◇・•▪▫▸►▶➢➤◦‣".contains(c) || ('\u{E000}'..='\u{F8FF}').contains(&c))
+}
+
+/// 「2.2」, 「1.2.1.1」, 「3.1.」: a number of two levels or more, as an outline numbers
+/// its headings (a single 「12」 may be a column of item numbers set without rules).
+fn is_outline_number(text: &str) -> bool {
+    let text = text.strip_suffix(['.', '．']).unwrap_or(text);
+    let mut levels = 0;
+    for level in text.split(['.', '．']) {
+        if level.is_empty() || level.len() > 3 || !level.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        levels += 1;
+    }
+    levels >= 2
 }
 
 /// Positions within `tolerance` of each other (single linkage, a cluster at most
