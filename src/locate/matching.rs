@@ -666,6 +666,25 @@ pub(super) fn is_example_mark(folded: &str) -> bool {
     matches!(words, "記入例" | "例" | "記載例" | "回答例" | "入力例")
 }
 
+/// A region's name that says it holds the form's example or its instructions: 「記入例」,
+/// 「記入例(2)」, 「【記入例】2.事業者」, 「記入要領」, 「記入上の注意」.
+pub(super) fn names_aside(folded: &str) -> bool {
+    const ASIDES: [&str; 10] = [
+        "記入例",
+        "記載例",
+        "回答例",
+        "入力例",
+        "記入要領",
+        "記入方法",
+        "記入上の注意",
+        "入力要領",
+        "作成要領",
+        "注意事項",
+    ];
+    let name = folded.trim_start_matches(['【', '[', '(', '<', '《']);
+    is_example_mark(folded) || ASIDES.iter().any(|aside| name.starts_with(aside))
+}
+
 /// The form's own title, printed atop its sheets or pages (「IoTクラウドサービス（IaaS・
 /// PaaS）情報開示認定　申請書（ハウジング）」): never an answer, whatever item is open.
 pub(super) fn is_form_title(folded: &str) -> bool {

@@ -365,7 +365,13 @@ fn locate(
     // handed to the next region.
     let mut readings: Vec<RegionReading> = Vec::new();
     let mut open_item: Option<OpenItem> = None;
-    for region in &document.regions {
+    // A sheet the form names as its example or its instructions (「記入例」, 「記入要領」)
+    // holds the form's words, not the applicant's.
+    let own = document
+        .regions
+        .iter()
+        .filter(|region| !matching::names_aside(&crate::text::fold(&region.name)));
+    for region in own {
         let (region, folded) = (Cow::Borrowed(region), grid::fold_rows(region));
         // A row an item and a column a field, entries printed side by side: one a row;
         // answers given per data centre in parallel columns: one answer.
@@ -753,6 +759,46 @@ mod tests {
             name: name.into(),
             rows,
         }
+    }
+
+    #[test]
+    fn the_forms_example_and_instruction_sheets_are_not_read() {
+        // A workbook that opens with its instructions, numbered like items, and its
+        // example filled in like an answer: the answers are on the sheets after them.
+        let instructions = region(
+            "記入要領",
+            &[
+                &["1.", "回答は各シートの「回答」欄に記入してください。"],
+                &["2.", "日付は西暦で記入してください。"],
+            ],
+        );
+        let table = |name: &str, answer: &str| {
+            region(
+                name,
+                &[
+                    &["No.", "審査対象項目", "記述内容", "回答"],
+                    &["2", "事業者名", "事業者の正式名称（商号）", answer],
+                ],
+            )
+        };
+        let document = Document {
+            regions: vec![
+                instructions,
+                table("記入例", "株式会社〇〇〇〇"),
+                table("2.事業者", "株式会社瑠璃"),
+            ],
+        };
+        let located = locate(&document);
+        let answers: Vec<(u32, &str)> = located
+            .items
+            .iter()
+            .flat_map(|i| i.fields.iter().map(move |f| (i.number, f.raw.as_str())))
+            .collect();
+        assert_eq!(answers, [(2, "株式会社瑠璃")]);
+        // An applicant's sheet that only mentions an example is read.
+        assert!(!matching::names_aside("事業者(例外事項)"));
+        assert!(matching::names_aside("【記入例】2.事業者"));
+        assert!(matching::names_aside("記入上の注意"));
     }
 
     #[test]
