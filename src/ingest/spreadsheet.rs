@@ -12,7 +12,7 @@ use super::xls_formats::{self, CellFormats};
 use super::xlsx_merges;
 use super::{Deadline, ErrorKind, Format, IngestError, Limits, TextBudget, Ticker};
 use crate::model::{Block, Document, Location, Region, Row};
-use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsx};
 use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -42,7 +42,9 @@ pub fn read(
                 deadline,
                 text,
                 Some(&formats),
-                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                |wb, name| {
+                    SheetShape::merged(wb.merge_cells_by_sheet_name(name).unwrap_or_default())
+                },
                 dense_cells,
             )
         }
@@ -61,7 +63,7 @@ pub fn read(
                 deadline,
                 text,
                 None,
-                |_, _| Vec::new(),
+                |_, _| SheetShape::default(),
                 dense_cells,
             )?;
             show_as_displayed(&mut document, &shown);
@@ -78,13 +80,43 @@ pub fn read(
                 deadline,
                 text,
                 None,
-                |wb, name| match merges.of(name) {
-                    Some(ranges) => ranges,
-                    None => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                |wb, name| {
+                    let (merges, hidden_columns) = merges.of(name);
+                    SheetShape {
+                        merges: merges.unwrap_or_else(|| {
+                            wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+                        }),
+                        hidden_columns,
+                    }
                 },
                 sparse_cells,
             )
         }
+    }
+}
+
+/// What a sheet's cells do not say of themselves: its merged ranges, and the columns it
+/// hides (0-based, first and last of each run; .xlsx only).
+#[derive(Default)]
+pub(super) struct SheetShape {
+    merges: Vec<Dimensions>,
+    hidden_columns: Vec<(u32, u32)>,
+}
+
+impl SheetShape {
+    fn merged(merges: Vec<Dimensions>) -> SheetShape {
+        SheetShape {
+            merges,
+            hidden_columns: Vec::new(),
+        }
+    }
+
+    /// Whether column `col` is hidden: a form's codes for its own office, a helper
+    /// column, which neither a reviewer nor a printout sees.
+    fn hides(&self, col: u32) -> bool {
+        self.hidden_columns
+            .iter()
+            .any(|&(first, last)| (first..=last).contains(&col))
     }
 }
 
@@ -337,14 +369,14 @@ fn read_sheets<RS, R, F, C>(
     deadline: Deadline,
     text: TextBudget,
     cell_formats: Option<&CellFormats>,
-    mut merges_of: F,
+    mut shape_of: F,
     cells_of: C,
 ) -> Result<Document, IngestError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
-    F: FnMut(&mut R, &str) -> Vec<Dimensions>,
+    F: FnMut(&mut R, &str) -> SheetShape,
     C: Fn(&mut R, &str, &mut Budget) -> Result<Cells, IngestError>,
 {
     let mut document = Document::default();
@@ -357,11 +389,21 @@ where
         ticker: Ticker::new(deadline),
     };
     let mut ticker = Ticker::new(deadline);
-    for name in workbook.sheet_names() {
+    // A hidden sheet (a lookup table, the form's own workings) is not the application's
+    // to show: neither a reviewer nor a printout sees it.
+    let shown: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|sheet| sheet.visible == SheetVisible::Visible)
+        .map(|sheet| sheet.name.clone())
+        .collect();
+    for name in shown {
         deadline.check()?;
         let cells = cells_of(workbook, &name, &mut budget)?;
         deadline.check()?;
-        let widths: HashMap<(u32, u32), u32> = merges_of(workbook, &name)
+        let shape = shape_of(workbook, &name);
+        let widths: HashMap<(u32, u32), u32> = shape
+            .merges
             .iter()
             .map(|m| {
                 (
@@ -375,6 +417,9 @@ where
         for (row, col, data, style) in &cells.cells {
             ticker.tick()?;
             let (row, col) = (*row, *col);
+            if shape.hides(col) {
+                continue;
+            }
             let format_code = match cell_formats {
                 Some(formats) => formats.get(&(name.clone(), row, col)).map(String::as_str),
                 None => cells.format(*style),

@@ -1,5 +1,5 @@
 //! The merged cells of an .xlsx workbook's sheets, read from what follows each sheet's
-//! cells.
+//! cells, and the columns each hides, read from what comes before them.
 //!
 //! calamine's `merge_cells_by_sheet_name` parses a whole sheet again to reach its
 //! `<mergeCells>`, which the format puts after the cells: it cost as much as a tenth of
@@ -28,11 +28,18 @@ pub struct Merges<'a> {
 }
 
 impl Merges<'_> {
-    /// The merged ranges of sheet `name`, or `None` when calamine must read them.
-    pub fn of(&mut self, name: &str) -> Option<Vec<Dimensions>> {
-        let path = self.parts.get(name)?;
-        let archive = self.archive.as_mut()?;
-        after_cells(&part(archive, path, &self.limits)?)
+    /// The merged ranges of sheet `name`, or `None` when calamine must read them; and
+    /// the runs of columns it hides (0-based, first and last).
+    pub fn of(&mut self, name: &str) -> (Option<Vec<Dimensions>>, Vec<(u32, u32)>) {
+        let xml = self
+            .parts
+            .get(name)
+            .zip(self.archive.as_mut())
+            .and_then(|(path, archive)| part(archive, path, &self.limits));
+        match xml {
+            Some(xml) => (after_cells(&xml), hidden_columns(&xml)),
+            None => (None, Vec::new()),
+        }
     }
 }
 
@@ -179,6 +186,40 @@ fn after_cells(xml: &[u8]) -> Option<Vec<Dimensions>> {
     }
 }
 
+/// The columns a sheet part hides (`<col min="1" max="2" hidden="1"/>`, before its
+/// cells), 0-based first and last of each run.
+fn hidden_columns(xml: &[u8]) -> Vec<(u32, u32)> {
+    let mut reader = Reader::from_reader(xml);
+    let mut hidden = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "col" => {
+                let mut run = (None, None, false);
+                for a in e.attributes().flatten() {
+                    let value = || a.value.parse::<u32>().ok();
+                    match a.key.local_name().as_ref() {
+                        "min" => run.0 = value(),
+                        "max" => run.1 = value(),
+                        "hidden" => run.2 = matches!(a.value.as_ref(), "1" | "true"),
+                        _ => {}
+                    }
+                }
+                if let (Some(min), Some(max), true) = run
+                    && min >= 1
+                    && max >= min
+                {
+                    hidden.push((min - 1, max - 1));
+                }
+            }
+            // The columns are listed before the cells; none come after them.
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "sheetData" => break,
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    hidden
+}
+
 /// Where the end tag of the sheet's cells (`</sheetData>`, any prefix) ends.
 fn cells_end(xml: &[u8]) -> Option<usize> {
     const NAME: &[u8] = b"sheetData>";
@@ -260,6 +301,15 @@ mod tests {
         assert_eq!((ranges[1].start, ranges[1].end), ((1, 1), (1, 1)));
     }
 
+    #[test]
+    fn hidden_columns_are_read_before_the_cells() {
+        let xml = br#"<worksheet><cols><col min="1" max="1" width="3" hidden="1"/>
+            <col min="2" max="4" width="20"/><col min="7" max="8" hidden="true"/></cols>
+            <sheetData><row><c r="A1"/></row></sheetData><cols><col min="9" max="9" hidden="1"/></cols></worksheet>"#;
+        assert_eq!(hidden_columns(xml), [(0, 0), (6, 7)]);
+        assert!(hidden_columns(b"<worksheet><sheetData/></worksheet>").is_empty());
+    }
+
     /// Every sheet of the real workbooks at hand is read as calamine reads it.
     #[test]
     fn merges_are_calamines() {
@@ -277,7 +327,7 @@ mod tests {
                 let mut merges = read(&bytes, &Limits::default());
                 let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
                 for name in workbook.sheet_names() {
-                    let ours = merges.of(&name).expect("every sheet read here");
+                    let ours = merges.of(&name).0.expect("every sheet read here");
                     let theirs = workbook.merge_cells_by_sheet_name(&name).unwrap();
                     assert_eq!(ours, theirs, "{} {name}", path.display());
                     sheets += 1;
