@@ -263,6 +263,7 @@ pub(super) fn locate_flow(
             answered: !last.is_unanswered(),
             highest: last.highest(),
             awaiting: last.awaiting(),
+            in_table: false,
         });
         last.finish(collector);
     }

@@ -575,11 +575,22 @@ pub(super) fn locate_region(
         });
     }
     // Rows before the first number of their own answer the item whose heading the
-    // region before ended on (a heading paragraph above its table).
+    // region before ended on (a heading paragraph above its table), or the item it
+    // ended in, where the first of them names a later field of it (the rest of an
+    // item cut at the end of a sheet, atop the next).
     let first_body = (0..rows.len()).find(|&r| !is_header[r] && !rows[r].is_empty());
+    let goes_on = |open: &OpenItem, first: usize| {
+        (!open.answered && !open.in_table)
+            || rows[first].iter().any(|c| {
+                vocabulary
+                    .label_index(c.folded, open.number)
+                    .is_some_and(|index| index > open.highest)
+            })
+    };
     if let (Some(open), Some(first)) = (inherited, first_body)
         && starts.first().is_none_or(|s| s.row > first)
         && catalog.item(open.number).is_some()
+        && goes_on(&open, first)
     {
         collector.inherit(&open);
         starts.insert(
@@ -1624,6 +1635,18 @@ fn read_item_fields(
     for line in waiting {
         answers.unlabelled(&line.block.text, &line.block.at, collector);
     }
+    // The region's last item is left open for the next table (a form cut at a sheet's
+    // end); each item read replaces the one before.
+    collector.open_item = Some(OpenItem {
+        number: item.number,
+        confidence: start.confidence,
+        // Its title was weighed where it started, not here.
+        confirmed: false,
+        answered: !answers.is_unanswered(),
+        highest: answers.highest(),
+        awaiting: None,
+        in_table: true,
+    });
     answers.finish(collector);
 }
 

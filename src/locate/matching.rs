@@ -735,8 +735,16 @@ pub(super) fn is_form_note(folded: &str) -> bool {
     // The instruction is in the note's first sentence: an applicant's answer that opens
     // with a remark of its own (「※申請時点の内容。OS初期化は…利用者が選択」) is no note.
     let first_sentence = folded.split('。').next().unwrap_or(folded);
-    is_note(folded)
-        && (!folded.starts_with('※') || INSTRUCTION.iter().any(|w| first_sentence.contains(w)))
+    (is_note(folded)
+        && (!folded.starts_with('※') || INSTRUCTION.iter().any(|w| first_sentence.contains(w))))
+        || is_continuation_mark(folded)
+}
+
+/// 「（次シートへ続く）」, 「（次ページに続く）」, 「（前シートより続く）」, 「（続き）」: where
+/// a form cut an item at the end of a sheet or a page, it says so; that is no answer.
+fn is_continuation_mark(folded: &str) -> bool {
+    let words = folded.trim_matches(|c: char| "()[]【】<>《》-→⇒…".contains(c));
+    words.chars().count() <= 12 && (words.ends_with("続く") || words.ends_with("続き"))
 }
 
 #[cfg(test)]
@@ -762,6 +770,9 @@ mod tests {
             "記入例：有り",
             "※ 100字以内",
             "※該当する番号を選択してください。複数可。",
+            "（次シートへ続く）",
+            "（前ページより続く）",
+            "（続き）",
         ] {
             assert!(is_form_note(&fold(note)), "{note}");
         }
@@ -769,6 +780,7 @@ mod tests {
             "※2011年7月1日に大規模リニューアル実施",
             "※別紙1参照",
             "有り",
+            "有り（今後も継続して実施予定。詳細は別紙に続く）",
             "※申請時点の内容（今後変更の可能性あり）\nOS初期化は利用者が実施可能。適用は利用者が選択",
         ] {
             assert!(!is_form_note(&fold(remark)), "{remark}");

@@ -161,6 +161,9 @@ struct OpenItem {
     highest: u32,
     /// The field last labelled, and its label, when no answer came after it.
     awaiting: Option<(u32, String)>,
+    /// Whether a table's last item: it goes on in a table only, and only where the
+    /// next table opens with a later field of it.
+    in_table: bool,
 }
 
 /// Collects answers from all regions of a document; the first answer to a field wins.
@@ -382,9 +385,10 @@ fn locate(
         let (region, folded) = reshaped(region, folded, grid::join_parallel_answers);
         let is_flow = is_flow(&folded);
         let mut numbered = Collector::default();
-        // An item some of whose fields were answered goes on only in a flow: a table
-        // below it starts items of its own.
-        let open = open_item.take().filter(|open| is_flow || !open.answered);
+        // An item some of whose fields were answered goes on in a flow; in a table only
+        // where its first row names a later field of it (a form cut at a sheet's end):
+        // else the table starts items of its own (`grid`).
+        let open = open_item.take().filter(|open| !(is_flow && open.in_table));
         if is_flow {
             flow::locate_flow(&region, vocabulary, open, &mut numbered);
         } else {
@@ -799,6 +803,58 @@ mod tests {
         assert!(!matching::names_aside("事業者(例外事項)"));
         assert!(matching::names_aside("【記入例】2.事業者"));
         assert!(matching::names_aside("記入上の注意"));
+    }
+
+    #[test]
+    fn an_item_cut_at_the_end_of_a_sheet_goes_on_atop_the_next() {
+        // The sheet ends with item 26's first field and says it goes on; the next sheet
+        // repeats the header and gives the second field, with no number, then item 27.
+        let first = region(
+            "2.事業者",
+            &[
+                &["No.", "審査対象項目", "記述内容", "回答"],
+                &[
+                    "26",
+                    "従業員に対する守秘義務等の状況",
+                    "従業員に対する守秘義務対応の取組状況",
+                    "有り　就業規則に規定",
+                ],
+                &["", "", "", "（次シートへ続く）"],
+            ],
+        );
+        let second = region(
+            "2.事業者(2)",
+            &[
+                &["No.", "審査対象項目", "記述内容", "回答"],
+                &[
+                    "",
+                    "（前シートより続く）",
+                    "従業員に対する守秘義務対応状況の情報開示の可否と、可能な場合の条件等",
+                    "可",
+                ],
+                &["27", "委託情報に関する開示", "委託情報に関する開示", "否"],
+            ],
+        );
+        let located = locate(&Document {
+            regions: vec![first, second],
+        });
+        let answers: Vec<(u32, u32, &str)> = located
+            .items
+            .iter()
+            .flat_map(|i| {
+                i.fields
+                    .iter()
+                    .map(move |f| (i.number, f.index, f.raw.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                (26, 1, "有り　就業規則に規定"),
+                (26, 2, "可"),
+                (27, 1, "否")
+            ]
+        );
     }
 
     #[test]
