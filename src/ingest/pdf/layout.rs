@@ -24,6 +24,9 @@ const MAX_PRINT_TITLE_ROWS: usize = 4;
 /// Pages a single free row must open, at one height, to be a running head rather than
 /// text that happens to open two pages (and half the pages at least).
 const MIN_RUNNING_HEAD_PAGES: usize = 3;
+/// The most lines a running foot takes at a page's end (a notice and a URL with the
+/// page's number, web portals' print pages).
+const MAX_RUNNING_FOOT_ROWS: usize = 2;
 
 /// Most run-by-rule comparisons spent finding the cells of one page.
 const MAX_PLACEMENTS: u64 = 20_000_000;
@@ -1218,7 +1221,38 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
             .get(key)
             .is_some_and(|&count| count >= MIN_RUNNING_HEAD_PAGES && 2 * count >= page_count)
     };
-    for page in pages {
+    // A running foot (「© 2024 申請管理サイト」, 「https://… | ページ 2」): free rows closing
+    // most pages at one height, alike but for their figures. Never an answer, it is not
+    // read at all: kept once, it would run on from the answer above it.
+    let foot_key = |units: &[Unit]| {
+        let signature: String = row_signature(units)
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '0' } else { c })
+            .collect();
+        Some((signature, free_row_height(units)?))
+    };
+    let mut last_rows: HashMap<(String, i32), usize> = HashMap::new();
+    for page in &pages {
+        for units in page.rows.iter().rev().take(MAX_RUNNING_FOOT_ROWS) {
+            if let Some(key) = foot_key(units) {
+                *last_rows.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let running_foot = |units: &[Unit]| {
+        foot_key(units).is_some_and(|key| {
+            last_rows
+                .get(&key)
+                .is_some_and(|&count| count >= MIN_RUNNING_HEAD_PAGES && 2 * count >= page_count)
+        })
+    };
+    for mut page in pages {
+        for _ in 0..MAX_RUNNING_FOOT_ROWS {
+            if !page.rows.last().is_some_and(|units| running_foot(units)) {
+                break;
+            }
+            page.rows.pop();
+        }
         // The row the previous page's table ended with at the bottom of the writing
         // area, which the writer may have split.
         let mut open = laid.len().checked_sub(1).filter(|&index| {

@@ -1108,6 +1108,51 @@ fn a_running_head_atop_most_pages_is_read_once() {
 }
 
 #[test]
+fn a_running_foot_closing_most_pages_is_not_read() {
+    // A portal's print page: a notice and the page's URL with its number close every
+    // page; the answer above stays whole. A line that closes two pages is text.
+    let page = |row: &str, foot: &[String]| {
+        let mut content =
+            format!("BT /F1 10 Tf 42 700 Td (Item) Tj ET BT /F1 10 Tf 160 700 Td ({row}) Tj ET");
+        for (line, y) in foot.iter().zip([60, 45]) {
+            content.push_str(&format!(" BT /F1 8 Tf 42 {y} Td ({line}) Tj ET"));
+        }
+        content.into_bytes()
+    };
+    let read = |pages: &[Vec<u8>]| {
+        let pages: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
+        let mut doc = pdf_with(&pages, helvetica);
+        texts(&read_default(&save(&mut doc)).expect("reads"))
+    };
+    let pages: Vec<Vec<u8>> = ["One", "Two", "Three"]
+        .iter()
+        .zip(1..)
+        .map(|(row, n)| page(row, &["(c) 2024 Portal".into(), format!("Page {n}")]))
+        .collect();
+    assert_eq!(
+        read(&pages),
+        vec![
+            vec!["Item", "One"],
+            vec!["Item", "Two"],
+            vec!["Item", "Three"]
+        ]
+    );
+    let pages = vec![
+        page("One", &["Notes".into()]),
+        page("Two", &["Notes".into()]),
+    ];
+    assert_eq!(
+        read(&pages),
+        vec![
+            vec!["Item", "One"],
+            vec!["Notes"],
+            vec!["Item", "Two"],
+            vec!["Notes"],
+        ]
+    );
+}
+
+#[test]
 fn a_column_whose_cells_open_their_lines_still_splits_text_touching_it() {
     // The answer column starts text set apart once (its header) and opens three
     // lines; a number aligned right against it is its own cell, while a heading whose
