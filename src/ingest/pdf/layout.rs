@@ -1232,8 +1232,10 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         Some((signature, free_row_height(units)?))
     };
     let mut last_rows: HashMap<(String, i32), usize> = HashMap::new();
+    // The row a page opens with closes no page: it is its text (or its running head).
+    let foot_rows = |rows: usize| MAX_RUNNING_FOOT_ROWS.min(rows.saturating_sub(1));
     for page in &pages {
-        for units in page.rows.iter().rev().take(MAX_RUNNING_FOOT_ROWS) {
+        for units in page.rows.iter().rev().take(foot_rows(page.rows.len())) {
             if let Some(key) = foot_key(units) {
                 *last_rows.entry(key).or_default() += 1;
             }
@@ -1247,7 +1249,7 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         })
     };
     for mut page in pages {
-        for _ in 0..MAX_RUNNING_FOOT_ROWS {
+        for _ in 0..foot_rows(page.rows.len()) {
             if !page.rows.last().is_some_and(|units| running_foot(units)) {
                 break;
             }
