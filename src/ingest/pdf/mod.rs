@@ -21,7 +21,7 @@ mod lexer;
 mod sheet_cells;
 
 use super::{Deadline, ErrorKind, IngestError, Limits, TextBudget};
-use crate::model::{Document, Region};
+use crate::model::{Document, Region, Row};
 use lopdf::xref::XrefRecovery;
 
 /// Above this share of undecodable or implausible characters the text is refused.
@@ -161,7 +161,10 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
         ));
     }
 
-    let rows = layout::number_columns(laid_out, keeps_latin_words_whole(&pdf));
+    let rows = without_prompts(layout::number_columns(
+        laid_out,
+        keeps_latin_words_whole(&pdf),
+    ));
     let (mut chars, mut implausible) = (0usize, 0usize);
     for block in rows.iter().flat_map(|r| r.blocks.iter()) {
         for c in block.text.chars().filter(|c| !c.is_whitespace()) {
@@ -186,6 +189,64 @@ pub fn read(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<Documen
             rows,
         }],
     })
+}
+
+/// What Word prints in a content control left empty, in place of an answer: its prompt
+/// (in grey, which the text does not keep). The .docx reader leaves the placeholder out;
+/// printed, it is text like any other.
+const WORD_PROMPTS: [&str; 10] = [
+    "ここをクリックしてテキストを入力してください。",
+    "ここをクリックまたはタップしてテキストを入力してください。",
+    "ここをクリックして日付を入力してください。",
+    "ここをクリックまたはタップして日付を入力してください。",
+    "アイテムを選択してください。",
+    "Click here to enter text.",
+    "Click or tap here to enter text.",
+    "Click here to enter a date.",
+    "Click or tap to enter a date.",
+    "Choose an item.",
+];
+
+/// The rows without Word's prompts: a line that is one (or a prompt wrapped over two
+/// lines) is left out of its block, and a block left empty out of its row.
+fn without_prompts(rows: Vec<Row>) -> Vec<Row> {
+    let is_prompt = |line: &str| {
+        let line: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        !line.is_empty()
+            && WORD_PROMPTS
+                .iter()
+                .any(|prompt| prompt.replace(' ', "") == line)
+    };
+    rows.into_iter()
+        .filter_map(|mut row| {
+            for block in &mut row.blocks {
+                if !WORD_PROMPTS.iter().any(|p| {
+                    let opening: String = p.chars().take(4).collect();
+                    block.text.contains(&opening)
+                }) {
+                    continue;
+                }
+                let lines: Vec<&str> = block.text.lines().collect();
+                let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
+                let mut k = 0;
+                while k < lines.len() {
+                    if is_prompt(lines[k]) {
+                        k += 1;
+                    } else if k + 1 < lines.len()
+                        && is_prompt(&format!("{}{}", lines[k], lines[k + 1]))
+                    {
+                        k += 2;
+                    } else {
+                        kept.push(lines[k]);
+                        k += 1;
+                    }
+                }
+                block.text = kept.join("\n");
+            }
+            row.blocks.retain(|b| !b.text.trim().is_empty());
+            (!row.blocks.is_empty()).then_some(row)
+        })
+        .collect()
 }
 
 /// A character no real text is made of: the replacement character, private use,

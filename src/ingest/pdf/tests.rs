@@ -1316,3 +1316,40 @@ fn a_raised_footnote_mark_stays_with_the_word_it_marks_and_its_note_is_no_text()
         ]
     );
 }
+
+#[test]
+fn words_prompt_is_no_answer_wherever_it_stands() {
+    let row = |texts: &[&str]| Row {
+        blocks: texts
+            .iter()
+            .map(|text| Block {
+                text: text.to_string(),
+                column: 0,
+                column_span: 1,
+                at: Location::Page { page: 1 },
+            })
+            .collect(),
+    };
+    let rows = without_prompts(vec![
+        // A drop-down's choice above its detail control, left empty.
+        row(&[
+            "役員数",
+            "有\nここをクリックしてテキストを入力してください。",
+        ]),
+        // A prompt wrapped over two lines, alone in its cell.
+        row(&["ここをクリックまたはタップしてテキストを入力してく\nださい。"]),
+        // An answer that speaks of clicking is an answer.
+        row(&["ここをクリックして申請画面を開く手順を案内する。"]),
+    ]);
+    let texts: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.blocks.iter().map(|b| b.text.as_str()).collect())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            vec!["役員数", "有"],
+            vec!["ここをクリックして申請画面を開く手順を案内する。"]
+        ]
+    );
+}
