@@ -60,6 +60,19 @@ impl<'a> ItemAnswers<'a> {
         Some((pending.index, pending.label.clone()?))
     }
 
+    /// The rest of the label awaiting its answer, on a line of its own (the label's line
+    /// could not hold it).
+    pub fn label_goes_on(&mut self, text: &str) {
+        if let Some(label) = self
+            .pending
+            .as_mut()
+            .filter(|p| p.parts.is_empty())
+            .and_then(|p| p.label.as_mut())
+        {
+            label.push_str(text.trim());
+        }
+    }
+
     /// Takes up where the region before left the item: its highest field, and the label
     /// still awaiting its answer.
     pub fn resume(&mut self, answered: bool, highest: u32, awaiting: Option<(u32, String)>) {

@@ -250,6 +250,14 @@ pub(super) fn locate_flow(
             order.answered = true;
             continue;
         }
+        // The rest of a label its line could not hold (「…責任者名・役」 | 「職」) is no
+        // answer.
+        if let Some((index, label)) = current.awaiting()
+            && vocabulary.completes_label(&label, &block.text, current.number(), index)
+        {
+            current.label_goes_on(&block.text);
+            continue;
+        }
         if !in_explanation {
             current.unlabelled(&block.text, &block.at, collector);
             order.answered = true;

@@ -6,6 +6,7 @@ use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::weights::{
     CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_NAMES_FIELD, LABEL_OPENING, SHARED_LABEL_OPENING,
     STACKED_LABEL_HEAD, TITLE_AT_EDGE, WORDING_CHARS_PER_EDIT, WORDING_END_EXACT,
+    WRAPPED_LABEL_TAIL,
 };
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, similarity_of, without_brackets};
@@ -320,6 +321,31 @@ impl<'c> Vocabulary<'c> {
             (Some(only), None) => Some(only),
             _ => None,
         }
+    }
+
+    /// Whether `tail`, on the line after `label`, is the rest of field `index`'s
+    /// wording that the label's line could not hold (「…「有り」の場合は責任者名・役」 |
+    /// 「職」): the label's words run to where the wording goes on with `tail`.
+    pub fn completes_label(&self, label: &str, tail: &str, number: u32, index: u32) -> bool {
+        let (label, tail) = (fold(label), fold(tail));
+        if tail.is_empty() || tail.chars().count() > WRAPPED_LABEL_TAIL {
+            return false;
+        }
+        let Some(wording) = index
+            .checked_sub(1)
+            .and_then(|i| self.labels_of(number).get(i as usize))
+        else {
+            return false;
+        };
+        wording.spellings().any(|(spelled, _)| {
+            label.char_indices().any(|(at, _)| {
+                let words = &label[at..];
+                words.chars().count() >= LABEL_OPENING
+                    && spelled
+                        .strip_prefix(words)
+                        .is_some_and(|rest| rest.starts_with(&tail))
+            })
+        })
     }
 
     /// Which field of item `number` a label names, by marker or by the catalog's
@@ -750,6 +776,18 @@ fn is_continuation_mark(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rest_of_a_wrapped_label_completes_it() {
+        let vocabulary = Vocabulary::new(Catalog::builtin());
+        let label =
+            "【記述内容1】情報セキュリティに関する責任者の有無と、「有り」の場合は責任者名・役";
+        assert!(vocabulary.completes_label(label, "職", 22, 1));
+        // An answer is no rest of the label, nor is the rest of another field's.
+        assert!(!vocabulary.completes_label(label, "有り（CISO）", 22, 1));
+        assert!(!vocabulary.completes_label(label, "職", 22, 2));
+        assert!(!vocabulary.completes_label("【記述内容1】", "職", 22, 1));
+    }
 
     #[test]
     fn an_outline_number_has_two_levels_or_more() {

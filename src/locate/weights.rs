@@ -56,6 +56,11 @@ pub(super) const STACKED_LABEL_HEAD: usize = 8;
 /// likely an answer picking the first thing the label lists.
 pub(super) const LABEL_OPENING: usize = 4;
 
+/// The longest line read as the rest of a field's label that wrapped (「職」,
+/// 「能な場合の条件等」 after 「…情報提供の可否と、可」): a line's worth of a wording's
+/// end; longer text after a label is its answer.
+pub(super) const WRAPPED_LABEL_TAIL: usize = 20;
+
 /// How many characters a line a bullet marks as a label (「▼ 給電ルート（系統）について、
 /// ①…」) must open with as a field's wording does: a clause, so that a bulleted answer
 /// naming a thing the label names (「■ 物理サーバ」) is not taken for it.
