@@ -1135,7 +1135,7 @@ fn parallel_answer_columns(folded_row: &[(u32, String)]) -> Option<Vec<u32>> {
 
 /// 「第1センター」「2センター」「センターA」「DC1」: a column heading naming one data
 /// centre by its place in the list.
-fn is_centre_heading(folded: &str) -> bool {
+pub(super) fn is_centre_heading(folded: &str) -> bool {
     let ordinal = |s: &str| {
         let s = s.trim_start_matches('第');
         !s.is_empty() && s.chars().count() <= 2 && s.chars().all(|c| c.is_ascii_alphanumeric())

@@ -18,7 +18,7 @@
 //!    comes; below [`THRESHOLD`] it is reported for a reviewer, never assigned.
 
 use super::cues::{self, Strength};
-use super::grid::{FoldedRow, Headers, Role, headers};
+use super::grid::{self, FoldedRow, Headers, Role, headers};
 use super::matching::{Vocabulary, is_note};
 use super::weights::*;
 use crate::catalog::Catalog;
@@ -1484,13 +1484,16 @@ pub(super) fn flow_pairs(
     // A paragraph that is a label of the catalog's, a colon and its answer; `worded`, as
     // the catalog words it, brackets and all.
     let labelled_inline = |text: &str, worded: bool| {
-        inline_pair(text, worded).filter(|(label, _)| {
-            let prepared = matcher.prepare(label, &matcher.rewrites);
-            matcher
-                .scores(&prepared)
-                .into_iter()
-                .any(|s| s >= INLINE_LABEL)
-        })
+        // 「DC1：…」, 「第2センター：…」: an answer given per data centre, not a label.
+        inline_pair(text, worded)
+            .filter(|(label, _)| !grid::is_centre_heading(&fold(label)))
+            .filter(|(label, _)| {
+                let prepared = matcher.prepare(label, &matcher.rewrites);
+                matcher
+                    .scores(&prepared)
+                    .into_iter()
+                    .any(|s| s >= INLINE_LABEL)
+            })
     };
     // A marked line longer than labels run (「■該当する財務監査・財務データの状況を、
     // ①会計監査人による…」) is a label still where it is a field's wording.
@@ -1505,8 +1508,12 @@ pub(super) fn flow_pairs(
         .collect();
     let mut previous: Option<&Location> = None;
     // Whether the lines are an item's fields under its outline heading, each 「label：
-    // answer」 (「事業者の正式名称（商号）：…」 then 「法人番号：…」), no blank line between.
+    // answer」 (「事業者の正式名称（商号）：…」 then 「法人番号：…」), no blank line between,
+    // until a label line or the next heading.
     let mut listing = false;
+    // The items the listing's heading is the title of: a label there need only name one
+    // of their fields (「係争に関する規程・管轄裁判所等：…」, cut short).
+    let mut listed: &[u32] = &[];
     for (k, block) in blocks.iter().enumerate() {
         let text = block.text.trim();
         let after_blank = previous.is_none_or(|before| !block.at.follows_directly(before));
@@ -1526,6 +1533,7 @@ pub(super) fn flow_pairs(
                 }
             }
             listing = true;
+            listed = vocabulary.items_titled(words);
             current = Some(Pair {
                 label: words.to_string(),
                 own: None,
@@ -1563,21 +1571,40 @@ pub(super) fn flow_pairs(
             continue;
         }
         // 「会社名：株式会社…」 after a blank line or in an item's listing.
+        // In a listing, the lines after one (「DC2：震度7相当」) go on with its answer.
+        let names_listed_field = |(label, _): &(String, String)| {
+            let folded = fold(label);
+            !grid::is_centre_heading(&folded)
+                && listed.iter().any(|&number| {
+                    vocabulary
+                        .label_index(&folded, number)
+                        .or_else(|| vocabulary.label_opening(&folded, number))
+                        .is_some()
+                })
+        };
         let inline = (listing || after_blank)
-            .then(|| labelled_inline(text, listing))
+            .then(|| {
+                labelled_inline(text, listing).or_else(|| {
+                    inline_pair(text, true).filter(|pair| listing && names_listed_field(pair))
+                })
+            })
             .flatten();
-        listing = listing && inline.is_some();
         if let Some((label, answer)) = inline {
             if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                 result.pairs.push(pair);
             }
-            result.pairs.push(Pair {
+            let pair = Pair {
                 label,
                 own: None,
                 heading: heading.clone(),
                 answer,
                 at: block.at.clone(),
-            });
+            };
+            if listing {
+                current = Some(pair);
+            } else {
+                result.pairs.push(pair);
+            }
             continue;
         }
         match current.as_mut() {
@@ -2708,6 +2735,41 @@ mod tests {
                     "該当する財務監査・財務データの状況を、以下より選択する。",
                     "④",
                     Some("2.4 財務状況"),
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_items_listing_goes_on_with_its_answers_per_centre() {
+        // Under an outline heading, 「label：answer」 lines whose answers go on per data
+        // centre; a label cut short still names a field of the heading's item, and a
+        // centre's name before a colon is no label.
+        assert_flow_pairs(
+            &[
+                "3-6-1-3 耐震・免震構造",
+                "耐震数値（震度等）：DC1：震度6強まで",
+                "DC2：震度7相当",
+                "地震対策に係る建物構造（免震、制震構造等）：DC1：耐震構造",
+                "DC2：制震構造",
+                "2-6-6-4 勧誘・販売・係争に関する規程等の整備",
+                "係争に関する規程・管轄裁判所等：あり。利用約款 第35条",
+            ],
+            &[
+                (
+                    "耐震数値（震度等）",
+                    "DC1：震度6強まで\nDC2：震度7相当",
+                    None,
+                ),
+                (
+                    "地震対策に係る建物構造（免震、制震構造等）",
+                    "DC1：耐震構造\nDC2：制震構造",
+                    None,
+                ),
+                (
+                    "係争に関する規程・管轄裁判所等",
+                    "あり。利用約款 第35条",
+                    None,
                 ),
             ],
         );

@@ -522,6 +522,11 @@ impl<'c> Vocabulary<'c> {
         self.by_title.contains_key(folded)
     }
 
+    /// The items a text is the whole title of (several share 「機器」).
+    pub fn items_titled(&self, folded: &str) -> &[u32] {
+        self.by_title.get(folded).map_or(&[], Vec::as_slice)
+    }
+
     /// The words of a heading numbered by the document's own outline (「2.2.1 事業者名」,
     /// 「3-1-2 機器」, 「2.4 財務状況」) when they are an item's title or a section's:
     /// the report's numbers, which are no item numbers, before the guide's words.
