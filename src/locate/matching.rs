@@ -454,11 +454,14 @@ impl<'c> Vocabulary<'c> {
     }
 
     /// Whether a text is the catalog's wording of one of item `number`'s fields, with or
-    /// without its bracketed qualifiers: the form's label, never an answer.
+    /// without its bracketed qualifiers, or written otherwise in a few characters (the
+    /// guide's 「簡易略照明」 corrected to 「簡易略称名」): the form's label, never an answer.
     pub fn is_label_wording(&self, folded: &str, number: u32) -> bool {
-        self.labels_of(number)
-            .iter()
-            .any(|wording| wording.spellings().any(|(label, _)| label == folded))
+        self.labels_of(number).iter().any(|wording| {
+            wording.spellings().any(|(label, _)| {
+                label == folded || near_prefix_end(folded, label) == Some(folded.len())
+            })
+        })
     }
 
     /// How many bytes at the start of `text` (as written, not folded) are the catalog's
@@ -781,6 +784,18 @@ fn is_continuation_mark(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_worded_as_the_guide_means_it_is_its_wording() {
+        // The guide writes 「簡易略照明」 where it means 「簡易略称名」; a form that corrects
+        // it still writes the label, not an answer.
+        let vocabulary = Vocabulary::new(Catalog::builtin());
+        let label = "当該データセンターの正式識別名。複数データセンターがある場合は、\
+                     簡易略称名を追記（以降の開示項目の記述で使用）";
+        assert!(vocabulary.is_label_wording(&fold(label), 111));
+        assert!(!vocabulary.is_label_wording(&fold("金沢iDC"), 111));
+        assert!(!vocabulary.is_label_wording(&fold(label), 112));
+    }
 
     #[test]
     fn the_rest_of_a_wrapped_label_completes_it() {
