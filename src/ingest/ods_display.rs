@@ -15,6 +15,10 @@ use std::io::Cursor;
 /// (sheet name, row, column) → displayed text, for cells whose value type is not text.
 pub type DisplayTexts = HashMap<(String, u32, u32), String>;
 
+/// Sheet name → the runs of columns it hides (0-based, first and last):
+/// `<table:table-column table:visibility="collapse"/>`.
+pub type HiddenColumns = HashMap<String, Vec<(u32, u32)>>;
+
 /// Most spaces one `<text:s text:c="…"/>` stands for here; a cell shows no more.
 const MAX_SPACES: u32 = 1024;
 /// calamine's caps: a sheet has at most this many rows and columns.
@@ -39,7 +43,7 @@ pub fn read(
     limits: &Limits,
     deadline: Deadline,
     text: &mut TextBudget,
-) -> Result<DisplayTexts, IngestError> {
+) -> Result<(DisplayTexts, HiddenColumns), IngestError> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     let mut ticker = Ticker::new(deadline);
@@ -172,7 +176,7 @@ pub fn read(
     }
     total = total.saturating_add(sheet.cells());
     check_total(total, limits)?;
-    Ok(shown.texts)
+    Ok((shown.texts, shown.hidden))
 }
 
 /// The attributes calamine copies as text into each repeat of a cell: its string,
@@ -277,6 +281,9 @@ struct Shown {
     row_repeat: u32,
     typed_cell: Option<(u32, String)>,
     paragraphs_in_cell: u32,
+    /// The sheet's next column to be described, and the columns hidden so far.
+    next_column: u32,
+    hidden: HiddenColumns,
 }
 
 impl Shown {
@@ -291,6 +298,19 @@ impl Shown {
     ) {
         // A position within a sheet.
         let repeats = u32::try_from(repeats).unwrap_or(u32::MAX);
+        if name == "table:table-column" {
+            let count = u32::try_from(repeat(e, "table:number-columns-repeated").min(MAX_COLUMNS))
+                .unwrap_or(u32::MAX);
+            let first = self.next_column;
+            self.next_column = first.saturating_add(count);
+            if count > 0 && attribute(e, "table:visibility").is_some_and(|v| v != "visible") {
+                self.hidden
+                    .entry(self.sheet.clone())
+                    .or_default()
+                    .push((first, first + count - 1));
+            }
+            return;
+        }
         if empty {
             if let Some((_, text)) = self.typed_cell.as_mut() {
                 match name {
@@ -314,6 +334,7 @@ impl Shown {
             "table:table" => {
                 self.sheet = attribute(e, "table:name").unwrap_or_default();
                 self.row = 0;
+                self.next_column = 0;
             }
             "table:table-row" => {
                 self.col = 0;
@@ -458,5 +479,35 @@ fn repeat_value(value: Option<&str>) -> u64 {
         Ok(n) => n.max(1),
         Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
         Err(_) => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_columns_are_told_per_sheet() {
+        let xml = br#"<office:document-content><office:body><office:spreadsheet>
+            <table:table table:name="Sheet1">
+              <table:table-column table:visibility="collapse"/>
+              <table:table-column table:number-columns-repeated="3"/>
+              <table:table-column table:number-columns-repeated="2" table:visibility="collapse"/>
+              <table:table-row><table:table-cell office:value-type="string"><text:p>K2-1</text:p></table:table-cell></table:table-row>
+            </table:table>
+            <table:table table:name="Sheet2">
+              <table:table-column table:number-columns-repeated="4"/>
+            </table:table>
+            </office:spreadsheet></office:body></office:document-content>"#;
+        let limits = Limits::default();
+        let (_, hidden) = read(
+            xml,
+            &limits,
+            Deadline::start(&limits),
+            &mut TextBudget::new(&limits),
+        )
+        .expect("reads");
+        assert_eq!(hidden.get("Sheet1"), Some(&vec![(0, 0), (4, 5)]));
+        assert_eq!(hidden.get("Sheet2"), None);
     }
 }

@@ -49,9 +49,9 @@ pub fn read(
             )
         }
         Format::Ods => {
-            let shown = match ods_display::content_xml(bytes, limits) {
+            let (shown, hidden) = match ods_display::content_xml(bytes, limits) {
                 Some(xml) => ods_display::read(&xml, limits, deadline, &mut text)?,
-                None => ods_display::DisplayTexts::new(),
+                None => Default::default(),
             };
             let mut workbook: Ods<_> = Ods::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
@@ -63,7 +63,10 @@ pub fn read(
                 deadline,
                 text,
                 None,
-                |_, _| SheetShape::default(),
+                |_, name| SheetShape {
+                    merges: Vec::new(),
+                    hidden_columns: hidden.get(name).cloned().unwrap_or_default(),
+                },
                 dense_cells,
             )?;
             show_as_displayed(&mut document, &shown);
@@ -96,7 +99,7 @@ pub fn read(
 }
 
 /// What a sheet's cells do not say of themselves: its merged ranges, and the columns it
-/// hides (0-based, first and last of each run; .xlsx only).
+/// hides (0-based, first and last of each run; .xlsx and .ods).
 #[derive(Default)]
 pub(super) struct SheetShape {
     merges: Vec<Dimensions>,
