@@ -253,6 +253,9 @@ impl Collector {
         for ((item, _), field) in other.fields {
             self.add(item, field);
         }
+        for (item, at) in other.places {
+            self.places.entry(item).or_insert(at);
+        }
         self.notes.extend(other.notes);
     }
 
@@ -763,6 +766,36 @@ mod tests {
             name: name.into(),
             rows,
         }
+    }
+
+    #[test]
+    fn an_item_left_blank_can_still_be_pointed_at() {
+        // The region is read on its own and its findings taken over: where its items
+        // start goes with them.
+        let form = region(
+            "Sheet1",
+            &[
+                &["通番", "審査対象項目", "記述内容", "申請内容"],
+                &[
+                    "33",
+                    "苦情対応に関する規程等の整備",
+                    "IaaS・PaaSの苦情処理に関する基本方針・規程・マニュアル等の有無と、「有り」の場合は文書名",
+                    "有り",
+                ],
+                &["35", "サービス開始時期", "IaaS・PaaSのサービス開始時期"],
+            ],
+        );
+        let located = locate(&Document {
+            regions: vec![form],
+        });
+        assert_eq!(
+            located.places.get(&35),
+            Some(&Location::Cell {
+                sheet: "Sheet1".into(),
+                row: 3,
+                col: 1
+            })
+        );
     }
 
     #[test]
