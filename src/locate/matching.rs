@@ -719,6 +719,20 @@ pub(super) fn names_aside(folded: &str) -> bool {
     is_example_mark(folded) || ASIDES.iter().any(|aside| name.starts_with(aside))
 }
 
+/// What a form prints in a field left empty, alone, bare or in brackets: 「（未入力）」,
+/// 「未入力」, 「（回答なし）」, 「未回答」. (A dash or 「未記入」 an applicant types is
+/// their answer, reported as written.)
+pub(super) fn is_placeholder(raw: &str) -> bool {
+    const PLACEHOLDERS: [&str; 3] = ["未入力", "回答なし", "未回答"];
+    let raw = raw.trim();
+    if raw.chars().count() > 8 {
+        return false;
+    }
+    let folded = fold(raw);
+    let words = folded.trim_matches(|c: char| "()[]【】<>《》".contains(c));
+    PLACEHOLDERS.contains(&words)
+}
+
 /// The form's own title, printed atop its sheets or pages (「IoTクラウドサービス（IaaS・
 /// PaaS）情報開示認定　申請書（ハウジング）」): never an answer, whatever item is open.
 pub(super) fn is_form_title(folded: &str) -> bool {
@@ -849,6 +863,13 @@ mod tests {
     fn example_marks() {
         for mark in ["記入例", "【記入例】", "(例)", "記載例:"] {
             assert!(is_example_mark(&fold(mark)), "{mark}");
+        }
+        for placeholder in ["（未入力）", "未入力", "（回答なし）", "【未回答】"]
+        {
+            assert!(is_placeholder(placeholder), "{placeholder}");
+        }
+        for answer in ["－", "未記入", "未入力の項目なし", "なし"] {
+            assert!(!is_placeholder(answer), "{answer}");
         }
         for text in [
             "記入例(灰色の斜体)は参考です。",

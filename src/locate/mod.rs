@@ -185,6 +185,13 @@ struct Collector {
 
 impl Collector {
     fn add(&mut self, item: u32, field: LocatedField) {
+        // What a web form prints for a field left empty (「（未入力）」, 「回答なし」) is no
+        // answer: the field is left out, as a blank cell is, but its item still has a
+        // place to be pointed at.
+        if matching::is_placeholder(&field.raw) {
+            self.place(item, Some(&field.at));
+            return;
+        }
         let key = (item, field.index);
         // A field answered again straight after its answer, no other field between and
         // a page break between, is one answer its layout printed in two pieces: a row
