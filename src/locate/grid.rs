@@ -592,7 +592,10 @@ pub(super) fn locate_region(
         && catalog.item(open.number).is_some()
         && goes_on(&open, first)
     {
-        collector.inherit(&open);
+        // An item a table left open was counted where its heading stands.
+        if !open.in_table {
+            collector.inherit(&open);
+        }
         starts.insert(
             0,
             ItemStart {
@@ -1234,8 +1237,10 @@ fn titled_with_label(
 ) -> Option<(u32, u32)> {
     // A title may hold brackets of its own (「PC等（操作端末）（利用するブラウザの種類）」):
     // each mark is tried as the one that ends it.
+    // A mark past the longest title's length ends no title.
     folded
         .char_indices()
+        .take_while(|(at, _)| *at <= vocabulary.longest_title())
         .filter(|(_, c)| matches!(c, ':' | '(' | '/'))
         .find_map(|(at, mark)| {
             let number = vocabulary.item_titled_among(&folded[..at], range.clone())?;

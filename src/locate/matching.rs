@@ -457,10 +457,20 @@ impl<'c> Vocabulary<'c> {
     /// without its bracketed qualifiers, or written otherwise in a few characters (the
     /// guide's 「簡易略照明」 corrected to 「簡易略称名」): the form's label, never an answer.
     pub fn is_label_wording(&self, folded: &str, number: u32) -> bool {
+        // Only a text of about the wording's length, opening as it does, is compared
+        // character by character: most texts asked about are answers.
+        let near = |label: &str| {
+            folded.len().abs_diff(label.len()) * WORDING_CHARS_PER_EDIT <= label.len()
+                && folded
+                    .chars()
+                    .take(LABEL_OPENING)
+                    .eq(label.chars().take(LABEL_OPENING))
+                && near_prefix_end(folded, label) == Some(folded.len())
+        };
         self.labels_of(number).iter().any(|wording| {
-            wording.spellings().any(|(label, _)| {
-                label == folded || near_prefix_end(folded, label) == Some(folded.len())
-            })
+            wording
+                .spellings()
+                .any(|(label, _)| label == folded || near(label))
         })
     }
 
@@ -523,6 +533,11 @@ impl<'c> Vocabulary<'c> {
     /// name of the sub-section it stands in).
     pub fn names_item(&self, folded: &str) -> bool {
         self.by_title.contains_key(folded)
+    }
+
+    /// The length in bytes of the longest title, folded (one of its spellings).
+    pub fn longest_title(&self) -> usize {
+        self.longest_title
     }
 
     /// The items a text is the whole title of (several share 「機器」).

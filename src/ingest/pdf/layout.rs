@@ -774,11 +774,12 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
                             (is_outline_number(mark) || is_bullet(mark))
                                 && !next.text.starts_with(|c: char| c.is_ascii_digit())
                         };
-                        if hung_mark() {
+                        let apart = gap > 0.9 * previous.size.max(next.size);
+                        if (apart || starts_column) && hung_mark() {
                             j += 1;
                             continue;
                         }
-                        if gap > 0.9 * previous.size.max(next.size) {
+                        if apart {
                             break;
                         }
                         if starts_column {

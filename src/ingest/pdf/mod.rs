@@ -207,6 +207,9 @@ const WORD_PROMPTS: [&str; 10] = [
     "Choose an item.",
 ];
 
+/// What every one of [`WORD_PROMPTS`] opens with: a block without any holds none.
+const PROMPT_OPENINGS: [&str; 4] = ["ここをクリック", "アイテムを", "Click", "Choose"];
+
 /// The rows without Word's prompts: a line that is one (or a prompt wrapped over two
 /// lines) is left out of its block, and a block left empty out of its row.
 fn without_prompts(rows: Vec<Row>) -> Vec<Row> {
@@ -220,10 +223,7 @@ fn without_prompts(rows: Vec<Row>) -> Vec<Row> {
     rows.into_iter()
         .filter_map(|mut row| {
             for block in &mut row.blocks {
-                if !WORD_PROMPTS.iter().any(|p| {
-                    let opening: String = p.chars().take(4).collect();
-                    block.text.contains(&opening)
-                }) {
+                if !PROMPT_OPENINGS.iter().any(|p| block.text.contains(p)) {
                     continue;
                 }
                 let lines: Vec<&str> = block.text.lines().collect();
