@@ -1658,6 +1658,7 @@ fn read_item_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locate::tests::raws;
 
     fn region(rows: &[&[&str]]) -> crate::model::Document {
         use crate::model::{Block, Document, Location, Region, Row};
@@ -2160,18 +2161,6 @@ mod tests {
             ],
         ]);
         assert_eq!(raws(&document), [(35, 1, "2016年10月1日".to_string())]);
-    }
-
-    fn raws(document: &crate::model::Document) -> Vec<(u32, u32, String)> {
-        crate::locate::untimed(document)
-            .items
-            .iter()
-            .flat_map(|i| {
-                i.fields
-                    .iter()
-                    .map(move |f| (i.number, f.index, f.raw.clone()))
-            })
-            .collect()
     }
 
     /// A region of cells given as (text, column, span).

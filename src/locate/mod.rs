@@ -748,6 +748,19 @@ mod tests {
     use super::untimed as locate;
     use crate::model::{Block, Row};
 
+    /// Every answer located in `document`: (item, field, raw), in order.
+    pub(in crate::locate) fn raws(document: &Document) -> Vec<(u32, u32, String)> {
+        locate(document)
+            .items
+            .iter()
+            .flat_map(|i| {
+                i.fields
+                    .iter()
+                    .map(move |f| (i.number, f.index, f.raw.clone()))
+            })
+            .collect()
+    }
+
     pub(in crate::locate) fn region(name: &str, rows: &[&[&str]]) -> Region {
         let rows = rows
             .iter()
@@ -832,13 +845,7 @@ mod tests {
                 table("2.事業者", "株式会社瑠璃"),
             ],
         };
-        let located = locate(&document);
-        let answers: Vec<(u32, &str)> = located
-            .items
-            .iter()
-            .flat_map(|i| i.fields.iter().map(move |f| (i.number, f.raw.as_str())))
-            .collect();
-        assert_eq!(answers, [(2, "株式会社瑠璃")]);
+        assert_eq!(raws(&document), [(2, 1, "株式会社瑠璃".to_string())]);
         // An applicant's sheet that only mentions an example is read.
         assert!(!matching::names_aside("事業者(例外事項)"));
         assert!(matching::names_aside("【記入例】2.事業者"));
@@ -875,24 +882,15 @@ mod tests {
                 &["27", "委託情報に関する開示", "委託情報に関する開示", "否"],
             ],
         );
-        let located = locate(&Document {
+        let document = Document {
             regions: vec![first, second],
-        });
-        let answers: Vec<(u32, u32, &str)> = located
-            .items
-            .iter()
-            .flat_map(|i| {
-                i.fields
-                    .iter()
-                    .map(move |f| (i.number, f.index, f.raw.as_str()))
-            })
-            .collect();
+        };
         assert_eq!(
-            answers,
+            raws(&document),
             [
-                (26, 1, "有り　就業規則に規定"),
-                (26, 2, "可"),
-                (27, 1, "否")
+                (26, 1, "有り　就業規則に規定".to_string()),
+                (26, 2, "可".to_string()),
+                (27, 1, "否".to_string())
             ]
         );
     }
