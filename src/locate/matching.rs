@@ -734,6 +734,13 @@ pub(super) fn names_aside(folded: &str) -> bool {
     is_example_mark(folded) || ASIDES.iter().any(|aside| name.starts_with(aside))
 }
 
+/// A line that is such a name alone, as a sheet's title printed atop its page
+/// (「記入例」, 「【記入例】」); not 「記入例：2024年4月1日」, an example beside its field.
+pub(super) fn is_aside_title(folded: &str) -> bool {
+    let words = folded.trim_matches(|c: char| "()[]【】<>《》".contains(c));
+    !words.contains(':') && words.chars().count() <= 8 && names_aside(words)
+}
+
 /// What a form prints in a field left empty, alone, bare or in brackets: 「（未入力）」,
 /// 「未入力」, 「（回答なし）」, 「未回答」. (A dash or 「未記入」 an applicant types is
 /// their answer, reported as written.)
@@ -754,7 +761,7 @@ pub(super) fn is_form_title(folded: &str) -> bool {
     let Some((_, after)) = folded.split_once("情報開示認定") else {
         return false;
     };
-    let after = after.split(['(', '【']).next().unwrap_or(after);
+    let after = after.split(['(', '【', '[']).next().unwrap_or(after);
     matches!(
         after,
         "申請書" | "申請内容" | "開示内容" | "開示書" | "申請書類"

@@ -391,6 +391,7 @@ fn locate(
         let (region, folded) = reshaped(region, folded, |region, folded| {
             grid::unfold_field_columns(region, folded, locator.catalog())
         });
+        let (region, folded) = reshaped(region, folded, without_printed_asides);
         let (region, folded) = reshaped(region, folded, grid::unfold_side_by_side);
         let (region, folded) = reshaped(region, folded, grid::join_parallel_answers);
         let is_flow = is_flow(&folded);
@@ -519,6 +520,38 @@ fn locate(
 }
 
 /// The region as `reshape` lays it out anew, its rows folded again, where it applies.
+/// The region without the form's example or instructions printed into it: a row that
+/// names the sheet as one (「記入例」 atop its page) up to the form's title printed again
+/// atop the next sheet (「…情報開示認定 申請書 ［2.事業者］」). Where no title follows, the
+/// rows are left as they are.
+fn without_printed_asides(region: &Region, folded: &[grid::FoldedRow]) -> Option<Region> {
+    let is_aside = |row: &grid::FoldedRow| matches!(row.as_slice(), [(_, text)] if matching::is_aside_title(text));
+    let is_title =
+        |row: &grid::FoldedRow| row.iter().any(|(_, text)| matching::is_form_title(text));
+    let mut keep = vec![true; folded.len()];
+    let mut r = 0;
+    while r < folded.len() {
+        if is_aside(&folded[r])
+            && let Some(end) = (r + 1..folded.len()).find(|&t| is_title(&folded[t]))
+        {
+            keep[r..end].iter_mut().for_each(|k| *k = false);
+            r = end;
+        } else {
+            r += 1;
+        }
+    }
+    keep.contains(&false).then(|| Region {
+        name: region.name.clone(),
+        rows: region
+            .rows
+            .iter()
+            .zip(&keep)
+            .filter(|(_, kept)| **kept)
+            .map(|(row, _)| row.clone())
+            .collect(),
+    })
+}
+
 fn reshaped<'r>(
     region: Cow<'r, Region>,
     folded: Vec<grid::FoldedRow>,
@@ -786,6 +819,40 @@ mod tests {
             name: name.into(),
             rows,
         }
+    }
+
+    #[test]
+    fn the_forms_example_printed_before_the_answers_is_not_read() {
+        // One region of printed pages: the 記入例 sheet's title atop its page, its table,
+        // then the form's title atop the next sheet and the applicant's table.
+        let header = ["No.", "審査対象項目", "記述内容", "回答"];
+        let row = |answer| ["2", "事業者名", "事業者の正式名称（商号）", answer];
+        let title = ["IoTクラウドサービス（IaaS・PaaS）情報開示認定　申請書　［2.事業者］"];
+        let printed = |first: &[&str]| {
+            region(
+                "PDF",
+                &[
+                    first,
+                    &header,
+                    &row("株式会社〇〇〇〇"),
+                    &title,
+                    &header,
+                    &row("株式会社瑠璃"),
+                ],
+            )
+        };
+        let document = |first: &[&str]| Document {
+            regions: vec![printed(first)],
+        };
+        assert_eq!(
+            raws(&document(&["記入例"])),
+            [(2, 1, "株式会社瑠璃".to_string())]
+        );
+        // An example beside its field is no sheet's title: nothing is left out.
+        assert_eq!(
+            raws(&document(&["記入例：株式会社〇〇〇〇"]))[0],
+            (2, 1, "株式会社〇〇〇〇".to_string())
+        );
     }
 
     #[test]
