@@ -3,6 +3,11 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
+/// What a web form or a portal prints, folded, for a field left empty (「（未入力）」
+/// without its brackets): the form's words, not the applicant's. Read by the locator
+/// (such an answer is no answer) and by the checks (a blank).
+pub const PLACEHOLDER_WORDS: [&str; 3] = ["未入力", "回答なし", "未回答"];
+
 /// The dashes applicants write for "nothing here" (「－」, 「―」, 「ー」 …), full-width
 /// or not.
 pub fn is_dash(c: char) -> bool {

@@ -138,19 +138,15 @@ pub fn is_blank(raw: &str) -> bool {
     is_blank_folded(&crate::text::fold(raw))
 }
 
-/// The words that, folded, stand for no answer, alone or in brackets (a web form's
-/// 「（未入力）」).
-const BLANK_WORDS: [&str; 9] = [
-    "未記入",
-    "記入なし",
-    "空欄",
-    "未入力",
-    "未回答",
-    "回答なし",
-    "n/a",
-    "na",
-    "tbd",
-];
+/// The words that, folded, stand for no answer, alone or in brackets: those an applicant
+/// types, and a web form's placeholders (「（未入力）」, [`crate::text::PLACEHOLDER_WORDS`]).
+const BLANK_WORDS: [&str; 6] = ["未記入", "記入なし", "空欄", "n/a", "na", "tbd"];
+
+fn blank_words() -> impl Iterator<Item = &'static str> {
+    BLANK_WORDS
+        .into_iter()
+        .chain(crate::text::PLACEHOLDER_WORDS)
+}
 
 /// The brackets a blank word may stand in, folded.
 const BLANK_BRACKETS: [char; 6] = ['(', ')', '[', ']', '【', '】'];
@@ -164,20 +160,18 @@ fn is_filler_mark(c: char) -> bool {
 fn is_blank_folded(text: &str) -> bool {
     text.is_empty()
         || text.chars().all(is_filler_mark)
-        || BLANK_WORDS.contains(&text)
+        || blank_words().any(|word| word == text)
         || text
             .strip_prefix(BLANK_BRACKETS)
             .and_then(|inner| inner.strip_suffix(BLANK_BRACKETS))
-            .is_some_and(|word| BLANK_WORDS.contains(&word))
+            .is_some_and(|inner| blank_words().any(|word| word == inner))
         || crate::normalize::no_box_ticked(text)
 }
 
 /// Whether a folded character occurs in some blank answer (a filler mark, a character
 /// of the blank words).
 fn may_be_in_blank(c: char) -> bool {
-    is_filler_mark(c)
-        || BLANK_BRACKETS.contains(&c)
-        || BLANK_WORDS.iter().any(|word| word.contains(c))
+    is_filler_mark(c) || BLANK_BRACKETS.contains(&c) || blank_words().any(|word| word.contains(c))
 }
 
 /// One rule as `kaiji rules` lists it.

@@ -1246,8 +1246,7 @@ fn titled_with_label(
             let number = vocabulary.item_titled_among(&folded[..at], range.clone())?;
             let label = folded[at + mark.len_utf8()..].trim_end_matches(')');
             vocabulary
-                .label_index(label, number)
-                .or_else(|| vocabulary.label_opening(label, number))
+                .field_named(label, number)
                 .map(|index| (number, index))
         })
 }
@@ -1437,9 +1436,9 @@ fn read_item_fields(
     let Some(item) = vocabulary.catalog.item(start.number) else {
         return;
     };
-    let nested_in_answer = |c: &Cell| {
-        c.block.column > answer_column && c.block.column + c.block.column_span <= answer_end
-    };
+    // Within the answer column's heading, to its right edge.
+    let ends_in_answer = |c: &Cell| c.block.column + c.block.column_span <= answer_end;
+    let nested_in_answer = |c: &Cell| c.block.column > answer_column && ends_in_answer(c);
     // A cell merged over the answer column from the narrow one just before it (a
     // sub-number's 「No.」 column, left blank on rows without one) is in the answer
     // column; a title merged across the label and answer columns is not.
@@ -1508,8 +1507,7 @@ fn read_item_fields(
         let banner = !on_cue_row
             && row.len() == 1
             && row[0].block.column_span > 2
-            && !(row[0].block.column == answer_column
-                && row[0].block.column + row[0].block.column_span <= answer_end);
+            && !(row[0].block.column == answer_column && ends_in_answer(&row[0]));
         let is_cue_cell = |c: &Cell| on_cue_row && c.block.column == start.cue_column;
         let starts_another_item = |c: &Cell| !on_cue_row && is_strong_cue(c.folded);
         let usable = |c: &&Cell| {
@@ -1578,9 +1576,7 @@ fn read_item_fields(
                             let words = &c.folded[at + 1..];
                             // Cut short too (「機器：機器のセキュリティレベル」), which the
                             // title's word opening it would otherwise claim.
-                            vocabulary
-                                .label_index(words, item.number)
-                                .or_else(|| vocabulary.label_opening(words, item.number))
+                            vocabulary.field_named(words, item.number)
                         })?;
                         Some((index, c.block.text.as_str()))
                     })
@@ -1661,7 +1657,7 @@ mod tests {
     use crate::locate::tests::raws;
 
     fn region(rows: &[&[&str]]) -> crate::model::Document {
-        use crate::model::{Block, Document, Location, Region, Row};
+        use crate::model::{Block, Location, Row};
         let rows = rows
             .iter()
             .zip(1u32..)
@@ -1679,6 +1675,12 @@ mod tests {
                     .collect(),
             })
             .collect();
+        printed(rows)
+    }
+
+    /// A document of one region, printed rows as a PDF gives them.
+    fn printed(rows: Vec<crate::model::Row>) -> crate::model::Document {
+        use crate::model::{Document, Region};
         Document {
             regions: vec![Region {
                 name: "PDF".into(),
@@ -2165,7 +2167,7 @@ mod tests {
 
     /// A region of cells given as (text, column, span).
     fn spanned(rows: &[&[(&str, u32, u32)]]) -> crate::model::Document {
-        use crate::model::{Block, Document, Location, Region, Row};
+        use crate::model::{Block, Location, Row};
         let rows = rows
             .iter()
             .map(|cells| Row {
@@ -2180,12 +2182,7 @@ mod tests {
                     .collect(),
             })
             .collect();
-        Document {
-            regions: vec![Region {
-                name: "PDF".into(),
-                rows,
-            }],
-        }
+        printed(rows)
     }
 
     #[test]

@@ -1482,18 +1482,25 @@ pub(super) fn flow_pairs(
         })
     });
     // A paragraph that is a label of the catalog's, a colon and its answer; `worded`, as
-    // the catalog words it, brackets and all.
-    let labelled_inline = |text: &str, worded: bool| {
-        // 「DC1：…」, 「第2センター：…」: an answer given per data centre, not a label.
-        inline_pair(text, worded)
-            .filter(|(label, _)| !grid::is_centre_heading(&fold(label)))
-            .filter(|(label, _)| {
-                let prepared = matcher.prepare(label, &matcher.rewrites);
-                matcher
-                    .scores(&prepared)
-                    .into_iter()
-                    .any(|s| s >= INLINE_LABEL)
-            })
+    // the catalog words it, brackets and all. Under an item's heading (`listed`, the items
+    // it is the title of) the label need only name one of their fields, however cut short
+    // (「係争に関する規程・管轄裁判所等：…」).
+    let labelled_inline = |text: &str, worded: bool, listed: &[u32]| {
+        inline_pair(text, worded).filter(|(label, _)| {
+            let folded = fold(label);
+            // 「DC1：…」, 「第2センター：…」: an answer given per data centre, not a label.
+            if grid::is_centre_heading(&folded) {
+                return false;
+            }
+            let prepared = matcher.prepare(label, &matcher.rewrites);
+            matcher
+                .scores(&prepared)
+                .into_iter()
+                .any(|s| s >= INLINE_LABEL)
+                || listed
+                    .iter()
+                    .any(|&number| vocabulary.field_named(&folded, number).is_some())
+        })
     };
     // A marked line longer than labels run (「■該当する財務監査・財務データの状況を、
     // ①会計監査人による…」) is a label still where it is a field's wording.
@@ -1511,8 +1518,7 @@ pub(super) fn flow_pairs(
     // answer」 (「事業者の正式名称（商号）：…」 then 「法人番号：…」), no blank line between,
     // until a label line or the next heading.
     let mut listing = false;
-    // The items the listing's heading is the title of: a label there need only name one
-    // of their fields (「係争に関する規程・管轄裁判所等：…」, cut short).
+    // The items the listing's heading is the title of.
     let mut listed: &[u32] = &[];
     for (k, block) in blocks.iter().enumerate() {
         let text = block.text.trim();
@@ -1554,7 +1560,7 @@ pub(super) fn flow_pairs(
             let answered = || {
                 blocks.get(k + 1).is_some_and(|next| {
                     let next = next.text.trim();
-                    !opens_label(next) && labelled_inline(next, false).is_none()
+                    !opens_label(next) && labelled_inline(next, false, &[]).is_none()
                 })
             };
             if matcher.is_heading(&words) && !answered() {
@@ -1572,23 +1578,13 @@ pub(super) fn flow_pairs(
         }
         // 「会社名：株式会社…」 after a blank line or in an item's listing.
         // In a listing, the lines after one (「DC2：震度7相当」) go on with its answer.
-        let names_listed_field = |(label, _): &(String, String)| {
-            let folded = fold(label);
-            !grid::is_centre_heading(&folded)
-                && listed.iter().any(|&number| {
-                    vocabulary
-                        .label_index(&folded, number)
-                        .or_else(|| vocabulary.label_opening(&folded, number))
-                        .is_some()
-                })
+        let inline = if listing {
+            labelled_inline(text, true, listed)
+        } else if after_blank {
+            labelled_inline(text, false, &[])
+        } else {
+            None
         };
-        let inline = (listing || after_blank)
-            .then(|| {
-                labelled_inline(text, listing).or_else(|| {
-                    inline_pair(text, true).filter(|pair| listing && names_listed_field(pair))
-                })
-            })
-            .flatten();
         if let Some((label, answer)) = inline {
             if let Some(pair) = current.take().filter(|p| !p.answer.is_empty()) {
                 result.pairs.push(pair);

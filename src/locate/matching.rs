@@ -417,6 +417,13 @@ impl<'c> Vocabulary<'c> {
             .then_some((best, score))
     }
 
+    /// The field of item `number` a label names, by its wording ([`Vocabulary::label_index`])
+    /// or by its wording cut short ([`Vocabulary::label_opening`]).
+    pub fn field_named(&self, folded: &str, number: u32) -> Option<u32> {
+        self.label_index(folded, number)
+            .or_else(|| self.label_opening(folded, number))
+    }
+
     /// The field of item `number` whose wording opens with the text, a label cut short
     /// at a comma or a bracket (「解約時違約金」, 「該当する財務監査・財務データの状況を」), if
     /// the text is long enough to say so.
@@ -706,14 +713,12 @@ pub(super) fn is_remark_mark(folded: &str) -> bool {
 /// A cell that marks its row as the form's example (「記入例」「(例)」), printed
 /// beside the example answer: the row is the distributed form's, not the applicant's.
 pub(super) fn is_example_mark(folded: &str) -> bool {
-    let words = folded.trim_matches(|c: char| {
-        matches!(
-            c,
-            '【' | '】' | '[' | ']' | '(' | ')' | '<' | '>' | '《' | '》' | ':'
-        )
-    });
+    let words = folded.trim_matches(|c: char| BRACKETS.contains(c) || c == ':');
     matches!(words, "記入例" | "例" | "記載例" | "回答例" | "入力例")
 }
+
+/// The brackets, folded, a form's marks and notes stand in (「【記入例】」, 「（未入力）」).
+const BRACKETS: &str = "()[]【】<>《》";
 
 /// A region's name that says it holds the form's example or its instructions: 「記入例」,
 /// 「記入例(2)」, 「【記入例】2.事業者」, 「記入要領」, 「記入上の注意」.
@@ -737,7 +742,7 @@ pub(super) fn names_aside(folded: &str) -> bool {
 /// A line that is such a name alone, as a sheet's title printed atop its page
 /// (「記入例」, 「【記入例】」); not 「記入例：2024年4月1日」, an example beside its field.
 pub(super) fn is_aside_title(folded: &str) -> bool {
-    let words = folded.trim_matches(|c: char| "()[]【】<>《》".contains(c));
+    let words = folded.trim_matches(|c: char| BRACKETS.contains(c));
     !words.contains(':') && words.chars().count() <= 8 && names_aside(words)
 }
 
@@ -745,14 +750,13 @@ pub(super) fn is_aside_title(folded: &str) -> bool {
 /// 「未入力」, 「（回答なし）」, 「未回答」. (A dash or 「未記入」 an applicant types is
 /// their answer, reported as written.)
 pub(super) fn is_placeholder(raw: &str) -> bool {
-    const PLACEHOLDERS: [&str; 3] = ["未入力", "回答なし", "未回答"];
     let raw = raw.trim();
     if raw.chars().count() > 8 {
         return false;
     }
     let folded = fold(raw);
-    let words = folded.trim_matches(|c: char| "()[]【】<>《》".contains(c));
-    PLACEHOLDERS.contains(&words)
+    let words = folded.trim_matches(|c: char| BRACKETS.contains(c));
+    crate::text::PLACEHOLDER_WORDS.contains(&words)
 }
 
 /// The form's own title, printed atop its sheets or pages (「IoTクラウドサービス（IaaS・
@@ -813,7 +817,7 @@ pub(super) fn is_form_note(folded: &str) -> bool {
 /// 「（次シートへ続く）」, 「（次ページに続く）」, 「（前シートより続く）」, 「（続き）」: where
 /// a form cut an item at the end of a sheet or a page, it says so; that is no answer.
 fn is_continuation_mark(folded: &str) -> bool {
-    let words = folded.trim_matches(|c: char| "()[]【】<>《》-→⇒…".contains(c));
+    let words = folded.trim_matches(|c: char| BRACKETS.contains(c) || "-→⇒…".contains(c));
     words.chars().count() <= 12 && (words.ends_with("続く") || words.ends_with("続き"))
 }
 
