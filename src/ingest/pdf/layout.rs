@@ -1217,11 +1217,10 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         }
     }
     let page_count = pages.len();
-    let running_head = |key: &(String, i32)| {
-        first_rows
-            .get(key)
-            .is_some_and(|&count| count >= MIN_RUNNING_HEAD_PAGES && 2 * count >= page_count)
-    };
+    // Printed on most pages: a running head's or foot's count.
+    let on_most_pages = |count: usize| count >= MIN_RUNNING_HEAD_PAGES && 2 * count >= page_count;
+    let running_head =
+        |key: &(String, i32)| first_rows.get(key).copied().is_some_and(on_most_pages);
     // A running foot (「© 2024 申請管理サイト」, 「https://… | ページ 2」): free rows closing
     // most pages at one height, alike but for their figures. Never an answer, it is not
     // read at all: kept once, it would run on from the answer above it.
@@ -1243,11 +1242,7 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
         }
     }
     let running_foot = |units: &[Unit]| {
-        foot_key(units).is_some_and(|key| {
-            last_rows
-                .get(&key)
-                .is_some_and(|&count| count >= MIN_RUNNING_HEAD_PAGES && 2 * count >= page_count)
-        })
+        foot_key(units).is_some_and(|key| last_rows.get(&key).copied().is_some_and(on_most_pages))
     };
     for mut page in pages {
         for _ in 0..foot_rows(page.rows.len()) {

@@ -213,12 +213,18 @@ const PROMPT_OPENINGS: [&str; 4] = ["ここをクリック", "アイテムを", 
 /// The rows without Word's prompts: a line that is one (or a prompt wrapped over two
 /// lines) is left out of its block, and a block left empty out of its row.
 fn without_prompts(rows: Vec<Row>) -> Vec<Row> {
-    let is_prompt = |line: &str| {
-        let line: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-        !line.is_empty()
+    // Lines that, spaces aside, make one of the prompts.
+    let is_prompt = |lines: &[&str]| {
+        let shown = || {
+            lines
+                .iter()
+                .flat_map(|line| line.chars())
+                .filter(|c| !c.is_whitespace())
+        };
+        shown().next().is_some()
             && WORD_PROMPTS
                 .iter()
-                .any(|prompt| prompt.replace(' ', "") == line)
+                .any(|prompt| prompt.chars().filter(|c| !c.is_whitespace()).eq(shown()))
     };
     rows.into_iter()
         .filter_map(|mut row| {
@@ -230,11 +236,9 @@ fn without_prompts(rows: Vec<Row>) -> Vec<Row> {
                 let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
                 let mut k = 0;
                 while k < lines.len() {
-                    if is_prompt(lines[k]) {
+                    if is_prompt(&lines[k..=k]) {
                         k += 1;
-                    } else if k + 1 < lines.len()
-                        && is_prompt(&format!("{}{}", lines[k], lines[k + 1]))
-                    {
+                    } else if k + 1 < lines.len() && is_prompt(&lines[k..=k + 1]) {
                         k += 2;
                     } else {
                         kept.push(lines[k]);

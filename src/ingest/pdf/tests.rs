@@ -1353,3 +1353,15 @@ fn words_prompt_is_no_answer_wherever_it_stands() {
         ]
     );
 }
+
+#[test]
+fn every_prompt_opens_with_one_of_the_openings_looked_for() {
+    for prompt in WORD_PROMPTS {
+        assert!(
+            PROMPT_OPENINGS
+                .iter()
+                .any(|opening| prompt.starts_with(opening)),
+            "{prompt}"
+        );
+    }
+}
