@@ -7,6 +7,7 @@
 
 use super::zip_guard::inflated;
 use super::{Deadline, ErrorKind, IngestError, Limits, TextBudget, Ticker};
+use calamine::Dimensions;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -18,6 +19,18 @@ pub type DisplayTexts = HashMap<(String, u32, u32), String>;
 /// Sheet name → the runs of columns it hides (0-based, first and last):
 /// `<table:table-column table:visibility="collapse"/>`.
 pub type HiddenColumns = HashMap<String, Vec<(u32, u32)>>;
+
+/// Sheet name → the cells merged across columns:
+/// `<table:table-cell table:number-columns-spanned="…">` (calamine reports none for ODS).
+pub type Merges = HashMap<String, Vec<Dimensions>>;
+
+/// What [`read`] finds of how the sheets show their cells.
+#[derive(Default)]
+pub struct Shape {
+    pub texts: DisplayTexts,
+    pub hidden: HiddenColumns,
+    pub merges: Merges,
+}
 
 /// Most spaces one `<text:s text:c="…"/>` stands for here; a cell shows no more.
 const MAX_SPACES: u32 = 1024;
@@ -43,7 +56,7 @@ pub fn read(
     limits: &Limits,
     deadline: Deadline,
     text: &mut TextBudget,
-) -> Result<(DisplayTexts, HiddenColumns), IngestError> {
+) -> Result<Shape, IngestError> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     let mut ticker = Ticker::new(deadline);
@@ -176,7 +189,11 @@ pub fn read(
     }
     total = total.saturating_add(sheet.cells());
     check_total(total, limits)?;
-    Ok((shown.texts, shown.hidden))
+    Ok(Shape {
+        texts: shown.texts,
+        hidden: shown.hidden,
+        merges: shown.merges,
+    })
 }
 
 /// The attributes calamine copies as text into each repeat of a cell: its string,
@@ -284,6 +301,7 @@ struct Shown {
     /// The sheet's next column to be described, and the columns hidden so far.
     next_column: u32,
     hidden: HiddenColumns,
+    merges: Merges,
 }
 
 impl Shown {
@@ -342,6 +360,16 @@ impl Shown {
             }
             "table:table-cell" | "table:covered-table-cell" => {
                 let Some(cell) = cell else { return };
+                if cell.columns_spanned > 1 && name == "table:table-cell" {
+                    let last = self.col.saturating_add(cell.columns_spanned - 1);
+                    self.merges
+                        .entry(self.sheet.clone())
+                        .or_default()
+                        .push(Dimensions {
+                            start: (self.row, self.col),
+                            end: (self.row, last),
+                        });
+                }
                 let value_type = cell.value_type.as_ref().and_then(Option::as_deref);
                 if value_type.is_some_and(|t| !t.is_empty() && t != "string") {
                     self.typed_cell = Some((repeats, String::new()));
@@ -425,6 +453,8 @@ struct CellAttributes {
     copied: u64,
     /// A value type, a value or a formula is written.
     filled: bool,
+    /// `table:number-columns-spanned` (0 if not written or not a number).
+    columns_spanned: u32,
 }
 
 impl CellAttributes {
@@ -447,6 +477,11 @@ impl CellAttributes {
                     }
                 }
                 "office:value" | "table:formula" => cell.filled = true,
+                "table:number-columns-spanned" => {
+                    cell.columns_spanned = normalized(&a)
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .map_or(0, |n| n.min(MAX_COLUMNS as u32));
+                }
                 "office:string-value" if string_value.is_none() => {
                     string_value = Some(normalized(&a).is_some());
                 }
@@ -487,6 +522,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cells_merged_across_columns_are_told_with_their_span() {
+        // The covered cells an ODS writes after a merged one move the column on.
+        let xml = br#"<office:document-content><office:body><office:spreadsheet>
+            <table:table table:name="Sheet1">
+              <table:table-row>
+                <table:table-cell office:value-type="string" table:number-columns-spanned="3"><text:p>label</text:p></table:table-cell>
+                <table:covered-table-cell table:number-columns-repeated="2"/>
+                <table:table-cell office:value-type="float" office:value="5" table:number-columns-spanned="2"><text:p>5</text:p></table:table-cell>
+                <table:covered-table-cell/>
+              </table:table-row>
+              <table:table-row>
+                <table:table-cell table:number-columns-repeated="2"/>
+                <table:table-cell office:value-type="string" table:number-columns-spanned="4"><text:p>answer</text:p></table:table-cell>
+              </table:table-row>
+            </table:table>
+            </office:spreadsheet></office:body></office:document-content>"#;
+        let limits = Limits::default();
+        let Shape { merges, .. } = read(
+            xml,
+            &limits,
+            Deadline::start(&limits),
+            &mut TextBudget::new(&limits),
+        )
+        .expect("reads");
+        let spans: Vec<((u32, u32), (u32, u32))> =
+            merges["Sheet1"].iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(
+            spans,
+            [((0, 0), (0, 2)), ((0, 3), (0, 4)), ((1, 2), (1, 5))]
+        );
+    }
+
+    #[test]
     fn hidden_columns_are_told_per_sheet() {
         let xml = br#"<office:document-content><office:body><office:spreadsheet>
             <table:table table:name="Sheet1">
@@ -500,7 +568,7 @@ mod tests {
             </table:table>
             </office:spreadsheet></office:body></office:document-content>"#;
         let limits = Limits::default();
-        let (_, hidden) = read(
+        let Shape { hidden, .. } = read(
             xml,
             &limits,
             Deadline::start(&limits),

@@ -49,14 +49,13 @@ pub fn read(
             )
         }
         Format::Ods => {
-            let (shown, hidden) = match ods_display::content_xml(bytes, limits) {
+            let mut shape = match ods_display::content_xml(bytes, limits) {
                 Some(xml) => ods_display::read(&xml, limits, deadline, &mut text)?,
                 None => Default::default(),
             };
             let mut workbook: Ods<_> = Ods::new(cursor)
                 .map_err(|e| open_error(&e, matches!(e, calamine::OdsError::Password)))?;
-            // calamine reports no merges for ODS; the covered cells are empty there, so
-            // each merged value is still emitted once.
+            // calamine reports no merges for ODS: they are read from content.xml.
             let mut document = read_sheets(
                 &mut workbook,
                 limits,
@@ -64,12 +63,12 @@ pub fn read(
                 text,
                 None,
                 |_, name| SheetShape {
-                    merges: Vec::new(),
-                    hidden_columns: hidden.get(name).cloned().unwrap_or_default(),
+                    merges: shape.merges.remove(name).unwrap_or_default(),
+                    hidden_columns: shape.hidden.remove(name).unwrap_or_default(),
                 },
                 dense_cells,
             )?;
-            show_as_displayed(&mut document, &shown);
+            show_as_displayed(&mut document, &shape.texts);
             Ok(document)
         }
         _ => {
