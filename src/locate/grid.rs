@@ -15,8 +15,8 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::matching::{
-    Vocabulary, is_example_mark, is_flag, is_form_note, is_form_title, is_note, is_remark_mark,
-    is_strong_cue,
+    Vocabulary, is_caption, is_example_mark, is_flag, is_form_note, is_form_title, is_note,
+    is_remark_mark, is_strong_cue,
 };
 use super::weights::{
     CUE_REST_NAMES_ITEM, RENEWAL_HEADING, TITLE_AT_EDGE, TITLE_NAMES_ITEM, TITLE_ONLY_CONFIDENCE,
@@ -25,7 +25,7 @@ use super::{Collector, OpenItem};
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region, Row};
 use crate::text::{fold, is_dash};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
@@ -454,14 +454,27 @@ pub(super) fn locate_region(
     };
     // The answer column reaches as far as its heading above `row`: a table nested in an
     // answer cell has its cells there, in columns of their own.
+    // Where no heading says (a form drawn on narrow cells), as far as the widest cell
+    // merged from the answer column.
+    let mut widest: HashMap<u32, u32> = HashMap::new();
+    for cell in rows.iter().flatten() {
+        let end = widest.entry(cell.block.column).or_default();
+        *end = (*end).max(cell.block.column + cell.block.column_span.max(1));
+    }
     let answer_end = |row: usize, answer_column: u32| {
         (0..row)
             .rev()
             .filter(|&r| is_header[r])
             .find_map(|r| rows[r].iter().find(|c| c.block.column == answer_column))
-            .map_or(answer_column + 1, |c| {
-                answer_column + c.block.column_span.max(1)
-            })
+            .map_or_else(
+                || {
+                    widest
+                        .get(&answer_column)
+                        .copied()
+                        .unwrap_or(answer_column + 1)
+                },
+                |c| answer_column + c.block.column_span.max(1),
+            )
     };
 
     // Pass 2: item-number cues.
@@ -1079,6 +1092,28 @@ fn field_column_heading(folded: &str) -> Option<u32> {
 }
 
 /// A row's cells, folded, by column: what `header_roles` reads.
+/// The pieces of one answer written in a row of cells (text, column, span): a form
+/// drawn on a grid of narrow cells gives each its own (「2020」「年」「4」「月」, 「○」「有」
+/// … 「無」, one digit a cell). A piece of one character joins the one it touches
+/// (a unit, a digit, a mark); pieces apart, or both longer (a table nested in the
+/// answer cell: 「2024年12月期 | 921,239,000円」), are set apart by a full-width space.
+pub(super) fn joined_pieces<'t>(pieces: impl IntoIterator<Item = (&'t str, u32, u32)>) -> String {
+    let mut text = String::new();
+    let mut last: Option<(u32, bool)> = None;
+    for (piece, column, span) in pieces {
+        let piece = piece.trim();
+        let single = piece.chars().nth(1).is_none();
+        if let Some((end, last_single)) = last
+            && (end < column || !(single || last_single))
+        {
+            text.push('\u{3000}');
+        }
+        text.push_str(piece);
+        last = Some((column + span.max(1), single));
+    }
+    text
+}
+
 pub(super) type FoldedRow = Vec<(u32, String)>;
 
 /// A region's rows folded, once for the readers that look for header rows in it.
@@ -1444,27 +1479,33 @@ fn read_item_fields(
     // column; a title merged across the label and answer columns is not.
     let merged_over_answer =
         |c: &Cell| c.block.column + 1 == answer_column && c.block.column_span > 1;
-    // A row of a table nested in the answer cell (「2024年12月期 | 921,239,000円」), its
-    // cells in columns of their own within the answer column's: one answer line, its
-    // cells set apart by a full-width space.
+    // A row of a table nested in the answer cell (「2024年12月期 | 921,239,000円」), or
+    // the pieces of an answer on a form drawn on narrow cells (「○」「有」「無」, one
+    // digit a cell), in columns of their own within the answer column's: one answer
+    // line.
     let nested: Vec<Option<(Block, String)>> = rows
         .iter()
         .map(|row| {
-            if row.iter().any(|c| c.block.column == answer_column) {
-                return None;
-            }
-            let inside: Vec<&Cell> = row.iter().filter(|c| nested_in_answer(c)).collect();
+            let inside: Vec<&Cell> = row
+                .iter()
+                .filter(|c| c.block.column == answer_column || nested_in_answer(c))
+                .filter(|c| !other_columns.contains(&c.block.column))
+                .filter(|c| Some(c.block.column) != detail_column)
+                .collect();
             // Two cells at least: a line alone there is text set off the grid (a sheet's
             // title printed again atop a page).
             if inside.len() < 2 {
                 return None;
             }
+            let inside: Vec<&Cell> = inside
+                .into_iter()
+                .filter(|c| !is_flag(c.folded) && !is_caption(c.folded))
+                .collect();
             let first = inside.first()?;
-            let text = inside
+            let pieces = inside
                 .iter()
-                .map(|c| c.block.text.trim())
-                .collect::<Vec<_>>()
-                .join("\u{3000}");
+                .map(|c| (c.block.text.as_str(), c.block.column, c.block.column_span));
+            let text = joined_pieces(pieces);
             let folded = fold(&text);
             Some((first.block.with_text(text), folded))
         })
@@ -1474,6 +1515,11 @@ fn read_item_fields(
         .map(|line| line.as_ref().map(|(block, folded)| Cell { block, folded }))
         .collect();
     let mut answers = ItemAnswers::new(item, start.confidence);
+    // The column of the last label read: a box under it, set in from it, answers it.
+    let mut label_column: Option<u32> = None;
+    let mut set_in_above = false;
+    // Whether the last label stood alone on its row, its answer below it.
+    let mut label_alone = false;
     // Bottom-aligned: answer lines waiting for the labelled row they end on.
     let mut waiting: Vec<&Cell> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
@@ -1521,14 +1567,16 @@ fn read_item_fields(
                 && !is_form_note(c.folded)
                 && !is_form_title(c.folded)
                 && !is_flag(c.folded)
+                && !is_caption(c.folded)
                 && !vocabulary.is_section(c.folded)
                 && !starts_another_item(c)
         };
         let candidates = || row.iter().filter(|_| !banner).filter(usable);
-        let answer = candidates()
-            .find(|c| c.block.column == answer_column)
-            .or_else(|| candidates().find(|c| merged_over_answer(c)))
-            .or_else(|| nested[offset].as_ref().filter(usable));
+        let answer = nested[offset]
+            .as_ref()
+            .filter(usable)
+            .or_else(|| candidates().find(|c| c.block.column == answer_column))
+            .or_else(|| candidates().find(|c| merged_over_answer(c)));
         // 「2-1」 in the number column names the field as a label would.
         let numbered_field = row
             .iter()
@@ -1581,6 +1629,33 @@ fn read_item_fields(
                         Some((index, c.block.text.as_str()))
                     })
             });
+        // A row set in under the label before it, none of its cells a label: the box or
+        // the check cells a form gives the answer below a label worded across its width
+        // (「【記述内容１】…の有無」 over 「■ | 有 | □ | 無」), its pieces one line.
+        // Only right under such a label, or under a row set in so (the box's next line)
+        // where the label stood alone.
+        let row_set_in = label.is_none()
+            && !on_cue_row
+            && label_column.is_some_and(|column| row.iter().all(|c| c.block.column > column));
+        let set_in = row_set_in
+            && !layout.bottom_aligned
+            && (answers.awaiting().is_some() || set_in_above && label_alone)
+            && (answer.is_none() || row.iter().any(|c| c.block.column < answer_column));
+        set_in_above = row_set_in;
+        if set_in {
+            let cells: Vec<&Cell> = row
+                .iter()
+                .filter(usable)
+                .filter(|c| !other_columns.contains(&c.block.column))
+                .collect();
+            if let Some(first) = cells.first() {
+                let pieces = cells
+                    .iter()
+                    .map(|c| (c.block.text.as_str(), c.block.column, c.block.column_span));
+                answers.unlabelled(&joined_pieces(pieces), &first.block.at, collector);
+            }
+            continue;
+        }
         // Labels written in the answer's own cell (「【記述内容1】代表者氏名：山田太郎」).
         let known_label = |body: &str| vocabulary.label_wording_at_start(body, item.number);
         let pieces = answer.map_or_else(Vec::new, |a| {
@@ -1613,6 +1688,11 @@ fn read_item_fields(
         let detail = detail.filter(|d| answer.is_some_and(|a| !std::ptr::eq(*d, a)));
         match (label, answer) {
             (Some((index, label)), answer) => {
+                label_alone = answer.is_none();
+                label_column = row
+                    .iter()
+                    .find(|c| c.block.text == label)
+                    .map(|c| c.block.column);
                 let lines: Vec<&Cell> = waiting.drain(..).chain(answer).chain(detail).collect();
                 let text = lines
                     .iter()
@@ -1654,7 +1734,7 @@ fn read_item_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::locate::tests::raws;
+    use crate::locate::tests::{raws, spanned};
 
     fn region(rows: &[&[&str]]) -> crate::model::Document {
         use crate::model::{Block, Location, Row};
@@ -2166,25 +2246,6 @@ mod tests {
     }
 
     /// A region of cells given as (text, column, span).
-    fn spanned(rows: &[&[(&str, u32, u32)]]) -> crate::model::Document {
-        use crate::model::{Block, Location, Row};
-        let rows = rows
-            .iter()
-            .map(|cells| Row {
-                blocks: cells
-                    .iter()
-                    .map(|&(text, column, column_span)| Block {
-                        text: text.to_string(),
-                        column,
-                        column_span,
-                        at: Location::Page { page: 1 },
-                    })
-                    .collect(),
-            })
-            .collect();
-        printed(rows)
-    }
-
     #[test]
     fn a_title_with_its_fields_label_starts_the_item() {
         // Section tables 項目 | 内容 without numbers, printed into one region: the guide's
@@ -2387,6 +2448,71 @@ mod tests {
                 "名称\u{3000}所在地\u{3000}延床面積\n京阪奈DC\u{3000}京都府\u{3000}800㎡"
                     .to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn a_form_drawn_on_narrow_cells_gives_each_field_its_whole_answer() {
+        // Excel 方眼紙 with item number boxes: one digit a cell, check cells beside their
+        // words, a label worded across the width with its answer set in below it, the
+        // detail's caption 「内容」 the form's own.
+        let document = spanned(&[
+            &[("2", 1, 3), ("① 事業者名（2：必須開示項目）", 4, 45)],
+            &[
+                ("【記述内容１】事業者の正式名称（商号）", 4, 8),
+                ("株式会社サンプル", 12, 37),
+            ],
+            &[
+                ("【記述内容２】法人番号", 4, 8),
+                ("1", 12, 1),
+                ("2", 13, 1),
+                ("3", 14, 1),
+            ],
+            &[("17", 1, 3), ("③ 決算公告（17：選択開示項目）", 4, 45)],
+            &[
+                ("【記述内容】決算公告の実施の有無", 4, 8),
+                ("■", 12, 2),
+                ("有", 14, 2),
+                ("□", 17, 2),
+                ("無", 19, 2),
+            ],
+            &[("内容", 12, 3)],
+            &[
+                ("22", 1, 3),
+                (
+                    "③ 情報セキュリティに関する組織体制の状況（22：必須開示項目）",
+                    4,
+                    45,
+                ),
+            ],
+            &[(
+                "【記述内容１】情報セキュリティに関する責任者の有無と、「有り」の場合は責任者名・役職",
+                4,
+                45,
+            )],
+            &[("■", 5, 2), ("有", 7, 2), ("□", 10, 2), ("無", 12, 2)],
+            &[
+                ("内容", 5, 3),
+                ("情報セキュリティ管理責任者：山田太郎", 8, 41),
+            ],
+            &[
+                ("【記述内容２】情報セキュリティに関する組織体制の有無", 4, 8),
+                ("無", 12, 37),
+            ],
+        ]);
+        assert_eq!(
+            raws(&document),
+            [
+                (2, 1, "株式会社サンプル".to_string()),
+                (2, 2, "123".to_string()),
+                (17, 1, "■有\u{3000}□無".to_string()),
+                (
+                    22,
+                    1,
+                    "■有\u{3000}□無\n情報セキュリティ管理責任者：山田太郎".to_string()
+                ),
+                (22, 2, "無".to_string()),
+            ]
         );
     }
 

@@ -19,7 +19,7 @@
 
 use super::cues::{self, Strength};
 use super::grid::{self, FoldedRow, Headers, Role, headers};
-use super::matching::{Vocabulary, is_note};
+use super::matching::{Vocabulary, is_caption, is_flag, is_note};
 use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
@@ -1231,7 +1231,7 @@ fn table_pairs(
             .filter(|(c, _)| *c > longest)
             .map(|(c, _)| (*c, likeness(*c)))
             .filter(|(_, l)| *l + LABEL_LIKENESS_MARGIN <= own)
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .max_by(|a, b| length[&a.0].cmp(&length[&b.0]).then(b.0.cmp(&a.0)))
             .map(|(c, _)| c);
         // A column right of it that picks among what the longest column lists is the
         // answers', the longest the form's question with its choices (「…①会計監査人
@@ -1260,6 +1260,21 @@ fn table_pairs(
         .into_iter()
         .flat_map(column_with)
         .collect();
+    // How far the answer column reaches: the widest answer cell merged from it. Pieces
+    // of an answer stand within it; a column past it is the table's own (a mark of
+    // what changed, a remark).
+    let answer_end = rows
+        .iter()
+        .flatten()
+        .filter(|c| c.column == answer_column)
+        .map(|c| c.column + c.span.max(1))
+        .max()
+        .unwrap_or(answer_column + 1);
+    let is_answer_piece = |column: u32| {
+        !number_columns.contains(&column)
+            && !attachment_columns.contains(&column)
+            && !flag_columns.contains(&column)
+    };
     let is_label_column = |column: u32| {
         column != answer_column
             && !number_columns.contains(&column)
@@ -1287,6 +1302,11 @@ fn table_pairs(
     } = state;
     // Whether the previous row was a pair an answer-only row may continue.
     let mut open = false;
+    // A banner that may be a label worded across the form's width (Excel 方眼紙), with
+    // what it replaced: it is one when the row below is set in under it.
+    let mut above: Option<Above> = None;
+    // The column of such a label whose answer is open: rows set in under it go on.
+    let mut set_in_under: Option<u32> = None;
     for (r, row) in rows.iter().enumerate() {
         // The header printed again atop a page leaves open the pair it interrupted: its
         // answer goes on below it (「第1センター：有」 | page break | 「第2センター：有」).
@@ -1297,29 +1317,102 @@ fn table_pairs(
             open = false;
             continue;
         }
-        // A cell merged wide is a banner when it stands alone; beside a label it is the
-        // answer merged across the columns the form gives it.
-        let answer = row
+        let is_set_in = |column: u32| row.iter().all(|c| c.column > column);
+        let set_in_pieces = || {
+            let pieces = row
+                .iter()
+                .filter(|c| is_answer_piece(c.column))
+                .filter(|c| !is_flag(&c.folded) && !is_caption(&c.folded))
+                .map(|c| (c.text, c.column, c.span));
+            grid::joined_pieces(pieces)
+        };
+        // Only a banner that reads as a label: marked as one, or worded as a field is.
+        if let Some(label) = above.take()
+            && is_set_in(label.column)
+            && (cues::field_marker(&fold(label.text)).is_some()
+                || matcher.best_field_score(label.text) >= THRESHOLD)
+            && !matcher.is_heading(label.text)
+        {
+            if label.preamble {
+                result.preamble.pop();
+            }
+            *heading = label.heading;
+            *carried_title = label.title;
+            let (text, own) = pair_label(carried_title.as_deref(), label.text.to_string());
+            result.pairs.push(Pair {
+                label: text,
+                own,
+                heading: heading.clone(),
+                answer: set_in_pieces(),
+                at: row[0].at.clone(),
+            });
+            open = true;
+            set_in_under = Some(label.column);
+            continue;
+        }
+        if set_in_under.is_some_and(|column| !is_set_in(column)) {
+            set_in_under = None;
+        }
+        if open
+            && set_in_under.is_some()
+            && let Some(last) = result.pairs.last_mut()
+        {
+            last.answer.push('\n');
+            last.answer.push_str(&set_in_pieces());
+            continue;
+        }
+        // The answer: its column's cell and the pieces the row writes right of it, one
+        // answer on a form drawn on a grid of narrow cells (「○」 | 「有」 | 「無」,
+        // 「2020」 | 「年」 | 「2」 | 「月」 …).
+        let pieces: Vec<&Cell> = row
             .iter()
-            .find(|c| c.column == answer_column && (c.span <= 2 || row.len() > 1));
+            .filter(|c| (answer_column..answer_end).contains(&c.column))
+            .filter(|c| is_answer_piece(c.column))
+            // A requirement flag printed at the row's end (「■事業者名 … | 必須」) says
+            // what the guide asks, whatever column it stands in.
+            .filter(|c| !is_flag(&c.folded) && !is_caption(&c.folded))
+            .collect();
+        // A cell merged wide is a banner when it stands alone, unless it stands in the
+        // answer column under an answer it goes on; beside a label it is the answer
+        // merged across the columns the form gives it.
+        let goes_on = open && row.len() == 1 && row[0].column == answer_column;
+        let answer = pieces
+            .first()
+            .filter(|c| c.span <= 2 || row.len() > 1 || goes_on)
+            .map(|first| {
+                let pieces = pieces.iter().map(|c| (c.text, c.column, c.span));
+                (first.at, grid::joined_pieces(pieces))
+            });
         let mut titles: Vec<&Cell> = Vec::new();
         let mut labels: Vec<&Cell> = Vec::new();
-        for cell in row.iter().filter(|c| is_label_column(c.column)) {
+        for cell in row
+            .iter()
+            .filter(|c| c.column < answer_column && is_label_column(c.column))
+        {
             if title_columns.contains(&cell.column) {
                 titles.push(cell);
             } else {
                 labels.push(cell);
             }
         }
-        let banner = row.len() == 1 && (row[0].span > 1 || answer.is_none());
+        let banner = row.len() == 1 && !goes_on && (row[0].span > 1 || answer.is_none());
         if banner {
             let text = row[0].text.trim();
+            let mut label = Above {
+                column: row[0].column,
+                text,
+                preamble: false,
+                heading: heading.clone(),
+                title: carried_title.clone(),
+            };
             if result.pairs.is_empty() && !matcher.is_heading(text) {
                 result.preamble.push(text.to_string());
+                label.preamble = true;
             } else if !is_note(&row[0].folded) {
                 *heading = Some(text.to_string());
                 *carried_title = None;
             }
+            above = Some(label).filter(|_| !is_note(&row[0].folded));
             open = false;
             continue;
         }
@@ -1343,7 +1436,7 @@ fn table_pairs(
         if titles.is_empty() && labels.is_empty() {
             if open && let Some(last) = result.pairs.last_mut() {
                 last.answer.push('\n');
-                last.answer.push_str(answer.text.trim());
+                last.answer.push_str(&answer.1);
             }
             continue;
         }
@@ -1365,7 +1458,7 @@ fn table_pairs(
                 own.push_str(&rest);
             }
             last.answer.push('\n');
-            last.answer.push_str(answer.text.trim());
+            last.answer.push_str(&answer.1);
             continue;
         }
         let (label, own) = pair_label(carried_title.as_deref(), join(&labels));
@@ -1373,11 +1466,22 @@ fn table_pairs(
             label,
             own,
             heading: heading.clone(),
-            answer: answer.text.trim().to_string(),
-            at: answer.at.clone(),
+            answer: answer.1,
+            at: answer.0.clone(),
         });
         open = true;
     }
+}
+
+/// A banner row that may be a label worded across a form's width, and the section
+/// heading and title it would replace as a banner.
+struct Above<'t> {
+    column: u32,
+    text: &'t str,
+    /// Whether it was taken into the region's preamble.
+    preamble: bool,
+    heading: Option<String>,
+    title: Option<String>,
 }
 
 /// A pair's label from the title carried down to its row and its own label cells, and
@@ -2147,6 +2251,7 @@ fn hungarian(scores: &[Vec<f64>], floor: f64) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locate::tests::spanned;
     use crate::model::{Block, Row};
 
     fn matcher() -> &'static Matcher {
@@ -2479,6 +2584,128 @@ mod tests {
         assert_eq!(
             fields,
             [Some((1, 1)), Some((2, 1)), Some((34, 1)), Some((58, 1))]
+        );
+    }
+
+    #[test]
+    fn a_form_drawn_on_narrow_cells_gives_each_row_its_whole_answer() {
+        // Excel 方眼紙: labels and answer boxes merged over many narrow columns, the
+        // check marks, choice words and date parts each in a cell of their own, the
+        // requirement flag at the heading row's end.
+        let document = spanned(&[
+            &[("■事業者名", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容１\n事業者の正式名称（商号）", 2, 7),
+                ("株式会社サンプル", 9, 36),
+            ],
+            &[("■代表者", 1, 41), ("必須/選択", 42, 3)],
+            &[
+                (
+                    "記述内容２\n代表者経歴（生年月日、学歴、業務履歴、資格等）",
+                    2,
+                    7,
+                ),
+                ("1960年生。", 9, 36),
+            ],
+            &[("2015年代表取締役就任。", 9, 36)],
+            &[("■上場の有無", 1, 41), ("選択", 42, 3)],
+            &[
+                ("記述内容\n株式上場の有無と、「有り」の場合は市場名", 2, 7),
+                ("有", 11, 2),
+                ("○", 14, 2),
+                ("無", 16, 2),
+            ],
+            &[("■開示情報の日付", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容\n開示情報の年月日（西暦）", 2, 7),
+                ("2025", 9, 4),
+                ("年", 13, 1),
+                ("4", 14, 2),
+                ("月", 16, 1),
+                ("1", 17, 2),
+                ("日", 19, 1),
+            ],
+        ]);
+        let found = grid_pairs(&document.regions[0], matcher(), &Context::default());
+        let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
+        assert_eq!(
+            answers,
+            [
+                "株式会社サンプル",
+                "1960年生。\n2015年代表取締役就任。",
+                "有　○無",
+                "2025年4月1日"
+            ]
+        );
+        assert!(found.pairs.iter().all(|p| !p.label.contains("必須")));
+    }
+
+    #[test]
+    fn a_label_worded_across_the_form_has_its_answer_set_in_below_it() {
+        // A label too long for its box takes the form's width; its check cells and the
+        // detail go below it, set in, the detail's caption 「内容」 the form's own.
+        let document = spanned(&[
+            &[("■事業者名", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容１\n事業者の正式名称（商号）", 2, 7),
+                ("株式会社サンプル", 9, 36),
+            ],
+            &[("■事業継続に関する規程の整備", 1, 41), ("必須", 42, 3)],
+            &[(
+                "記述内容１\n事業継続に関する基本方針・規程・マニュアル等の有無と、「有り」の場合は文書名",
+                2,
+                43,
+            )],
+            &[("○", 3, 2), ("有", 5, 2), ("無", 10, 2)],
+            &[("内容", 3, 2), ("事業継続管理規程", 5, 40)],
+            &[("災害対策マニュアル", 5, 40)],
+            &[("２．２\u{3000}事業所・事業", 1, 44)],
+            &[("■サービス名称", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容\n情報開示したIaaS・PaaSの名称", 2, 7),
+                ("サンプルクラウド", 9, 36),
+            ],
+        ]);
+        let found = grid_pairs(&document.regions[0], matcher(), &Context::default());
+        let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
+        assert_eq!(
+            answers,
+            [
+                "株式会社サンプル",
+                "○有\u{3000}無\n事業継続管理規程\n災害対策マニュアル",
+                "サンプルクラウド"
+            ]
+        );
+        assert!(found.pairs[1].label.contains("事業継続に関する基本方針"));
+    }
+
+    #[test]
+    fn a_column_past_the_answers_reach_is_no_piece_of_the_answer() {
+        // A renewal's mark of what changed, in a column of its own right of the answers.
+        let region = table(&[
+            &["役員", "役員数", "取締役5名、監査役2名", "変更"],
+            &[
+                "従業員数",
+                "正社員数（単独ベース）",
+                "正社員 4782名（単独）",
+                "変更",
+            ],
+            &[
+                "資本金",
+                "事業者の資本金（単独ベース）",
+                "25億円（2024年12月期決算）",
+                "",
+            ],
+        ]);
+        let found = grid_pairs(&region, matcher(), &Context::default());
+        let answers: Vec<&str> = found.pairs.iter().map(|p| p.answer.as_str()).collect();
+        assert_eq!(
+            answers,
+            [
+                "取締役5名、監査役2名",
+                "正社員 4782名（単独）",
+                "25億円（2024年12月期決算）"
+            ]
         );
     }
 

@@ -759,6 +759,20 @@ pub(super) fn is_placeholder(raw: &str) -> bool {
     crate::text::PLACEHOLDER_WORDS.contains(&words)
 }
 
+/// A caption a form prints in a cell of its own inside an answer's box, before the
+/// detail it asks for (「内容 | 委託先管理規程」, 「（有りの場合） | …」): the form's
+/// words, left in place when the detail is blank. Only a cell that says nothing else
+/// is one: 「有りの場合：…」 written in the answer's own cell is the applicant's.
+pub(super) fn is_caption(folded: &str) -> bool {
+    let words = folded
+        .trim_matches(|c: char| BRACKETS.contains(c))
+        .trim_end_matches(':');
+    matches!(
+        words,
+        "内容" | "具体的に" | "詳細" | "有りの場合" | "ありの場合" | "有の場合" | "可能な場合"
+    )
+}
+
 /// The form's own title, printed atop its sheets or pages (「IoTクラウドサービス（IaaS・
 /// PaaS）情報開示認定　申請書（ハウジング）」): never an answer, whatever item is open.
 pub(super) fn is_form_title(folded: &str) -> bool {

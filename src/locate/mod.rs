@@ -657,7 +657,7 @@ fn says_asp_saas(pairs: &labels::RegionPairs) -> bool {
 /// bare numbers, titles of other items: an older or re-typed form).
 fn titles_confirm_numbers(numbered: &Collector) -> bool {
     !numbered.fields.is_empty()
-        && numbered.confirmed_headings > 0
+        && numbered.confirmed_headings > 1
         && CONFIRMED_HEADINGS.reached(numbered.confirmed_headings, numbered.headings)
 }
 
@@ -792,6 +792,30 @@ mod tests {
                     .map(move |f| (i.number, f.index, f.raw.clone()))
             })
             .collect()
+    }
+
+    /// A document of one printed region, each cell given as (text, column, span).
+    pub(in crate::locate) fn spanned(rows: &[&[(&str, u32, u32)]]) -> Document {
+        let rows = rows
+            .iter()
+            .map(|cells| Row {
+                blocks: cells
+                    .iter()
+                    .map(|&(text, column, column_span)| Block {
+                        text: text.to_string(),
+                        column,
+                        column_span,
+                        at: Location::Page { page: 1 },
+                    })
+                    .collect(),
+            })
+            .collect();
+        Document {
+            regions: vec![Region {
+                name: "PDF".into(),
+                rows,
+            }],
+        }
     }
 
     pub(in crate::locate) fn region(name: &str, rows: &[&[&str]]) -> Region {
