@@ -652,7 +652,8 @@ fn says_asp_saas(pairs: &labels::RegionPairs) -> bool {
 }
 
 /// Whether a region's item numbers stand without asking the labels: most of its
-/// headings carry the title of the item their number says. Matching every label costs
+/// headings carry the title of the item their number says, two at least (the guide's
+/// sub-section 「（1）開示情報の日付」 is item 1's title, and no numbering). Matching every label costs
 /// far more than reading the numbers, so it is kept for regions in doubt (no numbers,
 /// bare numbers, titles of other items: an older or re-typed form).
 fn titles_confirm_numbers(numbered: &Collector) -> bool {
@@ -843,6 +844,33 @@ mod tests {
             name: name.into(),
             rows,
         }
+    }
+
+    #[test]
+    fn one_sub_section_worded_as_an_item_is_no_numbering() {
+        // 「（1）開示情報の日付」 is the guide's sub-section and item 1's title: the one
+        // heading the numbers confirm. The form's answers are placed by their labels.
+        let document = spanned(&[
+            &[("（1）開示情報の日付", 2, 43)],
+            &[("■開示情報の日付", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容\n開示情報の年月日（西暦）", 2, 7),
+                ("2025年4月1日", 9, 36),
+            ],
+            &[("（1）事業所等の概要", 2, 43)],
+            &[("■事業者名", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容１\n事業者の正式名称（商号）", 2, 7),
+                ("株式会社サンプル", 9, 36),
+            ],
+            &[("■設立年月日", 1, 41), ("必須", 42, 3)],
+            &[
+                ("記述内容\n事業者の設立年月日（西暦）", 2, 7),
+                ("1990年5月1日", 9, 36),
+            ],
+        ]);
+        let found: Vec<(u32, u32)> = raws(&document).iter().map(|(i, f, _)| (*i, *f)).collect();
+        assert_eq!(found, [(1, 1), (2, 1), (3, 1)]);
     }
 
     #[test]
