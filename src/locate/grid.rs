@@ -137,7 +137,9 @@ fn header_role(folded: &str) -> Option<Role> {
             return Some(Role::Attachment);
         }
     }
-    if words.chars().nth(10).is_some() || cues::item_cue(words).is_some() {
+    // A heading is a noun phrase; a short answer is a clause (「SLAを契約書に添付」
+    // beside its caption 「内容」 is no header of 内容 | 添付).
+    if words.chars().nth(10).is_some() || cues::item_cue(words).is_some() || words.contains('を') {
         return None;
     }
     if words.contains("場合") && (words.contains("内容") || words.contains("詳細")) {
@@ -3110,6 +3112,8 @@ mod tests {
         assert_eq!(roles.get(&4), Some(&Role::Attachment));
         let answer_row: Vec<(u32, String)> = vec![(0, fold("有り")), (1, fold("株式会社サンプル"))];
         assert!(header_roles(&answer_row).is_none());
+        // A detail beside its caption, short and naming an attachment, is a clause.
+        assert!(header_roles(&folded_cells(&["内容", "SLAを契約書に添付"])).is_none());
         // Two title words: the second heads the fields' labels; not so side by side.
         let titles = header_roles(&folded_cells(&[
             "項番",
