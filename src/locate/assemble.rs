@@ -60,6 +60,12 @@ impl<'a> ItemAnswers<'a> {
         Some((pending.index, pending.label.clone()?))
     }
 
+    /// The field whose labelled answer is in progress, answered or not yet.
+    pub fn open_field(&self) -> Option<u32> {
+        let pending = self.pending.as_ref().filter(|p| p.label.is_some())?;
+        Some(pending.index)
+    }
+
     /// The rest of the label awaiting its answer, on a line of its own (the label's line
     /// could not hold it).
     pub fn label_goes_on(&mut self, text: &str) {

@@ -1635,10 +1635,15 @@ fn read_item_fields(
         // the check cells a form gives the answer below a label worded across its width
         // (「【記述内容１】…の有無」 over 「■ | 有 | □ | 無」), its pieces one line.
         // Only right under such a label, or under a row set in so (the box's next line)
-        // where the label stood alone.
-        let row_set_in = label.is_none()
-            && !on_cue_row
+        // where the label stood alone. A row set in that reads as the label of the field
+        // it would answer echoes the label's words: it is the answer (「メール、…ファイル
+        // に対しウイルスチェックを実施」 under 「メール、…ファイルアクセスに対する対処の
+        // 有無」).
+        let set_in_row = !on_cue_row
             && label_column.is_some_and(|column| row.iter().all(|c| c.block.column > column));
+        let label =
+            label.filter(|(index, _)| !(set_in_row && answers.open_field() == Some(*index)));
+        let row_set_in = set_in_row && label.is_none();
         let set_in = row_set_in
             && !layout.bottom_aligned
             && (answers.awaiting().is_some() || set_in_above && label_alone)
@@ -2514,6 +2519,53 @@ mod tests {
                     "■有\u{3000}□無\n情報セキュリティ管理責任者：山田太郎".to_string()
                 ),
                 (22, 2, "無".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_set_in_below_its_label_may_echo_the_labels_words() {
+        let document = spanned(&[
+            &[("102．ウイルス対策", 1, 40)],
+            &[
+                ("【記述内容】ウイルス対策の実施状況", 2, 10),
+                ("全サーバにウイルス対策ソフトを導入", 12, 29),
+            ],
+            &[("103．不正侵入対策", 1, 40)],
+            &[
+                ("【記述内容】不正侵入の検知方法", 2, 10),
+                ("IDS/IPSで検知", 12, 29),
+            ],
+            &[("104．ネットワーク監視", 1, 40)],
+            &[
+                ("【記述内容】障害が発生した際の通報時間", 2, 10),
+                ("30分以内", 12, 29),
+            ],
+            &[("105．ウイルスチェック", 1, 40)],
+            &[(
+                "【記述内容】メール、ダウンロードファイル、サーバ上のファイルアクセスに対する対処の有無、対処がある場合はパターンファイルの更新間隔（ベンダーリリースからの時間）",
+                2,
+                39,
+            )],
+            &[("レ", 3, 2), ("有り", 5, 3), ("無し", 11, 3)],
+            &[(
+                "メール、ダウンロードファイル、サーバ上のファイルに対しウイルスチェックを実施。パターンファイルはリリース後1時間以内に更新。",
+                3,
+                38,
+            )],
+        ]);
+        assert_eq!(
+            raws(&document)
+                .into_iter()
+                .filter(|(item, _, _)| *item == 105)
+                .collect::<Vec<_>>(),
+            [
+                (
+                    105,
+                    1,
+                    "レ有り\u{3000}無し\nメール、ダウンロードファイル、サーバ上のファイルに対しウイルスチェックを実施。パターンファイルはリリース後1時間以内に更新。"
+                        .to_string()
+                ),
             ]
         );
     }

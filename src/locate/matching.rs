@@ -747,16 +747,30 @@ pub(super) fn is_aside_title(folded: &str) -> bool {
 }
 
 /// What a form prints in a field left empty, alone, bare or in brackets: 「（未入力）」,
-/// 「未入力」, 「（回答なし）」, 「未回答」. (A dash or 「未記入」 an applicant types is
-/// their answer, reported as written.)
+/// 「未入力」, 「（回答なし）」, 「未回答」; or its check cells with none marked
+/// (「□有　□無」, 「有り　無し」). (A dash or 「未記入」 an applicant types is their
+/// answer, reported as written.)
 pub(super) fn is_placeholder(raw: &str) -> bool {
     let raw = raw.trim();
-    if raw.chars().count() > 8 {
+    if raw.chars().count() > 16 {
         return false;
     }
     let folded = fold(raw);
     let words = folded.trim_matches(|c: char| BRACKETS.contains(c));
-    crate::text::PLACEHOLDER_WORDS.contains(&words)
+    crate::text::PLACEHOLDER_WORDS.contains(&words) || is_unmarked_choice(raw)
+}
+
+/// Two choice words or more, each bare or after an empty box, none marked.
+fn is_unmarked_choice(raw: &str) -> bool {
+    const CHOICES: [&str; 10] = [
+        "有", "無", "有り", "無し", "あり", "なし", "可", "否", "不可", "可能",
+    ];
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    words.len() >= 2
+        && words.iter().all(|word| {
+            let word = word.trim_start_matches(['□', '☐']);
+            CHOICES.contains(&word)
+        })
 }
 
 /// A caption a form prints in a cell of its own inside an answer's box, before the
@@ -904,11 +918,26 @@ mod tests {
         for mark in ["記入例", "【記入例】", "(例)", "記載例:"] {
             assert!(is_example_mark(&fold(mark)), "{mark}");
         }
-        for placeholder in ["（未入力）", "未入力", "（回答なし）", "【未回答】"]
-        {
+        for placeholder in [
+            "（未入力）",
+            "未入力",
+            "（回答なし）",
+            "【未回答】",
+            "□有\u{3000}□無",
+            "有り\u{3000}無し",
+            "□可 □不可",
+        ] {
             assert!(is_placeholder(placeholder), "{placeholder}");
         }
-        for answer in ["－", "未記入", "未入力の項目なし", "なし"] {
+        for answer in [
+            "－",
+            "未記入",
+            "未入力の項目なし",
+            "なし",
+            "■有\u{3000}□無",
+            "レ有り\u{3000}無し",
+            "□有 ☑無",
+        ] {
             assert!(!is_placeholder(answer), "{answer}");
         }
         for text in [
