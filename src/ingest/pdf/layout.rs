@@ -867,6 +867,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
     }
     rows.extend(cell_rows);
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    join_text_beside_cells(&mut rows);
     // The page's printed number at its foot or head (「3 / 14」 on page 3) is the
     // writer's, not the form's: left in, it reads as the last answer of the page.
     let is_page_number = |units: &[Unit]| {
@@ -900,6 +901,50 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
             Vec::new()
         },
     }
+}
+
+/// How many rows above a line of free text are looked at for the ruled cells it is
+/// printed beside: the lines of one row of cells, a few at most.
+const ROWS_BESIDE: usize = 3;
+
+/// Free text printed beside a row of ruled cells, within their height but in none of
+/// them, is that row's: on a form drawn on a grid of narrow cells only the boxes are
+/// ruled, and the units, the date's 年月日 and the choice words beside the check boxes
+/// (「2025」 | 「年」, 「○」 | 「有り」 … 「無し」) are text of the same printed line,
+/// their baselines a little apart from the boxed text's.
+fn join_text_beside_cells(rows: &mut Vec<(f32, Vec<Unit>)>) {
+    let mut r = 0;
+    while r < rows.len() {
+        let free = &rows[r].1;
+        let beside = (r.saturating_sub(ROWS_BESIDE)..r)
+            .rev()
+            .filter(|_| free.iter().all(|unit| unit.cell.is_none()))
+            .find(|&k| prints_beside(&rows[k].1, free));
+        match beside {
+            Some(k) => {
+                let (_, units) = rows.remove(r);
+                rows[k].1.extend(units);
+            }
+            None => r += 1,
+        }
+    }
+}
+
+/// Whether every line of `free` lies within the height common to the ruled cells of
+/// `row`, and clear of each of them across.
+fn prints_beside(row: &[Unit], free: &[Unit]) -> bool {
+    let cells: Vec<&Cell> = row.iter().filter_map(|unit| unit.cell.as_ref()).collect();
+    let Some(top) = cells.iter().map(|c| c.top).reduce(f32::min) else {
+        return false;
+    };
+    let bottom = cells.iter().map(|c| c.bottom).fold(f32::MIN, f32::max);
+    free.iter().flat_map(|unit| &unit.lines).all(|line| {
+        line.y > bottom
+            && line.y + line.size * 0.8 < top
+            && cells
+                .iter()
+                .all(|c| line.x1 <= c.left + 0.5 || line.x0 >= c.right - 0.5)
+    })
 }
 
 /// A list's bullet: one of the marks lists are bulleted with, or a symbol font's

@@ -1365,3 +1365,34 @@ fn every_prompt_opens_with_one_of_the_openings_looked_for() {
         );
     }
 }
+
+/// A box ruled on its own, as a form drawn on a grid of narrow cells borders it.
+fn ruled_box(left: i32, bottom: i32, right: i32, top: i32) -> String {
+    format!(
+        "{left} {bottom} m {left} {top} l S\n{right} {bottom} m {right} {top} l S\n\
+         {left} {bottom} m {right} {bottom} l S\n{left} {top} m {right} {top} l S\n"
+    )
+}
+
+#[test]
+fn text_beside_ruled_boxes_is_their_rows() {
+    // The label and each part of the date ruled as boxes of their own; the units
+    // between them, unruled, sit a little lower on the line.
+    let mut content = String::from("0.5 w\n");
+    content += &ruled_box(50, 610, 150, 630);
+    content += &ruled_box(160, 610, 200, 630);
+    content += &ruled_box(215, 610, 235, 630);
+    content += &text(52.0, 616.0, "Date");
+    content += &text(162.0, 616.0, "2025");
+    content += &text(203.0, 615.0, "Y");
+    content += &text(217.0, 616.0, "8");
+    content += &text(238.0, 615.0, "M");
+    // Text below the boxes is a row of its own.
+    content += &text(52.0, 580.0, "Below");
+    let mut doc = pdf_with(&[content.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        [vec!["Date", "2025", "Y", "8", "M"], vec!["Below"]]
+    );
+}
