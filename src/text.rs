@@ -8,6 +8,66 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 /// (such an answer is no answer) and by the checks (a blank).
 pub const PLACEHOLDER_WORDS: [&str; 3] = ["未入力", "回答なし", "未回答"];
 
+/// The marks of a ticked check box, and of an empty one.
+const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
+const BOXES: [char; 2] = ['□', '☐'];
+/// The marks a form's check cells are ticked with where no box is drawn: the box
+/// marks, and 「レ」「○」 written before the option chosen.
+const MARKS: [char; 9] = ['☑', '☒', '✓', '✔', '■', 'レ', '○', '〇', '●'];
+/// The options of a presence or permission question's check cells.
+const CHECK_OPTIONS: [&str; 10] = [
+    "有", "無", "有り", "無し", "あり", "なし", "可", "否", "不可", "可能",
+];
+
+/// Whether a text has check boxes, ticked or not.
+pub fn has_check_boxes(text: &str) -> bool {
+    text.contains(BOXES)
+}
+
+/// Check boxes and their options' words, none ticked (「□有　□無」): nothing chosen. Each
+/// box's words are short; more after a box is an answer written beside it.
+pub fn no_box_ticked(text: &str) -> bool {
+    /// The most characters an option's words take after its box.
+    const OPTION_CHARS: usize = 4;
+    text.trim_start().starts_with(BOXES)
+        && !text.contains(TICKS)
+        && text
+            .split(BOXES)
+            .all(|option| option.trim().chars().count() <= OPTION_CHARS)
+}
+
+/// The marks of [`ticked_parts`]: ticked or empty boxes.
+pub fn is_box_mark(c: char) -> bool {
+    TICKS.contains(&c) || BOXES.contains(&c)
+}
+
+/// Whether a box mark is ticked.
+pub fn is_tick(c: char) -> bool {
+    TICKS.contains(&c)
+}
+
+/// A line of a form's check cells, its options each with whether it is marked:
+/// 「■有　□無」, 「レ有り　無し」, 「有　○無」, 「□可　□不可」. None unless every word of
+/// the line is a presence or permission option, bare or after one mark, two at least.
+pub fn check_line(line: &str) -> Option<Vec<(bool, &str)>> {
+    let mut options = Vec::new();
+    for word in line.split_whitespace() {
+        let first = word.chars().next()?;
+        let (marked, option) = if MARKS.contains(&first) {
+            (true, &word[first.len_utf8()..])
+        } else if BOXES.contains(&first) {
+            (false, &word[first.len_utf8()..])
+        } else {
+            (false, word)
+        };
+        if !CHECK_OPTIONS.contains(&option) {
+            return None;
+        }
+        options.push((marked, option));
+    }
+    (options.len() >= 2).then_some(options)
+}
+
 /// The dashes applicants write for "nothing here" (「－」, 「―」, 「ー」 …), full-width
 /// or not.
 pub fn is_dash(c: char) -> bool {
@@ -285,6 +345,25 @@ pub fn excerpt(text: &str, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_lines_tell_their_marked_options() {
+        assert_eq!(
+            check_line("■有　□無"),
+            Some(vec![(true, "有"), (false, "無")])
+        );
+        assert_eq!(
+            check_line("有り　レ無し"),
+            Some(vec![(false, "有り"), (true, "無し")])
+        );
+        assert_eq!(
+            check_line("□可 □不可"),
+            Some(vec![(false, "可"), (false, "不可")])
+        );
+        for text in ["有り", "レンタル　無し", "有り（ISMS）　無し", "○"] {
+            assert_eq!(check_line(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn found_in_is_the_share_of_a_text_the_other_has() {

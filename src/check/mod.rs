@@ -130,7 +130,7 @@ pub fn is_blank(raw: &str) -> bool {
     // Most answers have, at once, a character no blank has: they need no folding.
     // (A character NFKC joins with a mark after it becomes one with a voicing mark or
     // an accent, none of which a blank has either.)
-    if !crate::normalize::has_check_boxes(raw)
+    if !crate::text::has_check_boxes(raw)
         && crate::text::kept_by_fold(raw).any(|c| !may_be_in_blank(c))
     {
         return false;
@@ -165,7 +165,7 @@ fn is_blank_folded(text: &str) -> bool {
             .strip_prefix(BLANK_BRACKETS)
             .and_then(|inner| inner.strip_suffix(BLANK_BRACKETS))
             .is_some_and(|inner| blank_words().any(|word| word == inner))
-        || crate::normalize::no_box_ticked(text)
+        || crate::text::no_box_ticked(text)
 }
 
 /// Whether a folded character occurs in some blank answer (a filler mark, a character

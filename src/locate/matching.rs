@@ -760,17 +760,9 @@ pub(super) fn is_placeholder(raw: &str) -> bool {
     crate::text::PLACEHOLDER_WORDS.contains(&words) || is_unmarked_choice(raw)
 }
 
-/// Two choice words or more, each bare or after an empty box, none marked.
+/// A line of check cells, none marked (「□有　□無」, 「有り　無し」).
 fn is_unmarked_choice(raw: &str) -> bool {
-    const CHOICES: [&str; 10] = [
-        "有", "無", "有り", "無し", "あり", "なし", "可", "否", "不可", "可能",
-    ];
-    let words: Vec<&str> = raw.split_whitespace().collect();
-    words.len() >= 2
-        && words.iter().all(|word| {
-            let word = word.trim_start_matches(['□', '☐']);
-            CHOICES.contains(&word)
-        })
+    crate::text::check_line(raw).is_some_and(|options| options.iter().all(|(marked, _)| !marked))
 }
 
 /// A caption a form prints in a cell of its own inside an answer's box, before the

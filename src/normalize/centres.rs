@@ -128,6 +128,15 @@ pub fn split_centres(raw: &str) -> Option<Vec<CentrePart>> {
             })
         })
         .collect();
+    // A line of check cells opens one answer the lines after it detail (「■有　□無」 over
+    // 「有りの場合：UPSにより15分間」), unless each line is one (a centre each).
+    let checks = lines
+        .iter()
+        .filter(|line| crate::text::check_line(line).is_some())
+        .count();
+    if named.is_none() && checks > 0 && checks < lines.len() {
+        return None;
+    }
     Some(named.unwrap_or_else(|| {
         lines
             .into_iter()
@@ -155,6 +164,18 @@ mod tests {
                 .map(|(c, t)| (Some(c.to_string()), t.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn check_cells_and_their_detail_are_one_answer() {
+        assert_eq!(parts("■有\u{3000}□無\n有りの場合：UPSにより15分間"), None);
+        assert_eq!(
+            parts("■有\u{3000}□無\n□有\u{3000}■無"),
+            Some(vec![
+                (None, "■有\u{3000}□無".to_string()),
+                (None, "□有\u{3000}■無".to_string())
+            ])
+        );
     }
 
     #[test]

@@ -220,10 +220,27 @@ impl Said {
     }
 }
 
+/// The answer with its check cells read: where its first line is a line of check
+/// cells with one option marked (「レ有　無」, 「有　○無」), that option.
+fn checked(raw: &str) -> std::borrow::Cow<'_, str> {
+    let (first, rest) = raw.split_once('\n').unwrap_or((raw, ""));
+    let marked: Vec<&str> = crate::text::check_line(first)
+        .into_iter()
+        .flatten()
+        .filter_map(|(marked, option)| marked.then_some(option))
+        .collect();
+    match marked.as_slice() {
+        [option] if rest.is_empty() => std::borrow::Cow::Borrowed(option),
+        [option] => std::borrow::Cow::Owned(format!("{option}\n{rest}")),
+        _ => std::borrow::Cow::Borrowed(raw),
+    }
+}
+
 /// The answer folded word by word, one space between words: 「有　リスク管理委員会」
 /// keeps the space that ends its answer word, which [`fold`] would drop.
 fn fold_words(raw: &str) -> String {
-    raw.split_whitespace()
+    checked(raw)
+        .split_whitespace()
         .map(fold)
         .collect::<Vec<_>>()
         .join(" ")
@@ -254,7 +271,7 @@ fn starts_with_word(text: &str, word: &str) -> bool {
 /// answer word (有り／無し／可／否 …) and the punctuation around that word.
 /// 「有り（情報セキュリティ基本方針）」 and 「有：情報セキュリティ基本方針」 say the same.
 pub fn detail_after_answer(raw: &str) -> String {
-    let text = fold(raw);
+    let text = fold(&checked(raw));
     let words = [
         "有り", "あり", "有", "無し", "なし", "無", "○", "×", "有無:", "不可", "可", "否",
     ];
@@ -276,7 +293,7 @@ pub fn detail_after_answer(raw: &str) -> String {
 
 /// Whether the answer allows something.
 pub fn parse_permission(raw: &str) -> Result<bool, Invalid> {
-    let folded = fold(raw);
+    let folded = fold(&checked(raw));
     let text = strip_question(&folded);
     for denied in [
         "不可",
@@ -345,6 +362,8 @@ mod tests {
             "有　リスク管理委員会及び法務部",
             "有 東証プライム",
             "〇　年1回の研修を実施",
+            "レ有　無",
+            "○有り　無し\n東証グロース",
         ] {
             assert_eq!(parse_presence(raw), Ok(true), "{raw}");
         }
@@ -361,6 +380,8 @@ mod tests {
             "実施していない",
             "有無：無し",
             "無　（該当する機器なし）",
+            "有　レ無",
+            "有り　○無し",
         ] {
             assert_eq!(parse_presence(raw), Ok(false), "{raw}");
         }
@@ -455,7 +476,16 @@ mod tests {
         for raw in ["可", "可能", "可（NDA締結が条件）", "○", "可否：可"] {
             assert_eq!(parse_permission(raw), Ok(true), "{raw}");
         }
-        for raw in ["否", "不可", "不可能", "×", "否（社外秘のため）"] {
+        assert_eq!(parse_permission("レ可　不可\n有償"), Ok(true));
+        assert_eq!(detail_after_answer("レ可　不可\n有償"), "有償");
+        for raw in [
+            "否",
+            "不可",
+            "不可能",
+            "×",
+            "否（社外秘のため）",
+            "可　○不可",
+        ] {
             assert_eq!(parse_permission(raw), Ok(false), "{raw}");
         }
         assert!(parse_permission("要相談").is_err());

@@ -205,42 +205,21 @@ pub fn common_value(answers: &[CentreAnswer]) -> Value {
     }
 }
 
-/// The marks of a ticked check box, and of an empty one.
-const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
-const BOXES: [char; 2] = ['□', '☐'];
-
-/// Whether a text has check boxes, ticked or not.
-pub fn has_check_boxes(text: &str) -> bool {
-    text.contains(BOXES)
-}
-
-/// Check boxes and their options' words, none ticked (「□有　□無」): nothing chosen. Each
-/// box's words are short; more after a box is an answer written beside it.
-pub fn no_box_ticked(text: &str) -> bool {
-    /// The most characters an option's words take after its box.
-    const OPTION_CHARS: usize = 4;
-    text.trim_start().starts_with(BOXES)
-        && !text.contains(TICKS)
-        && text
-            .split(BOXES)
-            .all(|option| option.trim().chars().count() <= OPTION_CHARS)
-}
-
 /// The options a check-box answer ticks (「■①…\n□②…\n■④…」 → 「①…」, 「④…」), each up
 /// to the next box; none where the answer has no empty box, so no boxes to read.
 fn ticked_parts(text: &str) -> Option<Vec<&str>> {
-    if !has_check_boxes(text) {
+    if !crate::text::has_check_boxes(text) {
         return None;
     }
     let marks: Vec<(usize, char)> = text
         .char_indices()
-        .filter(|(_, c)| TICKS.contains(c) || BOXES.contains(c))
+        .filter(|(_, c)| crate::text::is_box_mark(*c))
         .collect();
     Some(
         marks
             .iter()
             .enumerate()
-            .filter(|(_, (_, mark))| TICKS.contains(mark))
+            .filter(|(_, (_, mark))| crate::text::is_tick(*mark))
             .map(|(k, &(at, mark))| {
                 let end = marks.get(k + 1).map_or(text.len(), |next| next.0);
                 text[at + mark.len_utf8()..end].trim()
