@@ -41,6 +41,22 @@ const EDGE_TOLERANCE: f32 = 4.0;
 /// a longer unit (a URL) is rather typed on a line of its own.
 const MAX_WRAP_GAP_EMS: f32 = 8.0;
 
+/// The fewest rows two pages must print at the same heights, row for row, to be read
+/// as strips of one sheet printed across pages.
+const STRIP_ROWS: usize = 3;
+/// How far apart (in points) one row may print on two strips of one sheet.
+const STRIP_ROW_SLACK: f32 = 1.0;
+/// How much the heights of a strip's rows must differ (in points) for its geometry to
+/// tell it: rows as tall as their longest answer, not a table's even pitch.
+const STRIP_PITCH_SPREAD: f32 = 2.0;
+/// How far apart (in points) one column's left edge may print on two pages.
+const STRIP_COLUMN_SLACK: f32 = 2.0;
+/// How many pages before its strip a page of a sheet's first columns may stand (all the
+/// first columns' pages print before the next columns'), bounding the comparisons.
+const MAX_STRIP_PAGES: usize = 200;
+/// The gap (in points) set between a strip and the one it continues.
+const STRIP_GAP: f32 = 20.0;
+
 /// A cell: the rules enclosing a piece of text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Cell {
@@ -1038,17 +1054,179 @@ fn free_row_height(units: &[Unit]) -> Option<i32> {
 }
 
 fn row_signature(units: &[Unit]) -> String {
+    units.iter().map(unit_text).collect::<Vec<_>>().join("|")
+}
+
+/// A unit's text as printed: a cell's lines run together, free text as it is.
+fn unit_text(unit: &Unit) -> String {
+    if unit.cell.is_some() {
+        unit.lines.iter().map(|l| l.text.as_str()).collect()
+    } else {
+        unit.text.clone()
+    }
+}
+
+/// Where a row prints: the top of its highest cell or line.
+fn row_top(units: &[Unit]) -> f32 {
     units
         .iter()
-        .map(|u| {
-            if u.cell.is_some() {
-                u.lines.iter().map(|l| l.text.as_str()).collect::<String>()
-            } else {
-                u.text.clone()
-            }
+        .map(|u| match u.cell {
+            Some(cell) => cell.top,
+            None => u
+                .lines
+                .iter()
+                .map(|l| l.y + 0.7 * l.size)
+                .fold(f32::MIN, f32::max),
         })
-        .collect::<Vec<_>>()
-        .join("|")
+        .fold(f32::MIN, f32::max)
+}
+
+/// A page's row heights, where they can tell a strip: rows enough, of uneven pitch.
+fn strip_tops(rows: &[Vec<Unit>]) -> Option<Vec<f32>> {
+    if rows.len() < STRIP_ROWS {
+        return None;
+    }
+    let tops: Vec<f32> = rows.iter().map(|units| row_top(units)).collect();
+    let pitches: Vec<f32> = tops.windows(2).map(|w| w[0] - w[1]).collect();
+    let widest = pitches.iter().copied().fold(f32::MIN, f32::max);
+    let narrowest = pitches.iter().copied().fold(f32::MAX, f32::min);
+    (widest - narrowest > STRIP_PITCH_SPREAD).then_some(tops)
+}
+
+/// Whether the rows of page `strip` print at the heights of rows of page `page`: nine
+/// in ten of them at least (a row's text set lower in a cell left unruled misses), and
+/// two in three of the page's (a strip leaves out the rows its columns hold nothing of:
+/// a blank answer, a banner's). Pages of one table printed at an even pitch share
+/// some heights, never so many of both.
+fn prints_at_rows_of(page: &[f32], strip: &[f32]) -> bool {
+    // Too few rows either way: no need to compare them.
+    if strip.len() * 3 < page.len() * 2 || page.len() * 10 < strip.len() * 9 {
+        return false;
+    }
+    // Both top to bottom: one pass.
+    let (mut at_a_row, mut k) = (0usize, 0usize);
+    for &y in strip {
+        while k < page.len() && page[k] > y + STRIP_ROW_SLACK {
+            k += 1;
+        }
+        at_a_row += usize::from(
+            page.get(k)
+                .is_some_and(|x| (x - y).abs() <= STRIP_ROW_SLACK),
+        );
+    }
+    at_a_row >= STRIP_ROWS && at_a_row * 10 >= strip.len() * 9 && at_a_row * 3 >= page.len() * 2
+}
+
+/// Where a unit's column starts: its cell's left edge, or its text's.
+fn unit_left(unit: &Unit) -> f32 {
+    unit.cell.map_or(unit.x0, |cell| cell.left)
+}
+
+/// Whether two units stand in one column: cells ruled alike across, free text starting
+/// alike.
+fn same_column(a: &Unit, b: &Unit) -> bool {
+    let close = |x: f32, y: f32| (x - y).abs() <= STRIP_COLUMN_SLACK;
+    match (a.cell, b.cell) {
+        (Some(a), Some(b)) => close(a.left, b.left) && close(a.right, b.right),
+        (None, None) => close(a.x0, b.x0),
+        _ => false,
+    }
+}
+
+/// Whether most of page `strip`'s text stands in no column of page `page`: other
+/// columns of the sheet, not the same table's next rows under its columns.
+fn other_columns(page: &[Vec<Unit>], strip: &[Vec<Unit>]) -> bool {
+    let (mut shared, mut units) = (0usize, 0usize);
+    for unit in strip.iter().flatten() {
+        units += 1;
+        shared += usize::from(page.iter().flatten().any(|u| same_column(u, unit)));
+    }
+    2 * shared < units
+}
+
+/// A sheet wider than the page, printed in strips of whole columns (「下へ、次に右へ」:
+/// the pages of the first columns, then those of the next; 「右へ、次に下へ」: each page
+/// followed by the next columns of its rows). A page whose rows print at the heights of
+/// an earlier page's rows, in other columns, holds those rows' next columns: each
+/// of its rows joins the row it prints beside, set right of it, and what it repeats of
+/// it (the No. column as a print title, a banner's text) is read once.
+fn join_strips(pages: &mut Vec<PageRows>) {
+    let tops: Vec<Option<Vec<f32>>> = pages.iter().map(|p| strip_tops(&p.rows)).collect();
+    let mut joined = vec![false; pages.len()];
+    for b in 1..pages.len() {
+        let Some(strip_tops) = &tops[b] else {
+            continue;
+        };
+        let continued = |a: usize| {
+            tops[a]
+                .as_ref()
+                .is_some_and(|page_tops| prints_at_rows_of(page_tops, strip_tops))
+                && other_columns(&pages[a].rows, &pages[b].rows)
+        };
+        let Some(a) = (b.saturating_sub(MAX_STRIP_PAGES)..b).find(|&a| !joined[a] && continued(a))
+        else {
+            continue;
+        };
+        joined[b] = true;
+        let right = pages[a]
+            .rows
+            .iter()
+            .flatten()
+            .map(|u| match u.cell {
+                Some(cell) => cell.right,
+                None => u.lines.iter().map(|l| l.x1).fold(u.x0, f32::max),
+            })
+            .fold(0.0, f32::max);
+        let strip_left = pages[b]
+            .rows
+            .iter()
+            .flatten()
+            .map(unit_left)
+            .fold(f32::MAX, f32::min);
+        let shift = right + STRIP_GAP - strip_left;
+        let strip = std::mem::take(&mut pages[b].rows);
+        let rules: Vec<f32> = pages[b].vertical_rules.iter().map(|x| x + shift).collect();
+        let page = &mut pages[a];
+        page.vertical_rules.extend(rules);
+        let page_tops: Vec<f32> = page.rows.iter().map(|units| row_top(units)).collect();
+        for units in strip {
+            // The row it prints beside: the lowest starting above it.
+            let top = row_top(&units);
+            let Some(r) = page_tops.iter().rposition(|t| *t >= top - STRIP_ROW_SLACK) else {
+                continue;
+            };
+            let row = &mut page.rows[r];
+            // The page's running head or foot, printed on each strip with its own
+            // figures (「1」, 「9」): read once.
+            let furniture = |units: &[Unit]| {
+                units
+                    .iter()
+                    .all(|u| u.cell.is_none())
+                    .then(|| row_signature(units).replace(|c: char| c.is_ascii_digit(), "0"))
+            };
+            if furniture(row).is_some_and(|head| Some(head) == furniture(&units)) {
+                continue;
+            }
+            let printed: Vec<String> = row.iter().map(unit_text).collect();
+            for mut unit in units {
+                if printed.contains(&unit_text(&unit)) {
+                    continue;
+                }
+                unit.x0 += shift;
+                for line in &mut unit.lines {
+                    line.x0 += shift;
+                    line.x1 += shift;
+                }
+                if let Some(cell) = unit.cell.as_mut() {
+                    cell.left += shift;
+                    cell.right += shift;
+                }
+                row.push(unit);
+            }
+        }
+    }
+    let mut kept = joined.iter().map(|j| !j);
+    pages.retain(|_| kept.next().unwrap_or(true));
 }
 
 /// Whether `row` is the page head `head` printed again with more text in its cells:
@@ -1221,6 +1399,7 @@ fn align_figures_left(rows: &mut [Vec<Unit>]) {
 
 /// Numbers the columns across the whole document and gives the model's rows.
 pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
+    join_strips(&mut pages);
     for page in pages.iter_mut().filter(|p| !p.ruled) {
         align_figures_left(&mut page.rows);
     }

@@ -1396,3 +1396,60 @@ fn text_beside_ruled_boxes_is_their_rows() {
         [vec!["Date", "2025", "Y", "8", "M"], vec!["Below"]]
     );
 }
+
+#[test]
+fn a_wide_sheet_printed_in_strips_is_read_row_by_row() {
+    // Rows as tall as their answers: the first page prints the labels, the second the
+    // answers of the same rows at the same heights, in a column of its own; the last
+    // answer is blank.
+    let rows = [(700, 680), (680, 640), (640, 610), (610, 590)];
+    let mut labels = String::from("0.5 w\n");
+    let mut answers = String::from("0.5 w\n");
+    for (top, bottom) in rows {
+        labels += &ruled_box(50, bottom, 80, top);
+        labels += &ruled_box(80, bottom, 300, top);
+        answers += &ruled_box(50, bottom, 400, top);
+    }
+    for ((top, _), (no, item)) in rows.iter().zip([
+        ("No", "Item"),
+        ("1", "Name"),
+        ("2", "Address"),
+        ("3", "Phone"),
+    ]) {
+        labels += &text(52.0, *top as f32 - 14.0, no);
+        labels += &text(82.0, *top as f32 - 14.0, item);
+    }
+    for ((top, _), answer) in rows.iter().zip(["Answer", "Sample Inc.", "Tokyo"]) {
+        answers += &text(52.0, *top as f32 - 14.0, answer);
+    }
+    let mut doc = pdf_with(&[labels.as_bytes(), answers.as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert_eq!(
+        texts(&document),
+        [
+            vec!["No", "Item", "Answer"],
+            vec!["1", "Name", "Sample Inc."],
+            vec!["2", "Address", "Tokyo"],
+            vec!["3", "Phone"],
+        ]
+    );
+}
+
+#[test]
+fn the_next_page_of_one_table_is_no_strip() {
+    // The same columns at the same heights on both pages: the table goes on.
+    let rows = [(700, 680), (680, 640), (640, 610), (610, 590)];
+    let mut pages = [String::from("0.5 w\n"), String::from("0.5 w\n")];
+    for (page, words) in pages
+        .iter_mut()
+        .zip([["A", "B", "C", "D"], ["E", "F", "G", "H"]])
+    {
+        for ((top, bottom), word) in rows.iter().zip(words) {
+            *page += &ruled_box(50, *bottom, 300, *top);
+            *page += &text(52.0, *top as f32 - 14.0, word);
+        }
+    }
+    let mut doc = pdf_with(&[pages[0].as_bytes(), pages[1].as_bytes()], helvetica);
+    let document = read_default(&save(&mut doc)).expect("reads");
+    assert!(texts(&document).iter().all(|row| row.len() == 1));
+}
