@@ -68,6 +68,26 @@ pub fn check_line(line: &str) -> Option<Vec<(bool, &str)>> {
     (options.len() >= 2).then_some(options)
 }
 
+/// The options a list of them marks, one a line, where some lines open with a mark and
+/// the others not (「レ①会計監査人による会計監査\n②会計参与による…\n○④監査役による
+/// 監査」): the marked lines, their marks left out. None where every line or none opens
+/// with one (a list bulleted throughout).
+pub fn marked_lines(text: &str) -> Option<Vec<&str>> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let marked: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| {
+            let mark = line.chars().next().filter(|c| MARKS.contains(c))?;
+            Some(line[mark.len_utf8()..].trim())
+        })
+        .collect();
+    (!marked.is_empty() && marked.len() < lines.len()).then_some(marked)
+}
+
 /// The dashes applicants write for "nothing here" (「－」, 「―」, 「ー」 …), full-width
 /// or not.
 pub fn is_dash(c: char) -> bool {
@@ -363,6 +383,12 @@ mod tests {
         for text in ["有り", "レンタル　無し", "有り（ISMS）　無し", "○"] {
             assert_eq!(check_line(text), None, "{text}");
         }
+        assert_eq!(
+            marked_lines("レ①会計監査人による会計監査\n②会計参与\n○④監査役による監査"),
+            Some(vec!["①会計監査人による会計監査", "④監査役による監査"])
+        );
+        assert_eq!(marked_lines("○ 仮想サーバ\n○ ストレージ"), None);
+        assert_eq!(marked_lines("仮想サーバ\nストレージ"), None);
     }
 
     #[test]

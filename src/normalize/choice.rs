@@ -14,8 +14,10 @@ pub fn parse_choices(
             circled_number(options.len() as u32)
         ))
     };
-    // Check boxes: only the ticked options are chosen.
-    let ticked = super::ticked_parts(raw).map(|parts| parts.join("\n"));
+    // Check boxes, or options marked on their lines: only the ticked options are chosen.
+    let ticked = super::ticked_parts(raw)
+        .or_else(|| crate::text::marked_lines(raw))
+        .map(|parts| parts.join("\n"));
     let raw = ticked.as_deref().unwrap_or(raw);
     let text = fold(raw);
     let mut chosen: Vec<u32> = Vec::new();
@@ -91,6 +93,15 @@ mod tests {
         );
         // Boxes and none ticked: no choice made.
         assert!(parse_choices("□①　□②　□③", &o, &[]).is_err());
+        // No boxes drawn: the options marked with 「レ」 or 「○」 on their lines.
+        assert_eq!(
+            parse_choices(
+                "レシステム基盤サービス\n開発・実行基盤サービス\n○ハード基盤サービス",
+                &o,
+                &[]
+            ),
+            Ok(vec![1, 4])
+        );
     }
 
     #[test]
