@@ -1488,19 +1488,19 @@ fn read_item_fields(
     let nested: Vec<Option<(Block, String)>> = rows
         .iter()
         .map(|row| {
-            let inside: Vec<&Cell> = row
-                .iter()
-                .filter(|c| c.block.column == answer_column || nested_in_answer(c))
-                .filter(|c| !other_columns.contains(&c.block.column))
-                .filter(|c| Some(c.block.column) != detail_column)
-                .collect();
+            let in_extent = |c: &&Cell| {
+                (c.block.column == answer_column || nested_in_answer(c))
+                    && !other_columns.contains(&c.block.column)
+                    && Some(c.block.column) != detail_column
+            };
             // Two cells at least: a line alone there is text set off the grid (a sheet's
-            // title printed again atop a page).
-            if inside.len() < 2 {
+            // title printed again atop a page). Most rows have one: counted first.
+            if row.iter().filter(in_extent).nth(1).is_none() {
                 return None;
             }
-            let inside: Vec<&Cell> = inside
-                .into_iter()
+            let inside: Vec<&Cell> = row
+                .iter()
+                .filter(in_extent)
                 .filter(|c| !is_flag(c.folded) && !is_caption(c.folded))
                 .collect();
             let first = inside.first()?;
