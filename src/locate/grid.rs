@@ -1495,9 +1495,7 @@ fn read_item_fields(
             };
             // Two cells at least: a line alone there is text set off the grid (a sheet's
             // title printed again atop a page). Most rows have one: counted first.
-            if row.iter().filter(in_extent).nth(1).is_none() {
-                return None;
-            }
+            row.iter().filter(in_extent).nth(1)?;
             let inside: Vec<&Cell> = row
                 .iter()
                 .filter(in_extent)
