@@ -1350,7 +1350,14 @@ fn table_pairs(
             set_in_under = Some(label.column);
             continue;
         }
-        if set_in_under.is_some_and(|column| !is_set_in(column)) {
+        // A numbered section heading set in as far (「（3）消火設備」) ends the answer.
+        let heading_row = || {
+            matches!(row.as_slice(), [cell]
+                if cues::item_cue(&cell.folded).is_some() && matcher.is_heading(cell.text))
+        };
+        if set_in_under.is_some_and(|column| !is_set_in(column))
+            || set_in_under.is_some() && heading_row()
+        {
             set_in_under = None;
         }
         if open
@@ -2659,6 +2666,7 @@ mod tests {
             &[("○", 3, 2), ("有", 5, 2), ("無", 10, 2)],
             &[("内容", 3, 2), ("事業継続管理規程", 5, 40)],
             &[("災害対策マニュアル", 5, 40)],
+            &[("（1）事業所等の概要", 3, 42)],
             &[("２．２\u{3000}事業所・事業", 1, 44)],
             &[("■サービス名称", 1, 41), ("必須", 42, 3)],
             &[

@@ -4,9 +4,9 @@
 
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::weights::{
-    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, LABEL_NAMES_FIELD, LABEL_OPENING, SHARED_LABEL_OPENING,
-    STACKED_LABEL_HEAD, TITLE_AT_EDGE, WORDING_CHARS_PER_EDIT, WORDING_END_EXACT,
-    WRAPPED_LABEL_TAIL,
+    CUE_REST_NAMES_ITEM, FORM_TITLE_LENGTH, HEADING_LENGTHS, LABEL_NAMES_FIELD, LABEL_OPENING,
+    SHARED_LABEL_OPENING, STACKED_LABEL_HEAD, TITLE_AT_EDGE, WORDED_AS_LABEL,
+    WORDING_CHARS_PER_EDIT, WORDING_END_EXACT, WRAPPED_LABEL_TAIL,
 };
 use crate::catalog::Catalog;
 use crate::text::{Bigrams, fold, similarity_of, without_brackets};
@@ -413,7 +413,16 @@ impl<'c> Vocabulary<'c> {
         let exact = labels
             .iter()
             .any(|wording| wording.spellings().any(|(label, _)| label == text));
-        (score >= LABEL_NAMES_FIELD && (exact || !self.title_reaches(text, number, score)))
+        // Worded all but as the catalog words it, and far longer than a heading (its
+        // title and a few words): a label, though it opens with its item's title.
+        let chars = text.chars().count();
+        let worded_so = exact
+            || score >= WORDED_AS_LABEL
+                && self
+                    .titles_of(number)
+                    .iter()
+                    .all(|title| chars >= HEADING_LENGTHS * title.chars().count());
+        (score >= LABEL_NAMES_FIELD && (worded_so || !self.title_reaches(text, number, score)))
             .then_some((best, score))
     }
 
@@ -844,6 +853,18 @@ fn is_continuation_mark(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_label_opening_with_its_items_title_is_its_label() {
+        let v = Vocabulary::new(Catalog::builtin());
+        let label = fold(
+            "非常用電源（自家発電機）の有無と、有りの場合には停電時から非常用電源の稼働開始までの時間、無給油での連続稼動時間、非常用電源稼動対策の内容（燃料の連続供給方法等）",
+        );
+        assert_eq!(v.label_index(&label, 118), Some(1));
+        // The item's heading opens with the title too, and runs a few words more.
+        let heading = fold("非常用電源（自家発電機）の有無");
+        assert_eq!(v.label_index(&heading, 118), None);
+    }
 
     #[test]
     fn a_label_worded_as_the_guide_means_it_is_its_wording() {

@@ -107,6 +107,14 @@ pub(super) const RENAMED_CONFIDENCE: f64 = 0.8;
 /// spreadsheet reader and kept since: re-spelled labels (「事業者の資本金（単独ベース）
 /// （単位：千円）」) score above it, an answer merely echoing a label's words below.
 pub(super) const LABEL_NAMES_FIELD: f64 = 0.45;
+/// How close to a field's wording a cell opening with its item's title must come, and
+/// how many times its title's length it must run, to be read as that label rather than
+/// as the item's heading: a heading is the title and a few words (a number, a flag);
+/// 「非常用電源（自家発電機）の有無と、有りの場合には停電時から…」 reads 0.91 as item
+/// 118's label (layout AS), 「事業者のキャッシュフロー対有利子負債比率（単独ベース）」 is a
+/// title cell in other layouts (AD, AS) and runs under twice its title.
+pub(super) const WORDED_AS_LABEL: f64 = 0.85;
+pub(super) const HEADING_LENGTHS: usize = 3;
 /// How close to the catalog's wording a paragraph with no marker and no colon must be
 /// to be read as a label. The answers closest to a label of their own item score about
 /// 0.75 (「システム基盤サービス、…」 under item 38's list of the same services); one
