@@ -46,6 +46,9 @@ pub(super) enum Role {
     Section,
 }
 
+/// The longest heading of a number column (「項目番号」「整理番号」「通し番号」).
+const NUMBER_HEADING: usize = 5;
+
 /// The role a header cell gives its column. Header cells are short words; a cell that
 /// says more (「役員（7：選択開示項目）」, 「記述内容：役員数」) is content, not a header.
 /// The words that head an answer column.
@@ -184,8 +187,9 @@ fn header_role(folded: &str) -> Option<Role> {
         Some(Role::Title)
     } else if matches!(words, "no" | "no." | "#" | "通番" | "連番")
         || words.starts_with("通番")
-        || words.ends_with("番号")
-        || words.ends_with("項番")
+        // 「項目番号」, 「通し番号」: a number's name, not a detail ending so
+        // (「ICカード＋暗証番号」 beside its caption 「内容」).
+        || words.chars().count() <= NUMBER_HEADING && (words.ends_with("番号") || words.ends_with("項番"))
     {
         Some(Role::Number)
     } else {
@@ -3164,6 +3168,8 @@ mod tests {
         assert!(header_roles(&answer_row).is_none());
         // A detail beside its caption, short and naming an attachment, is a clause.
         assert!(header_roles(&folded_cells(&["内容", "SLAを契約書に添付"])).is_none());
+        assert!(header_roles(&folded_cells(&["内容", "ICカード＋暗証番号"])).is_none());
+        assert_eq!(header_role(&fold("項目番号")), Some(Role::Number));
         // Two title words: the second heads the fields' labels; not so side by side.
         let titles = header_roles(&folded_cells(&[
             "項番",
