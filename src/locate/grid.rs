@@ -25,7 +25,7 @@ use super::{Collector, OpenItem};
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region, Row};
 use crate::text::{fold, is_dash};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
@@ -462,10 +462,14 @@ pub(super) fn locate_region(
     // answer cell has its cells there, in columns of their own.
     // Where no heading says (a form drawn on narrow cells), as far as the widest cell
     // merged from the answer column.
-    let mut widest: HashMap<u32, u32> = HashMap::new();
+    // Indexed by column (a sheet has some thousands at most): read for every cell.
+    let mut widest: Vec<u32> = Vec::new();
     for cell in rows.iter().flatten() {
-        let end = widest.entry(cell.block.column).or_default();
-        *end = (*end).max(cell.block.column + cell.block.column_span.max(1));
+        let column = cell.block.column as usize;
+        if widest.len() <= column {
+            widest.resize(column + 1, 0);
+        }
+        widest[column] = widest[column].max(cell.block.column + cell.block.column_span.max(1));
     }
     let answer_end = |row: usize, answer_column: u32| {
         (0..row)
@@ -475,8 +479,9 @@ pub(super) fn locate_region(
             .map_or_else(
                 || {
                     widest
-                        .get(&answer_column)
+                        .get(answer_column as usize)
                         .copied()
+                        .filter(|&end| end > answer_column)
                         .unwrap_or(answer_column + 1)
                 },
                 |c| answer_column + c.block.column_span.max(1),
