@@ -11,9 +11,13 @@ pub const PLACEHOLDER_WORDS: [&str; 3] = ["未入力", "回答なし", "未回�
 /// The marks of a ticked check box, and of an empty one.
 const TICKS: [char; 5] = ['☑', '☒', '✓', '✔', '■'];
 const BOXES: [char; 2] = ['□', '☐'];
-/// The marks a form's check cells are ticked with where no box is drawn: the box
-/// marks, and 「レ」「○」 written before the option chosen.
-const MARKS: [char; 9] = ['☑', '☒', '✓', '✔', '■', 'レ', '○', '〇', '●'];
+/// What is written before the option chosen where no box is drawn, besides the ticks.
+const HAND_MARKS: [char; 4] = ['レ', '○', '〇', '●'];
+
+/// Whether a character marks the option it opens as chosen: a tick, or a hand mark.
+fn is_mark(c: char) -> bool {
+    TICKS.contains(&c) || HAND_MARKS.contains(&c)
+}
 /// The options of a presence or permission question's check cells.
 const CHECK_OPTIONS: [&str; 10] = [
     "有", "無", "有り", "無し", "あり", "なし", "可", "否", "不可", "可能",
@@ -36,14 +40,27 @@ pub fn no_box_ticked(text: &str) -> bool {
             .all(|option| option.trim().chars().count() <= OPTION_CHARS)
 }
 
-/// The marks of [`ticked_parts`]: ticked or empty boxes.
-pub fn is_box_mark(c: char) -> bool {
-    TICKS.contains(&c) || BOXES.contains(&c)
-}
-
-/// Whether a box mark is ticked.
-pub fn is_tick(c: char) -> bool {
-    TICKS.contains(&c)
+/// The options a check-box answer ticks (「■①…\n□②…\n■④…」 → 「①…」, 「④…」), each up
+/// to the next box; none where the answer has no empty box, so no boxes to read.
+pub fn ticked_parts(text: &str) -> Option<Vec<&str>> {
+    if !has_check_boxes(text) {
+        return None;
+    }
+    let marks: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| TICKS.contains(c) || BOXES.contains(c))
+        .collect();
+    Some(
+        marks
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, mark))| TICKS.contains(mark))
+            .map(|(k, &(at, mark))| {
+                let end = marks.get(k + 1).map_or(text.len(), |next| next.0);
+                text[at + mark.len_utf8()..end].trim()
+            })
+            .collect(),
+    )
 }
 
 /// A line of a form's check cells, its options each with whether it is marked:
@@ -53,7 +70,7 @@ pub fn check_line(line: &str) -> Option<Vec<(bool, &str)>> {
     let mut options = Vec::new();
     for word in line.split_whitespace() {
         let first = word.chars().next()?;
-        let (marked, option) = if MARKS.contains(&first) {
+        let (marked, option) = if is_mark(first) {
             (true, &word[first.len_utf8()..])
         } else if BOXES.contains(&first) {
             (false, &word[first.len_utf8()..])
@@ -81,7 +98,7 @@ pub fn marked_lines(text: &str) -> Option<Vec<&str>> {
     let marked: Vec<&str> = lines
         .iter()
         .filter_map(|line| {
-            let mark = line.chars().next().filter(|c| MARKS.contains(c))?;
+            let mark = line.chars().next().filter(|&c| is_mark(c))?;
             Some(line[mark.len_utf8()..].trim())
         })
         .collect();

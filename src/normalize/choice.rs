@@ -15,7 +15,7 @@ pub fn parse_choices(
         ))
     };
     // Check boxes, or options marked on their lines: only the ticked options are chosen.
-    let ticked = super::ticked_parts(raw)
+    let ticked = crate::text::ticked_parts(raw)
         .or_else(|| crate::text::marked_lines(raw))
         .map(|parts| parts.join("\n"));
     let raw = ticked.as_deref().unwrap_or(raw);

@@ -320,7 +320,7 @@ pub fn parse_permission(raw: &str) -> Result<bool, Invalid> {
 /// The ticked option of a check-box answer (「☑有り　□無し」 → 「有り」), or the
 /// answer itself.
 fn ticked(folded: &str) -> &str {
-    match super::ticked_parts(folded).as_deref() {
+    match crate::text::ticked_parts(folded).as_deref() {
         Some([first, ..]) => first,
         _ => folded,
     }

@@ -205,29 +205,6 @@ pub fn common_value(answers: &[CentreAnswer]) -> Value {
     }
 }
 
-/// The options a check-box answer ticks (「■①…\n□②…\n■④…」 → 「①…」, 「④…」), each up
-/// to the next box; none where the answer has no empty box, so no boxes to read.
-fn ticked_parts(text: &str) -> Option<Vec<&str>> {
-    if !crate::text::has_check_boxes(text) {
-        return None;
-    }
-    let marks: Vec<(usize, char)> = text
-        .char_indices()
-        .filter(|(_, c)| crate::text::is_box_mark(*c))
-        .collect();
-    Some(
-        marks
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, mark))| crate::text::is_tick(*mark))
-            .map(|(k, &(at, mark))| {
-                let end = marks.get(k + 1).map_or(text.len(), |next| next.0);
-                text[at + mark.len_utf8()..end].trim()
-            })
-            .collect(),
-    )
-}
-
 /// Prepares an answer for the numeric parsers: NFKC (full-width digits and signs),
 /// kanji numerals as digits, the several dashes and minus signs as '-'.
 fn prepare(raw: &str) -> String {
