@@ -831,7 +831,7 @@ pub fn page_rows(page: u32, content: PageContent) -> PageRows {
             i = j;
         }
         if !free.is_empty() {
-            rows.push((line.y + 0.7 * line.size, free));
+            rows.push((text_top(line.y, line.size), free));
         }
     }
 
@@ -1066,6 +1066,23 @@ fn unit_text(unit: &Unit) -> String {
     }
 }
 
+/// Where a line of text at baseline `y` tops: a row of free text is placed by it.
+fn text_top(y: f32, size: f32) -> f32 {
+    y + 0.7 * size
+}
+
+/// A free row's text with its figures blanked: a running head or foot prints alike on
+/// each page but for the page's own figures (「1」, 「ページ 9」). None for a row with a
+/// cell.
+fn running_text(units: &[Unit]) -> Option<String> {
+    units.iter().all(|u| u.cell.is_none()).then(|| {
+        row_signature(units)
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '0' } else { c })
+            .collect()
+    })
+}
+
 /// Where a row prints: the top of its highest cell or line.
 fn row_top(units: &[Unit]) -> f32 {
     units
@@ -1075,7 +1092,7 @@ fn row_top(units: &[Unit]) -> f32 {
             None => u
                 .lines
                 .iter()
-                .map(|l| l.y + 0.7 * l.size)
+                .map(|l| text_top(l.y, l.size))
                 .fold(f32::MIN, f32::max),
         })
         .fold(f32::MIN, f32::max)
@@ -1196,15 +1213,8 @@ fn join_strips(pages: &mut Vec<PageRows>) {
                 continue;
             };
             let row = &mut page.rows[r];
-            // The page's running head or foot, printed on each strip with its own
-            // figures (「1」, 「9」): read once.
-            let furniture = |units: &[Unit]| {
-                units
-                    .iter()
-                    .all(|u| u.cell.is_none())
-                    .then(|| row_signature(units).replace(|c: char| c.is_ascii_digit(), "0"))
-            };
-            if furniture(row).is_some_and(|head| Some(head) == furniture(&units)) {
+            // The page's running head or foot, printed on each strip: read once.
+            if running_text(row).is_some_and(|head| Some(head) == running_text(&units)) {
                 continue;
             }
             let printed: Vec<String> = row.iter().map(unit_text).collect();
@@ -1448,13 +1458,7 @@ pub fn number_columns(mut pages: Vec<PageRows>, words_whole: bool) -> Vec<Row> {
     // A running foot (「© 2024 申請管理サイト」, 「https://… | ページ 2」): free rows closing
     // most pages at one height, alike but for their figures. Never an answer, it is not
     // read at all: kept once, it would run on from the answer above it.
-    let foot_key = |units: &[Unit]| {
-        let signature: String = row_signature(units)
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '0' } else { c })
-            .collect();
-        Some((signature, free_row_height(units)?))
-    };
+    let foot_key = |units: &[Unit]| Some((running_text(units)?, free_row_height(units)?));
     let mut last_rows: HashMap<(String, i32), usize> = HashMap::new();
     // The row a page opens with closes no page: it is its text (or its running head).
     let foot_rows = |rows: usize| MAX_RUNNING_FOOT_ROWS.min(rows.saturating_sub(1));
