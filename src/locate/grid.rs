@@ -15,7 +15,7 @@
 use super::assemble::ItemAnswers;
 use super::cues::{self, FieldMarker, ItemCue, Strength};
 use super::matching::{
-    Vocabulary, is_caption, is_example_mark, is_flag, is_form_note, is_form_title, is_note,
+    Vocabulary, is_example_mark, is_flag, is_form_note, is_form_title, is_form_word, is_note,
     is_remark_mark, is_strong_cue,
 };
 use super::weights::{
@@ -462,28 +462,18 @@ pub(super) fn locate_region(
     // answer cell has its cells there, in columns of their own.
     // Where no heading says (a form drawn on narrow cells), as far as the widest cell
     // merged from the answer column.
-    // Indexed by column (a sheet has some thousands at most): read for every cell.
-    let mut widest: Vec<u32> = Vec::new();
-    for cell in rows.iter().flatten() {
-        let column = cell.block.column as usize;
-        if widest.len() <= column {
-            widest.resize(column + 1, 0);
-        }
-        widest[column] = widest[column].max(cell.block.column + cell.block.column_span.max(1));
-    }
+    let widest = Reaches::of(
+        rows.iter()
+            .flatten()
+            .map(|c| (c.block.column, c.block.column_span)),
+    );
     let answer_end = |row: usize, answer_column: u32| {
         (0..row)
             .rev()
             .filter(|&r| is_header[r])
             .find_map(|r| rows[r].iter().find(|c| c.block.column == answer_column))
             .map_or_else(
-                || {
-                    widest
-                        .get(answer_column as usize)
-                        .copied()
-                        .filter(|&end| end > answer_column)
-                        .unwrap_or(answer_column + 1)
-                },
+                || widest.of_column(answer_column),
                 |c| answer_column + c.block.column_span.max(1),
             )
     };
@@ -1103,6 +1093,35 @@ fn field_column_heading(folded: &str) -> Option<u32> {
 }
 
 /// A row's cells, folded, by column: what `header_roles` reads.
+/// How far each column's widest cell reaches, indexed by column (a sheet has some
+/// thousands at most): an answer column without a heading to say reaches as far as its
+/// widest merged cell, and the pieces of an answer stand within it.
+pub(super) struct Reaches(Vec<u32>);
+
+impl Reaches {
+    /// Of cells given as (column, span).
+    pub(super) fn of(cells: impl IntoIterator<Item = (u32, u32)>) -> Reaches {
+        let mut ends: Vec<u32> = Vec::new();
+        for (column, span) in cells {
+            let at = column as usize;
+            if ends.len() <= at {
+                ends.resize(at + 1, 0);
+            }
+            ends[at] = ends[at].max(column + span.max(1));
+        }
+        Reaches(ends)
+    }
+
+    /// The first column past `column`'s widest cell; the next one where it has none.
+    pub(super) fn of_column(&self, column: u32) -> u32 {
+        self.0
+            .get(column as usize)
+            .copied()
+            .filter(|&end| end > column)
+            .unwrap_or(column + 1)
+    }
+}
+
 /// The pieces of one answer written in a row of cells (text, column, span): a form
 /// drawn on a grid of narrow cells gives each its own (「2020」「年」「4」「月」, 「○」「有」
 /// … 「無」, one digit a cell). A piece of one character joins the one it touches
@@ -1123,6 +1142,15 @@ pub(super) fn joined_pieces<'t>(pieces: impl IntoIterator<Item = (&'t str, u32, 
         last = Some((column + span.max(1), single));
     }
     text
+}
+
+/// [`joined_pieces`] of a row's cells.
+fn joined_cells(cells: &[&Cell]) -> String {
+    joined_pieces(
+        cells
+            .iter()
+            .map(|c| (c.block.text.as_str(), c.block.column, c.block.column_span)),
+    )
 }
 
 pub(super) type FoldedRow = Vec<(u32, String)>;
@@ -1508,13 +1536,10 @@ fn read_item_fields(
             let inside: Vec<&Cell> = row
                 .iter()
                 .filter(in_extent)
-                .filter(|c| !is_flag(c.folded) && !is_caption(c.folded))
+                .filter(|c| !is_form_word(c.folded))
                 .collect();
             let first = inside.first()?;
-            let pieces = inside
-                .iter()
-                .map(|c| (c.block.text.as_str(), c.block.column, c.block.column_span));
-            let text = joined_pieces(pieces);
+            let text = joined_cells(&inside);
             let folded = fold(&text);
             Some((first.block.with_text(text), folded))
         })
@@ -1575,8 +1600,7 @@ fn read_item_fields(
                 && !header_words.contains(c.folded)
                 && !is_form_note(c.folded)
                 && !is_form_title(c.folded)
-                && !is_flag(c.folded)
-                && !is_caption(c.folded)
+                && !is_form_word(c.folded)
                 && !vocabulary.is_section(c.folded)
                 && !starts_another_item(c)
         };
@@ -1663,10 +1687,7 @@ fn read_item_fields(
                 .filter(|c| !other_columns.contains(&c.block.column))
                 .collect();
             if let Some(first) = cells.first() {
-                let pieces = cells
-                    .iter()
-                    .map(|c| (c.block.text.as_str(), c.block.column, c.block.column_span));
-                answers.unlabelled(&joined_pieces(pieces), &first.block.at, collector);
+                answers.unlabelled(&joined_cells(&cells), &first.block.at, collector);
             }
             continue;
         }

@@ -18,8 +18,8 @@
 //!    comes; below [`THRESHOLD`] it is reported for a reviewer, never assigned.
 
 use super::cues::{self, Strength};
-use super::grid::{self, FoldedRow, Headers, Role, headers};
-use super::matching::{Vocabulary, is_caption, is_flag, is_note};
+use super::grid::{self, FoldedRow, Headers, Reaches, Role, headers};
+use super::matching::{Vocabulary, is_form_word, is_note};
 use super::weights::*;
 use crate::catalog::Catalog;
 use crate::model::{Block, Location, Region};
@@ -1263,17 +1263,16 @@ fn table_pairs(
     // How far the answer column reaches: the widest answer cell merged from it. Pieces
     // of an answer stand within it; a column past it is the table's own (a mark of
     // what changed, a remark).
-    let answer_end = rows
-        .iter()
-        .flatten()
-        .filter(|c| c.column == answer_column)
-        .map(|c| c.column + c.span.max(1))
-        .max()
-        .unwrap_or(answer_column + 1);
-    let is_answer_piece = |column: u32| {
-        !number_columns.contains(&column)
-            && !attachment_columns.contains(&column)
-            && !flag_columns.contains(&column)
+    let answer_end =
+        Reaches::of(rows.iter().flatten().map(|c| (c.column, c.span))).of_column(answer_column);
+    // A piece of an answer: in none of the table's other columns, and none of the form's
+    // words (a requirement flag printed at the row's end, 「■事業者名 … | 必須」, says
+    // what the guide asks, whatever column it stands in).
+    let is_piece = |c: &&Cell| {
+        !number_columns.contains(&c.column)
+            && !attachment_columns.contains(&c.column)
+            && !flag_columns.contains(&c.column)
+            && !is_form_word(&c.folded)
     };
     let is_label_column = |column: u32| {
         column != answer_column
@@ -1318,14 +1317,7 @@ fn table_pairs(
             continue;
         }
         let is_set_in = |column: u32| row.iter().all(|c| c.column > column);
-        let set_in_pieces = || {
-            let pieces = row
-                .iter()
-                .filter(|c| is_answer_piece(c.column))
-                .filter(|c| !is_flag(&c.folded) && !is_caption(&c.folded))
-                .map(|c| (c.text, c.column, c.span));
-            grid::joined_pieces(pieces)
-        };
+        let set_in_pieces = || joined(&row.iter().filter(is_piece).collect::<Vec<_>>());
         // Only a banner that reads as a label: marked as one, or worded as a field is.
         if let Some(label) = above.take()
             && is_set_in(label.column)
@@ -1374,10 +1366,7 @@ fn table_pairs(
         let pieces: Vec<&Cell> = row
             .iter()
             .filter(|c| (answer_column..answer_end).contains(&c.column))
-            .filter(|c| is_answer_piece(c.column))
-            // A requirement flag printed at the row's end (「■事業者名 … | 必須」) says
-            // what the guide asks, whatever column it stands in.
-            .filter(|c| !is_flag(&c.folded) && !is_caption(&c.folded))
+            .filter(is_piece)
             .collect();
         // A cell merged wide is a banner when it stands alone, unless it stands in the
         // answer column under an answer it goes on; beside a label it is the answer
@@ -1386,10 +1375,7 @@ fn table_pairs(
         let answer = pieces
             .first()
             .filter(|c| c.span <= 2 || row.len() > 1 || goes_on)
-            .map(|first| {
-                let pieces = pieces.iter().map(|c| (c.text, c.column, c.span));
-                (first.at, grid::joined_pieces(pieces))
-            });
+            .map(|first| (first.at, joined(&pieces)));
         let mut titles: Vec<&Cell> = Vec::new();
         let mut labels: Vec<&Cell> = Vec::new();
         for cell in row
@@ -1489,6 +1475,11 @@ struct Above<'t> {
     preamble: bool,
     heading: Option<String>,
     title: Option<String>,
+}
+
+/// [`grid::joined_pieces`] of a row's cells.
+fn joined(cells: &[&Cell]) -> String {
+    grid::joined_pieces(cells.iter().map(|c| (c.text, c.column, c.span)))
 }
 
 /// A pair's label from the title carried down to its row and its own label cells, and

@@ -774,11 +774,17 @@ fn is_unmarked_choice(raw: &str) -> bool {
     crate::text::check_line(raw).is_some_and(|options| options.iter().all(|(marked, _)| !marked))
 }
 
+/// The form's own words in an answer's row, never a piece of the answer: a requirement
+/// flag (「必須」 at the row's end) or a caption (「内容」 before the detail).
+pub(super) fn is_form_word(folded: &str) -> bool {
+    is_flag(folded) || is_caption(folded)
+}
+
 /// A caption a form prints in a cell of its own inside an answer's box, before the
 /// detail it asks for (「内容 | 委託先管理規程」, 「（有りの場合） | …」): the form's
 /// words, left in place when the detail is blank. Only a cell that says nothing else
 /// is one: 「有りの場合：…」 written in the answer's own cell is the applicant's.
-pub(super) fn is_caption(folded: &str) -> bool {
+fn is_caption(folded: &str) -> bool {
     let words = folded
         .trim_matches(|c: char| BRACKETS.contains(c))
         .trim_end_matches(':');
